@@ -1,0 +1,26 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from casereview.models import VocabularyTerm
+
+
+class VocabularyTermForm(forms.ModelForm):
+    """Rename or reorder a term. Its code never changes, so imports and history keep working."""
+
+    class Meta:
+        model = VocabularyTerm
+        fields = ["label", "position"]
+        help_texts = {"position": "Lists are shown in this order, lowest first."}
+
+    def clean_label(self):
+        label = self.cleaned_data["label"].strip()
+        same_label = VocabularyTerm.objects.filter(
+            organisation=self.instance.organisation, kind=self.instance.kind, label__iexact=label
+        ).exclude(pk=self.instance.pk)
+        if same_label.exists():
+            raise ValidationError("There is already an entry with this name in this list.")
+        return label
+
+
+class VocabularyTermAddForm(forms.Form):
+    label = VocabularyTerm._meta.get_field("label").formfield()

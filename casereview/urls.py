@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from casereview import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("health/", views.health, name="health"),
+    path("vocabulary/", views.vocabulary_list, name="vocabulary"),
+    path("vocabulary/<str:kind>/add/", views.vocabulary_term_add, name="vocabulary_term_add"),
+    path("vocabulary/terms/<int:pk>/", views.vocabulary_term_edit, name="vocabulary_term_edit"),
+    path("vocabulary/terms/<int:pk>/retire/", views.vocabulary_term_retire, name="vocabulary_term_retire"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,102 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from casereview import services
+from casereview.forms import VocabularyTermAddForm, VocabularyTermForm
+from casereview.models import Role, VocabularyTerm
+from casereview.selectors import vocabularies_of
+from casereview.tasks import HEARTBEAT_KEY
+from casereview.tenancy import get_for_member_or_404, member_required, membership_of
+from casereview.vocabularies import OPEN_KINDS, VocabularyKind
+
+
+@login_required
+def home(request):
+    membership = membership_of(request.user)
+    if membership is None:
+        return render(request, "casereview/no_membership.html", status=403)
+    return render(request, "casereview/home.html", {"membership": membership})
+
+
+@never_cache
+def health(request):
+    """For load balancers and docker health checks: 200 when the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not healthy", reported as such
+        database = "unavailable"
+    try:
+        heartbeat = cache.get(HEARTBEAT_KEY)
+        cache_state = "ok"
+    except Exception:  # noqa: BLE001
+        heartbeat, cache_state = None, "unavailable"
+    worker = None
+    if heartbeat:
+        seen = parse_datetime(heartbeat["at"])
+        worker = {"last_seen": heartbeat["at"], "seconds_ago": round((timezone.now() - seen).total_seconds())}
+    status = 200 if database == "ok" else 503
+    return JsonResponse({"database": database, "cache": cache_state, "worker": worker}, status=status)
+
+
+@member_required()
+def vocabulary_list(request):
+    return render(
+        request,
+        "casereview/vocabulary_list.html",
+        {"vocabularies": vocabularies_of(request.membership.organisation), "can_edit": request.membership.is_lead},
+    )
+
+
+@member_required(Role.LEAD)
+def vocabulary_term_edit(request, pk):
+    term = get_for_member_or_404(request.user, VocabularyTerm, pk=pk)
+    form = VocabularyTermForm(request.POST or None, instance=term)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Saved “{term.label}”.")
+        return redirect("vocabulary")
+    return render(request, "casereview/vocabulary_term_form.html", {"form": form, "term": term})
+
+
+@member_required(Role.LEAD)
+def vocabulary_term_add(request, kind):
+    if kind not in OPEN_KINDS:
+        raise Http404("Only non-ideal areas and themes can be added to.")
+    form = VocabularyTermAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            term = services.vocabulary_term_add(
+                organisation=request.membership.organisation, kind=kind, label=form.cleaned_data["label"]
+            )
+        except ValidationError as error:
+            form.add_error("label", error)
+        else:
+            messages.success(request, f"Added “{term.label}”.")
+            return redirect("vocabulary")
+    return render(
+        request, "casereview/vocabulary_term_form.html", {"form": form, "kind_title": VocabularyKind(kind).label}
+    )
+
+
+@require_POST
+@member_required(Role.LEAD)
+def vocabulary_term_retire(request, pk):
+    term = get_for_member_or_404(request.user, VocabularyTerm, pk=pk)
+    retire = request.POST.get("retired") == "yes"
+    services.vocabulary_term_set_retired(term=term, retired=retire)
+    if retire:
+        messages.success(request, f"Retired “{term.label}”: new forms no longer offer it; past records keep it.")
+    else:
+        messages.success(request, f"Restored “{term.label}”.")
+    return redirect("vocabulary")

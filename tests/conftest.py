@@ -1,0 +1,95 @@
+"""Shared fixtures: an LA with one person per role, and an outsider from another LA.
+
+Tests that need PostgreSQL or Redis skip when those are not configured, except with
+--require-services (CI), where a missing service fails the run instead: CI can never pass
+by skipping.
+"""
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+from casereview import services
+from casereview.models import Role
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--require-services",
+        action="store_true",
+        help="Fail, rather than skip, when PostgreSQL (DATABASE_URL) or Redis (REDIS_URL) is not available.",
+    )
+
+
+def _require_services(config) -> bool:
+    return config.getoption("--require-services")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _database_is_postgresql_when_required(request, django_db_setup, django_db_blocker):
+    if _require_services(request.config) and connection.vendor != "postgresql":
+        pytest.fail(f"--require-services: DATABASE_URL must point at PostgreSQL, not {connection.vendor}.")
+
+
+@pytest.fixture
+def redis_url(request):
+    """The Redis URL the app is configured with, once it answers a PING."""
+    problem = None
+    if not settings.REDIS_URL:
+        problem = "REDIS_URL is not set"
+    else:
+        try:
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        except redis.RedisError as error:
+            problem = f"Redis at {settings.REDIS_URL} does not answer: {error}"
+    if problem:
+        if _require_services(request.config):
+            pytest.fail(f"--require-services: {problem}.")
+        pytest.skip(problem)
+    return settings.REDIS_URL
+
+
+@pytest.fixture
+def organisation(db):
+    return services.organisation_create(slug="northshire", name="Northshire County Council")
+
+
+@pytest.fixture
+def other_organisation(db):
+    return services.organisation_create(slug="southvale", name="Southvale Borough Council")
+
+
+def _member(organisation, email, role):
+    membership, _ = services.membership_add(organisation=organisation, email=email, role=role)
+    return membership.user
+
+
+@pytest.fixture
+def lead(organisation):
+    return _member(organisation, "lead@northshire.test", Role.LEAD)
+
+
+@pytest.fixture
+def facilitator(organisation):
+    return _member(organisation, "facilitator@northshire.test", Role.FACILITATOR)
+
+
+@pytest.fixture
+def viewer(organisation):
+    return _member(organisation, "viewer@northshire.test", Role.VIEWER)
+
+
+@pytest.fixture
+def outsider(other_organisation):
+    """A lead, but of another LA: the strongest role, in the wrong place."""
+    return _member(other_organisation, "lead@southvale.test", Role.LEAD)
+
+
+@pytest.fixture
+def client_for(client):
+    def signed_in(user):
+        client.force_login(user)
+        return client
+
+    return signed_in
