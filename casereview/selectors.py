@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from casereview.models import Organisation, VocabularyTerm
-from casereview.vocabularies import OPEN_KINDS, VocabularyKind
+from casereview.vocabularies import ENTRY_NAMES, OPEN_KINDS, VocabularyKind
 
 
 @dataclass
@@ -24,3 +24,24 @@ def vocabularies_of(organisation: Organisation) -> list[Vocabulary]:
         Vocabulary(kind=kind, title=VocabularyKind(kind).label, is_open=kind in OPEN_KINDS, terms=by_kind[kind])
         for kind in VocabularyKind.values
     ]
+
+
+class VocabularyLookup:
+    """Find an LA's terms by code or label, as people type them in import files."""
+
+    def __init__(self, organisation: Organisation):
+        self._terms: dict[tuple[str, str], VocabularyTerm] = {}
+        for term in VocabularyTerm.objects.for_organisation(organisation):
+            self._terms[(term.kind, term.code.casefold())] = term
+            self._terms[(term.kind, term.label.casefold())] = term
+
+    def find(self, kind: str, value: str) -> VocabularyTerm:
+        """The active term ``value`` names; ValueError with a message a person understands otherwise."""
+        term = self._terms.get((kind, value.strip().casefold()))
+        entry = ENTRY_NAMES[kind]
+        if term is None:
+            examples = sorted({t.code for (k, _), t in self._terms.items() if k == kind and not t.is_retired})[:6]
+            raise ValueError(f"“{value}” is not a {entry} your LA uses (use a code such as {', '.join(examples)}, or a label).")
+        if term.is_retired:
+            raise ValueError(f"“{value}” is a retired {entry}; use a current one.")
+        return term

@@ -18,6 +18,16 @@ class VocabularyKind(models.TextChoices):
     THEME = "theme", "Themes"
 
 
+# One entry of each kind, in words, for messages ("“ASDX” is not a primary need").
+ENTRY_NAMES = {
+    VocabularyKind.PROVISION: "provision type",
+    VocabularyKind.PRIMARY_NEED: "primary need",
+    VocabularyKind.SUPPORT_LEVEL: "support level",
+    VocabularyKind.PHASE: "phase",
+    VocabularyKind.NON_IDEAL_AREA: "non-ideal area",
+    VocabularyKind.THEME: "theme",
+}
+
 # Kinds to which an LA may add its own entries.
 OPEN_KINDS = frozenset({VocabularyKind.NON_IDEAL_AREA, VocabularyKind.THEME})
 

@@ -20,7 +20,7 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create (or bring back to its starting state) a demo LA with one user per role and demo data."
+    help = "Create the demo LA with one user per role and demo data; running it again adds only what is missing."
 
     def add_arguments(self, parser):
         parser.add_argument(

@@ -1,0 +1,34 @@
+"""The demo tells the worked example of DESIGN.md §4, and running it again changes nothing."""
+
+from collections import Counter
+
+from django.core.management import call_command
+
+from workshops.models import CaseAllocation, CaseReview, ReviewAudit, Workshop
+
+
+def test_the_demo_workshops_tell_the_worked_example(db, settings):
+    settings.DEBUG = True
+    call_command("demo", stdout=open("/dev/null", "w"))
+    reviews = CaseReview.objects.all()
+    analysed = reviews.filter(consensus_reached=True)
+    assert (reviews.count(), analysed.count(), analysed.filter(ideal_outcome=False).count()) == (28, 26, 18)  # 69%
+    areas = Counter(t.code for r in analysed for t in r.non_ideal_areas.all())
+    assert [code for code, _ in areas.most_common(2)] == ["TYPE_OF_PROVISION", "TIMING_OF_SUPPORT"]
+    themes = Counter(t.code for r in analysed for t in r.themes.all())
+    assert themes.most_common(1)[0][0] == "PARENTAL_CONFIDENCE_IN_MAINSTREAM"
+    in_mss = analysed.filter(provision_at_review__code="MSS")
+    assert (in_mss.count(), in_mss.filter(ideal_outcome=True).count()) == (15, 5)
+    better = Counter(r.better_provision.code for r in in_mss.filter(ideal_outcome=False))
+    assert better.most_common(1)[0][0] == "MAINSTREAM"
+    upcoming = Workshop.objects.get(status="draft")
+    assert upcoming.allocations.count() == 8 and not CaseReview.objects.filter(allocation__workshop=upcoming).exists()
+    assert all(a.room_id for a in CaseAllocation.objects.all())
+
+
+def test_running_the_demo_again_adds_nothing(db, settings):
+    settings.DEBUG = True
+    call_command("demo", stdout=open("/dev/null", "w"))
+    counts = (Workshop.objects.count(), CaseAllocation.objects.count(), CaseReview.objects.count(), ReviewAudit.objects.count())
+    call_command("demo", stdout=open("/dev/null", "w"))
+    assert (Workshop.objects.count(), CaseAllocation.objects.count(), CaseReview.objects.count(), ReviewAudit.objects.count()) == counts

@@ -1,0 +1,159 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+
+from casereview.models import Role, User, VocabularyTerm
+from casereview.vocabularies import VocabularyKind
+from workshops.models import BreakoutRoom, Discipline, Workshop
+from workshops.services import ReviewAnswer
+
+TOGGLES = "workshops/fields/toggles.html"
+
+
+class WorkshopForm(forms.ModelForm):
+    class Meta:
+        model = Workshop
+        fields = ["title", "date", "focus", "status"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+    def clean_title(self):
+        title = self.cleaned_data["title"].strip()
+        same = Workshop.objects.for_organisation(self.organisation).filter(title__iexact=title).exclude(pk=self.instance.pk)
+        if same.exists():
+            raise ValidationError("Your LA already has a workshop with this title.")
+        return title
+
+
+class RoomForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="For example: Room 1, or Blue room.")
+    facilitators = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text="Facilitators and leads of your LA. Only the people ticked can open this room's console.",
+    )
+
+    def __init__(self, *args, workshop, room=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workshop, self.room = workshop, room
+        self.fields["facilitators"].queryset = User.objects.filter(
+            membership__organisation=workshop.organisation_id, membership__role__in=[Role.LEAD, Role.FACILITATOR]
+        ).order_by("email")
+        # One number per discipline: who was in the room, for the multi-agency picture in reports.
+        for discipline in Discipline:
+            self.fields[f"discipline_{discipline.value}"] = forms.IntegerField(
+                label=discipline.label, min_value=0, max_value=200, required=False,
+                widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+            )
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        same = BreakoutRoom.objects.filter(workshop=self.workshop, name__iexact=name)
+        if self.room is not None:
+            same = same.exclude(pk=self.room.pk)
+        if same.exists():
+            raise ValidationError("This workshop already has a room with this name.")
+        return name
+
+    def discipline_counts(self) -> dict[str, int]:
+        return {d: self.cleaned_data.get(f"discipline_{d}") or 0 for d in Discipline.values}
+
+
+class CaseImportForm(forms.Form):
+    file = forms.FileField(help_text="A .csv (UTF-8) or .xlsx file with the columns of the template.")
+
+
+class CaseReviewForm(forms.Form):
+    """The room's judgement on one case, one screen, choices as big toggles.
+
+    ``action`` says which button was pressed: "save" (the room agreed) or "no_consensus"."""
+
+    ideal_outcome = forms.TypedChoiceField(
+        label="Is this child or young person in the ideal setting, or receiving the ideal support, to achieve their long-term goals?",
+        choices=[("yes", "Yes, ideal"), ("no", "No, not ideal")],
+        coerce=lambda value: value == "yes", widget=forms.RadioSelect, required=False,
+    )
+    non_ideal_areas = forms.ModelMultipleChoiceField(
+        label="Which areas were not ideal?", queryset=VocabularyTerm.objects.none(),
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    better_provision = forms.ModelChoiceField(
+        label="Which provision would better support them?", queryset=VocabularyTerm.objects.none(),
+        widget=forms.RadioSelect, required=False, empty_label=None,
+    )
+    themes = forms.ModelMultipleChoiceField(
+        label="Which themes most contributed to the outcome?", queryset=VocabularyTerm.objects.none(),
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    notes = forms.CharField(
+        label="Notes (optional)", required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Never type a name, date of birth, UPN, NHS number, address, email or phone number.",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    action = forms.ChoiceField(choices=[("save", "save"), ("no_consensus", "no_consensus")], widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, organisation, review=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        terms = VocabularyTerm.objects.for_organisation(organisation).order_by("position", "label")
+        kept = [term.pk for term in self._terms_of(review)]
+        # Retired terms are not offered, except those this review already uses, so saving it again keeps them.
+        for name, kind in [
+            ("non_ideal_areas", VocabularyKind.NON_IDEAL_AREA),
+            ("better_provision", VocabularyKind.PROVISION),
+            ("themes", VocabularyKind.THEME),
+        ]:
+            self.fields[name].queryset = terms.filter(kind=kind).filter(retired_at__isnull=True) | terms.filter(kind=kind, pk__in=kept)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Field("ideal_outcome", template=TOGGLES),
+            Field("non_ideal_areas", template=TOGGLES, wrapper_class="when-not-ideal"),
+            Field("better_provision", template=TOGGLES, wrapper_class="when-not-ideal"),
+            Field("themes", template=TOGGLES),
+            "notes",
+            "version",
+        )
+
+    @staticmethod
+    def _terms_of(review):
+        if review is None:
+            return []
+        terms = list(review.non_ideal_areas.all()) + list(review.themes.all())
+        return terms + ([review.better_provision] if review.better_provision else [])
+
+    @classmethod
+    def initial_for(cls, review):
+        if review is None:
+            return {"version": 0}
+        return {
+            "ideal_outcome": {True: "yes", False: "no"}.get(review.ideal_outcome),
+            # Primary keys, not objects: the toggles compare values as text.
+            "non_ideal_areas": [term.pk for term in review.non_ideal_areas.all()],
+            "better_provision": review.better_provision_id,
+            "themes": [term.pk for term in review.themes.all()],
+            "notes": review.notes,
+            "version": review.version,
+        }
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        ideal = data.get("ideal_outcome")
+        answer = ReviewAnswer(
+            consensus_reached=data.get("action") != "no_consensus",
+            ideal_outcome=ideal if ideal != "" else None,
+            non_ideal_areas=list(data.get("non_ideal_areas") or []),
+            better_provision=data.get("better_provision"),
+            themes=list(data.get("themes") or []),
+            notes=data.get("notes", ""),
+        )
+        for name, message in answer.problems().items():
+            self.add_error(name, message)
+        self.answer = answer.normalised()
+        return data

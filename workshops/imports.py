@@ -1,0 +1,209 @@
+"""Import cases and reviews from CSV / XLSX (DESIGN.md §5): all or nothing, every bad row listed.
+
+Each import first checks every row and collects every problem; only a file without any
+problem is written, in one transaction."""
+
+import re
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from casereview.identifiers import reject_identifiers
+from casereview.models import Organisation
+from casereview.selectors import VocabularyLookup
+from casereview.vocabularies import VocabularyKind
+from workshops.models import REFERENCE_VALIDATOR, BreakoutRoom, Case, CaseAllocation, Workshop
+from workshops.services import ReviewAnswer, review_save
+from workshops.tables import Row, TableError, read_table
+
+CASE_COLUMNS = ["reference", "phase", "year_group", "primary_need", "support_level", "current_provision"]
+CASE_OPTIONAL_COLUMNS = ["room"]
+REVIEW_COLUMNS = ["reference", "workshop", "consensus"]
+REVIEW_OPTIONAL_COLUMNS = ["room", "ideal_outcome", "non_ideal_areas", "better_provision", "themes", "notes"]
+YEAR_GROUP = re.compile(r"^(?:year\s*|y)?(n|r|[1-9]|1[0-4])$", re.IGNORECASE)
+
+
+@dataclass
+class RowProblem:
+    line: int
+    message: str
+
+    def __str__(self):
+        return f"Line {self.line}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """Nothing was imported. ``problems`` lists what to fix: file-wide ones have line 0."""
+
+    def __init__(self, problems: list[RowProblem]):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def _table(filename, data, required, optional):
+    try:
+        return read_table(filename, data, required=required, optional=optional)
+    except TableError as error:
+        raise ImportRejected([RowProblem(0, str(error))]) from None
+
+
+def _text_problems(row: Row, columns: list[str]) -> list[str]:
+    problems = []
+    for column in columns:
+        try:
+            reject_identifiers(row.get(column))
+        except ValidationError as error:
+            problems.append(f"{column}: {error.messages[0]}")
+    return problems
+
+
+def _yes_no(value: str, column: str, *, blank_allowed: bool) -> bool | None:
+    word = value.strip().lower()
+    if word in {"yes", "y"}:
+        return True
+    if word in {"no", "n"}:
+        return False
+    if not word and blank_allowed:
+        return None
+    raise ValueError(f"{column} must be yes or no, not “{value}”.")
+
+
+@dataclass
+class CaseImportResult:
+    created: int
+    updated: int
+    rooms_created: list[str]
+
+
+def case_import(*, organisation: Organisation, workshop: Workshop, filename: str, data: bytes) -> CaseImportResult:
+    """Create or update the file's cases and allocate them to ``workshop`` (and the named rooms)."""
+    rows = _table(filename, data, CASE_COLUMNS, CASE_OPTIONAL_COLUMNS)
+    vocabulary = VocabularyLookup(organisation)
+    problems, parsed, first_line_of = [], [], {}
+    for row in rows:
+        row_problems = _text_problems(row, ["reference", "room", "year_group"])
+        reference = row.get("reference")
+        if not reference:
+            row_problems.append("reference is empty.")
+        else:
+            try:
+                REFERENCE_VALIDATOR(reference)
+            except ValidationError as error:
+                row_problems.append(f"reference “{reference}”: {error.messages[0]}")
+            key = reference.casefold()
+            if key in first_line_of:
+                row_problems.append(f"reference {reference} is also on line {first_line_of[key]}.")
+            first_line_of.setdefault(key, row.line)
+        terms = {}
+        for column, kind in [
+            ("phase", VocabularyKind.PHASE),
+            ("primary_need", VocabularyKind.PRIMARY_NEED),
+            ("support_level", VocabularyKind.SUPPORT_LEVEL),
+            ("current_provision", VocabularyKind.PROVISION),
+        ]:
+            try:
+                terms[column] = vocabulary.find(kind, row.get(column))
+            except ValueError as error:
+                row_problems.append(f"{column}: {error}")
+        year_group = row.get("year_group")
+        match = YEAR_GROUP.match(year_group)
+        if year_group and not match:
+            row_problems.append(f"year_group “{year_group}” is not N, R or a year from 1 to 14.")
+        room_name = row.get("room")
+        if len(room_name) > 100:
+            row_problems.append("room name is longer than 100 characters.")
+        problems += [RowProblem(row.line, message) for message in row_problems]
+        if not row_problems:
+            parsed.append((reference, (match.group(1).upper() if match else ""), terms, room_name))
+    if problems:
+        raise ImportRejected(problems)
+
+    created = updated = 0
+    with transaction.atomic():
+        rooms = {room.name.casefold(): room for room in workshop.rooms.all()}
+        rooms_created = []
+        next_position = (workshop.allocations.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+        for reference, year_group, terms, room_name in parsed:
+            case, was_created = Case.objects.update_or_create(
+                organisation=organisation, reference__iexact=reference,
+                defaults={"year_group": year_group, **terms},
+                create_defaults={"reference": reference, "year_group": year_group, **terms},
+            )
+            created += was_created
+            updated += not was_created
+            room = None
+            if room_name:
+                room = rooms.get(room_name.casefold())
+                if room is None:
+                    room = rooms[room_name.casefold()] = BreakoutRoom.objects.create(workshop=workshop, name=room_name)
+                    rooms_created.append(room_name)
+            allocation, new = CaseAllocation.objects.get_or_create(
+                workshop=workshop, case=case, defaults={"room": room, "position": next_position}
+            )
+            next_position += new
+            if not new and room is not None and allocation.room_id != room.pk:
+                allocation.room = room
+                allocation.save(update_fields=["room"])
+    return CaseImportResult(created, updated, rooms_created)
+
+
+def review_import(*, organisation: Organisation, filename: str, data: bytes, by=None) -> int:
+    """Bring in reviews recorded on paper. Cases and workshops must exist; a case that already
+    has a review in that workshop is refused (change it in the room console instead)."""
+    rows = _table(filename, data, REVIEW_COLUMNS, REVIEW_OPTIONAL_COLUMNS)
+    vocabulary = VocabularyLookup(organisation)
+    cases = {case.reference.casefold(): case for case in Case.objects.for_organisation(organisation)}
+    workshops = {workshop.title.casefold(): workshop for workshop in Workshop.objects.for_organisation(organisation)}
+    reviewed = set(
+        CaseAllocation.objects.for_organisation(organisation)
+        .filter(review__isnull=False)
+        .values_list("workshop_id", "case_id")
+    )
+    problems, parsed, first_line_of = [], [], {}
+    for row in rows:
+        row_problems = _text_problems(row, ["room", "notes"])
+        case = cases.get(row.get("reference").casefold())
+        workshop = workshops.get(row.get("workshop").casefold())
+        if case is None:
+            row_problems.append(f"there is no case with reference “{row.get('reference')}”; import the cases first.")
+        if workshop is None:
+            row_problems.append(f"there is no workshop called “{row.get('workshop')}”.")
+        if case and workshop:
+            key = (workshop.pk, case.pk)
+            if key in reviewed:
+                row_problems.append(f"{case.reference} already has a review in “{workshop.title}”; change it in the room console.")
+            if key in first_line_of:
+                row_problems.append(f"{case.reference} in “{workshop.title}” is also on line {first_line_of[key]}.")
+            first_line_of.setdefault(key, row.line)
+        answer = None
+        try:
+            consensus = _yes_no(row.get("consensus"), "consensus", blank_allowed=False)
+            ideal = _yes_no(row.get("ideal_outcome"), "ideal_outcome", blank_allowed=True)
+            areas = [vocabulary.find(VocabularyKind.NON_IDEAL_AREA, v) for v in _split(row.get("non_ideal_areas"))]
+            themes = [vocabulary.find(VocabularyKind.THEME, v) for v in _split(row.get("themes"))]
+            better = row.get("better_provision")
+            better = vocabulary.find(VocabularyKind.PROVISION, better) if better else None
+            answer = ReviewAnswer(consensus, ideal, areas, better, themes, row.get("notes"))
+        except ValueError as error:
+            row_problems.append(str(error))
+        if answer is not None:
+            row_problems += [message for name, message in answer.problems().items() if name != "notes"]
+        problems += [RowProblem(row.line, message) for message in row_problems]
+        if not row_problems:
+            parsed.append((case, workshop, row.get("room"), answer))
+    if problems:
+        raise ImportRejected(problems)
+
+    with transaction.atomic():
+        for case, workshop, room_name, answer in parsed:
+            room = None
+            if room_name:
+                room, _ = BreakoutRoom.objects.get_or_create(workshop=workshop, name__iexact=room_name, defaults={"name": room_name})
+            allocation, _ = CaseAllocation.objects.get_or_create(workshop=workshop, case=case, defaults={"room": room})
+            review_save(allocation=allocation, answer=answer, by=by, expected_version=0, source="import")
+    return len(parsed)
+
+
+def _split(cell: str) -> list[str]:
+    return [value.strip() for value in cell.split(";") if value.strip()]

@@ -1,0 +1,210 @@
+"""Running the day: workshops, breakout rooms, cases and the room's judgement on each case."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+
+from casereview.identifiers import reject_identifiers
+from casereview.models import Organisation, VocabularyTerm
+from casereview.tenancy import TenantQuerySet
+from casereview.vocabularies import VocabularyKind
+
+
+class Discipline(models.TextChoices):
+    """Who was in a breakout room, so reports can show the judgement was multi-agency."""
+
+    SCHOOL = "school", "School / SENCO"
+    EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
+    HEALTH = "health", "Health"
+    SOCIAL_CARE = "social_care", "Social care"
+    PARENT_CARER_FORUM = "parent_carer_forum", "Parent carer forum"
+    SENDIASS = "sendiass", "SENDIASS"
+    LA_SEND_TEAM = "la_send_team", "LA SEND team"
+    OTHER = "other", "Other"
+
+
+class Workshop(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Live"
+        CLOSED = "closed", "Closed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="workshops")
+    title = models.CharField(max_length=200, validators=[reject_identifiers])
+    date = models.DateField()
+    focus = models.CharField(
+        max_length=200, blank=True, validators=[reject_identifiers], help_text="For example: secondary transition."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "title"], name="workshop_title_unique_per_la"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%-d %b %Y})"
+
+
+class BreakoutRoom(models.Model):
+    tenant_path = "workshop__organisation"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=100, validators=[reject_identifiers])
+    facilitators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="facilitated_rooms")
+    # The case the room has open right now ("in discussion" on the control room).
+    current_allocation = models.ForeignKey(
+        "CaseAllocation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["workshop", "name"]
+        constraints = [models.UniqueConstraint(fields=["workshop", "name"], name="room_name_unique_per_workshop")]
+
+    def __str__(self):
+        return self.name
+
+
+class RoomDiscipline(models.Model):
+    """How many people of one discipline were in a room."""
+
+    tenant_path = "room__workshop__organisation"
+
+    room = models.ForeignKey(BreakoutRoom, on_delete=models.CASCADE, related_name="disciplines")
+    discipline = models.CharField(max_length=30, choices=Discipline.choices)
+    count = models.PositiveSmallIntegerField(validators=[MaxValueValidator(200)])
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["room", "discipline"], name="one_count_per_discipline")]
+
+
+REFERENCE_VALIDATOR = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9_/-]{0,19}$",
+    "Use a pseudonymous reference such as C-017: up to 20 letters, digits, hyphens, slashes or underscores, "
+    "no spaces (never a name).",
+)
+
+
+class Case(models.Model):
+    """One anonymised child or young person, known only by a pseudonymous reference."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cases")
+    reference = models.CharField(max_length=20, validators=[REFERENCE_VALIDATOR, reject_identifiers])
+    phase = models.ForeignKey(
+        VocabularyTerm, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": VocabularyKind.PHASE}
+    )
+    year_group = models.CharField(max_length=10, blank=True, help_text="N, R, 1 to 14, or blank.")
+    primary_need = models.ForeignKey(
+        VocabularyTerm, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": VocabularyKind.PRIMARY_NEED}
+    )
+    support_level = models.ForeignKey(
+        VocabularyTerm, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": VocabularyKind.SUPPORT_LEVEL}
+    )
+    current_provision = models.ForeignKey(
+        VocabularyTerm, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": VocabularyKind.PROVISION}
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "reference"], name="case_reference_unique_per_la"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class CaseAllocation(models.Model):
+    """A case brought to one workshop, in one of its rooms (or not yet allocated to a room).
+
+    The same case may come back in a later workshop: that is another allocation."""
+
+    tenant_path = "workshop__organisation"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="allocations")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
+    room = models.ForeignKey(BreakoutRoom, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocations")
+    position = models.PositiveIntegerField(default=0, help_text="Order in which the room takes its cases.")
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "case__reference"]
+        constraints = [models.UniqueConstraint(fields=["workshop", "case"], name="case_once_per_workshop")]
+
+    def __str__(self):
+        return f"{self.case.reference} in {self.workshop.title}"
+
+
+class ReviewStatus(models.TextChoices):
+    TO_DO = "to_do", "To do"
+    IN_DISCUSSION = "in_discussion", "In discussion"
+    DONE = "done", "Done"
+    NO_CONSENSUS = "no_consensus", "No consensus"
+
+
+class CaseReview(models.Model):
+    """The room's judgement on one case in one workshop (DESIGN.md §2).
+
+    ``version`` grows by one with every save: a save based on an older version is a conflict,
+    shown to the person saving, never a silent overwrite."""
+
+    tenant_path = "allocation__workshop__organisation"
+
+    allocation = models.OneToOneField(CaseAllocation, on_delete=models.CASCADE, related_name="review")
+    consensus_reached = models.BooleanField()
+    ideal_outcome = models.BooleanField(null=True, blank=True)
+    non_ideal_areas = models.ManyToManyField(
+        VocabularyTerm, blank=True, related_name="+", limit_choices_to={"kind": VocabularyKind.NON_IDEAL_AREA}
+    )
+    better_provision = models.ForeignKey(
+        VocabularyTerm, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        limit_choices_to={"kind": VocabularyKind.PROVISION},
+    )
+    themes = models.ManyToManyField(
+        VocabularyTerm, blank=True, related_name="+", limit_choices_to={"kind": VocabularyKind.THEME}
+    )
+    notes = models.TextField(blank=True, max_length=2000, validators=[reject_identifiers])
+    # The case's provision when it was reviewed: the provision table stays true after the case moves.
+    provision_at_review = models.ForeignKey(VocabularyTerm, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField()
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    @property
+    def status(self) -> str:
+        return ReviewStatus.DONE if self.consensus_reached else ReviewStatus.NO_CONSENSUS
+
+
+class ReviewAudit(models.Model):
+    """Who created or changed a review, when, and what changed (old and new, in words)."""
+
+    tenant_path = "review__allocation__workshop__organisation"
+
+    review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="audit")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField()
+    source = models.CharField(max_length=20, default="console", help_text="console or import")
+    changes = models.JSONField(help_text='{"field label": ["before", "after"]}')
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-version"]

@@ -1,0 +1,104 @@
+"""Reads of the workshop day, scoped through the tenancy helper."""
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+
+from casereview.models import Role
+from casereview.tenancy import for_member, membership_of
+from workshops.models import BreakoutRoom, CaseAllocation, ReviewAudit, ReviewStatus, Workshop
+
+
+def workshops_for(user):
+    """Workshops the person may open: all of the LA's, or for a facilitator those with their rooms."""
+    workshops = for_member(user, Workshop)
+    membership = membership_of(user)
+    if membership and membership.role == Role.FACILITATOR:
+        workshops = workshops.filter(rooms__facilitators=user).distinct()
+    return workshops
+
+
+def rooms_for_console(user):
+    """Rooms whose cases the person may review: a lead any room of the LA, a facilitator their own."""
+    rooms = for_member(user, BreakoutRoom).select_related("workshop")
+    membership = membership_of(user)
+    if membership is None or membership.role == Role.VIEWER:
+        return rooms.none()
+    if membership.role == Role.FACILITATOR:
+        rooms = rooms.filter(facilitators=user)
+    return rooms
+
+
+def allocation_status(allocation: CaseAllocation, room: BreakoutRoom | None) -> str:
+    review = getattr(allocation, "review", None)
+    if review is not None:
+        return review.status
+    if room is not None and room.current_allocation_id == allocation.pk:
+        return ReviewStatus.IN_DISCUSSION
+    return ReviewStatus.TO_DO
+
+
+@dataclass
+class CaseLine:
+    allocation: CaseAllocation
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return ReviewStatus(self.status).label
+
+
+def room_cases(room: BreakoutRoom) -> list[CaseLine]:
+    """The room's cases in order, each with its status, in one query."""
+    allocations = (
+        CaseAllocation.objects.filter(room=room)
+        .select_related("case", "case__phase", "case__primary_need", "case__support_level", "case__current_provision", "review")
+        .order_by("position", "case__reference")
+    )
+    return [CaseLine(allocation, allocation_status(allocation, room)) for allocation in allocations]
+
+
+def next_case_after(lines: list[CaseLine], allocation: CaseAllocation) -> CaseLine | None:
+    """The first case still to do after this one, wrapping round; None when every case has a review."""
+    index = next((i for i, line in enumerate(lines) if line.allocation.pk == allocation.pk), -1)
+    for line in lines[index + 1 :] + lines[: index + 1]:
+        if line.status in (ReviewStatus.TO_DO, ReviewStatus.IN_DISCUSSION) and line.allocation.pk != allocation.pk:
+            return line
+    return None
+
+
+@dataclass
+class RoomProgress:
+    room: BreakoutRoom
+    counts: dict[str, int]
+    total: int
+    current: CaseAllocation | None
+
+    @property
+    def finished(self) -> int:
+        return self.counts[ReviewStatus.DONE] + self.counts[ReviewStatus.NO_CONSENSUS]
+
+
+def workshop_progress(workshop: Workshop) -> tuple[list[RoomProgress], int]:
+    """Each room's cases by status, and how many cases are not in any room yet."""
+    rooms = workshop.rooms.select_related("current_allocation__case").prefetch_related(
+        "facilitators",
+        Prefetch("allocations", queryset=CaseAllocation.objects.select_related("review")),
+    )
+    progress = []
+    for room in rooms:
+        counts = {status: 0 for status in ReviewStatus.values}
+        allocations = list(room.allocations.all())
+        for allocation in allocations:
+            counts[allocation_status(allocation, room)] += 1
+        progress.append(RoomProgress(room, counts, len(allocations), room.current_allocation))
+    unallocated = workshop.allocations.filter(room__isnull=True).count()
+    return progress, unallocated
+
+
+def workshop_audit(workshop: Workshop):
+    return (
+        ReviewAudit.objects.filter(review__allocation__workshop=workshop)
+        .select_related("changed_by", "review__allocation__case", "review__allocation__room")
+        .order_by("-changed_at", "-version")
+    )

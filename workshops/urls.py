@@ -1,0 +1,24 @@
+from django.urls import path
+
+from workshops.views import console, setup
+
+urlpatterns = [
+    path("workshops/", setup.workshop_list, name="workshop_list"),
+    path("workshops/new/", setup.workshop_create, name="workshop_create"),
+    path("workshops/<int:pk>/", setup.workshop_detail, name="workshop_detail"),
+    path("workshops/<int:pk>/edit/", setup.workshop_edit, name="workshop_edit"),
+    path("workshops/<int:workshop_pk>/rooms/new/", setup.room_edit, name="room_create"),
+    path("workshops/<int:workshop_pk>/rooms/<int:pk>/edit/", setup.room_edit, name="room_edit"),
+    path("workshops/<int:workshop_pk>/import/", setup.case_import_view, name="case_import"),
+    path(
+        "workshops/<int:workshop_pk>/import/template.<str:file_format>",
+        setup.case_import_template,
+        name="case_import_template",
+    ),
+    path("workshops/<int:workshop_pk>/allocation/", setup.allocation, name="allocation"),
+    path("workshops/<int:workshop_pk>/control-room/", setup.control_room, name="control_room"),
+    path("workshops/<int:workshop_pk>/history/", setup.audit_log, name="audit_log"),
+    path("rooms/<int:room_pk>/", console.room_console, name="room_console"),
+    path("rooms/<int:room_pk>/cases/<int:allocation_pk>/", console.room_console, name="room_console_case"),
+    path("rooms/<int:room_pk>/cases/<int:allocation_pk>/review/", console.review_save, name="review_save"),
+]

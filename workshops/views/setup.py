@@ -1,0 +1,177 @@
+"""The programme lead's pages: workshops, rooms, case import and allocation, control room, audit."""
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from casereview.models import Role
+from casereview.tenancy import get_for_member_or_404, member_required
+from workshops import import_templates, services
+from workshops.forms import CaseImportForm, RoomForm, WorkshopForm
+from workshops.imports import ImportRejected, case_import
+from workshops.models import BreakoutRoom, CaseAllocation, Discipline, Workshop
+from workshops.selectors import rooms_for_console, workshop_audit, workshop_progress, workshops_for
+
+READERS = (Role.LEAD, Role.VIEWER)
+
+
+@member_required()
+def workshop_list(request):
+    workshops = workshops_for(request.user).prefetch_related("rooms")
+    my_rooms = {}
+    for room in rooms_for_console(request.user).filter(facilitators=request.user).order_by("name"):
+        my_rooms.setdefault(room.workshop_id, []).append(room)
+    rows = [(workshop, my_rooms.get(workshop.pk, [])) for workshop in workshops]
+    return render(request, "workshops/setup/workshop_list.html", {"rows": rows})
+
+
+@member_required(Role.LEAD)
+def workshop_create(request):
+    form = WorkshopForm(request.POST or None, organisation=request.membership.organisation)
+    if request.method == "POST" and form.is_valid():
+        form.instance.organisation = request.membership.organisation
+        workshop = form.save()
+        messages.success(request, f"Created “{workshop.title}”. Add its breakout rooms next.")
+        return redirect("workshop_detail", pk=workshop.pk)
+    return render(request, "workshops/setup/workshop_form.html", {"form": form})
+
+
+@member_required()
+def workshop_detail(request, pk):
+    workshop = get_object_or_404(workshops_for(request.user), pk=pk)
+    rooms = workshop.rooms.prefetch_related("facilitators", "disciplines")
+    console_rooms = set(rooms_for_console(request.user).filter(workshop=workshop).values_list("pk", flat=True))
+    progress, unallocated = workshop_progress(workshop)
+    progress_by_room = {p.room.pk: p for p in progress}
+    return render(
+        request,
+        "workshops/setup/workshop_detail.html",
+        {
+            "workshop": workshop,
+            "room_cards": [(room, progress_by_room[room.pk]) for room in rooms],
+            "console_rooms": console_rooms,
+            "case_count": workshop.allocations.count(),
+            "unallocated": unallocated,
+        },
+    )
+
+
+@member_required(Role.LEAD)
+def workshop_edit(request, pk):
+    workshop = get_for_member_or_404(request.user, Workshop, pk=pk)
+    form = WorkshopForm(request.POST or None, instance=workshop, organisation=request.membership.organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Saved the workshop.")
+        return redirect("workshop_detail", pk=workshop.pk)
+    return render(request, "workshops/setup/workshop_form.html", {"form": form, "workshop": workshop})
+
+
+@member_required(Role.LEAD)
+def room_edit(request, workshop_pk, pk=None):
+    workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
+    room = get_object_or_404(BreakoutRoom, pk=pk, workshop=workshop) if pk else None
+    initial = {}
+    if room:
+        initial = {"name": room.name, "facilitators": list(room.facilitators.all())}
+        initial |= {f"discipline_{d.discipline}": d.count for d in room.disciplines.all()}
+    form = RoomForm(request.POST or None, initial=initial, workshop=workshop, room=room)
+    if request.method == "POST" and form.is_valid():
+        room = services.room_save(
+            workshop=workshop, room=room, name=form.cleaned_data["name"],
+            facilitators=form.cleaned_data["facilitators"], discipline_counts=form.discipline_counts(),
+        )
+        messages.success(request, f"Saved {room.name}.")
+        return redirect("workshop_detail", pk=workshop.pk)
+    discipline_fields = [form[f"discipline_{d}"] for d in Discipline.values]
+    return render(
+        request, "workshops/setup/room_form.html",
+        {"form": form, "workshop": workshop, "room": room, "discipline_fields": discipline_fields},
+    )
+
+
+@member_required(Role.LEAD)
+def case_import_view(request, workshop_pk):
+    workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
+    form = CaseImportForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = case_import(
+                organisation=request.membership.organisation, workshop=workshop, filename=upload.name, data=upload.read()
+            )
+        except ImportRejected as rejected:
+            problems = rejected.problems
+        else:
+            rooms = f" Created rooms: {', '.join(result.rooms_created)}." if result.rooms_created else ""
+            messages.success(request, f"Imported {result.created + result.updated} cases ({result.created} new).{rooms}")
+            return redirect("allocation", workshop_pk=workshop.pk)
+    return render(
+        request, "workshops/setup/case_import.html", {"form": form, "workshop": workshop, "problems": problems}
+    )
+
+
+@member_required(Role.LEAD)
+def case_import_template(request, workshop_pk, file_format):
+    get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
+    if file_format not in ("csv", "xlsx"):
+        raise Http404("Templates come as .csv or .xlsx.")
+    if file_format == "xlsx":
+        content = import_templates.case_template_xlsx(request.membership.organisation)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        content, content_type = import_templates.case_template_csv(), "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="casereview-cases-template.{file_format}"'
+    return response
+
+
+@member_required(Role.LEAD)
+def allocation(request, workshop_pk):
+    workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
+    allocations = list(
+        workshop.allocations.select_related("case", "case__primary_need", "case__current_provision", "room", "review")
+    )
+    rooms = {str(room.pk): room for room in workshop.rooms.all()}
+    errors = []
+    if request.method == "POST":
+        placements = {}
+        for item in allocations:
+            room_value = request.POST.get(f"room_{item.pk}", "")
+            position_value = request.POST.get(f"position_{item.pk}", "")
+            if room_value and room_value not in rooms:
+                errors.append(f"{item.case.reference}: choose one of this workshop's rooms.")
+                continue
+            if not position_value.isdigit() or int(position_value) > 10000:
+                errors.append(f"{item.case.reference}: the order must be a whole number from 0 to 10000.")
+                continue
+            placements[item.pk] = (rooms.get(room_value), int(position_value))
+        if not errors:
+            services.allocations_update(workshop=workshop, placements=placements)
+            messages.success(request, "Saved the allocation.")
+            return redirect("workshop_detail", pk=workshop.pk)
+    return render(
+        request, "workshops/setup/allocation.html",
+        {"workshop": workshop, "allocations": allocations, "rooms": rooms.values(), "errors": errors},
+    )
+
+
+@member_required(*READERS)
+def control_room(request, workshop_pk):
+    workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
+    progress, unallocated = workshop_progress(workshop)
+    context = {"workshop": workshop, "progress": progress, "unallocated": unallocated}
+    if request.htmx:
+        return render(request, "workshops/setup/_control_room_rooms.html", context)
+    return render(request, "workshops/setup/control_room.html", context)
+
+
+@member_required(Role.LEAD)
+def audit_log(request, workshop_pk):
+    workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
+    entries = workshop_audit(workshop)
+    allocation_pk = request.GET.get("case")
+    if allocation_pk and allocation_pk.isdigit():
+        entries = entries.filter(review__allocation=get_object_or_404(CaseAllocation, pk=allocation_pk, workshop=workshop))
+    return render(request, "workshops/setup/audit_log.html", {"workshop": workshop, "entries": entries[:500]})
