@@ -33,6 +33,15 @@ def _database_is_postgresql_when_required(request, django_db_setup, django_db_bl
 
 
 @pytest.fixture
+def postgresql(request):
+    """For tests whose point needs PostgreSQL's concurrency (SQLite serialises every write)."""
+    if connection.vendor != "postgresql":
+        if _require_services(request.config):
+            pytest.fail("--require-services: DATABASE_URL must point at PostgreSQL.")
+        pytest.skip("needs PostgreSQL (set DATABASE_URL=postgres://...)")
+
+
+@pytest.fixture
 def redis_url(request):
     """The Redis URL the app is configured with, once it answers a PING."""
     problem = None

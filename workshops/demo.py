@@ -13,7 +13,18 @@ from datetime import date, datetime, time
 from django.utils import timezone
 
 from casereview.models import Membership, Role, VocabularyTerm
-from workshops.models import BreakoutRoom, Case, CaseAllocation, CaseReview, Discipline, RoomDiscipline, Workshop
+from workshops.models import (
+    BreakoutRoom,
+    Case,
+    CaseAllocation,
+    CaseReview,
+    Discipline,
+    Poll,
+    PollResponse,
+    RoomDiscipline,
+    Workshop,
+)
+from workshops.poll_text import normalise_phrase
 from workshops.services import ReviewAnswer, review_save
 
 WORKSHOPS = [
@@ -55,6 +66,23 @@ NOTES = [
 ]
 NEEDS = ["ASD", "SEMH", "SLCN", "MLD", "SLD", "SPLD", "PMLD", "ASD", "SEMH"]
 
+IDEAL_OUTCOME = "What does an ideal outcome mean to you?"
+# (answer, how many phones gave it, the role those phones said they had)
+IDEAL_OUTCOME_ANSWERS = [
+    ("Happiness", 7, Discipline.PARENT_CARER_FORUM), ("happy", 2, Discipline.SCHOOL), ("Realistic", 5, Discipline.LA_SEND_TEAM),
+    ("Independence", 5, Discipline.SOCIAL_CARE), ("friends", 4, Discipline.PARENT_CARER_FORUM),
+    ("feeling safe", 3, Discipline.HEALTH), ("Included", 3, Discipline.SCHOOL), ("right support at the right time", 3, Discipline.EDUCATIONAL_PSYCHOLOGY),
+    ("achieving their potential", 2, Discipline.SCHOOL), ("listened to", 2, Discipline.PARENT_CARER_FORUM), ("confidence", 2, Discipline.EDUCATIONAL_PSYCHOLOGY),
+    ("local school", 2, Discipline.PARENT_CARER_FORUM), ("belonging", 1, Discipline.SCHOOL), ("aspiration", 1, Discipline.LA_SEND_TEAM),
+    ("being understood", 1, Discipline.HEALTH), ("thriving", 1, Discipline.SOCIAL_CARE), ("good transitions", 1, Discipline.SCHOOL),
+    ("family feels supported", 1, Discipline.SENDIASS), ("Healthy", 1, Discipline.HEALTH), ("preparing for adulthood", 1, Discipline.LA_SEND_TEAM),
+]
+CONFIDENCE = "How confident are you that children get the right support at the right time?"
+CONFIDENCE_ANSWERS = {1: 3, 2: 7, 3: 6, 4: 3, 5: 1}
+PILOT = "Where should we try a change first?"
+PILOT_OPTIONS = ["Transition from nursery to reception", "Primary to secondary transition", "Early help for families", "Sharing information between settings"]
+PILOT_ANSWERS = [5, 8, 3, 6]
+
 
 def load(organisation):
     people = {m.role: m.user for m in Membership.objects.filter(organisation=organisation).select_related("user")}
@@ -79,6 +107,43 @@ def load(organisation):
                 reviewed += 1
                 if not CaseReview.objects.filter(allocation=allocation).exists():
                     _review(allocation, outcome, terms, rng, day, by=allocation.room.facilitators.first())
+        if index == 0 or upcoming:
+            _polls(workshop, live=upcoming)
+
+
+def _polls(workshop, live):
+    """The ideal-outcome word cloud (DBV case study), and for the workshop to come a scale and a choice poll."""
+    words, _ = Poll.objects.get_or_create(
+        workshop=workshop, question=IDEAL_OUTCOME,
+        defaults={"kind": Poll.Kind.WORDS, "ask_role": True, "is_open": live, "position": 1},
+    )
+    if not words.responses.exists():
+        phone = 0
+        for text, phones, role in IDEAL_OUTCOME_ANSWERS:
+            for _ in range(phones):
+                phone += 1
+                PollResponse.objects.create(
+                    poll=words, round=1, phone=f"demo{phone:04d}", slot=1, text=text, normalised=normalise_phrase(text), role=role
+                )
+    if not live:
+        return
+    scale, _ = Poll.objects.get_or_create(
+        workshop=workshop, question=CONFIDENCE,
+        defaults={"kind": Poll.Kind.SCALE, "scale_max": 5, "scale_low_label": "not at all", "scale_high_label": "very", "position": 2},
+    )
+    if not scale.responses.exists():
+        values = [value for value, n in CONFIDENCE_ANSWERS.items() for _ in range(n)]
+        PollResponse.objects.bulk_create(
+            PollResponse(poll=scale, round=1, phone=f"demo{i:04d}", slot=1, value=value) for i, value in enumerate(values)
+        )
+    choice, _ = Poll.objects.get_or_create(
+        workshop=workshop, question=PILOT, defaults={"kind": Poll.Kind.CHOICE, "options": PILOT_OPTIONS, "position": 3}
+    )
+    if not choice.responses.exists():
+        picks = [option for option, n in zip(PILOT_OPTIONS, PILOT_ANSWERS) for _ in range(n)]
+        PollResponse.objects.bulk_create(
+            PollResponse(poll=choice, round=1, phone=f"demo{i:04d}", slot=1, choice=option) for i, option in enumerate(picks)
+        )
 
 
 def _room(workshop, name, facilitator):

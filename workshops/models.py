@@ -1,4 +1,7 @@
-"""Running the day: workshops, breakout rooms, cases and the room's judgement on each case."""
+"""Running the day: workshops, breakout rooms, cases and the room's judgement on each case,
+and the polls attendees answer on their phones."""
+
+import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, RegexValidator
@@ -24,6 +27,18 @@ class Discipline(models.TextChoices):
     OTHER = "other", "Other"
 
 
+# Join codes are read off a projector and typed on phones: no 0/O, 1/I/L or other look-alikes.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+
+def new_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if not Workshop.objects.filter(join_code=code).exists():
+            return code
+
+
 class Workshop(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -37,6 +52,7 @@ class Workshop(models.Model):
         max_length=200, blank=True, validators=[reject_identifiers], help_text="For example: secondary transition."
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    join_code = models.CharField(max_length=JOIN_CODE_LENGTH, unique=True, default=new_join_code, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantQuerySet.as_manager()
@@ -208,3 +224,86 @@ class ReviewAudit(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-version"]
+
+
+class Poll(models.Model):
+    """A question put to attendees on their phones (DESIGN.md §2)."""
+
+    class Kind(models.TextChoices):
+        WORDS = "words", "Words (word cloud)"
+        CHOICE = "choice", "Choice (one option)"
+        SCALE = "scale", "Scale (1 to N)"
+
+    tenant_path = "workshop__organisation"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(max_length=200, validators=[reject_identifiers])
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WORDS)
+    options = models.JSONField(default=list, blank=True, help_text="The options of a choice poll, in order.")
+    scale_max = models.PositiveSmallIntegerField(default=5, help_text="A scale runs from 1 to this.")
+    scale_low_label = models.CharField(max_length=40, blank=True, validators=[reject_identifiers])
+    scale_high_label = models.CharField(max_length=40, blank=True, validators=[reject_identifiers])
+    words_per_attendee = models.PositiveSmallIntegerField(default=3)
+    ask_role = models.BooleanField(
+        default=False, help_text="Also ask “Which best describes your role?”, to compare stakeholder groups."
+    )
+    is_open = models.BooleanField(default=False)
+    # A reset starts a new round: earlier answers are kept but no longer shown or counted.
+    round = models.PositiveIntegerField(default=1)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "created_at"]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def answers_per_phone(self) -> int:
+        return self.words_per_attendee if self.kind == self.Kind.WORDS else 1
+
+
+class PollResponse(models.Model):
+    """One answer from one phone: a word or phrase of a words poll, or a choice, or a scale value.
+
+    ``slot`` makes the database keep the rules: a phone holds slot 1 of a choice or scale poll
+    (answering again replaces it) and slots 1..N of a words poll, once each, per round."""
+
+    tenant_path = "poll__workshop__organisation"
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="responses")
+    round = models.PositiveIntegerField()
+    phone = models.CharField(max_length=32, help_text="Random token from the phone's signed cookie; not a person.")
+    slot = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=60, blank=True, validators=[reject_identifiers])
+    normalised = models.CharField(max_length=60, blank=True, db_index=True)
+    choice = models.CharField(max_length=100, blank=True)
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    role = models.CharField(max_length=30, choices=Discipline.choices, blank=True)
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "round", "phone", "slot"], name="one_answer_per_phone_slot"),
+        ]
+        indexes = [models.Index(fields=["poll", "round", "hidden"])]
+
+
+class PollSettings(models.Model):
+    """An LA's rules for poll answers shown on a shared screen."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="poll_settings")
+    profanity_filter_on = models.BooleanField(default=True)
+    blocked_words = models.TextField(
+        blank=True, help_text="One word or phrase per line. Answers containing any of them are refused."
+    )
+
+    objects = TenantQuerySet.as_manager()

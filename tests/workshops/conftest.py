@@ -4,7 +4,7 @@ import pytest
 
 from casereview import services as core_services
 from casereview.models import Role, VocabularyTerm
-from workshops.models import BreakoutRoom, Case, CaseAllocation, Workshop
+from workshops.models import BreakoutRoom, Case, CaseAllocation, Poll, Workshop
 
 
 @pytest.fixture
@@ -89,3 +89,29 @@ def not_ideal_post(term, version=0, **extra):
         "better_provision": term("provision", "MAINSTREAM").pk,
         "themes": [term("theme", "PARENTAL_CONFIDENCE_IN_MAINSTREAM").pk], "notes": "", **extra,
     }
+
+
+@pytest.fixture
+def words_poll(workshop):
+    return Poll.objects.create(workshop=workshop, question="What does an ideal outcome mean to you?", kind="words", is_open=True, ask_role=True)
+
+
+@pytest.fixture
+def choice_poll(workshop):
+    return Poll.objects.create(workshop=workshop, question="Where first?", kind="choice", options=["Early years", "Secondary"], is_open=True)
+
+
+@pytest.fixture
+def scale_poll(workshop):
+    return Poll.objects.create(workshop=workshop, question="How confident?", kind="scale", scale_max=5, is_open=True)
+
+
+@pytest.fixture
+def phone(client, workshop):
+    """An attendee's phone: a client that has opened the workshop's page (and so has its cookie)."""
+    client.get(f"/j/{workshop.join_code}/")
+    return client
+
+
+def answer(client, poll, **data):
+    return client.post(f"/j/{poll.workshop.join_code}/polls/{poll.pk}/", data, follow=True)

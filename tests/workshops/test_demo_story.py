@@ -4,7 +4,8 @@ from collections import Counter
 
 from django.core.management import call_command
 
-from workshops.models import CaseAllocation, CaseReview, ReviewAudit, Workshop
+from workshops.models import CaseAllocation, CaseReview, Poll, ReviewAudit, Workshop
+from workshops.poll_selectors import poll_results
 
 
 def test_the_demo_workshops_tell_the_worked_example(db, settings):
@@ -32,3 +33,16 @@ def test_running_the_demo_again_adds_nothing(db, settings):
     counts = (Workshop.objects.count(), CaseAllocation.objects.count(), CaseReview.objects.count(), ReviewAudit.objects.count())
     call_command("demo", stdout=open("/dev/null", "w"))
     assert (Workshop.objects.count(), CaseAllocation.objects.count(), CaseReview.objects.count(), ReviewAudit.objects.count()) == counts
+
+
+def test_the_demo_has_an_open_ideal_outcome_poll_with_dozens_of_answers(db, settings, client):
+    settings.DEBUG = True
+    call_command("demo", stdout=open("/dev/null", "w"))
+    poll = Poll.objects.get(workshop__status="draft", question="What does an ideal outcome mean to you?")
+    assert poll.is_open and poll.ask_role
+    results = poll_results(poll)
+    assert results.answers >= 30
+    assert results.words[0][0] == "happiness"
+    assert {word for word, _, _ in results.words[1:3]} == {"realistic", "independence"}
+    assert set(Poll.objects.filter(workshop=poll.workshop).values_list("kind", flat=True)) == {"words", "scale", "choice"}
+    assert client.get(f"/join/?code={poll.workshop.join_code}").status_code == 302

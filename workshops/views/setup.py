@@ -1,8 +1,10 @@
 """The programme lead's pages: workshops, rooms, case import and allocation, control room, audit."""
 
 from django.contrib import messages
+from django.db.models import Count, F, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from casereview.models import Role
 from casereview.tenancy import get_for_member_or_404, member_required
@@ -43,6 +45,9 @@ def workshop_detail(request, pk):
     console_rooms = set(rooms_for_console(request.user).filter(workshop=workshop).values_list("pk", flat=True))
     progress, unallocated = workshop_progress(workshop)
     progress_by_room = {p.room.pk: p for p in progress}
+    polls = workshop.polls.annotate(
+        answer_count=Count("responses", filter=Q(responses__round=F("round"), responses__hidden=False))
+    )
     return render(
         request,
         "workshops/setup/workshop_detail.html",
@@ -52,6 +57,8 @@ def workshop_detail(request, pk):
             "console_rooms": console_rooms,
             "case_count": workshop.allocations.count(),
             "unallocated": unallocated,
+            "polls": polls,
+            "join_host": request.build_absolute_uri(reverse("join")),
         },
     )
 

@@ -1,0 +1,103 @@
+"""Writes of polls: a phone's answer, and the lead's open / close / reset / hide."""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from casereview.identifiers import reject_identifiers
+from workshops.models import Discipline, Poll, PollResponse, PollSettings, Workshop
+from workshops.poll_text import (
+    DEFAULT_BLOCKED_WORDS,
+    MAX_PHRASE_LENGTH,
+    blocked_words_in,
+    normalise_phrase,
+    parse_blocked_words,
+)
+
+
+def poll_settings_of(organisation) -> PollSettings:
+    settings, _ = PollSettings.objects.get_or_create(
+        organisation=organisation, defaults={"blocked_words": "\n".join(DEFAULT_BLOCKED_WORDS)}
+    )
+    return settings
+
+
+def _check_phrase(phrase: str, blocked: list[str]) -> str:
+    """The phrase's normalised form, or ValidationError saying why it cannot be shown."""
+    if len(phrase) > MAX_PHRASE_LENGTH:
+        raise ValidationError(f"“{phrase[:20]}…” is too long: keep each answer to {MAX_PHRASE_LENGTH} characters.")
+    reject_identifiers(phrase)
+    if blocked_words_in(phrase, blocked):
+        raise ValidationError("Please rephrase: one of your words is not allowed on the shared screen.")
+    normalised = normalise_phrase(phrase)
+    if not normalised:
+        raise ValidationError(f"“{phrase}” on its own is too general for the word cloud: try a word that says what you mean.")
+    return normalised
+
+
+def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: int | None = None, role: str = ""):
+    """Store one phone's answer to a poll, or raise ValidationError with a message for the phone.
+
+    Words fill the phone's free slots up to the poll's limit; a choice or scale answer replaces
+    the phone's earlier one. The database's unique (poll, round, phone, slot) keeps both rules
+    even when the same phone sends twice at once."""
+    poll = Poll.objects.select_related("workshop__organisation").get(pk=poll.pk)
+    if poll.workshop.status == Workshop.Status.CLOSED:
+        raise ValidationError("This workshop has ended, so its polls no longer take answers.")
+    if not poll.is_open:
+        raise ValidationError("This poll is closed. Wait for the facilitator to open it.")
+    if role and role not in Discipline.values:
+        raise ValidationError("Choose a role from the list, or leave it empty.")
+    base = {"poll": poll, "round": poll.round, "phone": phone, "role": role}
+
+    if poll.kind == Poll.Kind.WORDS:
+        phrases = [" ".join(w.split()) for w in words if w and w.strip()]
+        if not phrases:
+            raise ValidationError("Type at least one word or short phrase.")
+        used = PollResponse.objects.filter(poll=poll, round=poll.round, phone=phone).values_list("slot", flat=True)
+        free = [slot for slot in range(1, poll.words_per_attendee + 1) if slot not in set(used)]
+        if len(phrases) > len(free):
+            raise ValidationError(
+                f"You can give {poll.words_per_attendee} answers to this poll"
+                + (f" and have {len(free)} left." if free else ", and you have given them all. Thank you!")
+            )
+        settings = poll_settings_of(poll.workshop.organisation)
+        blocked = parse_blocked_words(settings.blocked_words) if settings.profanity_filter_on else []
+        rows = [PollResponse(**base, slot=slot, text=p, normalised=_check_phrase(p, blocked)) for slot, p in zip(free, phrases)]
+        try:
+            with transaction.atomic():
+                PollResponse.objects.bulk_create(rows)
+        except IntegrityError:
+            raise ValidationError("Your phone sent two answers at once. Please send yours again.") from None
+        return rows
+
+    if poll.kind == Poll.Kind.CHOICE:
+        if choice not in poll.options:
+            raise ValidationError("Choose one of the options.")
+        answer = {"choice": choice}
+    else:
+        if value is None or not 1 <= value <= poll.scale_max:
+            raise ValidationError(f"Choose a number from 1 to {poll.scale_max}.")
+        answer = {"value": value}
+    try:
+        with transaction.atomic():
+            response, _ = PollResponse.objects.update_or_create(
+                poll=poll, round=poll.round, phone=phone, slot=1, defaults={**answer, "role": role}
+            )
+    except IntegrityError:
+        raise ValidationError("Your phone sent two answers at once. Please send yours again.") from None
+    return [response]
+
+
+def poll_set_open(*, poll: Poll, is_open: bool) -> None:
+    Poll.objects.filter(pk=poll.pk).update(is_open=is_open)
+
+
+def poll_reset(*, poll: Poll) -> None:
+    """Start a new round: the screen starts empty, the code stays, earlier answers are kept."""
+    Poll.objects.filter(pk=poll.pk).update(round=F("round") + 1)
+
+
+def response_set_hidden(*, response: PollResponse, hidden: bool) -> None:
+    response.hidden = hidden
+    response.save(update_fields=["hidden", "updated_at"])

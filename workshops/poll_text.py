@@ -1,0 +1,49 @@
+"""Poll answer text: how answers are normalised for the word cloud (DESIGN.md §4) and screened
+before they reach a shared screen."""
+
+import re
+import string
+
+MAX_PHRASE_LENGTH = 40
+
+# Dropped from the start of an answer ("to be happy" counts as "happy", "being listened to" as
+# "listened to"), and the few that add nothing at its end; a phrase keeps its middle ("quality of
+# life" stays whole). An answer of filler words only is refused as too general.
+LEADING_FILLER = frozenset(
+    "a an the to be being and or of for in on at with is are was it its that this my our their them they "
+    "i we you very really just so".split()
+)
+TRAILING_FILLER = frozenset("a an the and or so very really just".split())
+
+# The default list an LA starts with and can edit: common English swear words and insults.
+# Matching is by whole word, so "Scunthorpe" or "assessment" are never refused.
+DEFAULT_BLOCKED_WORDS = sorted(
+    """arse arsehole ass asshole bastard bellend bitch bloody bollocks bugger bullshit cock crap cunt damn dick
+    dickhead fag faggot fuck fucked fucker fucking minge motherfucker nigger paki piss pissed prick pussy retard
+    retarded shag shit shite slag slut spastic spaz twat wanker whore""".split()
+)
+
+_WHITESPACE = re.compile(r"\s+")
+_EDGE_PUNCTUATION = string.punctuation + "“”‘’«»…–—"
+
+
+def normalise_phrase(text: str) -> str:
+    """Case, surrounding punctuation, whitespace and filler at the edges; '' if nothing is left."""
+    words = [word.strip(_EDGE_PUNCTUATION) for word in _WHITESPACE.split(text.casefold())]
+    words = [word for word in words if word]
+    while words and words[0] in LEADING_FILLER:
+        words.pop(0)
+    while words and words[-1] in TRAILING_FILLER:
+        words.pop()
+    return " ".join(words)
+
+
+def blocked_words_in(text: str, blocked: list[str]) -> list[str]:
+    """The blocked words or phrases that ``text`` contains as whole words."""
+    folded = " " + " ".join(re.findall(r"[\w']+", text.casefold())) + " "
+    return [entry for entry in blocked if f" {entry} " in folded]
+
+
+def parse_blocked_words(lines: str) -> list[str]:
+    """The LA's list as typed (one per line) in the form ``blocked_words_in`` compares."""
+    return sorted({" ".join(re.findall(r"[\w']+", line.casefold())) for line in lines.splitlines()} - {""})

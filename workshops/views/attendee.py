@@ -1,0 +1,123 @@
+"""The attendee's phone: join with a code, answer polls. No account; a signed cookie identifies
+the phone to a poll and grants nothing else."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from workshops import poll_services
+from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop
+from workshops.poll_selectors import phone_answers
+
+PHONE_COOKIE = "casereview_phone"
+PHONE_COOKIE_SALT = "casereview.attendee-phone"
+PHONE_COOKIE_AGE = 60 * 60 * 24 * 30
+
+
+def clean_code(raw: str) -> str:
+    """What people type for a code: spaces, dashes, lower case, and O for 0 or I for 1 forgiven."""
+    code = "".join(raw.split()).replace("-", "").upper()
+    return code.translate(str.maketrans({"0": "O", "1": "I"}))
+
+
+def _workshop_for_code(code):
+    return Workshop.objects.filter(join_code=code).first()
+
+
+def join(request):
+    """Type the code shown on the screen."""
+    raw = request.GET.get("code", "").strip()
+    if not raw:
+        return render(request, "workshops/attendee/join.html", {"code": ""})
+    workshop = _workshop_for_code(clean_code(raw))
+    if workshop is None:
+        error = f"No workshop has the code “{raw[:12]}”. Check the code on the screen: it has {JOIN_CODE_LENGTH} letters and numbers."
+        return render(request, "workshops/attendee/join.html", {"error": error, "code": raw}, status=404)
+    if workshop.status == Workshop.Status.CLOSED:
+        error = "That workshop has ended, so its polls no longer take answers. Thank you for taking part."
+        return render(request, "workshops/attendee/join.html", {"error": error, "code": raw}, status=410)
+    return redirect("attend", code=workshop.join_code)
+
+
+def _phone(request):
+    return request.get_signed_cookie(PHONE_COOKIE, default=None, salt=PHONE_COOKIE_SALT)
+
+
+@dataclass
+class PollCard:
+    """One open poll as a phone shows it."""
+
+    poll: Poll
+    mine: list
+    notices: list
+
+    @property
+    def words_left(self) -> int:
+        return self.poll.words_per_attendee - len(self.mine)
+
+    @property
+    def word_boxes(self) -> range:
+        # A few boxes at a time keep a small screen calm; the rest come after sending.
+        return range(1, min(self.words_left, 3) + 1)
+
+    @property
+    def scale_values(self) -> range:
+        return range(1, self.poll.scale_max + 1)
+
+
+def attend(request, code):
+    workshop = _workshop_for_code(clean_code(code))
+    if workshop is None or workshop.status == Workshop.Status.CLOSED:
+        return redirect(f"{reverse('join')}?code={code}")
+    phone = _phone(request) or secrets.token_hex(16)
+    notices = {}
+    for message in messages.get_messages(request):
+        notices.setdefault(message.extra_tags, []).append(message)
+    cards = [
+        PollCard(poll, list(phone_answers(poll, phone)), notices.get(f"poll-{poll.pk}", []))
+        for poll in workshop.polls.filter(is_open=True)
+    ]
+    response = render(
+        request, "workshops/attendee/attend.html",
+        {"workshop": workshop, "cards": cards, "disciplines": Discipline.choices, "code": workshop.join_code},
+    )
+    response.set_signed_cookie(
+        PHONE_COOKIE, phone, salt=PHONE_COOKIE_SALT, max_age=PHONE_COOKIE_AGE,
+        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@require_POST
+def answer(request, code, poll_pk):
+    workshop = _workshop_for_code(clean_code(code))
+    poll = Poll.objects.filter(pk=poll_pk, workshop=workshop).first() if workshop else None
+    phone = _phone(request)
+    back = reverse("attend", args=[code]) + f"#poll-{poll_pk}"
+    if poll is None:
+        return redirect(f"{reverse('join')}?code={code}")
+    if phone is None:
+        # No cookie (blocked, or expired while the page was open): start again, nothing stored.
+        messages.error(
+            request, "Your answer was not sent because your browser did not keep this page's cookie. Please answer again.",
+            extra_tags=f"poll-{poll.pk}",
+        )
+        return redirect(back)
+    value = request.POST.get("value", "")
+    try:
+        poll_services.poll_answer(
+            poll=poll, phone=phone, words=request.POST.getlist("word"), choice=request.POST.get("choice", ""),
+            value=int(value) if value.isdigit() else None, role=request.POST.get("role", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, error.messages[0], extra_tags=f"poll-{poll.pk}")
+    else:
+        messages.success(request, "Thank you, your answer is in.", extra_tags=f"poll-{poll.pk}")
+    return redirect(back)
+
