@@ -12,6 +12,7 @@ urlpatterns = [
     path("vocabulary/terms/<int:pk>/", views.vocabulary_term_edit, name="vocabulary_term_edit"),
     path("vocabulary/terms/<int:pk>/retire/", views.vocabulary_term_retire, name="vocabulary_term_retire"),
     path("", include("workshops.urls")),
+    path("", include("analytics.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,8 @@ Tests that need PostgreSQL or Redis skip when those are not configured, except w
 by skipping.
 """
 
+import uuid
+
 import pytest
 import redis
 from django.conf import settings
@@ -30,6 +32,15 @@ def _require_services(config) -> bool:
 def _database_is_postgresql_when_required(request, django_db_setup, django_db_blocker):
     if _require_services(request.config) and connection.vendor != "postgresql":
         pytest.fail(f"--require-services: DATABASE_URL must point at PostgreSQL, not {connection.vendor}.")
+
+
+@pytest.fixture(autouse=True)
+def cache_of_its_own(settings):
+    """Each test gets its own cache keys: nothing carries over between tests or test runs, even
+    on a shared Redis. Worker tests hand the same prefix to their worker (CACHE_KEY_PREFIX)."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "KEY_PREFIX": prefix}}
+    return prefix
 
 
 @pytest.fixture

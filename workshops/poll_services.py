@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from analytics.snapshots import refresh_after_commit
 from casereview.identifiers import reject_identifiers
 from workshops.models import Discipline, Poll, PollResponse, PollSettings, Workshop
 from workshops.poll_text import (
@@ -69,6 +70,7 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
                 PollResponse.objects.bulk_create(rows)
         except IntegrityError:
             raise ValidationError("Your phone sent two answers at once. Please send yours again.") from None
+        _refresh_reports(poll)
         return rows
 
     if poll.kind == Poll.Kind.CHOICE:
@@ -86,7 +88,13 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
             )
     except IntegrityError:
         raise ValidationError("Your phone sent two answers at once. Please send yours again.") from None
+    _refresh_reports(poll)
     return [response]
+
+
+def _refresh_reports(poll: Poll) -> None:
+    """Poll answers count in the LA overview and the workshop's dashboard."""
+    refresh_after_commit(poll.workshop.organisation_id, ["all", f"workshop:{poll.workshop_id}"])
 
 
 def poll_set_open(*, poll: Poll, is_open: bool) -> None:
@@ -96,8 +104,10 @@ def poll_set_open(*, poll: Poll, is_open: bool) -> None:
 def poll_reset(*, poll: Poll) -> None:
     """Start a new round: the screen starts empty, the code stays, earlier answers are kept."""
     Poll.objects.filter(pk=poll.pk).update(round=F("round") + 1)
+    _refresh_reports(poll)
 
 
 def response_set_hidden(*, response: PollResponse, hidden: bool) -> None:
     response.hidden = hidden
     response.save(update_fields=["hidden", "updated_at"])
+    _refresh_reports(response.poll)

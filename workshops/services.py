@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.scopes import scopes_of_review
+from analytics.snapshots import refresh_after_commit
 from casereview.identifiers import reject_identifiers
 from casereview.models import VocabularyTerm
 from workshops.models import (
@@ -147,6 +149,7 @@ def review_save(
         if current_version != expected_version:
             raise ReviewConflict(review)
         before = review_summary(review)
+        scopes_before = scopes_of_review(review) if review else []
         if review is None:
             review = CaseReview(allocation=allocation, version=0)
         review.consensus_reached = answer.consensus_reached
@@ -163,4 +166,5 @@ def review_save(
         after = answer_summary(answer)
         changes = {label: [before.get(label), value] for label, value in after.items() if before.get(label) != value}
         ReviewAudit.objects.create(review=review, changed_by=by, version=review.version, source=source, changes=changes)
+        refresh_after_commit(allocation.workshop.organisation_id, scopes_before + scopes_of_review(review))
     return review

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from casereview.exports import spreadsheet_safe
 from casereview.models import Role
 from casereview.tenancy import get_for_member_or_404, member_required
 from workshops import poll_services
@@ -101,16 +102,11 @@ def poll_results_csv(request, pk):
     writer = csv.writer(response)
     if poll.kind == Poll.Kind.WORDS:
         writer.writerow(["answer", "count"])
-        writer.writerows((_csv_safe(word), count) for word, count, _ in results.words)
+        writer.writerows((spreadsheet_safe(word), count) for word, count, _ in results.words)
     else:
         writer.writerow(["option" if poll.kind == Poll.Kind.CHOICE else "value", "count", "share"])
-        writer.writerows((_csv_safe(bar.label), bar.count, f"{bar.share:.3f}") for bar in results.bars)
+        writer.writerows((spreadsheet_safe(bar.label), bar.count, f"{bar.share:.3f}") for bar in results.bars)
     return response
-
-
-def _csv_safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula when the file is opened in Excel.
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 @member_required(Role.LEAD)

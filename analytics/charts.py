@@ -1,0 +1,94 @@
+"""Plotly figures for a snapshot's figures. Drawing only: every number comes from the snapshot.
+
+Each bar carries its number as text, so no figure depends on colour; the palette is Okabe-Ito,
+distinguishable with the common colour vision deficiencies."""
+
+import plotly.graph_objects as go
+
+IDEAL, NOT_IDEAL, EXCLUDED, NEUTRAL = "#009E73", "#D55E00", "#999999", "#0072B2"
+FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 15, "color": "#212529"}
+
+
+def _layout(fig: go.Figure, height: int, **extra) -> dict:
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 70, "t": 10, "b": 40}, font=FONT, plot_bgcolor="#fff",
+        paper_bgcolor="#fff", showlegend=extra.pop("showlegend", False), **extra,
+    )
+    fig.update_xaxes(automargin=True, gridcolor="#e9ecef")
+    fig.update_yaxes(automargin=True, gridcolor="#e9ecef")
+    return fig.to_plotly_json()
+
+
+def _pct(share) -> str:
+    return "—" if share is None else f"{share * 100:.0f}%"
+
+
+def outcome_chart(figures: dict) -> dict:
+    outcome = figures["outcome"]
+    labels = ["Ideal outcome", "Could have been better", "No consensus (excluded)"]
+    counts = [outcome["ideal"], outcome["non_ideal"], figures["excluded"]]
+    text = [f"{outcome['ideal']} ({_pct(outcome['ideal_share'])})", f"{outcome['non_ideal']} ({_pct(outcome['non_ideal_share'])})",
+            f"{figures['excluded']} (not in shares)"]
+    fig = go.Figure(go.Bar(y=labels, x=counts, orientation="h", text=text, textposition="outside", cliponaxis=False,
+                           marker={"color": [IDEAL, NOT_IDEAL, EXCLUDED]}, hovertemplate="%{y}: %{x}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 220, xaxis_title="Reviews")
+
+
+def ranked_chart(rows: list[dict], axis_title: str) -> dict:
+    rows = [r for r in rows if r["count"]] or rows[:1]
+    fig = go.Figure(go.Bar(
+        y=[r["label"] for r in rows], x=[r["count"] for r in rows], orientation="h", marker={"color": NEUTRAL},
+        text=[f"{r['count']} ({_pct(r['share'])})" for r in rows], textposition="outside", cliponaxis=False,
+        hovertemplate="%{y}: %{x}<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 80 + 34 * len(rows), xaxis_title=axis_title)
+
+
+def provision_chart(figures: dict) -> dict:
+    rows = figures["provision"]
+    labels = [r["label"] for r in rows]
+    fig = go.Figure([
+        go.Bar(name="Ideal", y=labels, x=[r["ideal"] for r in rows], orientation="h", marker={"color": IDEAL},
+               text=[f"{r['ideal']} ideal" if r["ideal"] else "" for r in rows], textposition="inside"),
+        go.Bar(name="Not ideal", y=labels, x=[r["reviewed"] - r["ideal"] for r in rows], orientation="h", marker={"color": NOT_IDEAL},
+               text=[f"{r['reviewed'] - r['ideal']} not ideal" if r["reviewed"] - r["ideal"] else "" for r in rows], textposition="inside"),
+    ])
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 130 + 45 * len(rows), barmode="stack", xaxis_title="Reviews (with consensus)", showlegend=True,
+                   legend={"orientation": "h", "y": -0.3})
+
+
+def crosstab_chart(figures: dict) -> dict:
+    rows = figures["provision_crosstab"]
+    current = list(dict.fromkeys(r["current_label"] for r in rows))
+    better = list(dict.fromkeys(r["better_label"] for r in rows))
+    z = [[next((r["count"] for r in rows if r["current_label"] == c and r["better_label"] == b), 0) for b in better] for c in current]
+    fig = go.Figure(go.Heatmap(z=z, x=better, y=current, colorscale="Blues", showscale=False, text=z, texttemplate="%{text}",
+                               textfont={"size": 18}, hovertemplate="Now: %{y}<br>Better: %{x}<br>%{z} reviews<extra></extra>"))
+    fig.update_xaxes(title="Provision that would better support them")
+    fig.update_yaxes(title="Current provision", autorange="reversed")
+    return _layout(fig, 120 + 60 * max(len(current), 1))
+
+
+def breakdown_chart(rows: list[dict]) -> dict:
+    labels = [r["label"] for r in rows]
+    fig = go.Figure([
+        go.Bar(name="Ideal", y=labels, x=[r["ideal"] for r in rows], orientation="h", marker={"color": IDEAL},
+               text=[r["ideal"] for r in rows], textposition="inside"),
+        go.Bar(name="Not ideal", y=labels, x=[r["non_ideal"] for r in rows], orientation="h", marker={"color": NOT_IDEAL},
+               text=[r["non_ideal"] for r in rows], textposition="inside"),
+        go.Bar(name="No consensus", y=labels, x=[r["excluded"] for r in rows], orientation="h", marker={"color": EXCLUDED},
+               text=[r["excluded"] or "" for r in rows], textposition="inside"),
+    ])
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 110 + 40 * len(rows), barmode="stack", xaxis_title="Reviews", showlegend=True,
+                   legend={"orientation": "h", "y": -0.25})
+
+
+def words_chart(poll: dict) -> dict:
+    return ranked_chart(
+        [{"label": w["word"], "count": w["count"], "share": w["count"] / poll["answers"]} for w in poll["words"][:15]],
+        "Answers",
+    )

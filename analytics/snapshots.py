@@ -1,0 +1,94 @@
+"""Computing and storing snapshots, and asking for them to be recomputed.
+
+``request_refresh`` is the public function the rest of the product calls (after commit) when
+reviews or poll answers change. It coalesces: while a refresh of a scope is queued and not yet
+started, further requests for that scope add nothing, because the queued task will read their
+data anyway. The task clears the marker as it starts, so a change that lands during a
+computation queues one more run. With Redis or the worker down, requests are logged and the
+periodic sweep catches up once they are back.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from analytics.models import ReportSnapshot
+from analytics.reports import timed_report
+from analytics.scopes import Scope
+from analytics.selectors import data_fingerprint
+from casereview.models import Organisation
+
+logger = logging.getLogger(__name__)
+
+# How long a "refresh queued" marker stands before another request may queue again. Longer than
+# any wait in the queue should be; if a worker lost the task, the sweep queues it again after this.
+QUEUED_MARKER_SECONDS = 600
+# A short wait before the task runs, so a burst of answers is computed once, after the burst.
+COALESCE_SECONDS = 2
+
+
+def queued_marker(organisation_id: int, scope_key: str) -> str:
+    return f"report-refresh-queued:{organisation_id}:{scope_key}"
+
+
+def compute_snapshot(organisation_id: int, scope_key: str) -> ReportSnapshot:
+    """Compute one scope's figures and store them in one write: never half-written, and running
+    it twice on the same data stores the same figures."""
+    organisation = Organisation.objects.get(pk=organisation_id)
+    scope = Scope.parse(scope_key)
+    # The fingerprint is read before the data: a change that lands meanwhile makes the snapshot
+    # look stale, so it is recomputed, never mistaken for current.
+    fingerprint = data_fingerprint(organisation, scope)
+    figures, duration_ms = timed_report(organisation, scope)
+    with transaction.atomic():
+        snapshot, _ = ReportSnapshot.objects.update_or_create(
+            organisation=organisation, scope=scope.key,
+            defaults={"figures": figures, "fingerprint": fingerprint, "computed_at": timezone.now(), "duration_ms": duration_ms},
+        )
+    return snapshot
+
+
+def request_refresh(organisation_id: int, scope_keys) -> None:
+    """Queue a recomputation of each scope, unless one is queued already. Never raises."""
+    from analytics.tasks import refresh_snapshot  # the task module imports this one
+
+    for scope_key in dict.fromkeys(scope_keys):
+        marker = queued_marker(organisation_id, scope_key)
+        try:
+            if not cache.add(marker, timezone.now().isoformat(), timeout=QUEUED_MARKER_SECONDS):
+                continue
+            refresh_snapshot.apply_async((organisation_id, scope_key), countdown=COALESCE_SECONDS)
+        except Exception:  # noqa: BLE001 - Redis or the broker down: the save has happened; catch up later
+            logger.warning("Report refresh for %s %s not queued; the sweep will catch up.", organisation_id, scope_key, exc_info=True)
+            try:
+                cache.delete(marker)
+            except Exception:  # noqa: BLE001
+                pass
+
+
+def refresh_after_commit(organisation_id: int, scope_keys) -> None:
+    """For writes: ask for a refresh once the transaction has committed, and never fail the write.
+
+    With no broker (the embedded default, tasks run in-process) nothing is queued here, so a phone
+    or a facilitator never waits on a computation; dashboards compute on their next view instead."""
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return
+    scope_keys = list(scope_keys)
+    transaction.on_commit(lambda: request_refresh(organisation_id, scope_keys), robust=True)
+
+
+def is_refresh_queued(organisation_id: int, scope_key: str) -> bool:
+    try:
+        return cache.get(queued_marker(organisation_id, scope_key)) is not None
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def stale_snapshots():
+    """Snapshots whose data changed since they were computed (one fingerprint query each)."""
+    for snapshot in ReportSnapshot.objects.select_related("organisation"):
+        if snapshot.fingerprint != data_fingerprint(snapshot.organisation, Scope.parse(snapshot.scope)):
+            yield snapshot

@@ -1,0 +1,123 @@
+"""The tables of a dashboard, built from a snapshot's figures: shown under each chart and
+downloaded as CSV or XLSX, from the same rows, so the page and the files always agree."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from analytics.reports import BREAKDOWNS
+from casereview.exports import spreadsheet_safe
+
+SMALL_NOTE = "fewer than 5 reviews: treat with caution"
+
+
+@dataclass
+class Table:
+    name: str  # used in download addresses
+    title: str
+    columns: list[str]
+    rows: list[list]
+    note: str = ""
+
+
+def _pct(share) -> str:
+    return "—" if share is None else f"{share * 100:.0f}%"
+
+
+def _flag(small: bool) -> str:
+    return f"Small numbers ({SMALL_NOTE})" if small else ""
+
+
+def tables_of(figures: dict) -> dict[str, Table]:
+    outcome = figures["outcome"]
+    tables = {
+        "outcome": Table(
+            "outcome", "Outcome of the case reviews",
+            ["Outcome", "Reviews", "Share of analysed", "95% confidence interval", "Note"],
+            [
+                ["Ideal outcome", outcome["ideal"], _pct(outcome["ideal_share"]), "", _flag(outcome["small"])],
+                ["Could have been better (not ideal)", outcome["non_ideal"], _pct(outcome["non_ideal_share"]),
+                 f"{_pct(outcome['ci95'][0])} to {_pct(outcome['ci95'][1])}" if outcome["ci95"] else "—", _flag(outcome["small"])],
+                ["Analysed (n)", figures["analysed"], "100%" if figures["analysed"] else "—", "", ""],
+                ["Excluded: no consensus (not in any share)", figures["excluded"], "", "", ""],
+            ],
+        ),
+        "areas": Table(
+            "areas", "Areas that were not ideal",
+            ["Area", "Code", "Non-ideal reviews naming it", "Share of non-ideal reviews", "n", "Note"],
+            [[r["label"] + (" (retired)" if r["retired"] else ""), r["code"], r["count"], _pct(r["share"]), r["n"], _flag(r["small"])]
+             for r in figures["non_ideal_areas"]],
+            "A review may name several areas, so shares do not add up to 100%.",
+        ),
+        "themes": Table(
+            "themes", "Themes that most contributed to the outcome",
+            ["Theme", "Code", "Analysed reviews naming it", "Share of analysed reviews", "n", "Note"],
+            [[r["label"] + (" (retired)" if r["retired"] else ""), r["code"], r["count"], _pct(r["share"]), r["n"], _flag(r["small"])]
+             for r in figures["themes"]],
+            "A review may name several themes.",
+        ),
+        "provision": Table(
+            "provision", "Outcomes by current provision",
+            ["Current provision", "Code", "Reviewed (with consensus)", "Ideal", "Share ideal", "No consensus (left out)", "Note"],
+            [[r["label"], r["code"], r["reviewed"], r["ideal"], _pct(r["ideal_share"]), r["excluded"], _flag(r["small"])]
+             for r in figures["provision"]],
+        ),
+        "crosstab": Table(
+            "crosstab", "Current provision and the provision that would better support the CYP (non-ideal reviews)",
+            ["Current provision", "Better provision", "Reviews"],
+            [[r["current_label"], r["better_label"], r["count"]] for r in figures["provision_crosstab"]],
+        ),
+        "disciplines": Table(
+            "disciplines", "Who was in the rooms",
+            ["Discipline", "People", "Rooms with this discipline"],
+            [[r["label"], r["people"], r["rooms"]] for r in figures["disciplines"]],
+        ),
+    }
+    for dimension, title in BREAKDOWNS.items():
+        tables[f"by-{dimension}"] = Table(
+            f"by-{dimension}", f"Outcomes by {title.lower()}",
+            [title, "Reviewed", "No consensus", "Analysed", "Ideal", "Not ideal", "Share not ideal", "Note"],
+            [[r["label"], r["reviewed"], r["excluded"], r["analysed"], r["ideal"], r["non_ideal"], _pct(r["non_ideal_share"]), _flag(r["small"])]
+             for r in figures["breakdowns"][dimension]],
+        )
+    for poll in figures["polls"]:
+        tables[f"poll-{poll['id']}"] = Table(
+            f"poll-{poll['id']}", f"{poll['question']} ({poll['workshop']})",
+            ["Answer", "Count"], [[w["word"], w["count"]] for w in poll["words"]],
+            f"{poll['answers']} answers from {poll['phones']} phones; hidden answers left out.",
+        )
+        if poll["by_role"]:
+            tables[f"poll-{poll['id']}-roles"] = Table(
+                f"poll-{poll['id']}-roles", f"{poll['question']}: most given answers by role",
+                ["Role", "Answers", "Most given"],
+                [[g["label"], g["answers"], ", ".join(f"{w['word']} ({w['count']})" for w in g["words"])] for g in poll["by_role"]],
+            )
+    return tables
+
+
+def as_csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.columns)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in table.rows)
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 correctly
+
+
+def as_xlsx(table: Table) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.name[:31]
+    sheet.append(table.columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([spreadsheet_safe(value) for value in row])
+    if table.note:
+        sheet.append([])
+        sheet.append([table.note])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

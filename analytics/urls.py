@@ -1,0 +1,10 @@
+from django.urls import path
+
+from analytics import views
+
+urlpatterns = [
+    path("dashboards/", views.dashboard, name="dashboard"),
+    path("dashboards/workshops/<int:workshop_pk>/", views.dashboard, name="workshop_dashboard"),
+    path("dashboards/status/", views.dashboard_status, name="dashboard_status"),
+    path("dashboards/download/<str:name>.<str:file_format>", views.download, name="dashboard_download"),
+]

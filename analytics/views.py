@@ -1,0 +1,125 @@
+"""Dashboards. They read snapshots only: a missing or stale one is shown as such while a refresh
+is queued, and the page refreshes itself when new figures are ready."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from analytics import charts
+from analytics.models import ReportSnapshot
+from analytics.scopes import VOCABULARY_SCOPES, Scope, UnknownScope
+from analytics.selectors import data_fingerprint, scope_choices
+from analytics.snapshots import is_refresh_queued, request_refresh
+from analytics.tables import as_csv, as_xlsx, tables_of
+from casereview.models import VocabularyTerm
+from casereview.tenancy import get_for_member_or_404, member_required
+from workshops.models import Workshop
+
+
+@dataclass
+class Freshness:
+    snapshot: ReportSnapshot | None
+    stale: bool
+    queued: bool
+
+    @property
+    def shown(self) -> str:
+        return self.snapshot.computed_at.isoformat() if self.snapshot else ""
+
+
+def _scope(request, workshop_pk=None) -> tuple[Scope, str]:
+    """The scope asked for, checked to be the member's own LA's; 404 otherwise."""
+    if workshop_pk is not None:
+        key = f"workshop:{workshop_pk}"
+    else:
+        key = request.GET.get("scope") or "all"
+    try:
+        scope = Scope.parse(key)
+    except UnknownScope:
+        raise Http404("No such report.") from None
+    if scope.kind == "workshop":
+        workshop = get_for_member_or_404(request.user, Workshop, pk=scope.workshop_id)
+        return scope, workshop.title
+    if scope.kind in VOCABULARY_SCOPES:
+        term = get_for_member_or_404(request.user, VocabularyTerm, kind=VOCABULARY_SCOPES[scope.kind][0], code=scope.value)
+        return scope, term.label
+    return scope, ""
+
+
+def _freshness(organisation, scope: Scope) -> Freshness:
+    """Where the scope's figures stand; asks for a refresh when they are missing or stale."""
+    snapshot = ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key).first()
+    stale = snapshot is None or snapshot.fingerprint != data_fingerprint(organisation, scope)
+    if stale:
+        request_refresh(organisation.pk, [scope.key])
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            # No worker in the embedded default: the refresh above ran in-process just now.
+            snapshot = ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key).first()
+            stale = snapshot is None
+    return Freshness(snapshot, stale, stale and is_refresh_queued(organisation.pk, scope.key))
+
+
+@member_required()
+def dashboard(request, workshop_pk=None):
+    organisation = request.membership.organisation
+    scope, label = _scope(request, workshop_pk)
+    freshness = _freshness(organisation, scope)
+    context = {"scope": scope, "scope_title": scope.describe(label), "freshness": freshness,
+               "choices": scope_choices(organisation) if workshop_pk is None else None}
+    if freshness.snapshot:
+        figures = freshness.snapshot.figures
+        tables = tables_of(figures)
+        breakdown_charts = [
+            (tables[f"by-{dimension}"], charts.breakdown_chart(rows))
+            for dimension, rows in figures["breakdowns"].items()
+            if rows and not (scope.kind == dimension or (scope.kind == "workshop" and dimension == "workshop"))
+        ]
+        context |= {
+            "figures": figures,
+            "tables": tables,
+            "outcome_chart": charts.outcome_chart(figures),
+            "areas_chart": charts.ranked_chart(figures["non_ideal_areas"], "Non-ideal reviews naming the area"),
+            "themes_chart": charts.ranked_chart(figures["themes"], "Analysed reviews naming the theme"),
+            "provision_chart": charts.provision_chart(figures),
+            "crosstab_chart": charts.crosstab_chart(figures),
+            "breakdown_charts": breakdown_charts,
+            "polls": [(poll, tables[f"poll-{poll['id']}"], tables.get(f"poll-{poll['id']}-roles"), charts.words_chart(poll))
+                      for poll in figures["polls"]],
+        }
+    return render(request, "analytics/dashboard.html", context)
+
+
+@require_GET
+@member_required()
+def dashboard_status(request):
+    """Polled by the page while its figures are out of date: reloads the page once newer figures exist."""
+    organisation = request.membership.organisation
+    scope, _ = _scope(request)
+    freshness = _freshness(organisation, scope)
+    if freshness.snapshot and freshness.shown != request.GET.get("shown", ""):
+        response = HttpResponse(status=200)
+        response["HX-Refresh"] = "true"
+        return response
+    response = render(request, "analytics/_freshness.html", {"freshness": freshness, "scope": scope})
+    if not freshness.stale:
+        response.status_code = 286  # htmx: stop polling
+    return response
+
+
+@member_required()
+def download(request, name, file_format):
+    organisation = request.membership.organisation
+    scope, _ = _scope(request)
+    snapshot = ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key).first()
+    table = tables_of(snapshot.figures).get(name) if snapshot else None
+    if table is None or file_format not in ("csv", "xlsx"):
+        raise Http404("No such table.")
+    if file_format == "csv":
+        response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{scope.key.replace(":", "-")}-{name}.{file_format}"'
+    return response

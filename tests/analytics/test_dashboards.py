@@ -1,0 +1,160 @@
+"""Dashboards read snapshots, say how fresh they are, and show every figure with its table."""
+
+import csv
+import io
+import json
+from unittest import mock
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from analytics import snapshots, tasks
+from analytics.models import ReportSnapshot
+from workshops.services import ReviewAnswer, review_save
+
+
+@pytest.fixture
+def reviewed(organisation, allocations, facilitator, term):
+    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+                by=facilitator, expected_version=0)
+    review_save(allocation=allocations[1], answer=ReviewAnswer(
+        True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"), [term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator, expected_version=0)
+    review_save(allocation=allocations[2], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    for scope in ("all", f"workshop:{allocations[0].workshop_id}"):
+        snapshots.compute_snapshot(organisation.pk, scope)
+    return allocations
+
+
+def test_the_overview_shows_the_figures_their_tables_and_charts(client_for, viewer, reviewed):
+    page = client_for(viewer).get(reverse("dashboard")).content.decode()
+    assert "Of 2 cases the rooms agreed on, <strong>1 (50%)</strong> could have had a better outcome" in page
+    assert "1 without consensus is kept but left out of every share" in page
+    assert "✓ Up to date" in page
+    for table in ("outcome", "areas", "themes", "provision", "crosstab", "by-workshop", "disciplines"):
+        assert f'id="table-{table}"' in page
+    assert 'id="chart-outcome" type="application/json"' in page
+    assert "/static/plotly/plotly.min.js" in page and "cdn" not in page.lower()
+    assert "Small numbers" in page
+
+
+def test_a_workshop_dashboard_has_its_own_scope(client_for, facilitator, reviewed, workshop):
+    page = client_for(facilitator).get(reverse("workshop_dashboard", args=[workshop.pk])).content.decode()
+    assert "Workshop: Secondary case reviews" in page
+    assert 'id="table-by-workshop"' not in page  # one workshop: no breakdown by workshop
+
+
+def test_a_filter_narrows_the_figures(client_for, lead, reviewed, organisation):
+    snapshots.compute_snapshot(organisation.pk, "phase:PRIMARY")
+    page = client_for(lead).get(reverse("dashboard"), {"scope": "phase:PRIMARY"}).content.decode()
+    assert "Phase: Primary" in page and "0 case reviews in scope" in page
+
+
+def test_a_stale_snapshot_is_shown_with_a_notice_while_a_refresh_is_queued(settings, client_for, viewer, reviewed, allocations, facilitator):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    review = allocations[2].review
+    review_save(allocation=allocations[2], answer=ReviewAnswer(False, notes="changed"), by=facilitator, expected_version=review.version)
+    with mock.patch.object(tasks.refresh_snapshot, "apply_async") as queue:
+        page = client_for(viewer).get(reverse("dashboard")).content.decode()
+    assert queue.call_count == 1
+    assert "⟳ Updating" in page and 'hx-trigger="every 3s"' in page
+    assert "Of 2 cases the rooms agreed on" in page  # the last figures stay on the page meanwhile
+
+
+def test_with_the_broker_down_the_page_says_figures_may_be_out_of_date(settings, client_for, viewer, reviewed, allocations, facilitator):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    review_save(allocation=allocations[2], answer=ReviewAnswer(False, notes="changed"), by=facilitator, expected_version=1)
+    with mock.patch.object(tasks.refresh_snapshot, "apply_async", side_effect=ConnectionError("down")):
+        page = client_for(viewer).get(reverse("dashboard")).content.decode()
+    assert "⚠ Figures may be out of date" in page
+
+
+def test_the_status_poll_reloads_the_page_when_new_figures_are_ready_and_stops_when_fresh(settings, client_for, viewer, reviewed, organisation):
+    snapshot = ReportSnapshot.objects.get(organisation=organisation, scope="all")
+    client = client_for(viewer)
+    fresh = client.get(reverse("dashboard_status"), {"scope": "all", "shown": snapshot.computed_at.isoformat()})
+    assert fresh.status_code == 286
+    newer = client.get(reverse("dashboard_status"), {"scope": "all", "shown": "2020-01-01T00:00:00+00:00"})
+    assert newer["HX-Refresh"] == "true"
+
+
+def test_downloads_hold_the_same_rows_as_the_page(client_for, viewer, reviewed):
+    client = client_for(viewer)
+    rows = list(csv.reader(io.StringIO(client.get(reverse("dashboard_download", args=["outcome", "csv"]), {"scope": "all"}).content.decode("utf-8-sig"))))
+    assert rows[0] == ["Outcome", "Reviews", "Share of analysed", "95% confidence interval", "Note"]
+    assert rows[1][:3] == ["Ideal outcome", "1", "50%"] and rows[4][:2] == ["Excluded: no consensus (not in any share)", "1"]
+    workbook = load_workbook(io.BytesIO(client.get(reverse("dashboard_download", args=["themes", "xlsx"]), {"scope": "all"}).content))
+    sheet = workbook.active
+    assert [c.value for c in sheet[2]][:4] == ["Workforce capacity", "WORKFORCE_CAPACITY", 2, "100%"]
+    assert client.get(reverse("dashboard_download", args=["nonsense", "csv"]), {"scope": "all"}).status_code == 404
+    assert client.get(reverse("dashboard_download", args=["outcome", "pdf"]), {"scope": "all"}).status_code == 404
+
+
+def test_the_report_command_prints_the_agreed_json(reviewed, capsys):
+    call_command("report", "--org", "northshire", "--format", "json")
+    report = json.loads(capsys.readouterr().out)
+    assert (report["reviewed"], report["excluded"], report["analysed"]) == (3, 1, 2)
+    assert {k: report["outcome"][k] for k in ("ideal", "non_ideal", "non_ideal_share")} == {"ideal": 1, "non_ideal": 1, "non_ideal_share": 0.5}
+    assert len(report["outcome"]["ci95"]) == 2
+    area = next(a for a in report["non_ideal_areas"] if a["code"] == "TIMING_OF_SUPPORT")
+    assert {k: area[k] for k in ("code", "label", "count", "share")} == {"code": "TIMING_OF_SUPPORT", "label": "Timing of support", "count": 1, "share": 1.0}
+    assert {"code", "label", "count", "share"} <= set(report["themes"][0])
+    mss = next(p for p in report["provision"] if p["code"] == "MSS")
+    assert {k: mss[k] for k in ("reviewed", "ideal", "ideal_share")} == {"reviewed": 2, "ideal": 1, "ideal_share": 0.5}
+    assert [{k: r[k] for k in ("current", "better", "count")} for r in report["provision_crosstab"]] == [
+        {"current": "MSS", "better": "MAINSTREAM", "count": 1}
+    ]
+
+
+def test_the_report_command_explains_bad_arguments(organisation):
+    with pytest.raises(CommandError, match="no organisation with the slug 'nowhere'"):
+        call_command("report", "--org", "nowhere")
+    with pytest.raises(CommandError, match="has no workshop called 'Missing'"):
+        call_command("report", "--org", "northshire", "--workshop", "Missing")
+
+
+# Access: every dashboard and download, for the LA's roles, an outsider and anonymous visitors.
+
+def urls(workshop):
+    return [
+        reverse("dashboard"),
+        reverse("dashboard") + f"?scope=workshop:{workshop.pk}",
+        reverse("dashboard") + "?scope=provision:MSS",
+        reverse("workshop_dashboard", args=[workshop.pk]),
+        reverse("dashboard_status") + "?scope=all",
+        reverse("dashboard_download", args=["outcome", "csv"]) + "?scope=all",
+        reverse("dashboard_download", args=["themes", "xlsx"]) + f"?scope=workshop:{workshop.pk}",
+    ]
+
+
+def test_every_member_of_the_la_may_read_every_dashboard_and_download(client_for, lead, viewer, facilitator, reviewed, workshop):
+    for person in (lead, viewer, facilitator):
+        client = client_for(person)
+        for url in urls(workshop):
+            assert client.get(url).status_code in (200, 286), url
+
+
+def test_an_outsider_gets_404_for_our_workshop_and_only_their_own_figures_elsewhere(client_for, outsider, reviewed, workshop):
+    client = client_for(outsider)
+    for url in urls(workshop):
+        if "workshop" in url:
+            assert client.get(url).status_code == 404, url
+    snapshots.compute_snapshot(outsider.membership.organisation_id, "all")
+    page = client.get(reverse("dashboard")).content.decode()
+    assert "Southvale" in page and "Secondary case reviews" not in page and "Of 2 cases" not in page
+    theirs = client.get(reverse("dashboard_download", args=["outcome", "csv"]), {"scope": "all"}).content.decode("utf-8-sig")
+    assert "Ideal outcome,0," in theirs
+
+
+def test_unknown_scopes_are_404(client_for, viewer, reviewed):
+    client = client_for(viewer)
+    for scope in ("nonsense", "workshop:abc", "phase:NOT_A_PHASE", "room:1"):
+        assert client.get(reverse("dashboard"), {"scope": scope}).status_code == 404, scope
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, reviewed, workshop):
+    for url in urls(workshop):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url

@@ -1,0 +1,115 @@
+"""Snapshots: computed in one write, idempotent, coalesced, and caught up after Redis or the worker was down."""
+
+import logging
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+
+from analytics import snapshots, tasks
+from analytics.models import ReportSnapshot
+from analytics.scopes import Scope
+from analytics.selectors import data_fingerprint
+from workshops.models import PollResponse
+from workshops.poll_services import poll_answer
+from workshops.services import ReviewAnswer, review_save
+
+
+@pytest.fixture
+def queue():
+    """Stands in for the broker: records what would be queued."""
+    with mock.patch.object(tasks.refresh_snapshot, "apply_async") as apply_async:
+        yield apply_async
+
+
+def test_a_snapshot_holds_figures_fingerprint_time_and_duration(organisation, allocations, facilitator):
+    review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    snapshot = snapshots.compute_snapshot(organisation.pk, "all")
+    assert snapshot.figures["reviewed"] == 1 and snapshot.figures["excluded"] == 1
+    assert snapshot.fingerprint == data_fingerprint(organisation, Scope())
+    assert snapshot.computed_at and snapshot.duration_ms >= 0
+
+
+def test_computing_twice_on_the_same_data_changes_nothing(organisation, allocations, facilitator):
+    review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    first = snapshots.compute_snapshot(organisation.pk, "all")
+    second = snapshots.compute_snapshot(organisation.pk, "all")
+    assert ReportSnapshot.objects.count() == 1
+    assert (first.figures, first.fingerprint) == (second.figures, second.fingerprint)
+
+
+def test_a_new_review_or_answer_makes_the_snapshot_stale(organisation, allocations, facilitator, words_poll):
+    snapshot = snapshots.compute_snapshot(organisation.pk, "all")
+    review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    assert data_fingerprint(organisation, Scope()) != snapshot.fingerprint
+    snapshot = snapshots.compute_snapshot(organisation.pk, "all")
+    poll_answer(poll=words_poll, phone="p1", words=["friends"])
+    assert data_fingerprint(organisation, Scope()) != snapshot.fingerprint
+    snapshot = snapshots.compute_snapshot(organisation.pk, "all")
+    words_poll.round += 1
+    words_poll.save()
+    assert data_fingerprint(organisation, Scope()) != snapshot.fingerprint  # a reset changes what counts
+
+
+def test_300_requests_for_a_scope_queue_one_refresh_until_it_starts(organisation, queue):
+    for _ in range(300):
+        snapshots.request_refresh(organisation.pk, ["all", "workshop:1", "all"])
+    assert queue.call_count == 2
+    assert {call.args[0] for call in queue.call_args_list} == {(organisation.pk, "all"), (organisation.pk, "workshop:1")}
+    # The task clears the marker as it starts: a change from then on queues one more run.
+    tasks.refresh_snapshot.run(organisation.pk, "all")
+    snapshots.request_refresh(organisation.pk, ["all"])
+    assert queue.call_count == 3
+
+
+def test_tasks_take_ids_and_have_time_limits_below_the_visibility_timeout(settings):
+    task = tasks.refresh_snapshot
+    assert task.acks_late and task.time_limit < settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert task.soft_time_limit < task.time_limit
+
+
+def test_saves_ask_for_a_refresh_of_every_scope_they_touch_after_commit(settings, organisation, allocations, facilitator, queue, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    queued = {call.args[0][1] for call in queue.call_args_list}
+    assert queued == {"all", f"workshop:{allocations[0].workshop_id}", "phase:SECONDARY", "primary_need:ASD",
+                      "support_level:EHCP", "provision:MSS"}
+
+
+def test_a_burst_of_300_answers_queues_one_refresh_per_scope(settings, organisation, words_poll, queue, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(300):
+            poll_answer(poll=words_poll, phone=f"phone{n}", words=["friends"])
+    assert PollResponse.objects.count() == 300
+    assert sorted(call.args[0][1] for call in queue.call_args_list) == ["all", f"workshop:{words_poll.workshop_id}"]
+
+
+def test_with_redis_and_the_broker_down_saves_still_work_and_it_is_logged(settings, organisation, allocations, facilitator, caplog, django_capture_on_commit_callbacks):
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    broken = ConnectionError("Redis is down")
+    with mock.patch.object(cache, "add", side_effect=broken), mock.patch.object(tasks.refresh_snapshot, "apply_async", side_effect=broken):
+        with caplog.at_level(logging.WARNING, logger="analytics.snapshots"):
+            with django_capture_on_commit_callbacks(execute=True):
+                review = review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    assert review.pk and review.version == 1
+    assert "not queued; the sweep will catch up" in caplog.text
+
+
+def test_the_sweep_queues_stale_snapshots_only(organisation, allocations, facilitator, queue):
+    snapshots.compute_snapshot(organisation.pk, "all")
+    snapshots.compute_snapshot(organisation.pk, "phase:PRIMARY")
+    review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    tasks.sweep_stale_snapshots.run()
+    assert [call.args[0] for call in queue.call_args_list] == [(organisation.pk, "all")]
+
+
+def test_figures_catch_up_once_the_worker_runs_what_was_queued(organisation, allocations, facilitator, queue):
+    snapshot = snapshots.compute_snapshot(organisation.pk, "all")
+    review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    tasks.sweep_stale_snapshots.run()
+    (organisation_id, scope_key), = [call.args[0] for call in queue.call_args_list]
+    tasks.refresh_snapshot.run(organisation_id, scope_key)  # what a worker does with the message
+    snapshot.refresh_from_db()
+    assert snapshot.figures["reviewed"] == 1 and snapshot.fingerprint == data_fingerprint(organisation, Scope())
