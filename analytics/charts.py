@@ -10,13 +10,26 @@ FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "s
 
 
 def _layout(fig: go.Figure, height: int, **extra) -> dict:
+    margin = extra.pop("margin", {"l": 10, "r": 70, "t": 10, "b": 40})
     fig.update_layout(
-        height=height, margin={"l": 10, "r": 70, "t": 10, "b": 40}, font=FONT, plot_bgcolor="#fff",
-        paper_bgcolor="#fff", showlegend=extra.pop("showlegend", False), **extra,
+        height=height, margin=margin, font=FONT, plot_bgcolor="#fff",
+        paper_bgcolor="#fff", showlegend=extra.pop("showlegend", False), legend_traceorder="normal", **extra,
     )
     fig.update_xaxes(automargin=True, gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True, gridcolor="#e9ecef")
     return fig.to_plotly_json()
+
+
+def _wrap(label: str, width: int = 16) -> str:
+    """Long axis labels on several lines, so they need not be tilted or cut."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "<br>".join(lines + [line])
 
 
 def _pct(share) -> str:
@@ -65,11 +78,12 @@ def crosstab_chart(figures: dict) -> dict:
     current = list(dict.fromkeys(r["current_label"] for r in rows))
     better = list(dict.fromkeys(r["better_label"] for r in rows))
     z = [[next((r["count"] for r in rows if r["current_label"] == c and r["better_label"] == b), 0) for b in better] for c in current]
-    fig = go.Figure(go.Heatmap(z=z, x=better, y=current, colorscale="Blues", showscale=False, text=z, texttemplate="%{text}",
-                               textfont={"size": 18}, hovertemplate="Now: %{y}<br>Better: %{x}<br>%{z} reviews<extra></extra>"))
-    fig.update_xaxes(title="Provision that would better support them")
+    fig = go.Figure(go.Heatmap(z=z, x=[_wrap(b) for b in better], y=[_wrap(c, 24) for c in current], colorscale="Blues",
+                               showscale=False, text=z, texttemplate="%{text}", textfont={"size": 18},
+                               hovertemplate="Now: %{y}<br>Better: %{x}<br>%{z} reviews<extra></extra>"))
+    fig.update_xaxes(title="Provision that would better support them", side="top", tickangle=0)
     fig.update_yaxes(title="Current provision", autorange="reversed")
-    return _layout(fig, 120 + 60 * max(len(current), 1))
+    return _layout(fig, 200 + 70 * max(len(current), 1), margin={"l": 10, "r": 20, "t": 120, "b": 10})
 
 
 def breakdown_chart(rows: list[dict]) -> dict:
