@@ -3,6 +3,8 @@
 Each bar carries its number as text, so no figure depends on colour; the palette is Okabe-Ito,
 distinguishable with the common colour vision deficiencies."""
 
+import json
+
 import plotly.graph_objects as go
 
 IDEAL, NOT_IDEAL, EXCLUDED, NEUTRAL = "#009E73", "#D55E00", "#999999", "#0072B2"
@@ -17,7 +19,8 @@ def _layout(fig: go.Figure, height: int, **extra) -> dict:
     )
     fig.update_xaxes(automargin=True, gridcolor="#e9ecef")
     fig.update_yaxes(automargin=True, gridcolor="#e9ecef")
-    return fig.to_plotly_json()
+    # Plotly's own encoder turns numpy and pandas values into plain JSON types.
+    return json.loads(fig.to_json())
 
 
 def _wrap(label: str, width: int = 16) -> str:
@@ -106,3 +109,48 @@ def words_chart(poll: dict) -> dict:
         [{"label": w["word"], "count": w["count"], "share": w["count"] / poll["answers"]} for w in poll["words"][:15]],
         "Answers",
     )
+
+
+FLAG_STYLE = {  # flag -> (marker symbol, colour): the shape and the legend words carry it too
+    "higher_998": ("triangle-up", "#B2182B"), "higher_95": ("triangle-up-open", "#B2182B"),
+    "within": ("circle", "#6c757d"),
+    "lower_95": ("triangle-down-open", "#1B7837"), "lower_998": ("triangle-down", "#1B7837"),
+}
+
+
+def funnel_chart(funnel, flag_labels: dict) -> dict:
+    settings, curve = funnel.settings, funnel.curve
+    fig = go.Figure()
+    for name, dash, label in (("998", "dot", "99.8% limits"), ("95", "dash", "95% limits")):
+        for side in ("lower", "upper"):
+            fig.add_trace(go.Scatter(
+                x=curve["base"], y=curve[f"{side}_{name}"], mode="lines", line={"color": "#495057", "dash": dash, "width": 1.5},
+                name=label, legendgroup=label, showlegend=side == "upper", hoverinfo="skip",
+            ))
+    fig.add_trace(go.Scatter(x=[curve["base"].min(), curve["base"].max()], y=[funnel.expected] * 2, mode="lines",
+                             line={"color": "#212529", "width": 2}, name=f"Expected: {funnel.expected:.1%}", hoverinfo="skip"))
+    for flag, (symbol, colour) in FLAG_STYLE.items():
+        points = settings[settings.flag == flag]
+        if points.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=points["base"], y=points["rate"], mode="markers", name=flag_labels[flag],
+            marker={"symbol": symbol, "color": colour, "size": 12, "line": {"width": 1.5, "color": colour}},
+            customdata=points[["name", "urn", "count"]].values,
+            hovertemplate="<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]:.0f} of %{x:.0f}: %{y:.1%}<extra></extra>",
+        ))
+    fig.update_xaxes(title=f"{funnel.base} (the base of the rate)")
+    fig.update_yaxes(title=f"{funnel.measure} per {funnel.base}", tickformat=".0%")
+    return _layout(fig, 520, showlegend=True, legend={"orientation": "h", "y": -0.2})
+
+
+def group_chart(groups, title: str) -> dict:
+    fig = go.Figure(go.Bar(
+        x=groups["group"].astype(str), y=groups["rate"], marker={"color": NEUTRAL},
+        error_y={"type": "data", "symmetric": False, "array": groups["high"] - groups["rate"], "arrayminus": groups["rate"] - groups["low"]},
+        text=[f"{r:.1%}" for r in groups["rate"]], textposition="outside", cliponaxis=False,
+        hovertemplate="%{x}: %{y:.1%}<extra></extra>",
+    ))
+    fig.update_xaxes(title=title, type="category")
+    fig.update_yaxes(title="Rate (with 95% interval)", tickformat=".0%")
+    return _layout(fig, 380)

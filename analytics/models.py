@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
+from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation
 from casereview.tenancy import TenantQuerySet
 
@@ -25,3 +26,42 @@ class ReportSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.scope} at {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class SettingsDataset(models.Model):
+    """An uploaded table of settings (one row per school) for variational analysis."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="settings_datasets")
+    name = models.CharField(max_length=120, validators=[reject_identifiers])
+    description = models.CharField(max_length=300, blank=True, validators=[reject_identifiers])
+    measures = models.JSONField(help_text="Names of the numeric columns, in file order.")
+    uploaded_by = models.ForeignKey("casereview.User", null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.name
+
+
+class SettingRow(models.Model):
+    """One setting (school) of a dataset. Its figures are in ``values``, measure name -> number."""
+
+    tenant_path = "dataset__organisation"
+
+    dataset = models.ForeignKey(SettingsDataset, on_delete=models.CASCADE, related_name="rows")
+    urn = models.CharField(max_length=8)
+    name = models.CharField(max_length=200)
+    phase = models.CharField(max_length=60, blank=True)
+    locality = models.CharField(max_length=100, blank=True)
+    deprivation_decile = models.PositiveSmallIntegerField(null=True, blank=True)
+    values = models.JSONField()
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["dataset", "urn"], name="urn_once_per_dataset")]

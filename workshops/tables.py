@@ -27,7 +27,8 @@ class Row:
         return self.values.get(column, "")
 
 
-def read_table(filename: str, data: bytes, *, required: list[str], optional: list[str]) -> list[Row]:
+def read_table(filename: str, data: bytes, *, required: list[str], optional: list[str] | None) -> list[Row]:
+    """Rows of the file keyed by lower-case header. ``optional=None`` keeps every column."""
     if len(data) > MAX_BYTES:
         raise TableError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it into smaller files.")
     name = filename.lower()
@@ -42,10 +43,13 @@ def read_table(filename: str, data: bytes, *, required: list[str], optional: lis
     if missing:
         found = ", ".join(column for column in header if column) or "none"
         raise TableError(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. Columns found: {found}.")
-    known = set(required) | set(optional)
+    known = set(header) if optional is None else set(required) | set(optional)
+    duplicates = sorted({column for column in header if column and header.count(column) > 1})
+    if duplicates:
+        raise TableError(f"The header repeats the column{'s' if len(duplicates) > 1 else ''} {', '.join(duplicates)}.")
     table = []
     for line, cells in rows:
-        values = {header[i]: cells[i].strip() for i in range(min(len(header), len(cells))) if header[i] in known}
+        values = {header[i]: cells[i].strip() for i in range(min(len(header), len(cells))) if header[i] and header[i] in known}
         if any(values.values()):
             table.append(Row(line, values))
     if not table:

@@ -4,6 +4,9 @@ from collections import Counter
 
 from django.core.management import call_command
 
+from analytics.models import SettingsDataset
+from analytics.variation import funnel
+
 from workshops.models import CaseAllocation, CaseReview, Poll, ReviewAudit, Workshop
 from workshops.poll_selectors import poll_results
 
@@ -46,3 +49,14 @@ def test_the_demo_has_an_open_ideal_outcome_poll_with_dozens_of_answers(db, sett
     assert {word for word, _, _ in results.words[1:3]} == {"realistic", "independence"}
     assert set(Poll.objects.filter(workshop=poll.workshop).values_list("kind", flat=True)) == {"words", "scale", "choice"}
     assert client.get(f"/join/?code={poll.workshop.join_code}").status_code == 302
+
+
+def test_the_demo_has_a_labelled_synthetic_dataset_with_a_visible_story(db, settings):
+    settings.DEBUG = True
+    call_command("demo", stdout=open("/dev/null", "w"))
+    dataset = SettingsDataset.objects.get()
+    assert dataset.name.startswith("Synthetic demo") and "Not real schools" in dataset.description
+    result = funnel(dataset.rows.all(), "ehcp_suspended", "ehcp")
+    flags = dict(zip(result.settings.name, result.settings.flag))
+    assert {name for name, flag in flags.items() if flag.startswith("higher")} == {"Hollins Park School", "Riverside Community College"}
+    assert {name for name, flag in flags.items() if flag.startswith("lower")} == {"St Aidan's Church of England High School"}

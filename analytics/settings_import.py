@@ -1,0 +1,91 @@
+"""Import a table of settings (schools) for variational analysis: all or nothing, bad rows listed.
+
+Columns: urn and name are required; phase, locality (or region), deprivation_decile, pupils, ehcp
+and sen_support are known; every other column is a further numeric measure (e.g. suspensions of
+pupils with SEND). Blank numeric cells are allowed (missing); anything else must be a whole or
+decimal number of at least 0."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from analytics.models import SettingRow, SettingsDataset
+from casereview.identifiers import reject_identifiers
+from workshops.imports import ImportRejected, RowProblem
+from workshops.tables import TableError, read_table
+
+REQUIRED = ["urn", "name"]
+TEXT_COLUMNS = ["urn", "name", "phase", "locality", "region", "deprivation_decile"]
+STANDARD_MEASURES = ["pupils", "ehcp", "sen_support"]
+TEMPLATE_COLUMNS = ["urn", "name", "phase", "locality", "deprivation_decile", "pupils", "ehcp", "sen_support",
+                    "suspensions_send", "exclusions_send"]
+URN = re.compile(r"^\d{6,7}$")
+MEASURE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def _number(text: str) -> float | None:
+    if text == "":
+        return None
+    value = float(text.replace(",", ""))
+    if value != value or value < 0 or value == float("inf"):  # NaN, negative, infinite
+        raise ValueError
+    return int(value) if value.is_integer() else value
+
+
+def settings_import(*, organisation, name: str, filename: str, data: bytes, by=None, description: str = "") -> SettingsDataset:
+    try:
+        rows = read_table(filename, data, required=REQUIRED, optional=None)
+    except TableError as error:
+        raise ImportRejected([RowProblem(0, str(error))]) from None
+    columns = list(dict.fromkeys(column for row in rows for column in row.values))
+    measures = [c for c in columns if c not in TEXT_COLUMNS]
+    problems = [RowProblem(0, f"“{m}” is not a usable column name: use lower-case letters, digits and _.") for m in measures if not MEASURE_NAME.match(m)]
+    for text, field in ((name, "name"), (description, "description")):
+        try:
+            reject_identifiers(text)
+        except ValidationError as error:
+            problems.append(RowProblem(0, f"Dataset {field}: {error.messages[0]}"))
+    seen, parsed = {}, []
+    for row in rows:
+        row_problems = []
+        urn = row.get("urn")
+        if not URN.match(urn):
+            row_problems.append(f"urn “{urn}” is not a URN (6 or 7 digits).")
+        elif urn in seen:
+            row_problems.append(f"urn {urn} is also on line {seen[urn]}.")
+        seen.setdefault(urn, row.line)
+        if not row.get("name"):
+            row_problems.append("name is empty.")
+        for column in ("name", "phase", "locality", "region"):
+            try:
+                reject_identifiers(row.get(column))
+            except ValidationError as error:
+                row_problems.append(f"{column}: {error.messages[0]}")
+        decile = row.get("deprivation_decile")
+        if decile and not (decile.isdigit() and 1 <= int(decile) <= 10):
+            row_problems.append(f"deprivation_decile “{decile}” is not a whole number from 1 to 10.")
+        values = {}
+        for measure in measures:
+            try:
+                values[measure] = _number(row.get(measure))
+            except ValueError:
+                row_problems.append(f"{measure} “{row.get(measure)}” is not a number of 0 or more.")
+        problems += [RowProblem(row.line, message) for message in row_problems]
+        if not row_problems:
+            parsed.append(SettingRow(
+                urn=urn, name=row.get("name"), phase=row.get("phase"), locality=row.get("locality") or row.get("region"),
+                deprivation_decile=int(decile) if decile else None, values=values,
+            ))
+    if not measures:
+        problems.append(RowProblem(0, "The file has no numeric columns to analyse (for example pupils, ehcp, suspensions_send)."))
+    if problems:
+        raise ImportRejected(problems)
+    with transaction.atomic():
+        dataset = SettingsDataset.objects.create(
+            organisation=organisation, name=name.strip(), description=description.strip(), measures=measures, uploaded_by=by
+        )
+        for setting in parsed:
+            setting.dataset = dataset
+        SettingRow.objects.bulk_create(parsed)
+    return dataset

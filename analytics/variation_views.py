@@ -1,0 +1,142 @@
+"""Variational analysis pages: the LA's datasets of settings, upload, and the funnel analysis."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from analytics import charts
+from analytics.forms import SettingsUploadForm
+from analytics.models import SettingsDataset
+from analytics.settings_import import STANDARD_MEASURES, TEMPLATE_COLUMNS, settings_import
+from analytics.tables import Table, as_csv, as_xlsx
+from analytics.variation import FLAGS, GROUPS, AnalysisError, funnel
+from casereview.models import Role
+from casereview.tenancy import for_member, get_for_member_or_404, member_required
+from workshops.imports import ImportRejected
+
+SORTS = {"name": "name", "rate": "rate", "base": "base", "flag": "flag_order", "locality": "locality"}
+FLAG_ORDER = {flag: i for i, flag in enumerate(FLAGS)}
+
+
+@member_required()
+def dataset_list(request):
+    is_lead = request.membership.is_lead
+    form = SettingsUploadForm(request.POST or None, request.FILES or None) if is_lead else None
+    problems = []
+    if request.method == "POST":
+        if not is_lead:
+            raise PermissionDenied("Only the programme lead can upload datasets.")
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                dataset = settings_import(
+                    organisation=request.membership.organisation, name=form.cleaned_data["name"], description=form.cleaned_data["description"],
+                    filename=upload.name, data=upload.read(), by=request.user,
+                )
+            except ImportRejected as rejected:
+                problems = rejected.problems
+            else:
+                messages.success(request, f"Uploaded “{dataset.name}”: {dataset.rows.count()} settings.")
+                return redirect("variation", pk=dataset.pk)
+    datasets = for_member(request.user, SettingsDataset).select_related("uploaded_by")
+    return render(request, "analytics/variation/datasets.html", {"datasets": datasets, "form": form, "problems": problems})
+
+
+@member_required(Role.LEAD)
+def dataset_template(request, file_format):
+    example = [["100001", "Example Academy", "Secondary", "North", "4", "1050", "38", "160", "9", "1"]]
+    table = Table("settings-template", "Settings", TEMPLATE_COLUMNS, example)
+    if file_format == "csv":
+        return _download(as_csv(table), "text/csv; charset=utf-8", "settings-template.csv")
+    if file_format == "xlsx":
+        return _download(as_xlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "settings-template.xlsx")
+    raise Http404("Templates come as .csv or .xlsx.")
+
+
+@require_POST
+@member_required(Role.LEAD)
+def dataset_delete(request, pk):
+    dataset = get_for_member_or_404(request.user, SettingsDataset, pk=pk)
+    dataset.delete()
+    messages.success(request, f"Deleted “{dataset.name}” and its settings.")
+    return redirect("datasets")
+
+
+def _analysis(request, dataset):
+    measures = dataset.measures
+    measure = request.GET.get("measure") or next((m for m in measures if m not in STANDARD_MEASURES), measures[0])
+    base = request.GET.get("base") or next((m for m in ("ehcp", "pupils", *measures) if m in measures and m != measure), measure)
+    group = request.GET.get("group") or None
+    if measure not in measures or base not in measures:
+        raise AnalysisError("Choose a measure and a base from the dataset's columns.")
+    return funnel(dataset.rows.all(), measure, base, group), measure, base, group
+
+
+def _settings_table(result, sort: str) -> Table:
+    settings = result.settings.assign(flag_order=result.settings.flag.map(FLAG_ORDER))
+    key = SORTS.get(sort.lstrip("-"), "flag_order")
+    settings = settings.sort_values([key, "name"], ascending=[not sort.startswith("-"), True])
+    return Table(
+        "settings", f"{result.measure} per {result.base}, by setting",
+        ["Setting", "URN", "Locality", result.measure, result.base, "Rate", "Expected rate", "95% range at this size", "Flag"],
+        [[r.name, r.urn, r.locality, int(r.count), int(r.base), f"{r.rate:.1%}", f"{r.expected:.1%}",
+          f"{r.lower_95:.1%} to {r.upper_95:.1%}", FLAGS[r.flag]] for r in settings.itertuples()],
+    )
+
+
+def _group_table(result, group: str) -> Table:
+    return Table(
+        "groups", f"{result.measure} per {result.base}, by {GROUPS[group].lower()}",
+        [GROUPS[group], "Settings", result.measure, result.base, "Rate", "95% interval", "Higher than expected", "Lower than expected"],
+        [[r.group, r.settings, int(r.count), int(r.base), f"{r.rate:.1%}", f"{r.low:.1%} to {r.high:.1%}", r.higher, r.lower]
+         for r in result.groups.itertuples()],
+    )
+
+
+@member_required()
+def variation(request, pk):
+    dataset = get_for_member_or_404(request.user, SettingsDataset, pk=pk)
+    context = {"dataset": dataset, "groups": GROUPS}
+    try:
+        result, measure, base, group = _analysis(request, dataset)
+    except AnalysisError as error:
+        context |= {"error": str(error), "measure": request.GET.get("measure"), "base": request.GET.get("base"), "group": request.GET.get("group")}
+        return render(request, "analytics/variation/analysis.html", context, status=200)
+    sort = request.GET.get("sort", "flag")
+    context |= {
+        "result": result, "measure": measure, "base": base, "group": group, "sort": sort,
+        "chart": charts.funnel_chart(result, FLAGS),
+        "table": _settings_table(result, sort),
+        "counts": {FLAGS[f]: int((result.settings.flag == f).sum()) for f in FLAGS},
+    }
+    if result.groups is not None:
+        context |= {"group_table": _group_table(result, group), "group_chart": charts.group_chart(result.groups, GROUPS[group])}
+    return render(request, "analytics/variation/analysis.html", context)
+
+
+@member_required()
+def variation_download(request, pk, name, file_format):
+    dataset = get_for_member_or_404(request.user, SettingsDataset, pk=pk)
+    try:
+        result, _, _, group = _analysis(request, dataset)
+    except AnalysisError as error:
+        raise Http404(str(error)) from None
+    if name == "settings":
+        table = _settings_table(result, request.GET.get("sort", "flag"))
+    elif name == "groups" and group:
+        table = _group_table(result, group)
+    else:
+        raise Http404("No such table.")
+    if file_format == "csv":
+        return _download(as_csv(table), "text/csv; charset=utf-8", f"variation-{dataset.pk}-{name}.csv")
+    if file_format == "xlsx":
+        return _download(as_xlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"variation-{dataset.pk}-{name}.xlsx")
+    raise Http404("Downloads come as .csv or .xlsx.")
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
