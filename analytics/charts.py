@@ -154,3 +154,32 @@ def group_chart(groups, title: str) -> dict:
     fig.update_xaxes(title=title, type="category")
     fig.update_yaxes(title="Rate (with 95% interval)", tickformat=".0%")
     return _layout(fig, 380)
+
+
+KIND_COLOURS = {"working_well": "#009E73", "challenge": "#E69F00", "blocker": "#D55E00", "root_cause": "#CC79A7", "change_needed": "#0072B2"}
+
+
+def combined_themes_chart(rows: list[dict]) -> dict:
+    rows = [r for r in rows if r["total"]] or rows[:1]
+    labels = [r["label"] for r in rows]
+    fig = go.Figure([
+        go.Bar(name="Case reviews", y=labels, x=[r["reviews"] for r in rows], orientation="h", marker={"color": NEUTRAL},
+               text=[r["reviews"] or "" for r in rows], textposition="inside"),
+        go.Bar(name="Process map findings", y=labels, x=[r["findings"] for r in rows], orientation="h", marker={"color": "#CC79A7"},
+               text=[r["findings"] or "" for r in rows], textposition="inside"),
+    ])
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 120 + 36 * len(rows), barmode="stack", xaxis_title="Times named", showlegend=True,
+                   legend={"orientation": "h", "y": -0.2})
+
+
+def process_map_chart(process_map: dict, kind_labels: dict) -> dict:
+    steps = [_wrap(f"{s['position']}. {s['title']}", 28) for s in process_map["steps"]]
+    fig = go.Figure([
+        go.Bar(name=label, y=steps, x=[s["counts"][kind] for s in process_map["steps"]], orientation="h",
+               marker={"color": KIND_COLOURS[kind]}, text=[s["counts"][kind] or "" for s in process_map["steps"]], textposition="inside")
+        for kind, label in kind_labels.items()
+    ])
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, 140 + 50 * max(len(steps), 1), barmode="stack", xaxis_title="Findings", showlegend=True,
+                   legend={"orientation": "h", "y": -0.2})

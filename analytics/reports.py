@@ -14,7 +14,7 @@ from analytics import selectors
 from analytics.scopes import Scope
 from casereview.models import Organisation
 from casereview.vocabularies import VocabularyKind
-from workshops.models import Discipline
+from workshops.models import Discipline, FindingKind
 
 SMALL_NUMBER = 5
 BREAKDOWNS = {
@@ -172,6 +172,36 @@ def words_polls(words: pd.DataFrame) -> list[dict]:
     return polls
 
 
+def process_maps(steps: pd.DataFrame, findings: pd.DataFrame) -> list[dict]:
+    """Per map, per step: how many findings of each kind."""
+    counts = findings.groupby(["step", "kind"]).size().to_dict()
+    maps = []
+    for map_id, map_steps in steps.sort_values(["map", "position", "step"]).groupby("map", sort=True):
+        rows = [
+            {"step": int(s.step), "position": int(s.position), "title": s.step_title,
+             "counts": {kind: int(counts.get((s.step, kind), 0)) for kind in FindingKind.values}}
+            for s in map_steps.itertuples()
+        ]
+        totals = {kind: sum(r["counts"][kind] for r in rows) for kind in FindingKind.values}
+        maps.append({"id": int(map_id), "title": map_steps.map_title.iloc[0], "workshop": map_steps.workshop_title.iloc[0],
+                     "steps": rows, "totals": totals, "findings": sum(totals.values())})
+    return maps
+
+
+def combined_themes(review_links: pd.DataFrame, analysed: pd.DataFrame, finding_links: pd.DataFrame, labels: Labels) -> list[dict]:
+    """Each theme, counted in the analysed case reviews and in process map findings, side by side."""
+    in_reviews = review_links[review_links.review.isin(analysed.review)].groupby("code").review.nunique().to_dict()
+    in_findings = finding_links.groupby("code").finding.nunique().to_dict()
+    rows = []
+    for code in labels.order(VocabularyKind.THEME):
+        term = labels.term(VocabularyKind.THEME, code)
+        reviews, findings = int(in_reviews.get(code, 0)), int(in_findings.get(code, 0))
+        if term["retired"] and not (reviews or findings):
+            continue
+        rows.append({**term, "reviews": reviews, "findings": findings, "total": reviews + findings})
+    return sorted(rows, key=lambda row: (-row["total"], row["label"]))
+
+
 def build_report(organisation: Organisation, scope: Scope) -> dict:
     """Every figure of one scope, as plain JSON-ready data."""
     labels = Labels(organisation)
@@ -180,6 +210,7 @@ def build_report(organisation: Organisation, scope: Scope) -> dict:
     analysed = reviews[reviews.consensus & reviews.ideal.notna()]
     excluded = reviews[~reviews.consensus]
     non_ideal = analysed[analysed.ideal == False]  # noqa: E712
+    review_themes = selectors.review_terms_frame(organisation, scope, "themes")
     return {
         "reviewed": len(reviews),
         "excluded": len(excluded),
@@ -188,12 +219,14 @@ def build_report(organisation: Organisation, scope: Scope) -> dict:
         "non_ideal_areas": term_counts(
             selectors.review_terms_frame(organisation, scope, "non_ideal_areas"), non_ideal, VocabularyKind.NON_IDEAL_AREA, labels
         ),
-        "themes": term_counts(selectors.review_terms_frame(organisation, scope, "themes"), analysed, VocabularyKind.THEME, labels),
+        "themes": term_counts(review_themes, analysed, VocabularyKind.THEME, labels),
         "provision": provision_table(analysed, excluded, labels),
         "provision_crosstab": provision_crosstab(non_ideal, labels),
         "breakdowns": {dimension: breakdown(reviews, dimension, labels) for dimension in BREAKDOWNS},
         "disciplines": disciplines(selectors.discipline_frame(organisation, scope)),
         "polls": words_polls(selectors.words_frame(organisation, scope)),
+        "process_maps": process_maps(selectors.steps_frame(organisation, scope), selectors.findings_frame(organisation, scope)),
+        "combined_themes": combined_themes(review_themes, analysed, selectors.finding_themes_frame(organisation, scope), labels),
     }
 
 

@@ -6,7 +6,7 @@ from django.db.models import Count, F, Max, Sum
 from analytics.scopes import VOCABULARY_SCOPES, Scope
 from casereview.models import Organisation, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
-from workshops.models import CaseReview, Poll, PollResponse, RoomDiscipline, Workshop
+from workshops.models import CaseReview, Poll, PollResponse, ProcessFinding, ProcessStep, RoomDiscipline, Workshop
 
 REVIEW_COLUMNS = {
     "id": "review",
@@ -43,11 +43,28 @@ def data_fingerprint(organisation: Organisation, scope: Scope) -> str:
     responses = responses_in(organisation, scope).aggregate(n=Count("id"), latest=Max("updated_at"))
     # A poll reset changes no answer, only which round counts.
     rounds = polls_in(organisation, scope).aggregate(n=Count("id"), rounds=Sum("round"))
+    steps = steps_in(organisation, scope).aggregate(n=Count("id"), latest=Max("updated_at"))
+    findings = findings_in(organisation, scope).aggregate(n=Count("id"), latest=Max("updated_at"))
 
     def stamp(state):
         return f"{state['n']}@{state['latest'].timestamp():.6f}" if state["latest"] else "0"
 
-    return f"r{stamp(reviews)}.p{stamp(responses)}.q{rounds['n']}x{rounds['rounds'] or 0}"
+    return (
+        f"r{stamp(reviews)}.p{stamp(responses)}.q{rounds['n']}x{rounds['rounds'] or 0}"
+        f".s{stamp(steps)}.f{stamp(findings)}"
+    )
+
+
+def steps_in(organisation: Organisation, scope: Scope):
+    """Process map steps in scope: like polls, they belong to workshops, not to kinds of case."""
+    if scope.response_filter() is None:
+        return ProcessStep.objects.none()
+    steps = ProcessStep.objects.for_organisation(organisation)
+    return steps.filter(process_map__workshop_id=scope.workshop_id) if scope.kind == "workshop" else steps
+
+
+def findings_in(organisation: Organisation, scope: Scope):
+    return ProcessFinding.objects.filter(step__in=steps_in(organisation, scope))
 
 
 def polls_in(organisation: Organisation, scope: Scope):
@@ -104,3 +121,21 @@ def scope_choices(organisation: Organisation) -> list[tuple[str, list[tuple[str,
     for kind, (vocabulary_kind, _) in VOCABULARY_SCOPES.items():
         groups.append((VocabularyKind(vocabulary_kind).label, [(f"{kind}:{t.code}", t.label) for t in terms if t.kind == vocabulary_kind]))
     return groups
+
+
+def steps_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
+    rows = steps_in(organisation, scope).values_list(
+        "id", "position", "title", "process_map_id", "process_map__title", "process_map__workshop__title"
+    )
+    return pd.DataFrame.from_records(list(rows), columns=["step", "position", "step_title", "map", "map_title", "workshop_title"])
+
+
+def findings_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
+    rows = findings_in(organisation, scope).values_list("id", "step_id", "kind")
+    return pd.DataFrame.from_records(list(rows), columns=["finding", "step", "kind"])
+
+
+def finding_themes_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
+    through = ProcessFinding.themes.through
+    rows = through.objects.filter(processfinding__in=findings_in(organisation, scope)).values_list("processfinding_id", "vocabularyterm__code")
+    return pd.DataFrame.from_records(list(rows), columns=["finding", "code"])

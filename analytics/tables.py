@@ -1,26 +1,11 @@
 """The tables of a dashboard, built from a snapshot's figures: shown under each chart and
 downloaded as CSV or XLSX, from the same rows, so the page and the files always agree."""
 
-import csv
-import io
-from dataclasses import dataclass
-
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from analytics.reports import BREAKDOWNS
-from casereview.exports import spreadsheet_safe
+from casereview.exports import Table
+from workshops.models import FindingKind
 
 SMALL_NOTE = "fewer than 5 reviews: treat with caution"
-
-
-@dataclass
-class Table:
-    name: str  # used in download addresses
-    title: str
-    columns: list[str]
-    rows: list[list]
-    note: str = ""
 
 
 def _pct(share) -> str:
@@ -95,29 +80,17 @@ def tables_of(figures: dict) -> dict[str, Table]:
                 ["Role", "Answers", "Most given"],
                 [[g["label"], g["answers"], ", ".join(f"{w['word']} ({w['count']})" for w in g["words"])] for g in poll["by_role"]],
             )
+    tables["combined-themes"] = Table(
+        "combined-themes", "Themes across case reviews and process maps",
+        ["Theme", "Code", "Case reviews naming it", "Process map findings naming it", "Together"],
+        [[r["label"] + (" (retired)" if r["retired"] else ""), r["code"], r["reviews"], r["findings"], r["total"]] for r in figures["combined_themes"]],
+        "Case reviews: analysed reviews only. A review or a finding may name several themes.",
+    )
+    for process_map in figures["process_maps"]:
+        tables[f"process-{process_map['id']}"] = Table(
+            f"process-{process_map['id']}", f"{process_map['title']} ({process_map['workshop']}): findings by step",
+            ["Step", *FindingKind.labels, "All"],
+            [[f"{s['position']}. {s['title']}", *[s["counts"][k] for k in FindingKind.values], sum(s["counts"].values())]
+             for s in process_map["steps"]],
+        )
     return tables
-
-
-def as_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.columns)
-    writer.writerows([spreadsheet_safe(value) for value in row] for row in table.rows)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 correctly
-
-
-def as_xlsx(table: Table) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.name[:31]
-    sheet.append(table.columns)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([spreadsheet_safe(value) for value in row])
-    if table.note:
-        sheet.append([])
-        sheet.append([table.note])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

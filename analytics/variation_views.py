@@ -10,8 +10,8 @@ from analytics import charts
 from analytics.forms import SettingsUploadForm
 from analytics.models import SettingsDataset
 from analytics.settings_import import STANDARD_MEASURES, TEMPLATE_COLUMNS, settings_import
-from analytics.tables import Table, as_csv, as_xlsx
 from analytics.variation import FLAGS, GROUPS, AnalysisError, funnel
+from casereview.exports import Table, as_csv, as_xlsx
 from casereview.models import Role
 from casereview.tenancy import for_member, get_for_member_or_404, member_required
 from workshops.imports import ImportRejected

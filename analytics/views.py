@@ -13,10 +13,11 @@ from analytics.models import ReportSnapshot
 from analytics.scopes import VOCABULARY_SCOPES, Scope, UnknownScope
 from analytics.selectors import data_fingerprint, scope_choices
 from analytics.snapshots import is_refresh_queued, request_refresh
-from analytics.tables import as_csv, as_xlsx, tables_of
+from analytics.tables import tables_of
+from casereview.exports import as_csv, as_xlsx
 from casereview.models import VocabularyTerm
 from casereview.tenancy import get_for_member_or_404, member_required
-from workshops.models import Workshop
+from workshops.models import FindingKind, Workshop
 
 
 @dataclass
@@ -88,6 +89,10 @@ def dashboard(request, workshop_pk=None):
             "breakdown_charts": breakdown_charts,
             "polls": [(poll, tables[f"poll-{poll['id']}"], tables.get(f"poll-{poll['id']}-roles"), charts.words_chart(poll))
                       for poll in figures["polls"]],
+            "combined_themes_chart": charts.combined_themes_chart(figures["combined_themes"]) if figures["process_maps"] else None,
+            "combined_themes_table": tables["combined-themes"],
+            "process_maps": [(tables[f"process-{m['id']}"], charts.process_map_chart(m, dict(FindingKind.choices)))
+                             for m in figures["process_maps"]],
         }
     return render(request, "analytics/dashboard.html", context)
 

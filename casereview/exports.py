@@ -1,4 +1,21 @@
-"""Shared by every download: keep spreadsheet programs from running a cell as a formula."""
+"""Tables as files: every download of the product (CSV for any tool, XLSX for Excel) is written
+here, so all of them escape formulas and encode text the same way."""
+
+import csv
+import io
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+
+@dataclass
+class Table:
+    name: str  # used in download addresses and file names
+    title: str
+    columns: list[str]
+    rows: list[list]
+    note: str = ""
 
 
 def spreadsheet_safe(value):
@@ -6,3 +23,28 @@ def spreadsheet_safe(value):
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value
+
+
+def as_csv(table: Table) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(table.columns)
+    writer.writerows([spreadsheet_safe(value) for value in row] for row in table.rows)
+    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read UTF-8 correctly
+
+
+def as_xlsx(table: Table) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = table.name[:31]
+    sheet.append(table.columns)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        sheet.append([spreadsheet_safe(value) for value in row])
+    if table.note:
+        sheet.append([])
+        sheet.append([table.note])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -19,8 +19,12 @@ from workshops.models import (
     CaseAllocation,
     CaseReview,
     Discipline,
+    FindingKind,
     Poll,
     PollResponse,
+    ProcessFinding,
+    ProcessMap,
+    ProcessStep,
     RoomDiscipline,
     Workshop,
 )
@@ -77,6 +81,41 @@ IDEAL_OUTCOME_ANSWERS = [
     ("being understood", 1, Discipline.HEALTH), ("thriving", 1, Discipline.SOCIAL_CARE), ("good transitions", 1, Discipline.SCHOOL),
     ("family feels supported", 1, Discipline.SENDIASS), ("Healthy", 1, Discipline.HEALTH), ("preparing for adulthood", 1, Discipline.LA_SEND_TEAM),
 ]
+PROCESS_WORKSHOP = ("Graduated response process mapping", date(2026, 9, 16), "Where the graduated response breaks at transition")
+MAP_TITLE = "Graduated response at secondary transition"
+W, C, B, R, X = FindingKind.WORKING_WELL, FindingKind.CHALLENGE, FindingKind.BLOCKER, FindingKind.ROOT_CAUSE, FindingKind.CHANGE_NEEDED
+# (step, who is responsible, [(kind, finding, theme codes)])
+MAP_STEPS = [
+    ("Need identified in primary school", ProcessStep.Responsible.SCHOOL, [
+        (W, "SENCOs know their cohort well and raise concerns early", []),
+        (C, "Each primary records needs differently", ["COMMUNICATION_BETWEEN_SETTINGS"]),
+    ]),
+    ("Assess, plan, do, review", ProcessStep.Responsible.SCHOOL, [
+        (C, "Cycles happen but are rarely written down", ["GRADUATED_RESPONSE_NOT_EVIDENCED"]),
+        (B, "No shared format for SEN support plans", ["GRADUATED_RESPONSE_NOT_EVIDENCED"]),
+        (R, "No LA-wide framework for the graduated response", ["GRADUATED_RESPONSE_NOT_EVIDENCED"]),
+        (X, "Agree one SEN support plan template across all schools", []),
+    ]),
+    ("Transition planning in year 6", ProcessStep.Responsible.SEVERAL, [
+        (B, "Secondaries receive information after places are allocated", ["TRANSITION_BETWEEN_SETTINGS"]),
+        (R, "Many feeder schools into a small number of secondaries", ["TRANSITION_BETWEEN_SETTINGS"]),
+        (X, "Transition meetings for pupils on SEN support by Easter of year 6", ["TRANSITION_BETWEEN_SETTINGS"]),
+    ]),
+    ("Information shared with the secondary school", ProcessStep.Responsible.SEVERAL, [
+        (W, "Some clusters run SENCO handover days", []),
+        (B, "No data-sharing framework between settings", ["COMMUNICATION_BETWEEN_SETTINGS"]),
+        (R, "No agreement on what may be shared, so little is", ["COMMUNICATION_BETWEEN_SETTINGS"]),
+        (X, "An LA data-sharing agreement for transition", ["COMMUNICATION_BETWEEN_SETTINGS"]),
+    ]),
+    ("Support in place in year 7", ProcessStep.Responsible.SCHOOL, [
+        (C, "Support often starts late in the autumn term", ["TRANSITION_BETWEEN_SETTINGS", "WORKFORCE_CAPACITY"]),
+        (X, "Review every pupil on SEN support by October half term", []),
+    ]),
+    ("Request for statutory assessment", ProcessStep.Responsible.LA, [
+        (C, "Requests arrive without evidence of the graduated response", ["GRADUATED_RESPONSE_NOT_EVIDENCED"]),
+        (W, "The panel gives schools written feedback on every request", []),
+    ]),
+]
 CONFIDENCE = "How confident are you that children get the right support at the right time?"
 CONFIDENCE_ANSWERS = {1: 3, 2: 7, 3: 6, 4: 3, 5: 1}
 PILOT = "Where should we try a change first?"
@@ -109,6 +148,26 @@ def load(organisation):
                     _review(allocation, outcome, terms, rng, day, by=allocation.room.facilitators.first())
         if index == 0 or upcoming:
             _polls(workshop, live=upcoming)
+    _process_map(organisation, terms, people.get(Role.FACILITATOR))
+
+
+def _process_map(organisation, terms, facilitator):
+    """A workshop that mapped a process instead of reviewing cases (the DBV case study)."""
+    title, day, focus = PROCESS_WORKSHOP
+    workshop, _ = Workshop.objects.get_or_create(
+        organisation=organisation, title=title, defaults={"date": day, "focus": focus, "status": Workshop.Status.CLOSED}
+    )
+    _room(workshop, "Main room", facilitator)  # so the facilitator can open the map from their workshops
+    process_map, created = ProcessMap.objects.get_or_create(
+        workshop=workshop, title=MAP_TITLE, defaults={"process": "The graduated response for pupils on SEN support moving to secondary school"}
+    )
+    if not created:
+        return
+    for position, (step_title, responsible, findings) in enumerate(MAP_STEPS, start=1):
+        step = ProcessStep.objects.create(process_map=process_map, position=position, title=step_title, responsible=responsible)
+        for kind, text, themes in findings:
+            finding = ProcessFinding.objects.create(step=step, kind=kind, text=text, added_by=facilitator)
+            finding.themes.set([terms[("theme", code)] for code in themes])
 
 
 def _polls(workshop, live):

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from casereview.identifiers import reject_identifiers
 from casereview.models import Role, User, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
-from workshops.models import BreakoutRoom, Discipline, Poll, PollSettings, Workshop
+from workshops.models import BreakoutRoom, Discipline, FindingKind, Poll, PollSettings, ProcessMap, ProcessStep, Workshop
 from workshops.services import ReviewAnswer
 
 TOGGLES = "workshops/fields/toggles.html"
@@ -208,3 +208,32 @@ class PollSettingsForm(forms.ModelForm):
         fields = ["profanity_filter_on", "blocked_words"]
         labels = {"profanity_filter_on": "Refuse answers containing a blocked word", "blocked_words": "Blocked words"}
         widgets = {"blocked_words": forms.Textarea(attrs={"rows": 12})}
+
+
+class ProcessMapForm(forms.ModelForm):
+    class Meta:
+        model = ProcessMap
+        fields = ["title", "process"]
+        labels = {"title": "Title of the map", "process": "Process it describes"}
+
+
+class StepForm(forms.Form):
+    title = forms.CharField(label="Step", max_length=200, validators=[reject_identifiers])
+    responsible = forms.ChoiceField(label="Who is responsible", choices=[("", "Not said")] + ProcessStep.Responsible.choices, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+class FindingForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", choices=FindingKind.choices, widget=forms.RadioSelect)
+    text = forms.CharField(
+        label="Finding", max_length=500, validators=[reject_identifiers], widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="What the room said, in a sentence. Never a name or anything that identifies a child.",
+    )
+    themes = forms.ModelMultipleChoiceField(label="Themes (optional)", queryset=VocabularyTerm.objects.none(), required=False,
+                                            widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = VocabularyTerm.objects.for_organisation(organisation).filter(
+            kind=VocabularyKind.THEME, retired_at__isnull=True
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workshops.views import attendee, console, polls, setup
+from workshops.views import attendee, console, polls, process_maps, setup
 
 urlpatterns = [
     path("workshops/", setup.workshop_list, name="workshop_list"),
@@ -27,6 +27,16 @@ urlpatterns = [
     path("polls/<int:pk>/present/", polls.poll_present, name="poll_present"),
     path("polls/<int:pk>/present/results/", polls.poll_live_results, name="poll_live_results"),
     path("polls/<int:pk>/results.csv", polls.poll_results_csv, name="poll_results_csv"),
+    path("workshops/<int:workshop_pk>/process-maps/new/", process_maps.process_map_create, name="process_map_create"),
+    path("process-maps/<int:pk>/", process_maps.process_map_edit, name="process_map_edit"),
+    path("process-maps/<int:pk>/steps/new/", process_maps.step_add, name="step_add"),
+    path("process-maps/<int:pk>/present/", process_maps.process_map_present, name="process_map_present"),
+    path("process-maps/<int:pk>/export.<str:file_format>", process_maps.process_map_export, name="process_map_export"),
+    path("process-steps/<int:step_pk>/", process_maps.step_update, name="step_update"),
+    path("process-steps/<int:step_pk>/move/", process_maps.step_move, name="step_move"),
+    path("process-steps/<int:step_pk>/remove/", process_maps.step_remove, name="step_remove"),
+    path("process-steps/<int:step_pk>/findings/", process_maps.finding_add, name="finding_add"),
+    path("findings/<int:finding_pk>/remove/", process_maps.finding_remove, name="finding_remove"),
     # The attendee's phone: no account.
     path("join/", attendee.join, name="join"),
     path("j/<str:code>/", attendee.attend, name="attend"),

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from analytics.models import SettingsDataset
 from analytics.variation import funnel
 
-from workshops.models import CaseAllocation, CaseReview, Poll, ReviewAudit, Workshop
+from workshops.models import CaseAllocation, CaseReview, Poll, ProcessFinding, ProcessMap, ReviewAudit, Workshop
 from workshops.poll_selectors import poll_results
 
 
@@ -60,3 +60,14 @@ def test_the_demo_has_a_labelled_synthetic_dataset_with_a_visible_story(db, sett
     flags = dict(zip(result.settings.name, result.settings.flag))
     assert {name for name, flag in flags.items() if flag.startswith("higher")} == {"Hollins Park School", "Riverside Community College"}
     assert {name for name, flag in flags.items() if flag.startswith("lower")} == {"St Aidan's Church of England High School"}
+
+
+def test_the_demo_has_a_graduated_response_process_map(db, settings):
+    settings.DEBUG = True
+    call_command("demo", stdout=open("/dev/null", "w"))
+    process_map = ProcessMap.objects.get()
+    assert process_map.title == "Graduated response at secondary transition"
+    assert process_map.steps.count() == 6
+    kinds = set(ProcessFinding.objects.values_list("kind", flat=True))
+    assert kinds == {"working_well", "challenge", "blocker", "root_cause", "change_needed"}
+    assert ProcessFinding.objects.filter(text__icontains="feeder schools", kind="root_cause").exists()

@@ -90,7 +90,7 @@ def test_the_lead_opens_closes_and_resets_a_poll(client_for, lead, phone, words_
 def test_the_csv_holds_the_counts_and_cannot_smuggle_a_formula(client_for, viewer, words_poll):
     for n, word in enumerate(["=HYPERLINK(x)", "friends", "friends"]):
         PollResponse.objects.create(poll=words_poll, round=1, phone=f"p{n}", slot=1, text=word, normalised=word.lower())
-    rows = client_for(viewer).get(reverse("poll_results_csv", args=[words_poll.pk])).content.decode().splitlines()
+    rows = client_for(viewer).get(reverse("poll_results_csv", args=[words_poll.pk])).content.decode("utf-8-sig").splitlines()
     assert rows == ["answer,count", "friends,2", "'=hyperlink(x),1"]
 
 

@@ -1,7 +1,5 @@
 """Polls for the lead (set up, open, close, reset, moderate) and the projector screen."""
 
-import csv
-
 import segno
 from django.contrib import messages
 from django.http import HttpResponse
@@ -9,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from casereview.exports import spreadsheet_safe
+from casereview.exports import Table, as_csv
 from casereview.models import Role
 from casereview.tenancy import get_for_member_or_404, member_required
 from workshops import poll_services
@@ -97,15 +95,13 @@ def poll_live_results(request, pk):
 def poll_results_csv(request, pk):
     poll = get_for_member_or_404(request.user, Poll, pk=pk)
     results = poll_results(poll)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="poll-{poll.pk}-results.csv"'
-    writer = csv.writer(response)
     if poll.kind == Poll.Kind.WORDS:
-        writer.writerow(["answer", "count"])
-        writer.writerows((spreadsheet_safe(word), count) for word, count, _ in results.words)
+        table = Table("results", poll.question, ["answer", "count"], [[word, count] for word, count, _ in results.words])
     else:
-        writer.writerow(["option" if poll.kind == Poll.Kind.CHOICE else "value", "count", "share"])
-        writer.writerows((spreadsheet_safe(bar.label), bar.count, f"{bar.share:.3f}") for bar in results.bars)
+        table = Table("results", poll.question, ["option" if poll.kind == Poll.Kind.CHOICE else "value", "count", "share"],
+                      [[bar.label, bar.count, f"{bar.share:.3f}"] for bar in results.bars])
+    response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="poll-{poll.pk}-results.csv"'
     return response
 
 

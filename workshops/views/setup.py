@@ -58,6 +58,8 @@ def workshop_detail(request, pk):
             "case_count": workshop.allocations.count(),
             "unallocated": unallocated,
             "polls": polls,
+            "process_maps": workshop.process_maps.all(),
+            "can_map": request.membership.role in (Role.LEAD, Role.FACILITATOR),
             "join_host": request.build_absolute_uri(reverse("join")),
         },
     )
