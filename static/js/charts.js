@@ -5,10 +5,8 @@
     const source = document.getElementById(target.dataset.chart);
     if (!source) return;
     const figure = JSON.parse(source.textContent);
-    Plotly.newPlot(target, figure.data, figure.layout, {
-      displaylogo: false,
-      responsive: true,
-      modeBarButtonsToRemove: ["select2d", "lasso2d", "autoScale2d"],
-    });
+    // No mode bar: its icon buttons are unlabelled for screen readers, and every figure is
+    // already in the table below the chart, which downloads as CSV or Excel.
+    Plotly.newPlot(target, figure.data, figure.layout, { displayModeBar: false, responsive: true });
   });
 })();
