@@ -113,3 +113,7 @@ def client_for(client):
         return client
 
     return signed_in
+
+
+# The workshop day's fixtures (workshop, rooms, cases, polls...), for the tests of every app.
+from tests.fixtures import *  # noqa: E402,F401,F403

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from analytics.reports import build_report
 from analytics.scopes import Scope
-from tests.workshops.conftest import make_case
+from tests.fixtures import make_case
 from workshops.models import BreakoutRoom, CaseAllocation, PollResponse, RoomDiscipline, Workshop
 from workshops.services import ReviewAnswer, review_save
 

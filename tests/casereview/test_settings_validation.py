@@ -12,6 +12,7 @@ from casereview import env
 
 PROJECT = Path(__file__).resolve().parents[2]
 SETTINGS_VARIABLES = {
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests' own process only
     "DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
     "CONN_MAX_AGE", "HTTPS", "EMAIL_HOST", "SECURE_HSTS_SECONDS", "BEHIND_TLS_PROXY",
 }

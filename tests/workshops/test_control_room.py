@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.workshops.conftest import make_case
+from tests.fixtures import make_case
 from workshops.models import CaseAllocation
 from workshops.selectors import workshop_progress
 from workshops.services import ReviewAnswer, review_save, room_open_case

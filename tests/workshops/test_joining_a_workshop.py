@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from tests.workshops.conftest import answer
+from tests.fixtures import answer
 from workshops.models import JOIN_CODE_ALPHABET, PollResponse, Workshop
 from workshops.views.attendee import PHONE_COOKIE
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.workshops.conftest import not_ideal_post
+from tests.fixtures import not_ideal_post
 from workshops.models import CaseReview, ReviewAudit
 from workshops.services import ReviewAnswer, ReviewConflict, review_save
 

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from tests.workshops.conftest import answer
+from tests.fixtures import answer
 from workshops.models import PollResponse
 from workshops.poll_services import poll_settings_of
 from workshops.poll_text import blocked_words_in, normalise_phrase

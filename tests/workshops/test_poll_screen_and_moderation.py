@@ -5,7 +5,7 @@ from unittest import mock
 import pytest
 from django.urls import reverse
 
-from tests.workshops.conftest import answer
+from tests.fixtures import answer
 from workshops import poll_selectors
 from workshops.models import Poll, PollResponse
 

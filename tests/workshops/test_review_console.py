@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from tests.workshops.conftest import not_ideal_post
+from tests.fixtures import not_ideal_post
 from workshops.models import BreakoutRoom, CaseReview, ReviewAudit
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

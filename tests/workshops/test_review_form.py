@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from tests.workshops.conftest import not_ideal_post
+from tests.fixtures import not_ideal_post
 from workshops.forms import CaseReviewForm
 
 

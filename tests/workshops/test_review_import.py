@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.workshops.conftest import make_case
+from tests.fixtures import make_case
 from workshops.imports import ImportRejected, review_import
 from workshops.models import CaseAllocation, CaseReview, ReviewAudit, Workshop
 

@@ -1,3 +1,5 @@
+"""The workshop day's data for tests of every app: a workshop, rooms, cases, polls."""
+
 import datetime
 
 import pytest
