@@ -52,6 +52,9 @@ class Visit:
         self.page = self.context.new_page()
         self.errors = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # The Content-Security-Policy must never block something the page needs.
+        self.page.on("console", lambda message: self.errors.append(message.text)
+                     if message.type == "error" and "Content Security Policy" in message.text else None)
         self.checked = set()
 
     def sign_in(self, email):

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.test import Client
 
 from casereview.models import Membership, Organisation, User, VocabularyTerm
@@ -48,7 +49,7 @@ def test_add_member_creates_the_account_and_prints_a_working_password_link(organ
     client = Client()
     form_page = client.get(path, follow=True)
     client.post(form_page.redirect_chain[-1][0], {"new_password1": "chosen-password-9", "new_password2": "chosen-password-9"})
-    assert client.login(username="new.person@northshire.test", password="chosen-password-9")
+    assert client.login(request=HttpRequest(), username="new.person@northshire.test", password="chosen-password-9")
 
 
 def test_add_member_adds_an_existing_account_without_a_link(organisation, django_user_model):
@@ -88,7 +89,7 @@ def test_demo_is_idempotent_and_its_printed_credentials_sign_in(db, settings):
     password = re.search(r"with password '([^']+)'", first).group(1)
     for email in ("lead@demo.test", "facilitator@demo.test", "viewer@demo.test"):
         assert email in first
-        assert Client().login(username=email, password=password)
+        assert Client().login(request=HttpRequest(), username=email, password=password)
 
 
 def test_demo_refuses_to_run_on_a_production_server_unless_forced(db, settings):
