@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from analytics.snapshots import compute_snapshot
-from workshops.models import CaseAllocation, CaseReview, Poll, PollResponse, Workshop
+from analytics.models import SettingsDataset
+from workshops.models import CaseAllocation, CaseReview, Poll, PollResponse, ProcessFinding, ProcessMap, Workshop
 
 pytestmark = pytest.mark.browser
 
@@ -223,12 +224,18 @@ def test_the_main_pages_at_every_size_pass_axe_and_are_photographed(visit, demo,
     compute_snapshot(demo.pk, "all")
     workshop = Workshop.objects.get(title="Early years transition case reviews")
     room = workshop.rooms.get(name="Room 1")
-    dataset_page = "/analysis/"
+    poll = workshop.polls.get(kind="words")
+    process_map = ProcessMap.objects.get()
+    dataset = SettingsDataset.objects.get()
     lead = visit(device).sign_in("lead@demo.test")
     for name, url in [
         ("home", "/"), ("workshops", "/workshops/"), ("workshop", f"/workshops/{workshop.pk}/"),
         ("control-room", f"/workshops/{workshop.pk}/control-room/"), ("console", f"/rooms/{room.pk}/"),
-        ("dashboard", "/dashboards/"), ("vocabulary", "/vocabulary/"), ("datasets", dataset_page),
+        ("dashboard", "/dashboards/"), ("vocabulary", "/vocabulary/"), ("datasets", "/analysis/"),
+        ("funnel-plot", f"/analysis/{dataset.pk}/?group=locality"), ("process-map", f"/process-maps/{process_map.pk}/"),
+        ("process-map-projector", f"/process-maps/{process_map.pk}/present/"), ("poll-projector", f"/polls/{poll.pk}/present/"),
+        ("moderation", f"/polls/{poll.pk}/moderate/"), ("history", f"/workshops/{workshop.pk}/history/"),
+        ("poll-settings", "/polls/settings/"),
     ]:
         lead.page.goto(url)
         lead.page.wait_for_load_state("networkidle")
@@ -236,3 +243,34 @@ def test_the_main_pages_at_every_size_pass_axe_and_are_photographed(visit, demo,
     attendee = visit(device)
     attendee.page.goto(f"/j/{workshop.join_code}/")
     attendee.check("attend")
+
+
+def test_a_facilitator_maps_a_process_with_the_keyboard_and_the_projector_follows(visit, demo):
+    process_map = ProcessMap.objects.get()
+    facilitator = visit("tablet").sign_in("facilitator@demo.test")
+    page = facilitator.page
+    page.goto(f"/process-maps/{process_map.pk}/")
+    facilitator.check()
+    page.locator("#id_new-title").fill("Annual review in year 7")
+    page.get_by_role("button", name="Add step").click()
+    page.get_by_text("Added step 7: “Annual review in year 7”.").wait_for()
+    up = page.get_by_role("button", name="move “Annual review in year 7” earlier")
+    up.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Moved “Annual review in year 7” to step 6.").wait_for()
+    step = page.locator(".process-step").nth(5)
+    step.get_by_text("Add a finding").click()
+    step.get_by_text("Root cause", exact=True).click()
+    step.get_by_label("Finding").fill("Reviews are booked after the school year has started")
+    step.get_by_text("Workforce capacity").click()
+    facilitator.check("process-map-editing")
+    step.get_by_role("button", name="Add finding").click()
+    page.get_by_text("Added a finding to “Annual review in year 7”.").wait_for()
+    finding = ProcessFinding.objects.get(text__startswith="Reviews are booked")
+    assert finding.kind == "root_cause" and finding.step.position == 6
+    assert [t.code for t in finding.themes.all()] == ["WORKFORCE_CAPACITY"]
+
+    projector = visit("desktop").sign_in("viewer@demo.test")
+    projector.page.goto(f"/process-maps/{process_map.pk}/present/")
+    projector.page.get_by_text("Reviews are booked after the school year has started").wait_for()
+    projector.check()
