@@ -1,4 +1,5 @@
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -49,6 +50,10 @@ class Organisation(models.Model):
 
     name = models.CharField(max_length=200, unique=True, validators=[reject_identifiers])
     slug = models.SlugField(max_length=60, unique=True)
+    retention_months = models.PositiveSmallIntegerField(
+        default=12, validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="A workshop and everything of it is deleted this many months after its date.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -120,3 +125,20 @@ class VocabularyTerm(models.Model):
     @property
     def kind_is_open(self) -> bool:
         return self.kind in OPEN_KINDS
+
+
+class DeletionRecord(models.Model):
+    """What was deleted for good, when, by whom or by the retention rule: the audit of deletions.
+
+    It describes the deleted data in counts and titles only (titles are guarded against identifiers)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="deletions")
+    what = models.CharField(max_length=300)
+    reason = models.CharField(max_length=200)
+    deleted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    deleted_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-deleted_at"]

@@ -129,6 +129,7 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "casereview.tasks.worker_heartbeat", "schedule": 60.0},
     # Catches up any snapshot whose refresh request was lost (Redis or the worker was down).
     "sweep-stale-report-snapshots": {"task": "analytics.tasks.sweep_stale_snapshots", "schedule": 60.0},
+    "delete-workshops-past-retention": {"task": "workshops.tasks.delete_workshops_past_retention", "schedule": 24 * 3600.0},
 }
 
 AUTH_USER_MODEL = "casereview.User"

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from casereview.identifiers import reject_identifiers
-from casereview.models import Role, User, VocabularyTerm
+from casereview.models import Organisation, Role, User, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
 from workshops.models import BreakoutRoom, Discipline, FindingKind, Poll, PollSettings, ProcessMap, ProcessStep, Workshop
 from workshops.services import ReviewAnswer
@@ -237,3 +237,10 @@ class FindingForm(forms.Form):
         self.fields["themes"].queryset = VocabularyTerm.objects.for_organisation(organisation).filter(
             kind=VocabularyKind.THEME, retired_at__isnull=True
         )
+
+
+class RetentionForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["retention_months"]
+        labels = {"retention_months": "Keep workshop data for (months after the workshop)"}

@@ -6,10 +6,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
-from casereview.models import Role
+from casereview.models import DeletionRecord, Role
 from casereview.tenancy import get_for_member_or_404, member_required
-from workshops import import_templates, services
-from workshops.forms import CaseImportForm, RoomForm, WorkshopForm
+from workshops import import_templates, retention, services
+from workshops.forms import CaseImportForm, RetentionForm, RoomForm, WorkshopForm
 from workshops.imports import ImportRejected, case_import
 from workshops.models import BreakoutRoom, CaseAllocation, Discipline, Workshop
 from workshops.selectors import rooms_for_console, workshop_audit, workshop_progress, workshops_for
@@ -184,3 +184,37 @@ def audit_log(request, workshop_pk):
     if allocation_pk and allocation_pk.isdigit():
         entries = entries.filter(review__allocation=get_object_or_404(CaseAllocation, pk=allocation_pk, workshop=workshop))
     return render(request, "workshops/setup/audit_log.html", {"workshop": workshop, "entries": entries[:500]})
+
+
+@member_required(Role.LEAD)
+def workshop_delete(request, pk):
+    """Delete a workshop and everything of it now, after the lead confirms."""
+    workshop = get_for_member_or_404(request.user, Workshop, pk=pk)
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, "Nothing was deleted: tick the box to confirm.")
+            return redirect("workshop_delete", pk=workshop.pk)
+        record = retention.workshop_delete(workshop=workshop, reason="Deleted by the programme lead", by=request.user)
+        messages.success(request, f"Deleted for good: {record.what}.")
+        return redirect("workshop_list")
+    counts = {
+        "cases": workshop.allocations.count(),
+        "reviews": workshop.allocations.filter(review__isnull=False).count(),
+        "polls": workshop.polls.count(),
+        "maps": workshop.process_maps.count(),
+    }
+    return render(request, "workshops/setup/workshop_delete.html", {"workshop": workshop, "counts": counts})
+
+
+@member_required(Role.LEAD)
+def retention_settings(request):
+    organisation = request.membership.organisation
+    form = RetentionForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Workshops are now kept {organisation.retention_months} months after their date.")
+        return redirect("retention")
+    return render(request, "workshops/setup/retention.html", {
+        "form": form, "deletions": DeletionRecord.objects.for_organisation(organisation).select_related("deleted_by")[:200],
+        "due": retention.past_retention(organisation),
+    })
