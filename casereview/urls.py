@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 
 from casereview import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("vocabulary/", views.vocabulary_list, name="vocabulary"),
     path("vocabulary/<str:kind>/add/", views.vocabulary_term_add, name="vocabulary_term_add"),
     path("vocabulary/terms/<int:pk>/", views.vocabulary_term_edit, name="vocabulary_term_edit"),

@@ -236,7 +236,7 @@ def test_the_main_pages_at_every_size_pass_axe_and_are_photographed(visit, demo,
         ("process-map-projector", f"/process-maps/{process_map.pk}/present/"), ("poll-projector", f"/polls/{poll.pk}/present/"),
         ("moderation", f"/polls/{poll.pk}/moderate/"), ("history", f"/workshops/{workshop.pk}/history/"),
         ("poll-settings", "/polls/settings/"), ("retention", "/workshops/retention/"),
-        ("workshop-delete", f"/workshops/{workshop.pk}/delete/"),
+        ("workshop-delete", f"/workshops/{workshop.pk}/delete/"), ("accessibility", "/accessibility/"),
     ]:
         lead.page.goto(url)
         lead.page.wait_for_load_state("networkidle")
