@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.management import call_command
 
 from analytics.snapshots import compute_snapshot
 from analytics.models import SettingsDataset
