@@ -1,5 +1,7 @@
 """Writes of polls: a phone's answer, and the lead's open / close / reset / hide."""
 
+import unicodedata
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -25,6 +27,8 @@ def poll_settings_of(organisation) -> PollSettings:
 
 def _check_phrase(phrase: str, blocked: list[str]) -> str:
     """The phrase's normalised form, or ValidationError saying why it cannot be shown."""
+    if any(unicodedata.category(character) == "Cc" for character in phrase):
+        raise ValidationError("Use letters, numbers and punctuation only.")
     if len(phrase) > MAX_PHRASE_LENGTH:
         raise ValidationError(f"“{phrase[:20]}…” is too long: keep each answer to {MAX_PHRASE_LENGTH} characters.")
     reject_identifiers(phrase)

@@ -49,6 +49,8 @@ def read_table(filename: str, data: bytes, *, required: list[str], optional: lis
         raise TableError(f"The header repeats the column{'s' if len(duplicates) > 1 else ''} {', '.join(duplicates)}.")
     table = []
     for line, cells in rows:
+        if any("\x00" in cell for cell in cells):
+            raise TableError(f"Line {line} holds a NUL character, which is not text. Save the file again as CSV UTF-8 or .xlsx.")
         values = {header[i]: cells[i].strip() for i in range(min(len(header), len(cells))) if header[i] and header[i] in known}
         if any(values.values()):
             table.append(Row(line, values))

@@ -119,6 +119,10 @@ def test_a_file_in_another_encoding_says_how_to_save_it(organisation, workshop):
     assert "CSV UTF-8" in problems_of(organisation, workshop, data=data)[0]
 
 
+def test_a_file_with_a_nul_character_is_refused(organisation, workshop):
+    assert "Line 2 holds a NUL character" in problems_of(organisation, workshop, GOOD.replace("Room 1", "Room\x001"))[0]
+
+
 def test_a_utf8_file_with_a_byte_order_mark_is_fine(organisation, workshop):
     assert run(organisation, workshop, data=("\ufeff" + GOOD).encode("utf-8")).created == 2
 

@@ -27,6 +27,12 @@ def test_a_wrong_code_says_so(client, workshop):
     assert "No workshop has the code “ZZZZZZ”" in response.content.decode()
 
 
+def test_something_that_cannot_be_a_code_is_not_looked_up(client, workshop):
+    for typed in ("\x00", "ABC", "ABCDEFGH", "ÀBCDEF"):
+        assert client.get(reverse("join"), {"code": typed}).status_code == 404
+    assert client.get("/j/%00%00%00%00%00%00/").status_code == 302  # back to the join page
+
+
 def test_the_code_of_an_ended_workshop_no_longer_works(client, workshop, words_poll):
     workshop.status = Workshop.Status.CLOSED
     workshop.save()

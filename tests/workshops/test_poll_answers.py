@@ -70,6 +70,7 @@ def test_an_option_that_is_not_offered_is_refused(phone, choice_poll):
         ("B801200005001", "a UPN"),
         ("what a load of shit", "Please rephrase: one of your words is not allowed on the shared screen."),
         ("the", "“the” on its own is too general"),
+        ("nul\x00byte", "Use letters, numbers and punctuation only."),
     ],
 )
 def test_refused_answers_say_why_and_store_nothing(phone, words_poll, word, message):

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from workshops import poll_services
-from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop
+from workshops.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Discipline, Poll, Workshop
 from workshops.poll_selectors import phone_answers
 
 PHONE_COOKIE = "casereview_phone"
@@ -27,6 +27,9 @@ def clean_code(raw: str) -> str:
 
 
 def _workshop_for_code(code):
+    # Anything that cannot be a code (wrong length, other characters, a NUL byte) is not looked up.
+    if len(code) != JOIN_CODE_LENGTH or not set(code) <= set(JOIN_CODE_ALPHABET):
+        return None
     return Workshop.objects.filter(join_code=code).first()
 
 
