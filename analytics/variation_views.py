@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -40,7 +41,7 @@ def dataset_list(request):
             else:
                 messages.success(request, f"Uploaded “{dataset.name}”: {dataset.rows.count()} settings.")
                 return redirect("variation", pk=dataset.pk)
-    datasets = for_member(request.user, SettingsDataset).select_related("uploaded_by")
+    datasets = for_member(request.user, SettingsDataset).select_related("uploaded_by").annotate(settings_count=Count("rows"))
     return render(request, "analytics/variation/datasets.html", {"datasets": datasets, "form": form, "problems": problems})
 
 

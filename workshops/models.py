@@ -303,7 +303,8 @@ class PollSettings(models.Model):
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="poll_settings")
     profanity_filter_on = models.BooleanField(default=True)
     blocked_words = models.TextField(
-        blank=True, help_text="One word or phrase per line. Answers containing any of them are refused."
+        blank=True, validators=[reject_identifiers],
+        help_text="One word or phrase per line. Answers containing any of them are refused.",
     )
 
     objects = TenantQuerySet.as_manager()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from tests.fixtures import answer
 from workshops.models import PollResponse
@@ -122,3 +123,9 @@ def test_blocked_words_are_found_as_whole_words_and_phrases():
     assert blocked_words_in("What the HELL", ["hell"]) == ["hell"]
     assert blocked_words_in("shell", ["hell"]) == []
     assert blocked_words_in("a load of rubbish", ["load of rubbish"]) == ["load of rubbish"]
+
+
+def test_the_blocked_word_list_is_guarded_against_identifiers_too(client_for, lead, organisation):
+    page = client_for(lead).post(reverse("poll_settings"), {"profanity_filter_on": "on", "blocked_words": "rude\nparent@example.org"}).content.decode()
+    assert "an email address" in page
+    assert "parent@example.org" not in poll_settings_of(organisation).blocked_words

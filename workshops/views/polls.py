@@ -42,7 +42,7 @@ def poll_state(request, pk):
         messages.success(request, f"Reset “{poll.question}”: a new round starts, earlier answers are kept but no longer shown.")
     else:
         messages.error(request, "Nothing changed: unknown action.")
-    return redirect(request.POST.get("next") or reverse("workshop_detail", args=[poll.workshop_id]))
+    return redirect("workshop_detail", pk=poll.workshop_id)
 
 
 @member_required(Role.LEAD)
