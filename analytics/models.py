@@ -15,6 +15,7 @@ class ReportSnapshot(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="report_snapshots")
     scope = models.CharField(max_length=80, help_text="all, workshop:ID, phase:CODE, primary_need:CODE, ...")
     figures = models.JSONField()
+    charts = models.JSONField(default=dict, help_text="The dashboard's Plotly charts, drawn from the figures when they were computed.")
     fingerprint = models.CharField(max_length=120)
     computed_at = models.DateTimeField(default=timezone.now)
     duration_ms = models.PositiveIntegerField(default=0)

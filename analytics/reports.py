@@ -48,7 +48,12 @@ class Labels:
     """Codes to words, as the LA calls them now (retired entries included: history keeps them)."""
 
     def __init__(self, organisation: Organisation):
-        self._labels = selectors.vocabulary_labels(organisation)
+        terms = selectors.vocabulary_terms(organisation)
+        self._labels = {(term.kind, term.code): (term.label, term.is_retired) for term in terms}
+        self._codes = {term.pk: term.code for term in terms}
+
+    def code(self, term_id) -> str | None:
+        return self._codes.get(term_id) if pd.notna(term_id) else None
 
     def term(self, kind: str, code) -> dict:
         label, retired = self._labels.get((kind, code), (code or "—", False))
@@ -58,10 +63,23 @@ class Labels:
         return [code for (k, code) in self._labels if k == kind]
 
 
-def outcome(reviews: pd.DataFrame) -> dict:
-    analysed = reviews[reviews.consensus & reviews.ideal.notna()]
-    ideal = int((analysed.ideal == True).sum())  # noqa: E712 - a pandas column, not a bool
-    n = len(analysed)
+def tally(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Grouped review counts summed ``by`` some dimensions into the four numbers every figure is
+    made of: reviewed, excluded (no consensus), analysed (consensus and an outcome), ideal."""
+    consensus = counts.consensus.astype(bool)
+    numbers = pd.DataFrame({
+        "reviewed": counts.n,
+        "excluded": counts.n.where(~consensus, 0),
+        "analysed": counts.n.where(consensus & counts.ideal.notna(), 0),
+        "ideal": counts.n.where(consensus & counts.ideal.eq(True), 0),
+    })
+    if not by:
+        return numbers.sum().to_frame().T
+    return numbers.groupby([counts[column] for column in by], dropna=False).sum()
+
+
+def outcome(numbers) -> dict:
+    ideal, n = int(numbers["ideal"]), int(numbers["analysed"])
     return {
         "ideal": ideal,
         "non_ideal": n - ideal,
@@ -73,12 +91,9 @@ def outcome(reviews: pd.DataFrame) -> dict:
     }
 
 
-def term_counts(links: pd.DataFrame, reviews: pd.DataFrame, kind: str, labels: Labels) -> list[dict]:
-    """How many of ``reviews`` named each term; share of those reviews. Every current term is
-    listed (0 too); a retired one only where a review named it."""
-    named = links[links.review.isin(reviews.review)].drop_duplicates()
-    counts = named.groupby("code").review.nunique().to_dict()
-    n = len(reviews)
+def term_counts(counts: dict[str, int], n: int, kind: str, labels: Labels) -> list[dict]:
+    """How many of ``n`` reviews named each term, and the share. Every current term is listed
+    (0 too); a retired one only where a review named it."""
     rows = []
     for code in labels.order(kind):
         term = labels.term(kind, code)
@@ -89,28 +104,30 @@ def term_counts(links: pd.DataFrame, reviews: pd.DataFrame, kind: str, labels: L
     return sorted(rows, key=lambda row: (-row["count"], row["label"]))
 
 
-def provision_table(analysed: pd.DataFrame, excluded: pd.DataFrame, labels: Labels) -> list[dict]:
+def provision_table(by_provision: pd.DataFrame, labels: Labels) -> list[dict]:
+    present = by_provision.to_dict("index")
     rows = []
     for code in labels.order(VocabularyKind.PROVISION):
-        here = analysed[analysed.provision == code]
-        left_out = int((excluded.provision == code).sum())
-        if here.empty and not left_out:
+        here = {name: int(value) for name, value in present.get(code, {}).items()}
+        analysed, ideal, left_out = here.get("analysed", 0), here.get("ideal", 0), here.get("excluded", 0)
+        if not analysed and not left_out:
             continue
-        ideal = int((here.ideal == True).sum())  # noqa: E712
         rows.append({
             **labels.term(VocabularyKind.PROVISION, code),
-            "reviewed": len(here), "ideal": ideal, "ideal_share": _share(ideal, len(here)),
-            "excluded": left_out, "small": len(here) < SMALL_NUMBER,
+            "reviewed": analysed, "ideal": ideal, "ideal_share": _share(ideal, analysed),
+            "excluded": left_out, "small": analysed < SMALL_NUMBER,
         })
     return rows
 
 
-def provision_crosstab(non_ideal: pd.DataFrame, labels: Labels) -> list[dict]:
-    pairs = non_ideal.groupby(["provision", "better"], dropna=False).size()
+def provision_crosstab(counts: pd.DataFrame, labels: Labels) -> list[dict]:
+    """Current against better provision, over the non-ideal reviews."""
+    non_ideal = counts[counts.consensus.astype(bool) & counts.ideal.eq(False)]
+    pairs = non_ideal.groupby(["provision", "better"], dropna=False).n.sum()
     order = {code: i for i, code in enumerate(labels.order(VocabularyKind.PROVISION))}
     rows = [
         {
-            "current": current, "better": better, "count": int(count),
+            "current": current, "better": better if isinstance(better, str) else None, "count": int(count),
             "current_label": labels.term(VocabularyKind.PROVISION, current)["label"],
             "better_label": labels.term(VocabularyKind.PROVISION, better)["label"] if isinstance(better, str) else "Not recorded",
         }
@@ -119,33 +136,49 @@ def provision_crosstab(non_ideal: pd.DataFrame, labels: Labels) -> list[dict]:
     return sorted(rows, key=lambda r: (order.get(r["current"], 99), order.get(r["better"], 99)))
 
 
-def breakdown(reviews: pd.DataFrame, dimension: str, labels: Labels) -> list[dict]:
-    if reviews.empty:
-        return []
-    if dimension == "workshop":
-        keys = reviews.sort_values(["workshop_date", "workshop_title"])[["workshop", "workshop_title"]].drop_duplicates()
-        groups = [(int(k), title) for k, title in keys.itertuples(index=False)]
-    elif dimension == "room":
-        keys = reviews.dropna(subset=["room"])[["room", "room_name", "workshop_title"]].drop_duplicates()
-        groups = [(int(k), f"{name} ({workshop})") for k, name, workshop in keys.itertuples(index=False)]
-    else:
-        kind = BREAKDOWN_VOCABULARY[dimension]
-        present = set(reviews[dimension])
-        groups = [(code, labels.term(kind, code)["label"]) for code in labels.order(kind) if code in present]
+def breakdown(numbers: pd.DataFrame, groups: list[tuple]) -> list[dict]:
+    """One row per (key, label) of ``groups`` present in ``numbers`` (a tally indexed by key)."""
+    present = numbers.to_dict("index")
     rows = []
     for key, label in groups:
-        group = reviews[reviews[dimension] == key]
-        figures = outcome(group)
+        if key not in present:
+            continue
+        group = {name: int(value) for name, value in present[key].items()}
+        analysed, ideal = group["analysed"], group["ideal"]
         rows.append({
-            "key": key, "label": label, "reviewed": len(group), "excluded": int((~group.consensus).sum()),
-            "analysed": figures["n"], "ideal": figures["ideal"], "non_ideal": figures["non_ideal"],
-            "non_ideal_share": figures["non_ideal_share"], "small": figures["small"],
+            "key": key, "label": label, "reviewed": group["reviewed"], "excluded": group["excluded"],
+            "analysed": analysed, "ideal": ideal, "non_ideal": analysed - ideal,
+            "non_ideal_share": _share(analysed - ideal, analysed), "small": analysed < SMALL_NUMBER,
         })
     return rows
 
 
-def disciplines(people: pd.DataFrame) -> list[dict]:
-    totals = people.groupby("discipline").agg(people=("people", "sum"), rooms=("room", "nunique"))
+def breakdowns(organisation: Organisation, scope: Scope, by_place: pd.DataFrame, by_provision: pd.DataFrame, labels: Labels) -> dict[str, list[dict]]:
+    """Outcome figures per workshop, room, phase, need, support level and provision."""
+    workshops = selectors.workshop_names(organisation)
+    workshop_groups = sorted(((pk, title) for pk, (title, _) in workshops.items()), key=lambda g: (workshops[g[0]][1], g[1]))
+    rooms = selectors.room_names(organisation)
+    room_groups = [
+        (pk, f"{name} ({title})")
+        for pk, (name, title, _) in sorted(rooms.items(), key=lambda item: (item[1][2], item[1][1], item[1][0], item[0]))
+    ]
+    result = {
+        "workshop": breakdown(tally(by_place, ["workshop"]), workshop_groups),
+        "room": breakdown(tally(by_place.dropna(subset=["room"]).astype({"room": int}), ["room"]), room_groups),
+    }
+    by_case = selectors.review_counts(organisation, scope, "phase", "primary_need", "support_level")
+    for dimension in ("phase", "primary_need", "support_level"):
+        by_case[dimension] = by_case[dimension].map(labels.code)
+    for dimension, frame in (("phase", by_case), ("primary_need", by_case), ("support_level", by_case), ("provision", None)):
+        kind = BREAKDOWN_VOCABULARY[dimension]
+        numbers = by_provision if frame is None else tally(frame, [dimension])
+        result[dimension] = breakdown(numbers, [(code, labels.term(kind, code)["label"]) for code in labels.order(kind)])
+    return {dimension: result[dimension] for dimension in BREAKDOWNS}
+
+
+def disciplines(people: pd.DataFrame, rooms_in_scope) -> list[dict]:
+    """Who was in the rooms whose reviews are in scope, per discipline: people and rooms."""
+    totals = people[people.room.isin(rooms_in_scope)].groupby("discipline").agg(people=("people", "sum"), rooms=("room", "nunique"))
     return [
         {"code": d.value, "label": d.label, "people": int(totals.loc[d.value, "people"]), "rooms": int(totals.loc[d.value, "rooms"])}
         for d in Discipline
@@ -188,9 +221,8 @@ def process_maps(steps: pd.DataFrame, findings: pd.DataFrame) -> list[dict]:
     return maps
 
 
-def combined_themes(review_links: pd.DataFrame, analysed: pd.DataFrame, finding_links: pd.DataFrame, labels: Labels) -> list[dict]:
+def combined_themes(in_reviews: dict[str, int], finding_links: pd.DataFrame, labels: Labels) -> list[dict]:
     """Each theme, counted in the analysed case reviews and in process map findings, side by side."""
-    in_reviews = review_links[review_links.review.isin(analysed.review)].groupby("code").review.nunique().to_dict()
     in_findings = finding_links.groupby("code").finding.nunique().to_dict()
     rows = []
     for code in labels.order(VocabularyKind.THEME):
@@ -203,30 +235,38 @@ def combined_themes(review_links: pd.DataFrame, analysed: pd.DataFrame, finding_
 
 
 def build_report(organisation: Organisation, scope: Scope) -> dict:
-    """Every figure of one scope, as plain JSON-ready data."""
+    """Every figure of one scope, as plain JSON-ready data.
+
+    The database groups and counts (a handful of GROUP BY queries, so time and memory follow the
+    number of groups, not of reviews); pandas sums the groups into figures and labels them."""
     labels = Labels(organisation)
-    reviews = selectors.review_frame(organisation, scope)
-    reviews["consensus"] = reviews.consensus.astype(bool)
-    analysed = reviews[reviews.consensus & reviews.ideal.notna()]
-    excluded = reviews[~reviews.consensus]
-    non_ideal = analysed[analysed.ideal == False]  # noqa: E712
-    review_themes = selectors.review_terms_frame(organisation, scope, "themes")
+    by_provision_and_better = selectors.review_counts(organisation, scope, "provision", "better")
+    for dimension in ("provision", "better"):
+        by_provision_and_better[dimension] = by_provision_and_better[dimension].map(labels.code)
+    overall = tally(by_provision_and_better, []).iloc[0]
+    by_provision = tally(by_provision_and_better, ["provision"])
+    by_place = selectors.review_counts(organisation, scope, "workshop", "room")
+    figures = outcome(overall)
+
+    def named(relation, reviews):
+        counts = selectors.review_term_counts(organisation, scope, relation, reviews)
+        return {labels.code(term_id): n for term_id, n in counts.items()}
+
+    themes = named("themes", selectors.ANALYSED)
     return {
-        "reviewed": len(reviews),
-        "excluded": len(excluded),
-        "analysed": len(analysed),
-        "outcome": outcome(reviews),
-        "non_ideal_areas": term_counts(
-            selectors.review_terms_frame(organisation, scope, "non_ideal_areas"), non_ideal, VocabularyKind.NON_IDEAL_AREA, labels
-        ),
-        "themes": term_counts(review_themes, analysed, VocabularyKind.THEME, labels),
-        "provision": provision_table(analysed, excluded, labels),
-        "provision_crosstab": provision_crosstab(non_ideal, labels),
-        "breakdowns": {dimension: breakdown(reviews, dimension, labels) for dimension in BREAKDOWNS},
-        "disciplines": disciplines(selectors.discipline_frame(organisation, scope)),
+        "reviewed": int(overall.reviewed),
+        "excluded": int(overall.excluded),
+        "analysed": int(overall.analysed),
+        "outcome": figures,
+        "non_ideal_areas": term_counts(named("non_ideal_areas", selectors.NON_IDEAL), figures["non_ideal"], VocabularyKind.NON_IDEAL_AREA, labels),
+        "themes": term_counts(themes, figures["n"], VocabularyKind.THEME, labels),
+        "provision": provision_table(by_provision, labels),
+        "provision_crosstab": provision_crosstab(by_provision_and_better, labels),
+        "breakdowns": breakdowns(organisation, scope, by_place, by_provision, labels),
+        "disciplines": disciplines(selectors.room_disciplines(organisation), by_place.room.dropna()),
         "polls": words_polls(selectors.words_frame(organisation, scope)),
         "process_maps": process_maps(selectors.steps_frame(organisation, scope), selectors.findings_frame(organisation, scope)),
-        "combined_themes": combined_themes(review_themes, analysed, selectors.finding_themes_frame(organisation, scope), labels),
+        "combined_themes": combined_themes(themes, selectors.finding_themes_frame(organisation, scope), labels),
     }
 
 

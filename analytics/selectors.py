@@ -1,32 +1,33 @@
-"""Reads for reports: the data of one scope as pandas frames, one query each, and its fingerprint."""
+"""Reads for reports: the data of one scope, grouped and counted by the database, and its fingerprint."""
 
 import pandas as pd
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, F, Max, Q, Sum
 
 from analytics.scopes import VOCABULARY_SCOPES, Scope
 from casereview.models import Organisation, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
-from workshops.models import CaseReview, Poll, PollResponse, ProcessFinding, ProcessStep, RoomDiscipline, Workshop
+from workshops.models import BreakoutRoom, CaseReview, Poll, PollResponse, ProcessFinding, ProcessStep, RoomDiscipline, Workshop
 
-REVIEW_COLUMNS = {
-    "id": "review",
-    "consensus_reached": "consensus",
-    "ideal_outcome": "ideal",
-    "better_provision__code": "better",
-    "provision_at_review__code": "provision",
-    "allocation__case__phase__code": "phase",
-    "allocation__case__primary_need__code": "primary_need",
-    "allocation__case__support_level__code": "support_level",
-    "allocation__workshop_id": "workshop",
-    "allocation__workshop__title": "workshop_title",
-    "allocation__workshop__date": "workshop_date",
-    "allocation__room_id": "room",
-    "allocation__room__name": "room_name",
+# Where each dimension of a review lives: the database groups by these ids, the report turns them
+# into words. Vocabulary dimensions are term ids.
+REVIEW_DIMENSIONS = {
+    "workshop": "allocation__workshop_id",
+    "room": "allocation__room_id",
+    "phase": "allocation__case__phase_id",
+    "primary_need": "allocation__case__primary_need_id",
+    "support_level": "allocation__case__support_level_id",
+    "provision": "provision_at_review_id",
+    "better": "better_provision_id",
 }
+ANALYSED = Q(consensus_reached=True, ideal_outcome__isnull=False)
+NON_IDEAL = Q(consensus_reached=True, ideal_outcome=False)
 
 
 def reviews_in(organisation: Organisation, scope: Scope):
-    return CaseReview.objects.for_organisation(organisation).filter(scope.review_filter())
+    # The case belongs to the LA as well as the workshop (allocation keeps them together). Saying so
+    # lets PostgreSQL read this LA's cases by index instead of every LA's: a report's time then
+    # follows the LA's data, not the installation's (docs/benchmarks.md).
+    return CaseReview.objects.for_organisation(organisation).filter(scope.review_filter(), allocation__case__organisation=organisation)
 
 
 def responses_in(organisation: Organisation, scope: Scope):
@@ -74,22 +75,36 @@ def polls_in(organisation: Organisation, scope: Scope):
     return polls.filter(workshop_id=scope.workshop_id) if scope.kind == "workshop" else polls
 
 
-def review_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
-    rows = reviews_in(organisation, scope).values_list(*REVIEW_COLUMNS)
-    return pd.DataFrame.from_records(list(rows), columns=list(REVIEW_COLUMNS.values()))
+def review_counts(organisation: Organisation, scope: Scope, *dimensions: str) -> pd.DataFrame:
+    """Reviews in scope counted by ``dimensions`` and by (consensus, ideal): one GROUP BY, so the
+    frame has one row per group, however many reviews there are."""
+    fields = [REVIEW_DIMENSIONS[dimension] for dimension in dimensions]
+    rows = reviews_in(organisation, scope).values_list(*fields, "consensus_reached", "ideal_outcome").annotate(n=Count("id")).order_by()
+    return pd.DataFrame.from_records(list(rows), columns=[*dimensions, "consensus", "ideal", "n"])
 
 
-def review_terms_frame(organisation: Organisation, scope: Scope, relation: str) -> pd.DataFrame:
-    """(review, code) for each non-ideal area or theme a review named."""
+def review_term_counts(organisation: Organisation, scope: Scope, relation: str, reviews: Q) -> dict[int, int]:
+    """Term id -> how many of the scope's ``reviews`` named it, for ``non_ideal_areas`` or ``themes``.
+    A review names a term at most once (the link table is unique), so rows are reviews."""
     through = getattr(CaseReview, relation).through
-    rows = through.objects.filter(casereview__in=reviews_in(organisation, scope)).values_list("casereview_id", "vocabularyterm__code")
-    return pd.DataFrame.from_records(list(rows), columns=["review", "code"])
+    in_scope = reviews_in(organisation, scope).filter(reviews).values("id")
+    return dict(through.objects.filter(casereview__in=in_scope).values_list("vocabularyterm_id").annotate(n=Count("id")).order_by())
 
 
-def discipline_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
-    """Who was in the rooms whose reviews are in scope."""
-    rooms = reviews_in(organisation, scope).values("allocation__room_id")
-    rows = RoomDiscipline.objects.filter(room_id__in=rooms).values_list("room_id", "discipline", "count")
+def workshop_names(organisation: Organisation) -> dict[int, tuple[str, object]]:
+    """Workshop id -> (title, date)."""
+    return {pk: (title, day) for pk, title, day in Workshop.objects.for_organisation(organisation).values_list("id", "title", "date")}
+
+
+def room_names(organisation: Organisation) -> dict[int, tuple[str, str, object]]:
+    """Room id -> (name, workshop title, workshop date)."""
+    rooms = BreakoutRoom.objects.for_organisation(organisation).values_list("id", "name", "workshop__title", "workshop__date")
+    return {pk: (name, title, day) for pk, name, title, day in rooms}
+
+
+def room_disciplines(organisation: Organisation) -> pd.DataFrame:
+    """Who was in each of the LA's rooms: (room, discipline, people)."""
+    rows = RoomDiscipline.objects.filter(room__in=BreakoutRoom.objects.for_organisation(organisation)).values_list("room_id", "discipline", "count")
     return pd.DataFrame.from_records(list(rows), columns=["room", "discipline", "people"])
 
 
@@ -104,12 +119,9 @@ def words_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(rows), columns=["poll", "question", "workshop_title", "phone", "word", "role"])
 
 
-def vocabulary_labels(organisation: Organisation) -> dict[tuple[str, str], tuple[str, bool]]:
-    """(kind, code) -> (label, retired) for every term of the LA, retired ones included."""
-    return {
-        (term.kind, term.code): (term.label, term.is_retired)
-        for term in VocabularyTerm.objects.for_organisation(organisation).order_by("position")
-    }
+def vocabulary_terms(organisation: Organisation) -> list[VocabularyTerm]:
+    """Every term of the LA, retired ones included, in the LA's order."""
+    return list(VocabularyTerm.objects.for_organisation(organisation).order_by("position"))
 
 
 def scope_choices(organisation: Organisation) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -4,12 +4,19 @@ is queued, and the page refreshes itself when new figures are ready."""
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import IntegerField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from analytics import charts
 from analytics.models import ReportSnapshot
+from analytics.reports import BREAKDOWNS
 from analytics.scopes import VOCABULARY_SCOPES, Scope, UnknownScope
 from analytics.selectors import data_fingerprint, scope_choices
 from analytics.snapshots import is_refresh_queued, request_refresh
@@ -17,7 +24,11 @@ from analytics.tables import tables_of
 from casereview.exports import as_csv, as_xlsx
 from casereview.models import VocabularyTerm
 from casereview.tenancy import get_for_member_or_404, member_required
-from workshops.models import FindingKind, Workshop
+from workshops.models import Workshop
+
+
+# A snapshot's page is replaced by the next snapshot's; this only bounds how long an unread one stays.
+FIGURES_CACHE_SECONDS = 3600
 
 
 @dataclass
@@ -50,17 +61,68 @@ def _scope(request, workshop_pk=None) -> tuple[Scope, str]:
     return scope, ""
 
 
+def _snapshot_of(organisation, scope: Scope) -> ReportSnapshot | None:
+    """The scope's snapshot without its figures and charts, which are read only when its page is
+    not in the cache yet (then Django reads the deferred fields)."""
+    return (
+        ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key)
+        .defer("figures", "charts").annotate(reviewed=Cast(KT("figures__reviewed"), IntegerField())).first()
+    )
+
+
 def _freshness(organisation, scope: Scope) -> Freshness:
     """Where the scope's figures stand; asks for a refresh when they are missing or stale."""
-    snapshot = ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key).first()
+    snapshot = _snapshot_of(organisation, scope)
     stale = snapshot is None or snapshot.fingerprint != data_fingerprint(organisation, scope)
     if stale:
         request_refresh(organisation.pk, [scope.key])
         if settings.CELERY_TASK_ALWAYS_EAGER:
             # No worker in the embedded default: the refresh above ran in-process just now.
-            snapshot = ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key).first()
+            snapshot = _snapshot_of(organisation, scope)
             stale = snapshot is None
     return Freshness(snapshot, stale, stale and is_refresh_queued(organisation.pk, scope.key))
+
+
+def _figures_context(snapshot: ReportSnapshot, scope: Scope) -> dict:
+    figures = snapshot.figures
+    # Snapshots computed before charts were stored with them have none: drawn here once more.
+    drawn = snapshot.charts or charts.dashboard_charts(figures, scope.kind)
+    tables = tables_of(figures)
+    return {
+        "scope": scope,
+        "figures": figures,
+        "tables": tables,
+        "outcome_chart": drawn["outcome"],
+        "areas_chart": drawn["areas"],
+        "themes_chart": drawn["themes"],
+        "provision_chart": drawn["provision"],
+        "crosstab_chart": drawn["crosstab"],
+        # In the reports' order: a JSON column does not keep the order of an object's keys.
+        "breakdown_charts": [(tables[f"by-{d}"], drawn["breakdowns"][d]) for d in BREAKDOWNS if d in drawn["breakdowns"]],
+        "polls": [(poll, tables[f"poll-{poll['id']}"], tables.get(f"poll-{poll['id']}-roles"), drawn["polls"][str(poll["id"])])
+                  for poll in figures["polls"]],
+        "combined_themes_chart": drawn["combined_themes"],
+        "combined_themes_table": tables["combined-themes"],
+        "process_maps": [(tables[f"process-{m['id']}"], drawn["process_maps"][str(m["id"])]) for m in figures["process_maps"]],
+    }
+
+
+def _figures_html(snapshot: ReportSnapshot, scope: Scope) -> str:
+    """The figures, charts and tables of a snapshot as HTML. The same for every member of the LA
+    who may see them, so rendered once per snapshot and kept in the cache; without the cache
+    (Redis down) rendered each time."""
+    key = f"dashboard-figures:{snapshot.pk}:{snapshot.computed_at.timestamp():.6f}:{scope.key}"
+    try:
+        html = cache.get(key)
+    except Exception:  # noqa: BLE001 - Redis down: render instead
+        html = None
+    if html is None:
+        html = render_to_string("analytics/_figures.html", _figures_context(snapshot, scope))
+        try:
+            cache.set(key, str(html), FIGURES_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            pass
+    return mark_safe(html)  # noqa: S308 - our own template's output
 
 
 @member_required()
@@ -71,29 +133,7 @@ def dashboard(request, workshop_pk=None):
     context = {"scope": scope, "scope_title": scope.describe(label), "freshness": freshness,
                "choices": scope_choices(organisation) if workshop_pk is None else None}
     if freshness.snapshot:
-        figures = freshness.snapshot.figures
-        tables = tables_of(figures)
-        breakdown_charts = [
-            (tables[f"by-{dimension}"], charts.breakdown_chart(rows))
-            for dimension, rows in figures["breakdowns"].items()
-            if rows and not (scope.kind == dimension or (scope.kind == "workshop" and dimension == "workshop"))
-        ]
-        context |= {
-            "figures": figures,
-            "tables": tables,
-            "outcome_chart": charts.outcome_chart(figures),
-            "areas_chart": charts.ranked_chart(figures["non_ideal_areas"], "Non-ideal reviews naming the area"),
-            "themes_chart": charts.ranked_chart(figures["themes"], "Analysed reviews naming the theme"),
-            "provision_chart": charts.provision_chart(figures),
-            "crosstab_chart": charts.crosstab_chart(figures),
-            "breakdown_charts": breakdown_charts,
-            "polls": [(poll, tables[f"poll-{poll['id']}"], tables.get(f"poll-{poll['id']}-roles"), charts.words_chart(poll))
-                      for poll in figures["polls"]],
-            "combined_themes_chart": charts.combined_themes_chart(figures["combined_themes"]) if figures["process_maps"] else None,
-            "combined_themes_table": tables["combined-themes"],
-            "process_maps": [(tables[f"process-{m['id']}"], charts.process_map_chart(m, dict(FindingKind.choices)))
-                             for m in figures["process_maps"]],
-        }
+        context["figures_html"] = _figures_html(freshness.snapshot, scope)
     return render(request, "analytics/dashboard.html", context)
 
 

@@ -91,6 +91,11 @@ CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60, minimum=0)
 DATABASES = {
     "default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE)
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Tell the planner that reading by index is cheap, as it is on SSD storage (PostgreSQL's
+    # default of 4 dates from spinning disks). Otherwise it reads every LA's reviews to report on
+    # one, and a report's time grows with the whole installation, not with the LA (docs/benchmarks.md).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=" + env_str("DATABASE_RANDOM_PAGE_COST", "1.1")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache and Celery broker. Unset: a local-memory cache and tasks run in-process.
@@ -101,7 +106,7 @@ if REDIS_URL:
     # Short timeouts: with Redis down, a save must carry on at once rather than hang (DESIGN.md §3).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "casereview.cache.ReusingRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
             "KEY_PREFIX": CACHE_KEY_PREFIX,
@@ -128,7 +133,7 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "casereview.tasks.worker_heartbeat", "schedule": 60.0},
     # Catches up any snapshot whose refresh request was lost (Redis or the worker was down).
-    "sweep-stale-report-snapshots": {"task": "analytics.tasks.sweep_stale_snapshots", "schedule": 60.0},
+    "sweep-stale-report-snapshots": {"task": "analytics.tasks.sweep_stale_snapshots", "schedule": float(env_int("REPORT_SWEEP_SECONDS", 60, minimum=1))},
     "delete-workshops-past-retention": {"task": "workshops.tasks.delete_workshops_past_retention", "schedule": 24 * 3600.0},
 }
 

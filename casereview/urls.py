@@ -7,6 +7,7 @@ from casereview import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
+    path("health/alive/", views.alive, name="alive"),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("vocabulary/", views.vocabulary_list, name="vocabulary"),
     path("vocabulary/<str:kind>/add/", views.vocabulary_term_add, name="vocabulary_term_add"),

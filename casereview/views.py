@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -25,6 +25,13 @@ def home(request):
     if membership is None:
         return render(request, "casereview/no_membership.html", status=403)
     return render(request, "casereview/home.html", {"membership": membership})
+
+
+@never_cache
+def alive(request):
+    """Liveness: the web process answers. No database or cache, so a restart is never triggered by
+    a dependency being down (that is what ``health`` reports); also the benchmark's ceiling."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache

@@ -144,7 +144,9 @@ def review_save(
         raise ValidationError(problems)
     with transaction.atomic():
         CaseAllocation.objects.select_for_update().get(pk=allocation.pk)
-        review = CaseReview.objects.filter(allocation=allocation).first()
+        review = CaseReview.objects.select_related("provision_at_review", "better_provision").filter(allocation=allocation).first()
+        if review is not None:
+            review.allocation = allocation  # the caller's, with its case and workshop already read
         current_version = review.version if review else 0
         if current_version != expected_version:
             raise ReviewConflict(review)

@@ -12,6 +12,8 @@ from openpyxl import load_workbook
 
 from analytics import snapshots, tasks
 from analytics.models import ReportSnapshot
+from tests.fixtures import make_case
+from workshops.models import CaseAllocation
 from workshops.services import ReviewAnswer, review_save
 
 
@@ -158,3 +160,35 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, reviewed, workshop):
     for url in urls(workshop):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_charts_are_drawn_with_the_snapshot_and_the_page_is_rendered_once_per_snapshot(client_for, viewer, reviewed, organisation, term, facilitator):
+    snapshot = ReportSnapshot.objects.get(organisation=organisation, scope="all")
+    assert {"outcome", "areas", "themes", "provision", "crosstab", "breakdowns", "polls"} <= set(snapshot.charts)
+    assert snapshot.charts["outcome"]["data"][0]["x"] == [1, 1, 1]
+
+    viewer_client = client_for(viewer)
+    first = viewer_client.get(reverse("dashboard")).content.decode()
+    with mock.patch("analytics.views.render_to_string", side_effect=AssertionError("rendered again")):
+        again = viewer_client.get(reverse("dashboard")).content.decode()
+    assert "Of 2 cases the rooms agreed on" in first and "Of 2 cases the rooms agreed on" in again
+
+    # New figures, new page: the cached one belongs to the snapshot it was rendered from.
+    more = CaseAllocation.objects.create(workshop=reviewed[0].workshop, room=reviewed[0].room, position=9,
+                                         case=make_case(organisation, term, "C-009"))
+    review_save(allocation=more, answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]), by=facilitator, expected_version=0)
+    snapshots.compute_snapshot(organisation.pk, "all")
+    assert "Of 3 cases the rooms agreed on" in viewer_client.get(reverse("dashboard")).content.decode()
+
+
+def test_a_snapshot_stored_before_charts_were_kept_is_still_drawn(client_for, viewer, reviewed, organisation):
+    ReportSnapshot.objects.filter(organisation=organisation).update(charts={})
+    page = client_for(viewer).get(reverse("dashboard")).content.decode()
+    assert 'id="chart-outcome" type="application/json"' in page
+
+
+def test_with_the_cache_down_the_page_is_rendered_without_it(client_for, viewer, reviewed):
+    with mock.patch("analytics.views.cache.get", side_effect=ConnectionError("Redis down")), \
+         mock.patch("analytics.views.cache.set", side_effect=ConnectionError("Redis down")):
+        page = client_for(viewer).get(reverse("dashboard")).content.decode()
+    assert "Of 2 cases the rooms agreed on" in page

@@ -21,7 +21,7 @@ SECRET = "Northshire-only"  # in every title of the LA's data: must never reach 
 # Pages anyone may open by design: signing in, password reset, the health check and the
 # attendee's phone pages (a join code is the key; they show only the LA's open poll questions).
 PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
-          "health", "join", "attend", "poll_answer", "accessibility"}
+          "health", "alive", "join", "attend", "poll_answer", "accessibility"}
 # Signed-in pages that show the visitor's own LA (or nothing): the outsider may get 200 there.
 OWN_LA_PAGES = {"home", "vocabulary", "workshop_list", "workshop_create", "dashboard", "dashboard_status", "datasets",
                 "poll_settings", "password_change", "password_change_done", "dataset_template", "vocabulary_term_add",

@@ -121,6 +121,14 @@ def test_with_redis_configured_celery_uses_it_and_the_cache_too():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "redis://127.0.0.1:6379/3", "False", "django.core.cache.backends.redis.RedisCache",
+        "redis://127.0.0.1:6379/3", "False", "casereview.cache.ReusingRedisCache",
         "True", "True",
     ]
+
+
+def test_postgresql_connections_tell_the_planner_index_reads_are_cheap(postgresql, db):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"

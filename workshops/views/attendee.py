@@ -26,11 +26,13 @@ def clean_code(raw: str) -> str:
     return code.translate(str.maketrans({"0": "O", "1": "I"}))
 
 
-def _workshop_for_code(code):
+def _is_code(code: str) -> bool:
     # Anything that cannot be a code (wrong length, other characters, a NUL byte) is not looked up.
-    if len(code) != JOIN_CODE_LENGTH or not set(code) <= set(JOIN_CODE_ALPHABET):
-        return None
-    return Workshop.objects.filter(join_code=code).first()
+    return len(code) == JOIN_CODE_LENGTH and set(code) <= set(JOIN_CODE_ALPHABET)
+
+
+def _workshop_for_code(code):
+    return Workshop.objects.filter(join_code=code).first() if _is_code(code) else None
 
 
 def join(request):
@@ -99,8 +101,13 @@ def attend(request, code):
 
 @require_POST
 def answer(request, code, poll_pk):
-    workshop = _workshop_for_code(clean_code(code))
-    poll = Poll.objects.filter(pk=poll_pk, workshop=workshop).first() if workshop else None
+    code = clean_code(code)
+    # One query for the poll, its workshop and the LA's poll settings: a phone's answer is the
+    # busiest request of the day (docs/benchmarks.md).
+    poll = (
+        Poll.objects.select_related("workshop__organisation__poll_settings").filter(pk=poll_pk, workshop__join_code=code).first()
+        if _is_code(code) else None
+    )
     phone = _phone(request)
     back = reverse("attend", args=[code]) + f"#poll-{poll_pk}"
     if poll is None:

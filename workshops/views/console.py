@@ -12,7 +12,7 @@ from casereview.tenancy import member_required
 from workshops import services
 from workshops.forms import CaseReviewForm
 from workshops.models import CaseAllocation, CaseReview
-from workshops.selectors import next_case_after, room_cases, rooms_for_console
+from workshops.selectors import CaseLine, allocation_status, next_case_after, room_cases, rooms_for_console
 
 CONSOLE_ROLES = (Role.LEAD, Role.FACILITATOR)
 
@@ -25,8 +25,8 @@ def _review_of(allocation):
     return CaseReview.objects.filter(allocation=allocation).prefetch_related("non_ideal_areas", "themes").first()
 
 
-def _render(request, room, allocation, form=None, *, conflict=None, saved=None, status=200):
-    lines = room_cases(room)
+def _render(request, room, allocation, form=None, *, conflict=None, saved=None, status=200, lines=None):
+    lines = room_cases(room) if lines is None else lines
     review = _review_of(allocation) if allocation else None
     if allocation and form is None:
         form = CaseReviewForm(initial=CaseReviewForm.initial_for(review), organisation=room.workshop.organisation, review=review)
@@ -65,7 +65,11 @@ def room_console(request, room_pk, allocation_pk=None):
 @member_required(*CONSOLE_ROLES)
 def review_save(request, room_pk, allocation_pk):
     room = _room(request, room_pk)
-    allocation = get_object_or_404(CaseAllocation.objects.select_related("case"), pk=allocation_pk, room=room)
+    # With what the save needs to name the scopes to refresh, so it reads none of them again.
+    allocation = get_object_or_404(
+        CaseAllocation.objects.select_related("workshop", "case__phase", "case__primary_need", "case__support_level", "case__current_provision"),
+        pk=allocation_pk, room=room,
+    )
     review = _review_of(allocation)
     form = CaseReviewForm(request.POST, organisation=room.workshop.organisation, review=review)
     if not form.is_valid():
@@ -94,13 +98,15 @@ def review_save(request, room_pk, allocation_pk):
     next_allocation = following.allocation if following else None
     services.room_open_case(room=room, allocation=next_allocation)
     room.current_allocation_id = next_allocation.pk if next_allocation else None
+    # The list read above, with the case now open marked as in discussion: no second read.
+    lines = [CaseLine(line.allocation, allocation_status(line.allocation, room)) for line in lines]
     saved = {"allocation": allocation, "no_consensus": not form.answer.consensus_reached}
     if not request.htmx:
         messages.success(request, f"Saved {allocation.case.reference}.")
         if next_allocation:
             return redirect("room_console_case", room_pk=room.pk, allocation_pk=next_allocation.pk)
         return redirect("room_console", room_pk=room.pk)
-    response = _render(request, room, next_allocation, saved=saved)
+    response = _render(request, room, next_allocation, saved=saved, lines=lines)
     # The address bar follows the case on screen, so a reload reopens it (with any draft).
     next_url = (
         reverse("room_console_case", args=[room.pk, next_allocation.pk]) if next_allocation else reverse("room_console", args=[room.pk])

@@ -1,0 +1,297 @@
+"""The HTTP benchmark: five requests people make on the day, each for a fixed time against the
+production stack, then 2,000 phones answering at once.
+
+The data is set up through the product's own services; people sign in the way Django's test client
+does (a session made on the server) because a password check per simulated facilitator would only
+measure the password hasher. Phones really join: they open the workshop's page and answer with the
+cookie and form token it gave them.
+"""
+
+import asyncio
+import itertools
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import import_module
+
+from bench.load import Measurement, closed_loop, session
+
+WORDS = [
+    "independence", "friends", "feeling safe", "belonging", "happy at school", "confidence", "being heard",
+    "a good job", "college", "living locally", "trusted adults", "routine", "communication", "inclusion",
+    "thriving", "family support", "healthy", "ambition", "resilience", "early help",
+]
+CASES_PER_ROOM = 8
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+ANSWER_COUNT = re.compile(rb'data-testid="answer-count">(\d+)<')
+
+
+@dataclass
+class Person:
+    """A signed-in member: the cookies and form token their browser would hold."""
+
+    cookie: str
+    token: str
+
+    def headers(self, origin: str, htmx: bool = False) -> dict[str, str]:
+        headers = {"Cookie": self.cookie, "Origin": origin, "X-CSRFToken": self.token}
+        return headers | ({"HX-Request": "true"} if htmx else {})
+
+
+@dataclass
+class Phone:
+    cookie: str
+    token: str
+    words_left: int
+
+
+@dataclass
+class Room:
+    pk: int
+    facilitator: Person
+    allocations: list[int]
+    versions: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass
+class Workshop:
+    pk: int
+    code: str
+    answers_poll: int
+    burst_poll: int
+    words_per_phone: int
+    lead: Person
+    rooms: list[Room]
+    review_choices: dict  # what a facilitator ticks: term ids for a non-ideal answer
+
+
+def signed_in(user) -> Person:
+    """A session for ``user`` made as django.test.Client.force_login makes one, and a CSRF secret."""
+    from django.conf import settings
+    from django.contrib.auth import login
+    from django.http import HttpRequest
+    from django.utils.crypto import get_random_string
+
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    request.session.save()
+    secret = get_random_string(32)
+    return Person(f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}; {settings.CSRF_COOKIE_NAME}={secret}", secret)
+
+
+def set_up(rooms: int) -> Workshop:
+    """One LA with a live workshop: ``rooms`` rooms of eight cases, each with its own facilitator,
+    and two open word polls."""
+    from bench.dataset import empty_database
+    from casereview.models import Role, VocabularyTerm
+    from casereview.services import membership_add, organisation_create
+    from casereview.vocabularies import VocabularyKind
+    from workshops import models
+
+    empty_database()
+    organisation = organisation_create(slug="bench", name="Benchmark Borough Council")
+    terms = {}
+    for term in VocabularyTerm.objects.filter(organisation=organisation).order_by("position"):
+        terms.setdefault(term.kind, []).append(term)
+    workshop = models.Workshop.objects.create(
+        organisation=organisation, title="Secondary transition case review", date=date.today(), status=models.Workshop.Status.LIVE,
+    )
+    lead, _ = membership_add(organisation=organisation, email="lead@bench.test", role=Role.LEAD)
+    rng = random.Random(9)
+    made = []
+    for number in range(1, rooms + 1):
+        room = models.BreakoutRoom.objects.create(workshop=workshop, name=f"Room {number}")
+        facilitator, _ = membership_add(organisation=organisation, email=f"facilitator{number}@bench.test", role=Role.FACILITATOR)
+        room.facilitators.add(facilitator.user)
+        allocations = []
+        for position in range(1, CASES_PER_ROOM + 1):
+            case = models.Case.objects.create(
+                organisation=organisation, reference=f"C-{number:02d}{position}", year_group=str(rng.randint(7, 11)),
+                **{field_name: rng.choice(terms[kind]) for field_name, kind in [
+                    ("phase", VocabularyKind.PHASE), ("primary_need", VocabularyKind.PRIMARY_NEED),
+                    ("support_level", VocabularyKind.SUPPORT_LEVEL), ("current_provision", VocabularyKind.PROVISION)]},
+            )
+            allocations.append(models.CaseAllocation.objects.create(workshop=workshop, case=case, room=room, position=position).pk)
+        made.append(Room(room.pk, signed_in(facilitator.user), allocations, dict.fromkeys(allocations, 0)))
+    polls = [
+        models.Poll.objects.create(workshop=workshop, question=question, kind=models.Poll.Kind.WORDS, is_open=True)
+        for question in ("What does an ideal outcome mean to you?", "One word for how today felt")
+    ]
+    return Workshop(
+        workshop.pk, workshop.join_code, polls[0].pk, polls[1].pk, polls[0].words_per_attendee, signed_in(lead.user), made,
+        {"areas": [t.pk for t in terms[VocabularyKind.NON_IDEAL_AREA][:2]], "better": terms[VocabularyKind.PROVISION][0].pk,
+         "themes": [t.pk for t in terms[VocabularyKind.THEME][:2]]},
+    )
+
+
+async def join(base_url: str, code: str, phones: int, words: int, concurrency: int = 20) -> list[Phone]:
+    """Phones opening the workshop's page: each keeps the cookies and the form token it was given."""
+    joined: list[Phone] = []
+    queue = iter(range(phones))
+
+    async def one(http):
+        for _ in queue:
+            async with http.get(f"{base_url}/j/{code}/") as response:
+                body = await response.read()
+                cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in response.cookies.items())
+                joined.append(Phone(cookies, TOKEN.search(body).group(1).decode(), words))
+
+    async with session() as http:
+        await asyncio.gather(*(one(http) for _ in range(concurrency)))
+    return joined
+
+
+def _answer(base_url: str, code: str, poll: int, phone: Phone, rng: random.Random):
+    return {
+        "url": f"{base_url}/j/{code}/polls/{poll}/",
+        "data": {"csrfmiddlewaretoken": phone.token, "word": rng.choice(WORDS)},
+        "headers": {"Cookie": phone.cookie, "Origin": base_url.replace("http://", "https://")},
+        "allow_redirects": False,
+    }
+
+
+def _expect(status: int, wanted: int, what: str) -> str | None:
+    return None if status == wanted else f"{what}: HTTP {status}"
+
+
+async def scenarios(base_url: str, workshop: Workshop, *, phones: int, facilitators: int, readers: int, seconds: float, say) -> list[Measurement]:
+    """The five fixed-time measurements, in order; the ceiling first. Each runs with as many clients
+    as would make that request at once on the day: ``phones`` attendees, ``facilitators`` (one per
+    breakout room), ``readers`` (SEND leads on dashboards, projector screens)."""
+    origin = base_url.replace("http://", "https://")
+    results = []
+
+    async def alive(http, client, n):
+        async with http.get(f"{base_url}/health/alive/") as response:
+            await response.read()
+            return _expect(response.status, 200, "alive")
+
+    results.append(await closed_loop("Trivial endpoint (/health/alive/)", alive, clients=phones, seconds=seconds))
+    say(results[-1])
+
+    # Enough phones for every answer the ceiling's rate would allow, each giving its words one by one.
+    needed = int(results[0].rate * seconds / workshop.words_per_phone) + phones
+    started = time.perf_counter()
+    joined = await join(base_url, workshop.code, needed, workshop.words_per_phone)
+    say(f"  {len(joined):,} phones joined in {time.perf_counter() - started:.1f} s (not timed)")
+    supply = iter(joined)
+    holding: dict[int, Phone] = {}
+    rng = random.Random(1)
+
+    async def answer(http, client, n):
+        phone = holding.get(client)
+        if phone is None or phone.words_left == 0:
+            phone = holding[client] = next(supply)
+        phone.words_left -= 1
+        async with http.post(**_answer(base_url, workshop.code, workshop.answers_poll, phone, rng)) as response:
+            await response.read()
+            return _expect(response.status, 302, "answer")
+
+    results.append(await closed_loop("Poll answer (phone posts the form)", answer, clients=phones, seconds=seconds))
+    results[-1].stored = await asyncio.to_thread(_stored_answers, workshop.answers_poll)
+    say(results[-1])
+
+    async def save_review(http, client, n):
+        room = workshop.rooms[client % len(workshop.rooms)]
+        allocation = room.allocations[n % len(room.allocations)]
+        ideal = n % 2 == 0
+        data = {"action": "save", "version": str(room.versions[allocation]), "ideal_outcome": "yes" if ideal else "no", "notes": ""}
+        data = list(data.items()) + [("themes", str(pk)) for pk in workshop.review_choices["themes"]]
+        if not ideal:
+            data += [("non_ideal_areas", str(pk)) for pk in workshop.review_choices["areas"]]
+            data += [("better_provision", str(workshop.review_choices["better"]))]
+        url = f"{base_url}/rooms/{room.pk}/cases/{allocation}/review/"
+        async with http.post(url, data=data, headers=room.facilitator.headers(origin, htmx=True), allow_redirects=False) as response:
+            await response.read()
+            if response.status != 200 or "HX-Push-Url" not in response.headers:
+                return f"review save: HTTP {response.status} without the next case (a conflict or a refused form)"
+            room.versions[allocation] += 1
+            return None
+
+    results.append(await closed_loop("Review save (facilitator, htmx)", save_review, clients=facilitators, seconds=seconds))
+    say(results[-1])
+
+    await asyncio.to_thread(_fresh_snapshots, workshop)
+    lead = workshop.lead.headers(origin)
+
+    async def dashboard(http, client, n):
+        async with http.get(f"{base_url}/dashboards/workshops/{workshop.pk}/", headers=lead) as response:
+            body = await response.read()
+            if response.status == 200 and b"are out of date" in body:
+                return "dashboard: figures not served from a current snapshot"
+            return _expect(response.status, 200, "dashboard")
+
+    results.append(await closed_loop("Workshop dashboard with its charts", dashboard, clients=readers, seconds=seconds))
+    say(results[-1])
+
+    async def projector(http, client, n):
+        async with http.get(f"{base_url}/polls/{workshop.answers_poll}/present/results/", headers=lead) as response:
+            body = await response.read()
+            return _expect(response.status, 200, "projector") or (None if ANSWER_COUNT.search(body) else "projector: no count")
+
+    results.append(await closed_loop("Projector refresh (word cloud)", projector, clients=readers, seconds=seconds))
+    say(results[-1])
+    return results
+
+
+@dataclass
+class Burst:
+    phones: int
+    join_seconds: float
+    answer_seconds: float
+    statuses: dict
+    stored: int
+    visible_after: float  # seconds from the last answer's reply to the projector showing it
+
+
+async def burst(base_url: str, workshop: Workshop, phones: int) -> Burst:
+    """``phones`` phones join, then all answer at once; then the projector is asked until it counts them all."""
+    started = time.perf_counter()
+    joined = await join(base_url, workshop.code, phones, 1)
+    join_seconds = time.perf_counter() - started
+    rng = random.Random(2)
+    statuses: dict[object, int] = {}
+
+    async def one(http, phone):
+        try:
+            async with http.post(**_answer(base_url, workshop.code, workshop.burst_poll, phone, rng)) as response:
+                await response.read()
+                key = response.status
+        except Exception as exc:  # noqa: BLE001 - counted and reported, never hidden
+            key = type(exc).__name__
+        statuses[key] = statuses.get(key, 0) + 1
+
+    started = time.perf_counter()
+    async with session() as http:
+        await asyncio.gather(*(one(http, phone) for phone in joined))
+    last_reply = time.perf_counter()
+    answer_seconds = last_reply - started
+
+    lead = workshop.lead.headers(base_url.replace("http://", "https://"))
+    async with session() as http:
+        for _ in itertools.count():
+            async with http.get(f"{base_url}/polls/{workshop.burst_poll}/present/results/", headers=lead) as response:
+                found = ANSWER_COUNT.search(await response.read())
+            if found and int(found.group(1)) >= phones or time.perf_counter() - last_reply > 30:
+                break
+            await asyncio.sleep(0.05)
+    visible_after = time.perf_counter() - last_reply
+    return Burst(phones, join_seconds, answer_seconds, statuses, await asyncio.to_thread(_stored_answers, workshop.burst_poll), visible_after)
+
+
+def _stored_answers(poll_pk: int) -> int:
+    from workshops.models import PollResponse
+
+    return PollResponse.objects.filter(poll_id=poll_pk).count()
+
+
+def _fresh_snapshots(workshop: Workshop) -> None:
+    """Bring the workshop's figures up to date, as the worker does after the saves."""
+    from analytics.snapshots import compute_snapshot
+    from workshops.models import Workshop as WorkshopModel
+
+    organisation_id = WorkshopModel.objects.values_list("organisation_id", flat=True).get(pk=workshop.pk)
+    compute_snapshot(organisation_id, f"workshop:{workshop.pk}")
