@@ -157,11 +157,9 @@ def breakdowns(organisation: Organisation, scope: Scope, by_place: pd.DataFrame,
     """Outcome figures per workshop, room, phase, need, support level and provision."""
     workshops = selectors.workshop_names(organisation)
     workshop_groups = sorted(((pk, title) for pk, (title, _) in workshops.items()), key=lambda g: (workshops[g[0]][1], g[1]))
-    rooms = selectors.room_names(organisation)
-    room_groups = [
-        (pk, f"{name} ({title})")
-        for pk, (name, title, _) in sorted(rooms.items(), key=lambda item: (item[1][2], item[1][1], item[1][0], item[0]))
-    ]
+    rooms = selectors.room_names(organisation)  # id -> (name, workshop title, workshop date)
+    in_order = sorted(rooms.items(), key=lambda item: (item[1][2], item[1][1], item[1][0], item[0]))
+    room_groups = [(pk, f"{name} ({title})") for pk, (name, title, _) in in_order]
     result = {
         "workshop": breakdown(tally(by_place, ["workshop"]), workshop_groups),
         "room": breakdown(tally(by_place.dropna(subset=["room"]).astype({"room": int}), ["room"]), room_groups),
@@ -169,9 +167,9 @@ def breakdowns(organisation: Organisation, scope: Scope, by_place: pd.DataFrame,
     by_case = selectors.review_counts(organisation, scope, "phase", "primary_need", "support_level")
     for dimension in ("phase", "primary_need", "support_level"):
         by_case[dimension] = by_case[dimension].map(labels.code)
-    for dimension, frame in (("phase", by_case), ("primary_need", by_case), ("support_level", by_case), ("provision", None)):
+    tallies = {dimension: tally(by_case, [dimension]) for dimension in ("phase", "primary_need", "support_level")}
+    for dimension, numbers in (tallies | {"provision": by_provision}).items():
         kind = BREAKDOWN_VOCABULARY[dimension]
-        numbers = by_provision if frame is None else tally(frame, [dimension])
         result[dimension] = breakdown(numbers, [(code, labels.term(kind, code)["label"]) for code in labels.order(kind)])
     return {dimension: result[dimension] for dimension in BREAKDOWNS}
 

@@ -4,6 +4,8 @@ and a PostgreSQL of the test's own (never the shared ones: the tests stop them),
 The processes use the test's database, so tests using these need ``transactional_db``: what the
 test writes is committed, and what the server writes is visible to the test."""
 
+import atexit
+import functools
 import http.client
 import os
 import shutil
@@ -11,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -104,11 +107,26 @@ class OwnPostgres:
         self._as_postgres(self.bin / "pg_ctl", "-D", self.data, "-w", "-m", "fast", "stop", check=False)
 
 
+@functools.cache
+def collected_static() -> str:
+    """With DEBUG off pages need collectstatic's files and manifest: gathered once per test run, in
+    a folder of its own (a fresh clone has none)."""
+    folder = tempfile.mkdtemp(prefix="casereview-static-")
+    atexit.register(shutil.rmtree, folder, True)
+    done = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=PROJECT, capture_output=True, text=True,
+        env={**os.environ, "DEBUG": "false", "SECRET_KEY": settings.SECRET_KEY, "STATIC_ROOT": folder}, timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
 def app_environment(database_url: str, redis_url: str, **extra) -> dict[str, str]:
     """Production settings (DEBUG off) without TLS, for processes the test starts."""
     environment = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return environment | {
         "DEBUG": "false", "SECRET_KEY": settings.SECRET_KEY, "HTTPS": "false", "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": collected_static(),
         "DATABASE_URL": database_url, "REDIS_URL": redis_url, "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
         "LOG_LEVEL": "WARNING", **extra,
     }
