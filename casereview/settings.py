@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Renews a signed-in session at most once a minute (inside SessionMiddleware, which saves it).
+    "casereview.sessions.IdleSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -214,9 +216,9 @@ if env_bool("BEHIND_TLS_PROXY", False):
     # The load balancer terminates TLS and says so in this header; trust it only when told to.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-# Signed-in sessions end after this long without a request (each request starts the clock again).
+# Signed-in sessions end after this long without a request: IdleSessionMiddleware renews them
+# (to within a minute) rather than SESSION_SAVE_EVERY_REQUEST writing one on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120, minimum=5) * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
