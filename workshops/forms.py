@@ -3,6 +3,8 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.forms.models import ModelChoiceIterator
 
 from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation, Role, User, VocabularyTerm
@@ -68,6 +70,53 @@ class CaseImportForm(forms.Form):
     file = forms.FileField(help_text="A .csv (UTF-8) or .xlsx file with the columns of the template.")
 
 
+class _ListedTermsIterator(ModelChoiceIterator):
+    """Choices from the terms the form has read, rather than a query (a server-side cursor, on
+    PostgreSQL) per field each time the field is drawn."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for term in self.field.terms:
+            yield self.choice(term)
+
+    def __len__(self):
+        return len(self.field.terms) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.terms)
+
+
+class _ListedTermsMixin:
+    """A vocabulary field offering ``terms``, a list its form read once for all its fields: drawing
+    the field and checking an answer need no query of their own. Anything not in the list (another
+    LA's term, a retired one, a made-up id) is refused as an invalid choice."""
+
+    iterator = _ListedTermsIterator
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, queryset=VocabularyTerm.objects.none(), **kwargs)
+        self.terms = []  # the form gives each of its copies a list of its own
+
+    def _term(self, value):
+        self.validate_no_null_characters(value)
+        term = next((term for term in self.terms if str(term.pk) == str(value)), None)
+        if term is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return term
+
+
+class TermChoiceField(_ListedTermsMixin, forms.ModelChoiceField):
+    def to_python(self, value):
+        return None if value in self.empty_values else self._term(value)
+
+
+class TermsMultipleChoiceField(_ListedTermsMixin, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        chosen = {self._term(pk).pk for pk in value}
+        return [term for term in self.terms if term.pk in chosen]
+
+
 class CaseReviewForm(forms.Form):
     """The room's judgement on one case, one screen, choices as big toggles.
 
@@ -78,17 +127,14 @@ class CaseReviewForm(forms.Form):
         choices=[("yes", "Yes, ideal"), ("no", "No, not ideal")],
         coerce=lambda value: value == "yes", widget=forms.RadioSelect, required=False,
     )
-    non_ideal_areas = forms.ModelMultipleChoiceField(
-        label="Which areas were not ideal?", queryset=VocabularyTerm.objects.none(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+    non_ideal_areas = TermsMultipleChoiceField(
+        label="Which areas were not ideal?", widget=forms.CheckboxSelectMultiple, required=False,
     )
-    better_provision = forms.ModelChoiceField(
-        label="Which provision would better support them?", queryset=VocabularyTerm.objects.none(),
-        widget=forms.RadioSelect, required=False, empty_label=None,
+    better_provision = TermChoiceField(
+        label="Which provision would better support them?", widget=forms.RadioSelect, required=False, empty_label=None,
     )
-    themes = forms.ModelMultipleChoiceField(
-        label="Which themes most contributed to the outcome?", queryset=VocabularyTerm.objects.none(),
-        widget=forms.CheckboxSelectMultiple, required=False,
+    themes = TermsMultipleChoiceField(
+        label="Which themes most contributed to the outcome?", widget=forms.CheckboxSelectMultiple, required=False,
     )
     notes = forms.CharField(
         label="Notes (optional)", required=False, max_length=2000,
@@ -100,15 +146,24 @@ class CaseReviewForm(forms.Form):
 
     def __init__(self, *args, organisation, review=None, **kwargs):
         super().__init__(*args, **kwargs)
-        terms = VocabularyTerm.objects.for_organisation(organisation).order_by("position", "label")
+        fields_by_kind = {
+            VocabularyKind.NON_IDEAL_AREA: self.fields["non_ideal_areas"],
+            VocabularyKind.PROVISION: self.fields["better_provision"],
+            VocabularyKind.THEME: self.fields["themes"],
+        }
         kept = [term.pk for term in self._terms_of(review)]
-        # Retired terms are not offered, except those this review already uses, so saving it again keeps them.
-        for name, kind in [
-            ("non_ideal_areas", VocabularyKind.NON_IDEAL_AREA),
-            ("better_provision", VocabularyKind.PROVISION),
-            ("themes", VocabularyKind.THEME),
-        ]:
-            self.fields[name].queryset = terms.filter(kind=kind).filter(retired_at__isnull=True) | terms.filter(kind=kind, pk__in=kept)
+        # One query for the three lists. Retired terms are not offered, except those this review
+        # already uses, so saving it again keeps them.
+        offered = (
+            VocabularyTerm.objects.for_organisation(organisation)
+            .filter(Q(retired_at__isnull=True) | Q(pk__in=kept), kind__in=list(fields_by_kind))
+            .order_by("position", "label")
+        )
+        offered_by_kind = {kind: [] for kind in fields_by_kind}
+        for term in offered:
+            offered_by_kind[term.kind].append(term)
+        for kind, field in fields_by_kind.items():
+            field.terms = offered_by_kind[kind]  # a list of this form's own: fields are shallow copies
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

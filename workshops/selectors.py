@@ -29,7 +29,7 @@ def workshops_for(user):
 
 def rooms_for_console(user):
     """Rooms whose cases the person may review: a lead any room of the LA, a facilitator their own."""
-    rooms = for_member(user, BreakoutRoom).select_related("workshop")
+    rooms = for_member(user, BreakoutRoom).select_related("workshop__organisation")  # the console's forms need the LA
     membership = membership_of(user)
     if membership is None or membership.role == Role.VIEWER:
         return rooms.none()

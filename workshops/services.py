@@ -131,6 +131,16 @@ def review_summary(review: CaseReview | None) -> dict[str, str]:
     return answer_summary(answer_of(review)) if review else {}
 
 
+def _replace_terms(related, held: list, wanted: list) -> None:
+    """What ``related.set(wanted)`` does, without reading again what the review holds: the caller
+    has just read it (``held``) under the allocation's lock. A first review only inserts."""
+    held_pks, wanted_pks = {term.pk for term in held}, {term.pk for term in wanted}
+    if gone := [term for term in held if term.pk not in wanted_pks]:
+        related.remove(*gone)
+    if added := [term for term in wanted if term.pk not in held_pks]:
+        related.add(*added)
+
+
 def review_save(
     *, allocation: CaseAllocation, answer: ReviewAnswer, by, expected_version: int, source: str = "console"
 ) -> CaseReview:
@@ -150,7 +160,8 @@ def review_save(
         current_version = review.version if review else 0
         if current_version != expected_version:
             raise ReviewConflict(review)
-        before = review_summary(review)
+        answer_before = answer_of(review) if review else None
+        before = answer_summary(answer_before) if answer_before else {}
         scopes_before = scopes_of_review(review) if review else []
         if review is None:
             review = CaseReview(allocation=allocation, version=0)
@@ -163,8 +174,8 @@ def review_save(
         review.reviewed_at = timezone.now()
         review.version += 1
         review.save()
-        review.non_ideal_areas.set(answer.non_ideal_areas)
-        review.themes.set(answer.themes)
+        _replace_terms(review.non_ideal_areas, answer_before.non_ideal_areas if answer_before else [], answer.non_ideal_areas)
+        _replace_terms(review.themes, answer_before.themes if answer_before else [], answer.themes)
         after = answer_summary(answer)
         changes = {label: [before.get(label), value] for label, value in after.items() if before.get(label) != value}
         ReviewAudit.objects.create(review=review, changed_by=by, version=review.version, source=source, changes=changes)
