@@ -24,7 +24,7 @@ def arguments():
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10, help="length of each HTTP measurement (default 10)")
     parser.add_argument("--phones", type=int, default=50, help="concurrent phones, also for the trivial endpoint (default 50)")
-    parser.add_argument("--facilitators", type=int, default=10, help="concurrent facilitators saving reviews, one per room (default 10)")
+    parser.add_argument("--facilitators", type=int, default=10, help="concurrent facilitators saving reviews, each in a room of their own (default 10)")
     parser.add_argument("--readers", type=int, default=5, help="concurrent dashboard readers and projector screens (default 5)")
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers (default 2 x cores + 1)")
     parser.add_argument("--burst", type=int, default=2000, help="phones answering at once (default 2000)")
@@ -62,11 +62,11 @@ def web_benchmark(options, settings) -> dict:
     from bench.server import Stack
 
     print(f"HTTP: {options.seconds:g} s each, gunicorn with {options.workers} sync workers + 1 Celery worker")
-    workshop = web.set_up(rooms=options.facilitators)
+    workshop = web.set_up(facilitators=options.facilitators)
     with Stack(settings, options.workers) as stack:
         measurements = asyncio.run(web.scenarios(
-            stack.base_url, workshop, phones=options.phones, facilitators=options.facilitators, readers=options.readers,
-            seconds=options.seconds, say=say,
+            stack.base_url, workshop, phones=options.phones, readers=options.readers, seconds=options.seconds, say=say,
+            settle=stack.wait_until_idle,
         ))
         print(f"Burst: {options.burst:,} phones answering at once")
         burst = asyncio.run(web.burst(stack.base_url, workshop, options.burst))

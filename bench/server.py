@@ -43,6 +43,7 @@ class Stack:
             cwd=PROJECT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         ))
         self._wait_until_up()
+        self._wait_for_worker()
         return self
 
     def _wait_until_up(self, seconds: float = 30) -> None:
@@ -56,6 +57,35 @@ class Stack:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.3)
         raise SystemExit(f"gunicorn did not answer on {self.base_url} within {seconds} s: see bench/results/server.log")
+
+    def _wait_for_worker(self, seconds: float = 60) -> None:
+        """Until the Celery worker answers: while it starts (importing Django, pandas and Plotly)
+        it takes a core from the first measurement, the ceiling every ratio is taken against."""
+        from casereview.celery import app
+
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if app.control.ping(timeout=1):
+                return
+        raise SystemExit(f"The Celery worker did not answer within {seconds} s: see bench/results/server.log")
+
+    def wait_until_idle(self, seconds: float = 120) -> float:
+        """Until the worker has nothing queued, waiting or running, so that each measurement
+        carries the background work its own requests cause (report refreshes after saves), not the
+        previous one's. Returns the seconds waited."""
+        from casereview.celery import app
+
+        started = time.monotonic()
+        inspect = app.control.inspect(timeout=1)
+        while time.monotonic() - started < seconds:
+            with app.connection_for_read() as connection:
+                # Redis keeps a queue as a list: none yet (nothing ever sent) is an empty one.
+                queued = connection.default_channel.client.llen(app.conf.task_default_queue)
+            held = [inspect.active(), inspect.reserved(), inspect.scheduled()]
+            if queued == 0 and all(tasks is not None and not any(tasks.values()) for tasks in held):
+                return time.monotonic() - started
+            time.sleep(0.5)
+        raise SystemExit(f"The Celery worker was still busy after {seconds} s: see bench/results/server.log")
 
     def __exit__(self, *exc) -> None:
         for process in self.processes:

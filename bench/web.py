@@ -24,6 +24,9 @@ WORDS = [
     "thriving", "family support", "healthy", "ambition", "resilience", "early help",
 ]
 CASES_PER_ROOM = 8
+# Enough cases that no facilitator runs out within a measurement: 12 workshops' rooms of 8 are 96
+# first reviews each, against the 40 to 60 a facilitator saved in 10 s in the runs so far.
+WORKSHOPS = 12
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 ANSWER_COUNT = re.compile(rb'data-testid="answer-count">(\d+)<')
 
@@ -48,11 +51,12 @@ class Phone:
 
 
 @dataclass
-class Room:
-    pk: int
-    facilitator: Person
-    allocations: list[int]
-    versions: dict[int, int] = field(default_factory=dict)
+class Facilitator:
+    """A facilitator and the cases of their rooms in the order they review them: (room, allocation)."""
+
+    person: Person
+    cases: list[tuple[int, int]]
+    versions: dict[int, int] = field(default_factory=dict)  # the review version each allocation is at
 
 
 @dataclass
@@ -63,7 +67,7 @@ class Workshop:
     burst_poll: int
     words_per_phone: int
     lead: Person
-    rooms: list[Room]
+    facilitators: list[Facilitator]
     review_choices: dict  # what a facilitator ticks: term ids for a non-ideal answer
 
 
@@ -82,9 +86,11 @@ def signed_in(user) -> Person:
     return Person(f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}; {settings.CSRF_COOKIE_NAME}={secret}", secret)
 
 
-def set_up(rooms: int) -> Workshop:
-    """One LA with a live workshop: ``rooms`` rooms of eight cases, each with its own facilitator,
-    and two open word polls."""
+def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
+    """One LA running ``workshops`` live workshops, each with one room of eight cases per
+    facilitator: a long day's worth, so that every save in the measurement is a case's first
+    review and answers with the next case, as on the day. The first workshop, whose rooms are
+    reviewed first, also has two open word polls and is the one whose dashboard is read."""
     from bench.dataset import empty_database
     from casereview.models import Role, VocabularyTerm
     from casereview.services import membership_add, organisation_create
@@ -96,26 +102,38 @@ def set_up(rooms: int) -> Workshop:
     terms = {}
     for term in VocabularyTerm.objects.filter(organisation=organisation).order_by("position"):
         terms.setdefault(term.kind, []).append(term)
-    workshop = models.Workshop.objects.create(
-        organisation=organisation, title="Secondary transition case review", date=date.today(), status=models.Workshop.Status.LIVE,
-    )
+    day = [
+        models.Workshop.objects.create(
+            organisation=organisation, title=f"Secondary transition case review, session {number}", date=date.today(),
+            status=models.Workshop.Status.LIVE,
+        )
+        for number in range(1, workshops + 1)
+    ]
     lead, _ = membership_add(organisation=organisation, email="lead@bench.test", role=Role.LEAD)
     rng = random.Random(9)
     made = []
-    for number in range(1, rooms + 1):
-        room = models.BreakoutRoom.objects.create(workshop=workshop, name=f"Room {number}")
+    for number in range(1, facilitators + 1):
         facilitator, _ = membership_add(organisation=organisation, email=f"facilitator{number}@bench.test", role=Role.FACILITATOR)
-        room.facilitators.add(facilitator.user)
-        allocations = []
-        for position in range(1, CASES_PER_ROOM + 1):
-            case = models.Case.objects.create(
-                organisation=organisation, reference=f"C-{number:02d}{position}", year_group=str(rng.randint(7, 11)),
-                **{field_name: rng.choice(terms[kind]) for field_name, kind in [
-                    ("phase", VocabularyKind.PHASE), ("primary_need", VocabularyKind.PRIMARY_NEED),
-                    ("support_level", VocabularyKind.SUPPORT_LEVEL), ("current_provision", VocabularyKind.PROVISION)]},
+        cases = []
+        for session, workshop in enumerate(day, start=1):
+            room = models.BreakoutRoom.objects.create(workshop=workshop, name=f"Room {number}")
+            room.facilitators.add(facilitator.user)
+            made_cases = models.Case.objects.bulk_create(
+                models.Case(
+                    organisation=organisation, reference=f"C-{session:02d}-{number:02d}{position}", year_group=str(rng.randint(7, 11)),
+                    **{field_name: rng.choice(terms[kind]) for field_name, kind in [
+                        ("phase", VocabularyKind.PHASE), ("primary_need", VocabularyKind.PRIMARY_NEED),
+                        ("support_level", VocabularyKind.SUPPORT_LEVEL), ("current_provision", VocabularyKind.PROVISION)]},
+                )
+                for position in range(1, CASES_PER_ROOM + 1)
             )
-            allocations.append(models.CaseAllocation.objects.create(workshop=workshop, case=case, room=room, position=position).pk)
-        made.append(Room(room.pk, signed_in(facilitator.user), allocations, dict.fromkeys(allocations, 0)))
+            allocations = models.CaseAllocation.objects.bulk_create(
+                models.CaseAllocation(workshop=workshop, case=case, room=room, position=position)
+                for position, case in enumerate(made_cases, start=1)
+            )
+            cases += [(room.pk, allocation.pk) for allocation in allocations]
+        made.append(Facilitator(signed_in(facilitator.user), cases, {allocation: 0 for _, allocation in cases}))
+    workshop = day[0]
     polls = [
         models.Poll.objects.create(workshop=workshop, question=question, kind=models.Poll.Kind.WORDS, is_open=True)
         for question in ("What does an ideal outcome mean to you?", "One word for how today felt")
@@ -157,10 +175,13 @@ def _expect(status: int, wanted: int, what: str) -> str | None:
     return None if status == wanted else f"{what}: HTTP {status}"
 
 
-async def scenarios(base_url: str, workshop: Workshop, *, phones: int, facilitators: int, readers: int, seconds: float, say) -> list[Measurement]:
+async def scenarios(
+    base_url: str, workshop: Workshop, *, phones: int, readers: int, seconds: float, say, settle
+) -> list[Measurement]:
     """The five fixed-time measurements, in order; the ceiling first. Each runs with as many clients
-    as would make that request at once on the day: ``phones`` attendees, ``facilitators`` (one per
-    breakout room), ``readers`` (SEND leads on dashboards, projector screens)."""
+    as would make that request at once on the day: ``phones`` attendees, one per facilitator of
+    ``workshop``, ``readers`` (SEND leads on dashboards, projector screens). ``settle()`` waits for
+    the worker to finish what the previous measurement left it, before each one."""
     origin = base_url.replace("http://", "https://")
     results = []
 
@@ -169,6 +190,7 @@ async def scenarios(base_url: str, workshop: Workshop, *, phones: int, facilitat
             await response.read()
             return _expect(response.status, 200, "alive")
 
+    await asyncio.to_thread(settle)
     results.append(await closed_loop("Trivial endpoint (/health/alive/)", alive, clients=phones, seconds=seconds))
     say(results[-1])
 
@@ -190,28 +212,31 @@ async def scenarios(base_url: str, workshop: Workshop, *, phones: int, facilitat
             await response.read()
             return _expect(response.status, 302, "answer")
 
+    await asyncio.to_thread(settle)
     results.append(await closed_loop("Poll answer (phone posts the form)", answer, clients=phones, seconds=seconds))
     results[-1].stored = await asyncio.to_thread(_stored_answers, workshop.answers_poll)
     say(results[-1])
 
     async def save_review(http, client, n):
-        room = workshop.rooms[client % len(workshop.rooms)]
-        allocation = room.allocations[n % len(room.allocations)]
+        facilitator = workshop.facilitators[client % len(workshop.facilitators)]
+        # Case after case through the facilitator's rooms; should they all be done, saving again edits.
+        room, allocation = facilitator.cases[n % len(facilitator.cases)]
         ideal = n % 2 == 0
-        data = {"action": "save", "version": str(room.versions[allocation]), "ideal_outcome": "yes" if ideal else "no", "notes": ""}
+        data = {"action": "save", "version": str(facilitator.versions[allocation]), "ideal_outcome": "yes" if ideal else "no", "notes": ""}
         data = list(data.items()) + [("themes", str(pk)) for pk in workshop.review_choices["themes"]]
         if not ideal:
             data += [("non_ideal_areas", str(pk)) for pk in workshop.review_choices["areas"]]
             data += [("better_provision", str(workshop.review_choices["better"]))]
-        url = f"{base_url}/rooms/{room.pk}/cases/{allocation}/review/"
-        async with http.post(url, data=data, headers=room.facilitator.headers(origin, htmx=True), allow_redirects=False) as response:
+        url = f"{base_url}/rooms/{room}/cases/{allocation}/review/"
+        async with http.post(url, data=data, headers=facilitator.person.headers(origin, htmx=True), allow_redirects=False) as response:
             await response.read()
             if response.status != 200 or "HX-Push-Url" not in response.headers:
                 return f"review save: HTTP {response.status} without the next case (a conflict or a refused form)"
-            room.versions[allocation] += 1
+            facilitator.versions[allocation] += 1
             return None
 
-    results.append(await closed_loop("Review save (facilitator, htmx)", save_review, clients=facilitators, seconds=seconds))
+    await asyncio.to_thread(settle)
+    results.append(await closed_loop("Review save (facilitator, htmx)", save_review, clients=len(workshop.facilitators), seconds=seconds))
     say(results[-1])
 
     await asyncio.to_thread(_fresh_snapshots, workshop)
@@ -224,6 +249,7 @@ async def scenarios(base_url: str, workshop: Workshop, *, phones: int, facilitat
                 return "dashboard: figures not served from a current snapshot"
             return _expect(response.status, 200, "dashboard")
 
+    await asyncio.to_thread(settle)
     results.append(await closed_loop("Workshop dashboard with its charts", dashboard, clients=readers, seconds=seconds))
     say(results[-1])
 
@@ -232,6 +258,7 @@ async def scenarios(base_url: str, workshop: Workshop, *, phones: int, facilitat
             body = await response.read()
             return _expect(response.status, 200, "projector") or (None if ANSWER_COUNT.search(body) else "projector: no count")
 
+    await asyncio.to_thread(settle)
     results.append(await closed_loop("Projector refresh (word cloud)", projector, clients=readers, seconds=seconds))
     say(results[-1])
     return results
