@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.db.models import Q
+
 from casereview.models import Organisation, VocabularyTerm
 from casereview.vocabularies import ENTRY_NAMES, OPEN_KINDS, VocabularyKind
 
@@ -24,6 +26,20 @@ def vocabularies_of(organisation: Organisation) -> list[Vocabulary]:
         Vocabulary(kind=kind, title=VocabularyKind(kind).label, is_open=kind in OPEN_KINDS, terms=by_kind[kind])
         for kind in VocabularyKind.values
     ]
+
+
+def offered_terms(organisation: Organisation, kinds, *, keeping=()) -> dict[str, list[VocabularyTerm]]:
+    """The terms a form offers, by kind, in one query: the active ones, and those of ``keeping``
+    even if retired (a record that uses them keeps them when it is saved again)."""
+    terms = (
+        VocabularyTerm.objects.for_organisation(organisation)
+        .filter(Q(retired_at__isnull=True) | Q(pk__in=list(keeping)), kind__in=list(kinds))
+        .order_by("position", "label")
+    )
+    by_kind: dict[str, list[VocabularyTerm]] = {kind: [] for kind in kinds}
+    for term in terms:
+        by_kind[term.kind].append(term)
+    return by_kind
 
 
 class VocabularyLookup:

@@ -3,11 +3,11 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 
 from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation, Role, User, VocabularyTerm
+from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
 from workshops.models import BreakoutRoom, Discipline, FindingKind, Poll, PollSettings, ProcessMap, ProcessStep, Workshop
 from workshops.services import ReviewAnswer
@@ -96,7 +96,7 @@ class _ListedTermsMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, queryset=VocabularyTerm.objects.none(), **kwargs)
-        self.terms = []  # the form gives each of its copies a list of its own
+        self.terms = []  # the terms offered: each form sets its own list
 
     def _term(self, value):
         self.validate_no_null_characters(value)
@@ -151,19 +151,11 @@ class CaseReviewForm(forms.Form):
             VocabularyKind.PROVISION: self.fields["better_provision"],
             VocabularyKind.THEME: self.fields["themes"],
         }
-        kept = [term.pk for term in self._terms_of(review)]
         # One query for the three lists. Retired terms are not offered, except those this review
         # already uses, so saving it again keeps them.
-        offered = (
-            VocabularyTerm.objects.for_organisation(organisation)
-            .filter(Q(retired_at__isnull=True) | Q(pk__in=kept), kind__in=list(fields_by_kind))
-            .order_by("position", "label")
-        )
-        offered_by_kind = {kind: [] for kind in fields_by_kind}
-        for term in offered:
-            offered_by_kind[term.kind].append(term)
+        offered = offered_terms(organisation, fields_by_kind, keeping=[term.pk for term in self._terms_of(review)])
         for kind, field in fields_by_kind.items():
-            field.terms = offered_by_kind[kind]  # a list of this form's own: fields are shallow copies
+            field.terms = offered[kind]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -284,14 +276,12 @@ class FindingForm(forms.Form):
         label="Finding", max_length=500, validators=[reject_identifiers], widget=forms.Textarea(attrs={"rows": 2}),
         help_text="What the room said, in a sentence. Never a name or anything that identifies a child.",
     )
-    themes = forms.ModelMultipleChoiceField(label="Themes (optional)", queryset=VocabularyTerm.objects.none(), required=False,
-                                            widget=forms.CheckboxSelectMultiple)
+    themes = TermsMultipleChoiceField(label="Themes (optional)", required=False, widget=forms.CheckboxSelectMultiple)
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, themes=None, **kwargs):
+        """``themes``: the LA's offered themes, when a page drawing a form for each step has read them once."""
         super().__init__(*args, **kwargs)
-        self.fields["themes"].queryset = VocabularyTerm.objects.for_organisation(organisation).filter(
-            kind=VocabularyKind.THEME, retired_at__isnull=True
-        )
+        self.fields["themes"].terms = offered_terms(organisation, [VocabularyKind.THEME])[VocabularyKind.THEME] if themes is None else themes
 
 
 class RetentionForm(forms.ModelForm):

@@ -3,6 +3,8 @@ exported, summarised with the case review themes; and who may do what."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analytics.reports import build_report
@@ -175,3 +177,20 @@ def test_a_map_is_created_from_the_workshop_page(client_for, facilitator, room, 
     response = client_for(facilitator).post(reverse("process_map_create", args=[workshop.pk]), {"title": "EY transition", "process": ""})
     process_map = ProcessMap.objects.get()
     assert response.url == reverse("process_map_edit", args=[process_map.pk])
+
+
+def test_the_editor_reads_the_themes_once_however_many_steps(client_for, lead, process_map, steps):
+    # Each step has its form for findings; they share one read of the LA's themes, so a longer
+    # map costs no more queries (before, each step's form opened a database cursor of its own).
+    client = client_for(lead)
+    url = reverse("process_map_edit", args=[process_map.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as four_steps:
+        page = client.get(url)
+    assert page.content.decode().count("Workforce capacity") == len(steps)
+    for title in ("Decide", "Place", "Start", "Settle"):
+        step_add(process_map=process_map, title=title)
+    with CaptureQueriesContext(connection) as eight_steps:
+        page = client.get(url)
+    assert page.content.decode().count("Workforce capacity") == 2 * len(steps)
+    assert len(eight_steps) == len(four_steps)

@@ -8,7 +8,9 @@ from django.views.decorators.http import require_POST
 
 from casereview.exports import Table, as_csv, as_xlsx, spreadsheet_safe
 from casereview.models import Role
+from casereview.selectors import offered_terms
 from casereview.tenancy import member_required
+from casereview.vocabularies import VocabularyKind
 from workshops import process_services
 from workshops.forms import FindingForm, ProcessMapForm, StepForm
 from workshops.models import ProcessFinding, ProcessStep
@@ -22,10 +24,11 @@ def _editor(request, process_map, *, step_forms=None, finding_forms=None, new_st
     organisation = process_map.workshop.organisation
     steps = map_steps(process_map)
     step_forms, finding_forms = step_forms or {}, finding_forms or {}
+    themes = offered_terms(organisation, [VocabularyKind.THEME])[VocabularyKind.THEME]  # once for every step's form
     for step in steps:
         step.form = step_forms.get(step.pk) or StepForm(initial={"title": step.title, "responsible": step.responsible, "version": step.version},
                                                         prefix=f"step-{step.pk}")
-        step.finding_form = finding_forms.get(step.pk) or FindingForm(organisation=organisation, prefix=f"finding-{step.pk}")
+        step.finding_form = finding_forms.get(step.pk) or FindingForm(organisation=organisation, themes=themes, prefix=f"finding-{step.pk}")
     context = {"process_map": process_map, "steps": steps, "new_step_form": new_step_form or StepForm(prefix="new"),
                "notice": notice, "saved_draft": saved_draft}
     template = "workshops/process/_steps.html" if request.htmx else "workshops/process/editor.html"
