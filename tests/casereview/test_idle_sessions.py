@@ -24,7 +24,7 @@ def _last_touched(client, seconds_ago):
     return expires
 
 
-def test_a_request_soon_after_the_last_renewal_writes_nothing(client_for, viewer, settings):
+def test_a_request_soon_after_the_last_renewal_writes_nothing(client_for, viewer):
     client = client_for(viewer)
     expires = _last_touched(client, seconds_ago=5)
     assert client.get(reverse("home")).status_code == 200

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from analytics.reports import build_report
 from analytics.scopes import Scope
@@ -99,6 +100,19 @@ def test_the_editor_keeps_what_was_typed_when_a_finding_is_refused(client_for, f
     page = client_for(facilitator).post(reverse("finding_add", args=[step.pk]), {
         f"finding-{step.pk}-text": "Call 07911 123456"}, **HTMX).content.decode()
     assert "There is a problem" in page and "a phone number" in page and "Call 07911 123456" in page
+    assert not ProcessFinding.objects.exists()
+
+
+def test_a_finding_with_another_las_theme_or_a_retired_one_is_refused(client_for, facilitator, room, steps, term, other_organisation):
+    step, client = steps[0], client_for(facilitator)
+    retired = term("theme", "WORKFORCE_CAPACITY")
+    retired.retired_at = timezone.now()
+    retired.save()
+    for theme in (term("theme", "WORKFORCE_CAPACITY", other_organisation), retired):
+        page = client.post(reverse("finding_add", args=[step.pk]), {
+            f"finding-{step.pk}-kind": "blocker", f"finding-{step.pk}-text": "No shared format",
+            f"finding-{step.pk}-themes": [theme.pk]}, **HTMX).content.decode()
+        assert "There is a problem" in page and "not one of the available choices" in page
     assert not ProcessFinding.objects.exists()
 
 
