@@ -28,7 +28,7 @@ from workshops.models import (
     RoomDiscipline,
     Workshop,
 )
-from workshops.poll_text import normalise_phrase
+from workshops.polls.services import words_answer_record
 from workshops.services import ReviewAnswer, review_save
 
 WORKSHOPS = [
@@ -181,9 +181,7 @@ def _polls(workshop, live):
         for text, phones, role in IDEAL_OUTCOME_ANSWERS:
             for _ in range(phones):
                 phone += 1
-                PollResponse.objects.create(
-                    poll=words, round=1, phone=f"demo{phone:04d}", slot=1, text=text, normalised=normalise_phrase(text), role=role
-                )
+                words_answer_record(poll=words, phone=f"demo{phone:04d}", text=text, role=role)
     if not live:
         return
     scale, _ = Poll.objects.get_or_create(

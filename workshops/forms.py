@@ -9,7 +9,7 @@ from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation, Role, User, VocabularyTerm
 from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
-from workshops.models import BreakoutRoom, Discipline, FindingKind, Poll, PollSettings, ProcessMap, ProcessStep, Workshop
+from workshops.models import BreakoutRoom, Discipline, Workshop
 from workshops.services import ReviewAnswer
 
 TOGGLES = "workshops/fields/toggles.html"
@@ -206,82 +206,6 @@ class CaseReviewForm(forms.Form):
             self.add_error(name, message)
         self.answer = answer.normalised()
         return data
-
-
-class PollForm(forms.ModelForm):
-    options_text = forms.CharField(
-        label="Options", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For a choice poll: one option per line, in the order to show them.",
-    )
-
-    class Meta:
-        model = Poll
-        fields = ["question", "kind", "options_text", "scale_max", "scale_low_label", "scale_high_label", "words_per_attendee", "ask_role"]
-        labels = {"scale_max": "Scale runs from 1 to", "words_per_attendee": "Answers per attendee (words polls)"}
-        widgets = {"kind": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["options_text"].initial = "\n".join(self.instance.options or [])
-        self.fields["scale_max"].validators.append(MinValueValidator(2))
-        self.fields["scale_max"].validators.append(MaxValueValidator(10))
-        self.fields["words_per_attendee"].validators.append(MinValueValidator(1))
-        self.fields["words_per_attendee"].validators.append(MaxValueValidator(10))
-
-    def clean_options_text(self):
-        options = [" ".join(line.split()) for line in self.cleaned_data["options_text"].splitlines() if line.strip()]
-        for option in options:
-            if len(option) > 100:
-                raise ValidationError("Keep each option to 100 characters.")
-            reject_identifiers(option)
-        if len({option.casefold() for option in options}) != len(options):
-            raise ValidationError("Each option must be different.")
-        return options
-
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == Poll.Kind.CHOICE and len(data.get("options_text") or []) < 2:
-            self.add_error("options_text", "A choice poll needs at least two options.")
-        return data
-
-    def save(self, commit=True):
-        self.instance.options = self.cleaned_data["options_text"] if self.instance.kind == Poll.Kind.CHOICE else []
-        return super().save(commit)
-
-
-class PollSettingsForm(forms.ModelForm):
-    class Meta:
-        model = PollSettings
-        fields = ["profanity_filter_on", "blocked_words"]
-        labels = {"profanity_filter_on": "Refuse answers containing a blocked word", "blocked_words": "Blocked words"}
-        widgets = {"blocked_words": forms.Textarea(attrs={"rows": 12})}
-
-
-class ProcessMapForm(forms.ModelForm):
-    class Meta:
-        model = ProcessMap
-        fields = ["title", "process"]
-        labels = {"title": "Title of the map", "process": "Process it describes"}
-
-
-class StepForm(forms.Form):
-    title = forms.CharField(label="Step", max_length=200, validators=[reject_identifiers])
-    responsible = forms.ChoiceField(label="Who is responsible", choices=[("", "Not said")] + ProcessStep.Responsible.choices, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
-
-
-class FindingForm(forms.Form):
-    kind = forms.ChoiceField(label="Kind", choices=FindingKind.choices, widget=forms.RadioSelect)
-    text = forms.CharField(
-        label="Finding", max_length=500, validators=[reject_identifiers], widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What the room said, in a sentence. Never a name or anything that identifies a child.",
-    )
-    themes = TermsMultipleChoiceField(label="Themes (optional)", required=False, widget=forms.CheckboxSelectMultiple)
-
-    def __init__(self, *args, organisation, themes=None, **kwargs):
-        """``themes``: the LA's offered themes, when a page drawing a form for each step has read them once."""
-        super().__init__(*args, **kwargs)
-        self.fields["themes"].terms = offered_terms(organisation, [VocabularyKind.THEME])[VocabularyKind.THEME] if themes is None else themes
 
 
 class RetentionForm(forms.ModelForm):

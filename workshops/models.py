@@ -1,5 +1,9 @@
-"""Running the day: workshops, breakout rooms, cases and the room's judgement on each case,
-and the polls attendees answer on their phones."""
+"""Running the day: workshops, breakout rooms, cases and the room's judgement on each case.
+
+The polls and process maps are features of a workshop with a folder each (``workshops/polls/``,
+``workshops/process_maps/``). Their models belong to this Django app all the same: they are
+imported at the end of this module, so ``from workshops.models import Poll`` works and Django
+keeps them in the ``workshops`` app and its migrations."""
 
 import secrets
 
@@ -226,163 +230,12 @@ class ReviewAudit(models.Model):
         ordering = ["-changed_at", "-version"]
 
 
-class Poll(models.Model):
-    """A question put to attendees on their phones (DESIGN.md §2)."""
+# The features' models, last: they refer to the models above.
+from workshops.polls.models import Poll, PollResponse, PollSettings  # noqa: E402
+from workshops.process_maps.models import FindingKind, ProcessFinding, ProcessMap, ProcessStep  # noqa: E402
 
-    class Kind(models.TextChoices):
-        WORDS = "words", "Words (word cloud)"
-        CHOICE = "choice", "Choice (one option)"
-        SCALE = "scale", "Scale (1 to N)"
-
-    tenant_path = "workshop__organisation"
-
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="polls")
-    question = models.CharField(max_length=200, validators=[reject_identifiers])
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WORDS)
-    options = models.JSONField(default=list, blank=True, help_text="The options of a choice poll, in order.")
-    scale_max = models.PositiveSmallIntegerField(default=5, help_text="A scale runs from 1 to this.")
-    scale_low_label = models.CharField(max_length=40, blank=True, validators=[reject_identifiers])
-    scale_high_label = models.CharField(max_length=40, blank=True, validators=[reject_identifiers])
-    words_per_attendee = models.PositiveSmallIntegerField(default=3)
-    ask_role = models.BooleanField(
-        default=False, help_text="Also ask “Which best describes your role?”, to compare stakeholder groups."
-    )
-    is_open = models.BooleanField(default=False)
-    # A reset starts a new round: earlier answers are kept but no longer shown or counted.
-    round = models.PositiveIntegerField(default=1)
-    position = models.PositiveIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "created_at"]
-
-    def __str__(self):
-        return self.question
-
-    @property
-    def answers_per_phone(self) -> int:
-        return self.words_per_attendee if self.kind == self.Kind.WORDS else 1
-
-
-class PollResponse(models.Model):
-    """One answer from one phone: a word or phrase of a words poll, or a choice, or a scale value.
-
-    ``slot`` makes the database keep the rules: a phone holds slot 1 of a choice or scale poll
-    (answering again replaces it) and slots 1..N of a words poll, once each, per round."""
-
-    tenant_path = "poll__workshop__organisation"
-
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="responses")
-    round = models.PositiveIntegerField()
-    phone = models.CharField(max_length=32, help_text="Random token from the phone's signed cookie; not a person.")
-    slot = models.PositiveSmallIntegerField()
-    text = models.CharField(max_length=60, blank=True, validators=[reject_identifiers])
-    normalised = models.CharField(max_length=60, blank=True, db_index=True)
-    choice = models.CharField(max_length=100, blank=True)
-    value = models.PositiveSmallIntegerField(null=True, blank=True)
-    role = models.CharField(max_length=30, choices=Discipline.choices, blank=True)
-    hidden = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["poll", "round", "phone", "slot"], name="one_answer_per_phone_slot"),
-        ]
-        indexes = [models.Index(fields=["poll", "round", "hidden"])]
-
-
-class PollSettings(models.Model):
-    """An LA's rules for poll answers shown on a shared screen."""
-
-    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="poll_settings")
-    profanity_filter_on = models.BooleanField(default=True)
-    blocked_words = models.TextField(
-        blank=True, validators=[reject_identifiers],
-        help_text="One word or phrase per line. Answers containing any of them are refused.",
-    )
-
-    objects = TenantQuerySet.as_manager()
-
-
-class ProcessMap(models.Model):
-    """A process mapped in a workshop (e.g. the graduated response at secondary transition):
-    its ordered steps, and per step what works, what breaks and why."""
-
-    tenant_path = "workshop__organisation"
-
-    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="process_maps")
-    title = models.CharField(max_length=200, validators=[reject_identifiers])
-    process = models.CharField(
-        max_length=300, blank=True, validators=[reject_identifiers], help_text="The process it describes, e.g. the graduated response."
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at"]
-
-    def __str__(self):
-        return self.title
-
-
-class ProcessStep(models.Model):
-    class Responsible(models.TextChoices):
-        SCHOOL = "school", "School or setting"
-        LA = "la", "Local authority"
-        HEALTH = "health", "Health"
-        SOCIAL_CARE = "social_care", "Social care"
-        FAMILY = "family", "Family"
-        SEVERAL = "several", "Several services"
-        OTHER = "other", "Other"
-
-    tenant_path = "process_map__workshop__organisation"
-
-    process_map = models.ForeignKey(ProcessMap, on_delete=models.CASCADE, related_name="steps")
-    position = models.PositiveIntegerField()
-    title = models.CharField(max_length=200, validators=[reject_identifiers])
-    responsible = models.CharField(max_length=20, choices=Responsible.choices, blank=True)
-    # Grows with every rename: a rename based on an older version is a conflict, not an overwrite.
-    version = models.PositiveIntegerField(default=1)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "pk"]
-
-    def __str__(self):
-        return self.title
-
-
-class FindingKind(models.TextChoices):
-    WORKING_WELL = "working_well", "Working well"
-    CHALLENGE = "challenge", "Challenge"
-    BLOCKER = "blocker", "Blocker"
-    ROOT_CAUSE = "root_cause", "Root cause"
-    CHANGE_NEEDED = "change_needed", "Change needed"
-
-
-class ProcessFinding(models.Model):
-    tenant_path = "step__process_map__workshop__organisation"
-
-    step = models.ForeignKey(ProcessStep, on_delete=models.CASCADE, related_name="findings")
-    kind = models.CharField(max_length=20, choices=FindingKind.choices)
-    text = models.CharField(max_length=500, validators=[reject_identifiers])
-    themes = models.ManyToManyField(
-        VocabularyTerm, blank=True, related_name="+", limit_choices_to={"kind": VocabularyKind.THEME}
-    )
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = TenantQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["created_at", "pk"]
+__all__ = [
+    "BreakoutRoom", "Case", "CaseAllocation", "CaseReview", "Discipline", "FindingKind", "JOIN_CODE_ALPHABET",
+    "JOIN_CODE_LENGTH", "Poll", "PollResponse", "PollSettings", "ProcessFinding", "ProcessMap", "ProcessStep",
+    "ReviewAudit", "ReviewStatus", "RoomDiscipline", "Workshop", "new_join_code",
+]

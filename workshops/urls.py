@@ -1,6 +1,9 @@
-from django.urls import path
+"""The workshop day: setup, allocation, the control room and the facilitator's console; the
+features with a folder of their own bring their own URLs."""
 
-from workshops.views import attendee, console, polls, process_maps, setup
+from django.urls import include, path
+
+from workshops.views import console, setup
 
 urlpatterns = [
     path("workshops/", setup.workshop_list, name="workshop_list"),
@@ -20,30 +23,9 @@ urlpatterns = [
     path("workshops/<int:workshop_pk>/allocation/", setup.allocation, name="allocation"),
     path("workshops/<int:workshop_pk>/control-room/", setup.control_room, name="control_room"),
     path("workshops/<int:workshop_pk>/history/", setup.audit_log, name="audit_log"),
-    path("workshops/<int:workshop_pk>/polls/new/", polls.poll_edit, name="poll_create"),
-    path("workshops/<int:workshop_pk>/polls/<int:pk>/edit/", polls.poll_edit, name="poll_edit"),
-    path("polls/settings/", polls.poll_settings, name="poll_settings"),
-    path("polls/<int:pk>/state/", polls.poll_state, name="poll_state"),
-    path("polls/<int:pk>/moderate/", polls.poll_moderate, name="poll_moderate"),
-    path("polls/answers/<int:pk>/hide/", polls.response_hide, name="response_hide"),
-    path("polls/<int:pk>/present/", polls.poll_present, name="poll_present"),
-    path("polls/<int:pk>/present/results/", polls.poll_live_results, name="poll_live_results"),
-    path("polls/<int:pk>/results.csv", polls.poll_results_csv, name="poll_results_csv"),
-    path("workshops/<int:workshop_pk>/process-maps/new/", process_maps.process_map_create, name="process_map_create"),
-    path("process-maps/<int:pk>/", process_maps.process_map_edit, name="process_map_edit"),
-    path("process-maps/<int:pk>/steps/new/", process_maps.step_add, name="step_add"),
-    path("process-maps/<int:pk>/present/", process_maps.process_map_present, name="process_map_present"),
-    path("process-maps/<int:pk>/export.<str:file_format>", process_maps.process_map_export, name="process_map_export"),
-    path("process-steps/<int:step_pk>/", process_maps.step_update, name="step_update"),
-    path("process-steps/<int:step_pk>/move/", process_maps.step_move, name="step_move"),
-    path("process-steps/<int:step_pk>/remove/", process_maps.step_remove, name="step_remove"),
-    path("process-steps/<int:step_pk>/findings/", process_maps.finding_add, name="finding_add"),
-    path("findings/<int:finding_pk>/remove/", process_maps.finding_remove, name="finding_remove"),
-    # The attendee's phone: no account.
-    path("join/", attendee.join, name="join"),
-    path("j/<str:code>/", attendee.attend, name="attend"),
-    path("j/<str:code>/polls/<int:poll_pk>/", attendee.answer, name="poll_answer"),
     path("rooms/<int:room_pk>/", console.room_console, name="room_console"),
     path("rooms/<int:room_pk>/cases/<int:allocation_pk>/", console.room_console, name="room_console_case"),
     path("rooms/<int:room_pk>/cases/<int:allocation_pk>/review/", console.review_save, name="review_save"),
+    path("", include("workshops.polls.urls")),
+    path("", include("workshops.process_maps.urls")),
 ]

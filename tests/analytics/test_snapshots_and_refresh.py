@@ -11,7 +11,7 @@ from analytics.models import ReportSnapshot
 from analytics.scopes import Scope
 from analytics.selectors import data_fingerprint
 from workshops.models import PollResponse
-from workshops.poll_services import poll_answer
+from workshops.polls.services import poll_answer
 from workshops.services import ReviewAnswer, review_save
 
 

@@ -13,7 +13,7 @@ from analytics.snapshots import compute_snapshot
 from casereview.tenancy import TenantQuerySet
 from tests.fixtures import make_case
 from workshops.models import BreakoutRoom, CaseAllocation, FindingKind, Poll, PollResponse, ProcessMap, Workshop
-from workshops.process_services import finding_add, step_add
+from workshops.process_maps.services import finding_add, step_add
 from workshops.services import ReviewAnswer, review_save
 
 SECRET = "Northshire-only"  # in every title of the LA's data: must never reach the outsider

@@ -8,7 +8,7 @@ from analytics.models import SettingsDataset
 from analytics.variation import funnel
 
 from workshops.models import CaseAllocation, CaseReview, Poll, ProcessFinding, ProcessMap, ReviewAudit, Workshop
-from workshops.poll_selectors import poll_results
+from workshops.polls.selectors import poll_results
 
 
 def test_the_demo_workshops_tell_the_worked_example(db, settings):

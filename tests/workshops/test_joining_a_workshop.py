@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tests.fixtures import answer
 from workshops.models import JOIN_CODE_ALPHABET, PollResponse, Workshop
-from workshops.views.attendee import PHONE_COOKIE
+from workshops.polls.views.attendee import PHONE_COOKIE
 
 
 def test_every_workshop_gets_a_short_unambiguous_code(workshop, organisation):

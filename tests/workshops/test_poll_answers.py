@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from tests.fixtures import answer
 from workshops.models import PollResponse
-from workshops.poll_services import poll_settings_of
-from workshops.poll_text import blocked_words_in, normalise_phrase
+from workshops.polls.services import poll_settings_of
+from workshops.polls.text import blocked_words_in, normalise_phrase
 
 
 def stored(poll):

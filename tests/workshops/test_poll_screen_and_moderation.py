@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.fixtures import answer
-from workshops import poll_selectors
+from workshops.polls import selectors as poll_selectors
 from workshops.models import Poll, PollResponse
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from analytics.reports import build_report
 from analytics.scopes import Scope
 from workshops.models import FindingKind, ProcessFinding, ProcessMap, ProcessStep
-from workshops.process_services import StepConflict, finding_add, step_add, step_move, step_remove, step_update
+from workshops.process_maps.services import StepConflict, finding_add, step_add, step_move, step_remove, step_update
 from workshops.services import ReviewAnswer, review_save
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

@@ -11,10 +11,11 @@ from casereview.models import Role
 from casereview.selectors import offered_terms
 from casereview.tenancy import member_required
 from casereview.vocabularies import VocabularyKind
-from workshops import process_services
-from workshops.forms import FindingForm, ProcessMapForm, StepForm
 from workshops.models import ProcessFinding, ProcessStep
-from workshops.selectors import map_steps, process_maps_editable_by, process_maps_for, workshops_for
+from workshops.process_maps import services
+from workshops.process_maps.forms import FindingForm, ProcessMapForm, StepForm
+from workshops.process_maps.selectors import map_steps, process_maps_editable_by, process_maps_for
+from workshops.selectors import workshops_for
 
 EDITORS = (Role.LEAD, Role.FACILITATOR)
 
@@ -68,7 +69,7 @@ def step_add(request, pk):
     form = StepForm(request.POST, prefix="new")
     if not form.is_valid():
         return _editor(request, process_map, new_step_form=form)
-    step = process_services.step_add(process_map=process_map, title=form.cleaned_data["title"], responsible=form.cleaned_data["responsible"])
+    step = services.step_add(process_map=process_map, title=form.cleaned_data["title"], responsible=form.cleaned_data["responsible"])
     return _after_write(request, process_map, f"Added step {step.position}: “{step.title}”.")
 
 
@@ -84,9 +85,9 @@ def step_update(request, step_pk):
     if not form.is_valid():
         return _editor(request, step.process_map, step_forms={step.pk: form})
     try:
-        step = process_services.step_update(step=step, title=form.cleaned_data["title"], responsible=form.cleaned_data["responsible"],
+        step = services.step_update(step=step, title=form.cleaned_data["title"], responsible=form.cleaned_data["responsible"],
                                             expected_version=form.cleaned_data["version"] or 0)
-    except process_services.StepConflict as conflict:
+    except services.StepConflict as conflict:
         # Show theirs and keep yours in the form; saving again (at the new version) is a deliberate choice.
         data = request.POST.copy()
         data[f"step-{step.pk}-version"] = conflict.current.version
@@ -103,7 +104,7 @@ def step_move(request, step_pk):
     offset = {"up": -1, "down": 1}.get(request.POST.get("direction"))
     if offset is None:
         raise Http404("Move up or down.")
-    process_services.step_move(step=step, offset=offset)
+    services.step_move(step=step, offset=offset)
     step.refresh_from_db()
     return _after_write(request, step.process_map, f"Moved “{step.title}” to step {step.position}.")
 
@@ -112,7 +113,7 @@ def step_move(request, step_pk):
 @member_required(*EDITORS)
 def step_remove(request, step_pk):
     step = _step(request, step_pk)
-    process_services.step_remove(step=step)
+    services.step_remove(step=step)
     return _after_write(request, step.process_map, f"Removed the step “{step.title}” and its findings.")
 
 
@@ -123,7 +124,7 @@ def finding_add(request, step_pk):
     form = FindingForm(request.POST, organisation=step.process_map.workshop.organisation, prefix=f"finding-{step.pk}")
     if form.is_valid():
         try:
-            process_services.finding_add(step=step, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
+            services.finding_add(step=step, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
                                          themes=form.cleaned_data["themes"], by=request.user)
         except ValidationError as error:
             form.add_error(None, error)
@@ -140,7 +141,7 @@ def finding_remove(request, finding_pk):
         ProcessFinding.objects.filter(step__process_map__in=process_maps_editable_by(request.user)).select_related("step__process_map__workshop"),
         pk=finding_pk,
     )
-    process_services.finding_remove(finding=finding)
+    services.finding_remove(finding=finding)
     return _after_write(request, finding.step.process_map, f"Removed the finding “{finding.text[:40]}”.")
 
 

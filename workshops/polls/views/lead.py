@@ -10,10 +10,10 @@ from django.views.decorators.http import require_POST
 from casereview.exports import Table, as_csv
 from casereview.models import Role
 from casereview.tenancy import get_for_member_or_404, member_required
-from workshops import poll_services
-from workshops.forms import PollForm, PollSettingsForm
 from workshops.models import Poll, PollResponse, Workshop
-from workshops.poll_selectors import current_responses, poll_fingerprint, poll_results
+from workshops.polls import services
+from workshops.polls.forms import PollForm, PollSettingsForm
+from workshops.polls.selectors import current_responses, poll_fingerprint, poll_results
 
 
 @member_required(Role.LEAD)
@@ -35,10 +35,10 @@ def poll_state(request, pk):
     poll = get_for_member_or_404(request.user, Poll, pk=pk)
     action = request.POST.get("action")
     if action in ("open", "close"):
-        poll_services.poll_set_open(poll=poll, is_open=action == "open")
+        services.poll_set_open(poll=poll, is_open=action == "open")
         messages.success(request, f"{'Opened' if action == 'open' else 'Closed'} “{poll.question}”.")
     elif action == "reset":
-        poll_services.poll_reset(poll=poll)
+        services.poll_reset(poll=poll)
         messages.success(request, f"Reset “{poll.question}”: a new round starts, earlier answers are kept but no longer shown.")
     else:
         messages.error(request, "Nothing changed: unknown action.")
@@ -57,7 +57,7 @@ def poll_moderate(request, pk):
 def response_hide(request, pk):
     response = get_for_member_or_404(request.user, PollResponse.objects.select_related("poll"), pk=pk)
     hidden = request.POST.get("hidden") == "yes"
-    poll_services.response_set_hidden(response=response, hidden=hidden)
+    services.response_set_hidden(response=response, hidden=hidden)
     shown = response.text or response.choice or response.value
     messages.success(request, f"{'Hid' if hidden else 'Showed again'} “{shown}”.")
     return redirect("poll_moderate", pk=response.poll_id)
@@ -107,7 +107,7 @@ def poll_results_csv(request, pk):
 
 @member_required(Role.LEAD)
 def poll_settings(request):
-    settings = poll_services.poll_settings_of(request.membership.organisation)
+    settings = services.poll_settings_of(request.membership.organisation)
     form = PollSettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from workshops import poll_services
 from workshops.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Discipline, Poll, Workshop
-from workshops.poll_selectors import phone_answers
+from workshops.polls import services
+from workshops.polls.selectors import phone_answers
 
 PHONE_COOKIE = "casereview_phone"
 PHONE_COOKIE_SALT = "casereview.attendee-phone"
@@ -121,7 +121,7 @@ def answer(request, code, poll_pk):
         return redirect(back)
     value = request.POST.get("value", "")
     try:
-        poll_services.poll_answer(
+        services.poll_answer(
             poll=poll, phone=phone, words=request.POST.getlist("word"), choice=request.POST.get("choice", ""),
             value=int(value) if value.isdigit() else None, role=request.POST.get("role", ""),
         )

@@ -10,7 +10,7 @@ from django.db.models import F
 from analytics.snapshots import refresh_after_commit
 from casereview.identifiers import reject_identifiers
 from workshops.models import Discipline, Poll, PollResponse, PollSettings, Workshop
-from workshops.poll_text import (
+from workshops.polls.text import (
     DEFAULT_BLOCKED_WORDS,
     MAX_PHRASE_LENGTH,
     blocked_words_in,
@@ -114,6 +114,18 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
         raise ValidationError("Your phone sent two answers at once. Please send yours again.") from None
     _refresh_reports(poll)
     return [response]
+
+
+def words_answer_record(*, poll: Poll, phone: str, text: str, role: str = "") -> PollResponse:
+    """Store a words answer given away from a phone (the demo, answers collected on paper), whether
+    or not the poll is open now, through the same checks as a phone's answer."""
+    settings = _settings_of(poll.workshop.organisation)
+    blocked = parse_blocked_words(settings.blocked_words) if settings.profanity_filter_on else []
+    response = PollResponse(poll=poll, round=poll.round, phone=phone, slot=1, text=text,
+                            normalised=_check_phrase(text, blocked), role=role)
+    _insert([response])
+    _refresh_reports(poll)
+    return response
 
 
 def _refresh_reports(poll: Poll) -> None:

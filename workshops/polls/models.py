@@ -1,0 +1,94 @@
+"""Polls: the questions attendees answer on their phones, their answers, and each LA's rules for
+answers shown on a shared screen. The models belong to the ``workshops`` app (see workshops/models.py)."""
+
+from django.db import models
+from django.utils import timezone
+
+from casereview.identifiers import reject_identifiers
+from casereview.models import Organisation
+from casereview.tenancy import TenantQuerySet
+from workshops.models import Discipline, Workshop
+
+
+class Poll(models.Model):
+    """A question put to attendees on their phones (DESIGN.md §2)."""
+
+    class Kind(models.TextChoices):
+        WORDS = "words", "Words (word cloud)"
+        CHOICE = "choice", "Choice (one option)"
+        SCALE = "scale", "Scale (1 to N)"
+
+    tenant_path = "workshop__organisation"
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="polls")
+    question = models.CharField(max_length=200, validators=[reject_identifiers])
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.WORDS)
+    options = models.JSONField(default=list, blank=True, help_text="The options of a choice poll, in order.")
+    scale_max = models.PositiveSmallIntegerField(default=5, help_text="A scale runs from 1 to this.")
+    scale_low_label = models.CharField(max_length=40, blank=True, validators=[reject_identifiers])
+    scale_high_label = models.CharField(max_length=40, blank=True, validators=[reject_identifiers])
+    words_per_attendee = models.PositiveSmallIntegerField(default=3)
+    ask_role = models.BooleanField(
+        default=False, help_text="Also ask “Which best describes your role?”, to compare stakeholder groups."
+    )
+    is_open = models.BooleanField(default=False)
+    # A reset starts a new round: earlier answers are kept but no longer shown or counted.
+    round = models.PositiveIntegerField(default=1)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "created_at"]
+
+    def __str__(self):
+        return self.question
+
+    @property
+    def answers_per_phone(self) -> int:
+        return self.words_per_attendee if self.kind == self.Kind.WORDS else 1
+
+
+class PollResponse(models.Model):
+    """One answer from one phone: a word or phrase of a words poll, or a choice, or a scale value.
+
+    ``slot`` makes the database keep the rules: a phone holds slot 1 of a choice or scale poll
+    (answering again replaces it) and slots 1..N of a words poll, once each, per round."""
+
+    tenant_path = "poll__workshop__organisation"
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="responses")
+    round = models.PositiveIntegerField()
+    phone = models.CharField(max_length=32, help_text="Random token from the phone's signed cookie; not a person.")
+    slot = models.PositiveSmallIntegerField()
+    text = models.CharField(max_length=60, blank=True, validators=[reject_identifiers])
+    normalised = models.CharField(max_length=60, blank=True, db_index=True)
+    choice = models.CharField(max_length=100, blank=True)
+    value = models.PositiveSmallIntegerField(null=True, blank=True)
+    role = models.CharField(max_length=30, choices=Discipline.choices, blank=True)
+    hidden = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "round", "phone", "slot"], name="one_answer_per_phone_slot"),
+        ]
+        indexes = [models.Index(fields=["poll", "round", "hidden"])]
+
+
+class PollSettings(models.Model):
+    """An LA's rules for poll answers shown on a shared screen."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="poll_settings")
+    profanity_filter_on = models.BooleanField(default=True)
+    blocked_words = models.TextField(
+        blank=True, validators=[reject_identifiers],
+        help_text="One word or phrase per line. Answers containing any of them are refused.",
+    )
+
+    objects = TenantQuerySet.as_manager()

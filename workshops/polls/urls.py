@@ -1,0 +1,21 @@
+"""Polls: the lead's pages (set up, open, moderate, present) and the attendee's phone (no account)."""
+
+from django.urls import path
+
+from workshops.polls.views import attendee, lead
+
+urlpatterns = [
+    path("workshops/<int:workshop_pk>/polls/new/", lead.poll_edit, name="poll_create"),
+    path("workshops/<int:workshop_pk>/polls/<int:pk>/edit/", lead.poll_edit, name="poll_edit"),
+    path("polls/settings/", lead.poll_settings, name="poll_settings"),
+    path("polls/<int:pk>/state/", lead.poll_state, name="poll_state"),
+    path("polls/<int:pk>/moderate/", lead.poll_moderate, name="poll_moderate"),
+    path("polls/answers/<int:pk>/hide/", lead.response_hide, name="response_hide"),
+    path("polls/<int:pk>/present/", lead.poll_present, name="poll_present"),
+    path("polls/<int:pk>/present/results/", lead.poll_live_results, name="poll_live_results"),
+    path("polls/<int:pk>/results.csv", lead.poll_results_csv, name="poll_results_csv"),
+    # The attendee's phone: no account.
+    path("join/", attendee.join, name="join"),
+    path("j/<str:code>/", attendee.attend, name="attend"),
+    path("j/<str:code>/polls/<int:poll_pk>/", attendee.answer, name="poll_answer"),
+]
