@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from casereview.models import Organisation, VocabularyTerm
+from casereview.suggestions import did_you_mean
 from casereview.vocabularies import ENTRY_NAMES, OPEN_KINDS, VocabularyKind
 
 
@@ -56,8 +57,11 @@ class VocabularyLookup:
         term = self._terms.get((kind, value.strip().casefold()))
         entry = ENTRY_NAMES[kind]
         if term is None:
-            examples = sorted({t.code for (k, _), t in self._terms.items() if k == kind and not t.is_retired})[:6]
-            raise ValueError(f"“{value}” is not a {entry} your LA uses (use a code such as {', '.join(examples)}, or a label).")
+            current = [t for (k, _), t in self._terms.items() if k == kind and not t.is_retired]
+            examples = sorted({t.code for t in current})[:6]
+            # Codes last: where a label and a code are alike, the suggestion is the code.
+            hint = did_you_mean(value, [t.label for t in current] + [t.code for t in current])
+            raise ValueError(f"“{value}” is not a {entry} your LA uses.{hint} Use a code such as {', '.join(examples)}, or a label.")
         if term.is_retired:
             raise ValueError(f"“{value}” is a retired {entry}; use a current one.")
         return term

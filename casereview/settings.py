@@ -5,15 +5,21 @@ Celery tasks run in-process and a local-memory cache. With DATABASE_URL and REDI
 the production shape: PostgreSQL, Redis as cache and Celery broker, separate workers.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from dotenv import load_dotenv
 
 from casereview.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# A development checkout's .env (bin/run writes DEBUG=true there) fills in variables that are not
+# set; the real environment always wins. CASEREVIEW_ENV_FILE names another file (os.devnull: none).
+load_dotenv(os.environ.get("CASEREVIEW_ENV_FILE") or BASE_DIR / ".env", override=False)
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -145,6 +151,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Login throttling: after 5 failed sign-ins for one email from one address, that pair waits.
+# No "AXES: BEGIN version..." banner on stderr before every manage.py command's own output.
+AXES_VERBOSE = False
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

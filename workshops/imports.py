@@ -12,6 +12,7 @@ from django.db import transaction
 from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation
 from casereview.selectors import VocabularyLookup
+from casereview.suggestions import did_you_mean
 from casereview.vocabularies import VocabularyKind
 from workshops.models import REFERENCE_VALIDATOR, BreakoutRoom, Case, CaseAllocation, Workshop
 from workshops.services import ReviewAnswer, review_save
@@ -168,7 +169,8 @@ def review_import(*, organisation: Organisation, filename: str, data: bytes, by=
         if case is None:
             row_problems.append(f"there is no case with reference “{row.get('reference')}”; import the cases first.")
         if workshop is None:
-            row_problems.append(f"there is no workshop called “{row.get('workshop')}”.")
+            hint = did_you_mean(row.get("workshop"), [w.title for w in workshops.values()])
+            row_problems.append(f"there is no workshop called “{row.get('workshop')}”.{hint}")
         if case and workshop:
             key = (workshop.pk, case.pk)
             if key in reviewed:

@@ -21,6 +21,7 @@ SETTINGS_VARIABLES = {
 def run_manage(*args, **variables):
     """Run manage.py in a fresh process with only the given settings variables set."""
     environment = {k: v for k, v in os.environ.items() if k not in SETTINGS_VARIABLES}
+    environment["CASEREVIEW_ENV_FILE"] = os.devnull  # a developer's .env must not fill in what the test leaves unset
     environment.update(variables)
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=120
@@ -132,3 +133,17 @@ def test_postgresql_connections_tell_the_planner_index_reads_are_cheap(postgresq
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+def test_a_development_env_file_fills_in_what_the_environment_leaves_unset(tmp_path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("DEBUG=true\n")
+    assert run_manage("check", CASEREVIEW_ENV_FILE=str(env_file)).returncode == 0
+    refused = run_manage("check", CASEREVIEW_ENV_FILE=str(env_file), DEBUG="false")  # the real environment wins
+    assert refused.returncode != 0 and "SECRET_KEY must be set" in refused.stderr
+
+
+def test_commands_print_no_library_banner(tmp_path):
+    result = run_manage("check", DEBUG="true")
+    assert result.returncode == 0
+    assert "AXES" not in result.stderr + result.stdout

@@ -93,7 +93,7 @@ def test_the_commands_import_and_exit_non_zero_listing_every_problem(organisatio
     bad_file.write_text(HEADER + "\nC-003,Paper workshop,,yes,,,,,\nC-001,Paper workshop,,perhaps,,,,,\n")
     with pytest.raises(CommandError) as error:
         call_command("import_reviews", str(bad_file), "--org", "northshire")
-    assert "Nothing was imported. Fix these 5 problem(s)" in str(error.value)
+    assert "Nothing was imported. Fix these 5 problems" in str(error.value)
     for expected in ("Line 2: there is no case", "Line 2: Say whether the outcome is ideal", "Line 2: Choose at least one theme",
                      "Line 3: C-001 already has a review", "Line 3: consensus must be yes or no"):
         assert expected in str(error.value)

@@ -4,7 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from analytics.reports import build_report
 from analytics.scopes import Scope
-from casereview.models import Organisation
+from casereview.management.commands._organisation import organisation_by_slug
+from casereview.suggestions import did_you_mean
 from workshops.models import Workshop
 
 
@@ -21,14 +22,14 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="output_format", choices=["json", "text"], default="text")
 
     def handle(self, *args, org, workshop, output_format, **options):
-        organisation = Organisation.objects.filter(slug=org).first()
-        if organisation is None:
-            raise CommandError(f"There is no organisation with the slug {org!r}.")
+        organisation = organisation_by_slug(org)
         scope = Scope()
         if workshop:
             found = Workshop.objects.for_organisation(organisation).filter(title__iexact=workshop.strip()).first()
             if found is None:
-                raise CommandError(f"{organisation.name} has no workshop called {workshop!r}.")
+                titles = Workshop.objects.for_organisation(organisation).values_list("title", flat=True)
+                raise CommandError(f"{organisation.name} has no workshop called {workshop!r}.{did_you_mean(workshop, titles)}"
+                                   f" List them with: manage.py list_workshops --org {organisation.slug}")
             scope = Scope("workshop", str(found.pk))
         figures = build_report(organisation, scope)
         if output_format == "json":

@@ -3,7 +3,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from casereview import services
-from casereview.models import Organisation, Role
+from casereview.management.commands._organisation import organisation_by_slug
+from casereview.models import Role
 
 
 class Command(BaseCommand):
@@ -17,10 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--role", required=True, help=f"One of: {', '.join(Role.values)}.")
 
     def handle(self, *args, slug, email, role, **options):
-        organisation = Organisation.objects.filter(slug=slug).first()
-        if organisation is None:
-            known = ", ".join(Organisation.objects.values_list("slug", flat=True)) or "none yet"
-            raise CommandError(f"There is no organisation with the slug {slug!r} (known: {known}).")
+        organisation = organisation_by_slug(slug)
         try:
             membership, created = services.membership_add(organisation=organisation, email=email, role=role)
         except ValidationError as error:

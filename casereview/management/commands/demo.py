@@ -44,7 +44,7 @@ class Command(BaseCommand):
                 if app_config.name != "casereview" and find_spec(module_name):
                     import_module(module_name).load(organisation)
 
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {organisation.name}."))
+        self.stdout.write(self.style.SUCCESS(f"Demo ready: {organisation.name} (slug {organisation.slug!r}, for --org in commands)."))
         self.stdout.write(f"Sign in at {settings.SITE_URL}/accounts/login/ with password {DEMO_PASSWORD!r} as:")
         for email, role, _, _ in DEMO_USERS:
             self.stdout.write(f"  {email:<24} {Role(role).label}")

@@ -1,18 +1,13 @@
-"""What the import commands share: reading the file and reporting every problem."""
+"""What the import commands share: reading the file, reading a date, and reporting every problem."""
 
+import argparse
+from datetime import date, datetime
 from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from casereview.models import Organisation
+from casereview.management.commands._organisation import organisation_by_slug  # noqa: F401 - the commands' import
 from workshops.imports import ImportRejected
-
-
-def organisation_by_slug(slug: str) -> Organisation:
-    organisation = Organisation.objects.filter(slug=slug).first()
-    if organisation is None:
-        raise CommandError(f"There is no organisation with the slug {slug!r}.")
-    return organisation
 
 
 def read_file(path: str) -> bytes:
@@ -22,6 +17,18 @@ def read_file(path: str) -> bytes:
         raise CommandError(f"Could not read {path}: {error.strerror}.") from None
 
 
+def workshop_date(text: str) -> date:
+    """A date as analysts type it: 2026-05-20 or 20/05/2026 (UK order)."""
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise argparse.ArgumentTypeError(f"{text!r} is not a date: write it as 2026-05-20 or 20/05/2026")
+
+
 def rejected(error: ImportRejected) -> CommandError:
+    count = len(error.problems)
     lines = "\n".join(f"  {problem}" if problem.line else f"  {problem.message}" for problem in error.problems)
-    return CommandError(f"Nothing was imported. Fix these {len(error.problems)} problem(s) and run it again:\n{lines}")
+    what = "this problem" if count == 1 else f"these {count} problems"
+    return CommandError(f"Nothing was imported. Fix {what} and run it again:\n{lines}")

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from workshops.imports import ImportRejected, case_import
-from workshops.management.commands._import_command import organisation_by_slug, read_file, rejected
+from workshops.management.commands._import_command import organisation_by_slug, read_file, rejected, workshop_date
 from workshops.models import Workshop
 
 
@@ -20,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help="The organisation's slug.")
         parser.add_argument("--workshop", required=True, help="The workshop's title.")
         parser.add_argument(
-            "--date", dest="workshop_date", type=date.fromisoformat, help="Date of a new workshop (YYYY-MM-DD); default today."
+            "--date", dest="workshop_date", type=workshop_date,
+            help="Date of a new workshop (2026-05-20 or 20/05/2026); default today.",
         )
 
     def handle(self, *args, path, org, workshop, workshop_date, **options):
