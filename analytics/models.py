@@ -66,3 +66,7 @@ class SettingRow(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(fields=["dataset", "urn"], name="urn_once_per_dataset")]
+
+
+# The Power BI feed's models, last (analytics/feed/ is its own folder; the models are this app's).
+from analytics.feed.models import FeedRead, FeedToken  # noqa: E402,F401

@@ -55,6 +55,22 @@ def compute_snapshot(organisation_id: int, scope_key: str) -> ReportSnapshot:
     return snapshot
 
 
+def snapshot_to_read(organisation: Organisation, scope: Scope, snapshots=None) -> tuple[ReportSnapshot | None, bool]:
+    """The scope's snapshot as it stands, and whether it is stale (missing, or computed from other
+    data than there is now). A stale one asks for a refresh; with no worker (the embedded default)
+    that refresh has run in-process by the time this returns, and the new snapshot is returned.
+    ``snapshots``: the queryset to read it from (e.g. one that defers the figures)."""
+    snapshots = (snapshots if snapshots is not None else ReportSnapshot.objects).for_organisation(organisation)
+    snapshot = snapshots.filter(scope=scope.key).first()
+    stale = snapshot is None or snapshot.fingerprint != data_fingerprint(organisation, scope)
+    if stale:
+        request_refresh(organisation.pk, [scope.key])
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            snapshot = snapshots.filter(scope=scope.key).first()
+            stale = snapshot is None
+    return snapshot, stale
+
+
 def request_refresh(organisation_id: int, scope_keys) -> None:
     """Queue a recomputation of each scope, unless one is queued already. Never raises."""
     from analytics.tasks import refresh_snapshot  # the task module imports this one

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from analytics import variation_views, views
 
@@ -12,4 +12,5 @@ urlpatterns = [
     path("analysis/<int:pk>/", variation_views.variation, name="variation"),
     path("analysis/<int:pk>/delete/", variation_views.dataset_delete, name="dataset_delete"),
     path("analysis/<int:pk>/download/<str:name>.<str:file_format>", variation_views.variation_download, name="variation_download"),
+    path("", include("analytics.feed.urls")),
 ]

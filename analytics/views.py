@@ -3,7 +3,6 @@ is queued, and the page refreshes itself when new figures are ready."""
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import IntegerField
 from django.db.models.fields.json import KT
@@ -18,8 +17,8 @@ from analytics import charts
 from analytics.models import ReportSnapshot
 from analytics.reports import BREAKDOWNS
 from analytics.scopes import VOCABULARY_SCOPES, Scope, UnknownScope
-from analytics.selectors import data_fingerprint, scope_choices
-from analytics.snapshots import is_refresh_queued, request_refresh
+from analytics.selectors import scope_choices
+from analytics.snapshots import is_refresh_queued, snapshot_to_read
 from analytics.tables import tables_of
 from casereview.exports import as_csv, as_xlsx
 from casereview.models import VocabularyTerm
@@ -61,25 +60,11 @@ def _scope(request, workshop_pk=None) -> tuple[Scope, str]:
     return scope, ""
 
 
-def _snapshot_of(organisation, scope: Scope) -> ReportSnapshot | None:
-    """The scope's snapshot without its figures and charts, which are read only when its page is
-    not in the cache yet (then Django reads the deferred fields)."""
-    return (
-        ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key)
-        .defer("figures", "charts").annotate(reviewed=Cast(KT("figures__reviewed"), IntegerField())).first()
-    )
-
-
 def _freshness(organisation, scope: Scope) -> Freshness:
-    """Where the scope's figures stand; asks for a refresh when they are missing or stale."""
-    snapshot = _snapshot_of(organisation, scope)
-    stale = snapshot is None or snapshot.fingerprint != data_fingerprint(organisation, scope)
-    if stale:
-        request_refresh(organisation.pk, [scope.key])
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            # No worker in the embedded default: the refresh above ran in-process just now.
-            snapshot = _snapshot_of(organisation, scope)
-            stale = snapshot is None
+    """Where the scope's figures stand; asks for a refresh when they are missing or stale. The
+    figures and charts are deferred: they are read only when the page is not in the cache yet."""
+    snapshots = ReportSnapshot.objects.defer("figures", "charts").annotate(reviewed=Cast(KT("figures__reviewed"), IntegerField()))
+    snapshot, stale = snapshot_to_read(organisation, scope, snapshots)
     return Freshness(snapshot, stale, stale and is_refresh_queued(organisation.pk, scope.key))
 
 

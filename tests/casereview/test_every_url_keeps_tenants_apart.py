@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from analytics.feed.services import token_create
 from analytics.models import SettingRow, SettingsDataset
 from analytics.snapshots import compute_snapshot
 from casereview.tenancy import TenantQuerySet
@@ -25,7 +26,10 @@ PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_
 # Signed-in pages that show the visitor's own LA (or nothing): the outsider may get 200 there.
 OWN_LA_PAGES = {"home", "vocabulary", "workshop_list", "workshop_create", "dashboard", "dashboard_status", "datasets",
                 "poll_settings", "password_change", "password_change_done", "dataset_template", "vocabulary_term_add",
-                "dashboard_download", "retention"}
+                "dashboard_download", "retention", "feed_tokens"}
+# Read with a feed key in a header, never with a session: anyone without a key gets 401
+# (tests/analytics/test_power_bi_feed.py walks them with another LA's key).
+FEED_KEY_PAGES = {"feed_index", "feed_table"}
 PK_OWNERS = {  # which object a route's "pk" is
     "workshop_detail": "workshop", "workshop_edit": "workshop", "workshop_delete": "workshop", "room_edit": "room",
     "vocabulary_term_edit": "term", "vocabulary_term_retire": "term",
@@ -64,11 +68,13 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
     theme = term("theme", "WORKFORCE_CAPACITY")
     theme.label = f"{SECRET} theme"
     theme.save()
+    feed_token, _ = token_create(organisation=organisation, name=f"{SECRET} key", by=lead)
     for scope in ("all", f"workshop:{workshop.pk}"):
         compute_snapshot(organisation.pk, scope)
     return {
         "workshop": workshop, "room": room, "allocation": allocation, "poll": poll, "response": response,
         "process_map": process_map, "step": step, "finding": finding, "dataset": dataset, "term": theme,
+        "feed_token": feed_token,
     }
 
 
@@ -117,7 +123,9 @@ def test_every_url_refuses_the_outsider_and_the_anonymous_visitor(world, client_
                 where = f"{method.upper()} {url} ({pattern.name}) as {who}"
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 assert SECRET.encode() not in body and SECRET.lower().encode() not in body, f"leak: {where}"
-                if who == "anonymous":
+                if pattern.name in FEED_KEY_PAGES:
+                    assert response.status_code in (401, 405), f"{where}: {response.status_code}"
+                elif who == "anonymous":
                     assert response.status_code in (302, 405), where
                     if response.status_code == 302:
                         assert response.url.startswith("/accounts/login/"), where

@@ -1,0 +1,39 @@
+"""Writes of the feed: making and revoking keys, and logging each read."""
+
+import hashlib
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from analytics.models import FeedRead, FeedToken
+
+KEY_PREFIX = "crf_"  # "casereview feed": says what a key is when one turns up in a file or a log
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def token_create(*, organisation, name: str, by, form_nonce: str | None = None) -> tuple[FeedToken, str]:
+    """A new key for ``organisation``; the key itself is returned once and never stored.
+    ``form_nonce``: the making form's one-time value; a form sent again makes no second key."""
+    if form_nonce and FeedToken.objects.filter(form_nonce=form_nonce).exists():
+        raise ValidationError("This form was sent already and its key was shown then (only once). "
+                              "If you did not copy it, revoke that key and make a new one.")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    token = FeedToken(organisation=organisation, name=" ".join(name.split()), key_prefix=key[:10], key_hash=key_hash(key),
+                      created_by=by, form_nonce=form_nonce or None)
+    token.full_clean()
+    token.save()
+    return token, key
+
+
+def token_revoke(*, token: FeedToken) -> None:
+    FeedToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def read_record(*, token: FeedToken, path: str, client_address: str | None, status: int) -> None:
+    now = timezone.now()
+    FeedRead.objects.create(token=token, read_at=now, path=path[:300], client_address=client_address, status=status)
+    FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -1,0 +1,153 @@
+"""The Power BI feed: every dashboard table as CSV and JSON at a stable address, read with a
+LA's read-only key sent in a header (never in the address); and the lead's page of keys."""
+
+import secrets
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
+
+from analytics.feed import selectors, services
+from analytics.snapshots import snapshot_to_read
+from analytics.tables import tables_of
+from casereview.exports import as_csv
+from casereview.identifiers import reject_identifiers
+from casereview.models import Role
+from casereview.tenancy import member_required
+
+FORMATS = ("csv", "json")
+
+
+def _refusal(status: int, message: str) -> JsonResponse:
+    response = JsonResponse({"error": message}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="casereview feed"'
+    return response
+
+
+def feed_key_required(view):
+    """Let the request in only with a current key in ``Authorization: Bearer …``; log every read
+    made with a key, refused or not. A signed-in session counts for nothing here."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if {"key", "token"} & set(request.GET):
+            return _refusal(400, "Send the key in a header (Authorization: Bearer crf_…), never in the address: "
+                                 "addresses are kept in logs and browser history.")
+        scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+        token = selectors.token_of_key(key.strip()) if scheme.lower() == "bearer" else None
+        if token is None:
+            return _refusal(401, "Send a feed key made by your LA's lead (Workshops › Power BI feed) in the header "
+                                 "Authorization: Bearer crf_….")
+        address = request.META.get("REMOTE_ADDR")
+        if token.is_revoked:
+            services.read_record(token=token, path=request.get_full_path(), client_address=address, status=401)
+            return _refusal(401, f"The key “{token.name}” was revoked by your LA's lead; ask them for a new one.")
+        request.feed_token = token
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            services.read_record(token=token, path=request.get_full_path(), client_address=address, status=404)
+            raise
+        services.read_record(token=token, path=request.get_full_path(), client_address=address, status=response.status_code)
+        return response
+
+    return wrapped
+
+
+def _table_urls(request, name: str, scope_key: str) -> dict:
+    query = "" if scope_key == "all" else f"?scope={scope_key}"
+    return {fmt: request.build_absolute_uri(reverse("feed_table", kwargs={"name": name, "file_format": fmt}) + query) for fmt in FORMATS}
+
+
+@require_GET
+@feed_key_required
+def feed_index(request):
+    """What can be read: every table of the LA's dashboard and every scope it can be narrowed to."""
+    organisation = request.feed_token.organisation
+    snapshot, stale = snapshot_to_read(organisation, selectors.scope_of(organisation, "all"))
+    tables = tables_of(snapshot.figures) if snapshot else {}
+    return JsonResponse({
+        "organisation": organisation.name,
+        "computed_at": snapshot.computed_at.isoformat() if snapshot else None,
+        "stale": stale,
+        "tables": [{"name": t.name, "title": t.title, **_table_urls(request, t.name, "all")} for t in tables.values()],
+        "scopes": selectors.scopes_of(organisation),
+        "how": "Add ?scope=SCOPE to a table's address to narrow it (e.g. ?scope=workshop:12); send the key in "
+               "the header Authorization: Bearer crf_….",
+    }, json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+@feed_key_required
+def feed_table(request, name, file_format):
+    """One dashboard table, from the same snapshot as the dashboard shows."""
+    if file_format not in FORMATS:
+        raise Http404("No such format.")
+    organisation = request.feed_token.organisation
+    scope = selectors.scope_of(organisation, request.GET.get("scope") or "all")
+    snapshot, stale = snapshot_to_read(organisation, scope)
+    if snapshot is None:
+        response = _refusal(503, "The figures of this scope are being computed; try again in a minute.")
+        response["Retry-After"] = "60"
+        return response
+    table = tables_of(snapshot.figures).get(name)
+    if table is None:
+        raise Http404("No such table.")
+    if file_format == "csv":
+        response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = JsonResponse({
+            "table": table.name, "title": table.title, "scope": scope.key, "computed_at": snapshot.computed_at.isoformat(),
+            "stale": stale, "note": table.note, "columns": table.columns,
+            "rows": [dict(zip(table.columns, row)) for row in table.rows],
+        }, json_dumps_params={"ensure_ascii": False})
+    response["X-Computed-At"] = snapshot.computed_at.isoformat()
+    response["X-Stale"] = "true" if stale else "false"
+    return response
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Name of the key", max_length=100, validators=[reject_identifiers],
+        help_text="What will read with it, so you know which key to revoke, e.g. “Power BI: SEND board report”.",
+        error_messages={"required": "Enter a name for the key"},
+    )
+    nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nonce"].initial = secrets.token_hex(16)
+
+
+@member_required(Role.LEAD)
+def feed_tokens(request):
+    organisation = request.membership.organisation
+    form = TokenForm()
+    new_key = None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        token = get_object_or_404(selectors.tokens_of(organisation), pk=request.POST.get("token"))
+        services.token_revoke(token=token)
+        messages.success(request, f"Revoked “{token.name}”: it reads nothing from now on.")
+        return redirect("feed_tokens")
+    if request.method == "POST":
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            try:
+                token, new_key = services.token_create(organisation=organisation, name=form.cleaned_data["name"], by=request.user,
+                                                       form_nonce=form.cleaned_data["nonce"])
+            except ValidationError as error:
+                form.add_error("name", error)
+            else:
+                form = TokenForm()
+    context = {
+        "form": form, "new_key": new_key, "tokens": selectors.tokens_of(organisation),
+        "reads": selectors.recent_reads(organisation), "index_url": request.build_absolute_uri(reverse("feed_index")),
+        "example_url": request.build_absolute_uri(reverse("feed_table", kwargs={"name": "outcome", "file_format": "csv"})),
+    }
+    return render(request, "analytics/feed/tokens.html", context)
