@@ -120,7 +120,9 @@ FLAG_STYLE = {  # flag -> (marker symbol, colour): the shape and the legend word
 }
 
 
-def funnel_chart(funnel, flag_labels: dict) -> dict:
+def funnel_chart(funnel, flag_labels: dict, suppress: bool = False) -> dict:
+    """The settings against the limits. With suppression, a setting whose count or base is 1 to 4
+    is still drawn (its place is needed to read the plot) but its hover text gives no counts."""
     settings, curve = funnel.settings, funnel.curve
     fig = go.Figure()
     for name, dash, label in (("998", "dot", "99.8% limits"), ("95", "dash", "95% limits")):
@@ -138,12 +140,18 @@ def funnel_chart(funnel, flag_labels: dict) -> dict:
         fig.add_trace(go.Scatter(
             x=points["base"], y=points["rate"], mode="markers", name=flag_labels[flag],
             marker={"symbol": symbol, "color": colour, "size": 12, "line": {"width": 1.5, "color": colour}},
-            customdata=points[["name", "urn", "count"]].values,
-            hovertemplate="<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]:.0f} of %{x:.0f}: %{y:.1%}<extra></extra>",
+            customdata=[[r.name, r.urn, _hover_figures(r, suppress)] for r in points.itertuples()],
+            hovertemplate="<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]}<extra></extra>",
         ))
     fig.update_xaxes(title=f"{funnel.base} (the base of the rate)")
     fig.update_yaxes(title=f"{funnel.measure} per {funnel.base}", tickformat=".0%")
     return _layout(fig, 520, showlegend=True, legend={"orientation": "h", "y": -0.2})
+
+
+def _hover_figures(row, suppress: bool) -> str:
+    if suppress and (0 < row.count < 5 or 0 < row.base < 5):
+        return "fewer than 5 (suppressed)"
+    return f"{row.count:.0f} of {row.base:.0f}: {row.rate:.1%}"
 
 
 def group_chart(groups, title: str) -> dict:

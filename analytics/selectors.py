@@ -3,6 +3,7 @@
 import pandas as pd
 from django.db.models import CharField, Count, DateTimeField, F, IntegerField, Max, Q, Sum, Value
 
+from analytics.models import VariationSettings
 from analytics.scopes import VOCABULARY_SCOPES, Scope
 from casereview.models import Organisation, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
@@ -166,3 +167,9 @@ def finding_themes_frame(organisation: Organisation, scope: Scope) -> pd.DataFra
     through = ProcessFinding.themes.through
     rows = through.objects.filter(processfinding__in=findings_in(organisation, scope)).values_list("processfinding_id", "vocabularyterm__code")
     return pd.DataFrame.from_records(list(rows), columns=["finding", "code"])
+
+
+def suppresses_small_counts(organisation: Organisation) -> bool:
+    """Whether the LA shows counts of 1 to 4 as "fewer than 5" (on unless a lead turned it off)."""
+    chosen = VariationSettings.objects.for_organisation(organisation).values_list("suppress_small_counts", flat=True).first()
+    return True if chosen is None else chosen

@@ -25,7 +25,7 @@ PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_
 # Signed-in pages that show the visitor's own LA (or nothing): the outsider may get 200 there.
 OWN_LA_PAGES = {"home", "vocabulary", "workshop_list", "workshop_create", "dashboard", "dashboard_status", "datasets",
                 "poll_settings", "password_change", "password_change_done", "dataset_template", "vocabulary_term_add",
-                "dashboard_download", "retention"}
+                "dashboard_download", "retention", "variation_settings"}
 PK_OWNERS = {  # which object a route's "pk" is
     "workshop_detail": "workshop", "workshop_edit": "workshop", "workshop_delete": "workshop", "room_edit": "room",
     "vocabulary_term_edit": "term", "vocabulary_term_retire": "term",
