@@ -64,6 +64,27 @@ def ranked_chart(rows: list[dict], axis_title: str) -> dict:
     return _layout(fig, 80 + 34 * len(rows), xaxis_title=axis_title)
 
 
+def themes_chart(rows: list[dict]) -> dict:
+    """Each theme's share as a barrier (of the non-ideal reviews) and as an enabler (of the ideal
+    ones), side by side; the bars carry their counts and shares, the legend says which is which."""
+    if not rows or "barrier_share" not in rows[0]:  # a snapshot from before the split
+        return ranked_chart(rows, "Analysed reviews naming the theme")
+    rows = [r for r in rows if r["count"]] or rows[:1]
+    labels = [r["label"] for r in rows]
+    fig = go.Figure([
+        go.Bar(name="As a barrier (share of non-ideal reviews)", y=labels, x=[r["barrier_share"] or 0 for r in rows], orientation="h",
+               marker={"color": NOT_IDEAL}, text=[f"{r['barrier_count']} ({_pct(r['barrier_share'])})" for r in rows],
+               textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text} of the non-ideal reviews<extra></extra>"),
+        go.Bar(name="As an enabler (share of ideal reviews)", y=labels, x=[r["enabler_share"] or 0 for r in rows], orientation="h",
+               marker={"color": IDEAL, "pattern": {"shape": "/"}}, text=[f"{r['enabler_count']} ({_pct(r['enabler_share'])})" for r in rows],
+               textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text} of the ideal reviews<extra></extra>"),
+    ])
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.15])
+    return _layout(fig, 120 + 60 * len(rows), barmode="group", xaxis_title="Share of reviews naming the theme", showlegend=True,
+                   legend={"orientation": "h", "y": -0.2})
+
+
 def provision_chart(figures: dict) -> dict:
     rows = figures["provision"]
     labels = [r["label"] for r in rows]
@@ -201,7 +222,7 @@ def dashboard_charts(figures: dict, scope_kind: str) -> dict:
     return {
         "outcome": outcome_chart(figures),
         "areas": ranked_chart(figures["non_ideal_areas"], "Non-ideal reviews naming the area"),
-        "themes": ranked_chart(figures["themes"], "Analysed reviews naming the theme"),
+        "themes": themes_chart(figures["themes"]),
         "provision": provision_chart(figures),
         "crosstab": crosstab_chart(figures),
         # A dashboard narrowed to one workshop (or phase, ...) has no breakdown by that same thing.

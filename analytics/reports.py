@@ -33,7 +33,7 @@ BREAKDOWNS = {
     "phase": "Phase",
     "primary_need": "Primary need",
     "support_level": "Support level",
-    "provision": "Current provision",
+    "provision": "Provision at review",
     "room": "Breakout room",
 }
 BREAKDOWN_VOCABULARY = {
