@@ -64,6 +64,27 @@ def ranked_chart(rows: list[dict], axis_title: str) -> dict:
     return _layout(fig, 80 + 34 * len(rows), xaxis_title=axis_title)
 
 
+def themes_chart(rows: list[dict]) -> dict:
+    """Each theme's share as a barrier (of the non-ideal reviews) and as an enabler (of the ideal
+    ones), side by side; the bars carry their counts and shares, the legend says which is which."""
+    if not rows or "barrier_share" not in rows[0]:  # a snapshot from before the split
+        return ranked_chart(rows, "Analysed reviews naming the theme")
+    rows = [r for r in rows if r["count"]] or rows[:1]
+    labels = [r["label"] for r in rows]
+    fig = go.Figure([
+        go.Bar(name="As a barrier (share of non-ideal reviews)", y=labels, x=[r["barrier_share"] or 0 for r in rows], orientation="h",
+               marker={"color": NOT_IDEAL}, text=[f"{r['barrier_count']} ({_pct(r['barrier_share'])})" for r in rows],
+               textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text} of the non-ideal reviews<extra></extra>"),
+        go.Bar(name="As an enabler (share of ideal reviews)", y=labels, x=[r["enabler_share"] or 0 for r in rows], orientation="h",
+               marker={"color": IDEAL, "pattern": {"shape": "/"}}, text=[f"{r['enabler_count']} ({_pct(r['enabler_share'])})" for r in rows],
+               textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{text} of the ideal reviews<extra></extra>"),
+    ])
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.15])
+    return _layout(fig, 120 + 60 * len(rows), barmode="group", xaxis_title="Share of reviews naming the theme", showlegend=True,
+                   legend={"orientation": "h", "y": -0.2})
+
+
 def provision_chart(figures: dict) -> dict:
     rows = figures["provision"]
     labels = [r["label"] for r in rows]
@@ -120,7 +141,9 @@ FLAG_STYLE = {  # flag -> (marker symbol, colour): the shape and the legend word
 }
 
 
-def funnel_chart(funnel, flag_labels: dict) -> dict:
+def funnel_chart(funnel, flag_labels: dict, suppress: bool = False) -> dict:
+    """The settings against the limits. With suppression, a setting whose count or base is 1 to 4
+    is still drawn (its place is needed to read the plot) but its hover text gives no counts."""
     settings, curve = funnel.settings, funnel.curve
     fig = go.Figure()
     for name, dash, label in (("998", "dot", "99.8% limits"), ("95", "dash", "95% limits")):
@@ -138,12 +161,18 @@ def funnel_chart(funnel, flag_labels: dict) -> dict:
         fig.add_trace(go.Scatter(
             x=points["base"], y=points["rate"], mode="markers", name=flag_labels[flag],
             marker={"symbol": symbol, "color": colour, "size": 12, "line": {"width": 1.5, "color": colour}},
-            customdata=points[["name", "urn", "count"]].values,
-            hovertemplate="<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]:.0f} of %{x:.0f}: %{y:.1%}<extra></extra>",
+            customdata=[[r.name, r.urn, _hover_figures(r, suppress)] for r in points.itertuples()],
+            hovertemplate="<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]}<extra></extra>",
         ))
     fig.update_xaxes(title=f"{funnel.base} (the base of the rate)")
     fig.update_yaxes(title=f"{funnel.measure} per {funnel.base}", tickformat=".0%")
     return _layout(fig, 520, showlegend=True, legend={"orientation": "h", "y": -0.2})
+
+
+def _hover_figures(row, suppress: bool) -> str:
+    if suppress and (0 < row.count < 5 or 0 < row.base < 5):
+        return "fewer than 5 (suppressed)"
+    return f"{row.count:.0f} of {row.base:.0f}: {row.rate:.1%}"
 
 
 def group_chart(groups, title: str) -> dict:
@@ -193,7 +222,7 @@ def dashboard_charts(figures: dict, scope_kind: str) -> dict:
     return {
         "outcome": outcome_chart(figures),
         "areas": ranked_chart(figures["non_ideal_areas"], "Non-ideal reviews naming the area"),
-        "themes": ranked_chart(figures["themes"], "Analysed reviews naming the theme"),
+        "themes": themes_chart(figures["themes"]),
         "provision": provision_chart(figures),
         "crosstab": crosstab_chart(figures),
         # A dashboard narrowed to one workshop (or phase, ...) has no breakdown by that same thing.

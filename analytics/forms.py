@@ -1,9 +1,25 @@
 from django import forms
 
-from analytics.models import SettingsDataset
+from analytics.models import SettingsDataset, VariationSettings
+from casereview.identifiers import reject_identifiers
 
 
 class SettingsUploadForm(forms.Form):
     name = SettingsDataset._meta.get_field("name").formfield(help_text="For example: Secondary schools 2025/26, SEND suspensions.")
     description = SettingsDataset._meta.get_field("description").formfield(required=False, help_text="Where the figures come from, and for which year.")
-    file = forms.FileField(help_text="A .csv (UTF-8) or .xlsx file with one row per setting; see the template.")
+    file = forms.FileField(help_text="A .csv (UTF-8) or .xlsx file with one row per setting (see the template), or a DfE school-level SEN or exclusions file as downloaded.")
+    more_file = forms.FileField(
+        required=False, label="A second DfE file (optional)",
+        help_text="With a DfE file: the other DfE school-level file (exclusions with SEN, or SEN with exclusions), joined on the school URN.",
+    )
+    la_name = forms.CharField(
+        required=False, max_length=100, label="Local authority (DfE files only)", validators=[reject_identifiers],
+        help_text="As the DfE file writes it in its la_name column, for example Northshire. Only this LA's schools are read.",
+    )
+
+
+class VariationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = VariationSettings
+        fields = ["suppress_small_counts"]
+

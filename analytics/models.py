@@ -68,5 +68,21 @@ class SettingRow(models.Model):
         constraints = [models.UniqueConstraint(fields=["dataset", "urn"], name="urn_once_per_dataset")]
 
 
+class VariationSettings(models.Model):
+    """An LA's rules for the variational analysis's tables and downloads."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="variation_settings")
+    suppress_small_counts = models.BooleanField(
+        default=True, verbose_name="Suppress small counts",
+        help_text="Show counts of 1 to 4, and the rates made from them, as “fewer than 5” in tables and downloads, "
+                  "so no pupil can be recognised in a small group.",
+    )
+
+    objects = TenantQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Variation settings of {self.organisation}"
+
+
 # The Power BI feed's models, last (analytics/feed/ is its own folder; the models are this app's).
 from analytics.feed.models import FeedRead, FeedToken  # noqa: E402,F401

@@ -2,12 +2,23 @@
 
 Over the case reviews in scope: ``excluded`` are reviews without consensus, ``analysed`` those with
 consensus and a recorded outcome. Excluded reviews appear beside the figures, never inside a
-denominator. Every share comes with its n; shares over fewer than 5 reviews are flagged ``small``.
+denominator. Every share of a group comes with its n and its 95% Wilson interval (``ci95``, with
+``ci95_of`` naming the share where a row has several); shares over fewer than 5 reviews are
+flagged ``small``. Reviews are counted, and children (distinct cases) beside them: a child
+reviewed in two workshops is two reviews of one child.
+
+The JSON shape is read by other parts of the product (the improvement plan, the Power BI feed):
+keys are added, never renamed.
 """
 
+import math
 import time
+from contextlib import contextmanager
 
 import pandas as pd
+from django.db import connection, transaction
+from django.db.models import Q
+from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from analytics import selectors
@@ -22,7 +33,7 @@ BREAKDOWNS = {
     "phase": "Phase",
     "primary_need": "Primary need",
     "support_level": "Support level",
-    "provision": "Current provision",
+    "provision": "Provision at review",
     "room": "Breakout room",
 }
 BREAKDOWN_VOCABULARY = {
@@ -42,6 +53,12 @@ def _wilson(count: int, n: int) -> list[float] | None:
         return None
     low, high = proportion_confint(count, n, alpha=0.05, method="wilson")
     return [round(float(low), 4), round(float(high), 4)]
+
+
+def _shares(prefix: str, count: int, n: int) -> dict:
+    """``{prefix}_count, _n, _share, _ci95, _small``: one share of a group with its interval."""
+    return {f"{prefix}_count": count, f"{prefix}_n": n, f"{prefix}_share": _share(count, n), f"{prefix}_ci95": _wilson(count, n),
+            f"{prefix}_small": n < SMALL_NUMBER}
 
 
 class Labels:
@@ -78,7 +95,7 @@ def tally(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     return numbers.groupby([counts[column] for column in by], dropna=False).sum()
 
 
-def outcome(numbers) -> dict:
+def outcome(numbers, children: int = 0) -> dict:
     ideal, n = int(numbers["ideal"]), int(numbers["analysed"])
     return {
         "ideal": ideal,
@@ -86,26 +103,45 @@ def outcome(numbers) -> dict:
         "ideal_share": _share(ideal, n),
         "non_ideal_share": _share(n - ideal, n),
         "ci95": _wilson(n - ideal, n),
+        "ci95_of": "non_ideal_share",
+        "ideal_ci95": _wilson(ideal, n),
         "n": n,
+        "children": children,
         "small": n < SMALL_NUMBER,
     }
 
 
-def term_counts(counts: dict[str, int], n: int, kind: str, labels: Labels) -> list[dict]:
-    """How many of ``n`` reviews named each term, and the share. Every current term is listed
-    (0 too); a retired one only where a review named it."""
+def term_counts(counts: dict[str, int], n: int, kind: str, labels: Labels, children: dict[str, int] | None = None) -> list[dict]:
+    """How many of ``n`` reviews named each term, and the share with its interval. Every current
+    term is listed (0 too); a retired one only where a review named it."""
+    children = children or {}
     rows = []
     for code in labels.order(kind):
         term = labels.term(kind, code)
         if term["retired"] and code not in counts:
             continue
         count = int(counts.get(code, 0))
-        rows.append({**term, "count": count, "share": _share(count, n), "n": n, "small": n < SMALL_NUMBER})
+        rows.append({**term, "count": count, "share": _share(count, n), "ci95": _wilson(count, n), "n": n,
+                     "children": int(children.get(code, 0)), "small": n < SMALL_NUMBER})
     return sorted(rows, key=lambda row: (-row["count"], row["label"]))
 
 
-def provision_table(by_provision: pd.DataFrame, labels: Labels) -> list[dict]:
+def theme_counts(barriers: dict[str, int], enablers: dict[str, int], outcome_figures: dict, labels: Labels,
+                 children: dict[str, int]) -> list[dict]:
+    """Themes over the analysed reviews, and split: as barriers (named in non-ideal reviews, share
+    of the non-ideal) and as enablers (named in ideal reviews, share of the ideal). ``count`` and
+    ``share`` stay over all analysed reviews, as before."""
+    both = {code: barriers.get(code, 0) + enablers.get(code, 0) for code in {*barriers, *enablers}}
+    rows = term_counts(both, outcome_figures["n"], VocabularyKind.THEME, labels, children)
+    for row in rows:
+        row |= _shares("barrier", int(barriers.get(row["code"], 0)), outcome_figures["non_ideal"])
+        row |= _shares("enabler", int(enablers.get(row["code"], 0)), outcome_figures["ideal"])
+    return rows
+
+
+def provision_table(by_provision: pd.DataFrame, labels: Labels, children: dict | None = None) -> list[dict]:
     present = by_provision.to_dict("index")
+    children = children or {}
     rows = []
     for code in labels.order(VocabularyKind.PROVISION):
         here = {name: int(value) for name, value in present.get(code, {}).items()}
@@ -115,9 +151,31 @@ def provision_table(by_provision: pd.DataFrame, labels: Labels) -> list[dict]:
         rows.append({
             **labels.term(VocabularyKind.PROVISION, code),
             "reviewed": analysed, "ideal": ideal, "ideal_share": _share(ideal, analysed),
-            "excluded": left_out, "small": analysed < SMALL_NUMBER,
+            "ci95": _wilson(ideal, analysed), "ci95_of": "ideal_share", "non_ideal": analysed - ideal,
+            "children": int(children.get(code, 0)), "excluded": left_out, "small": analysed < SMALL_NUMBER,
         })
     return rows
+
+
+def dbv_summary(provision_rows: list[dict], crosstab: list[dict], outcome_figures: dict, excluded: int) -> dict:
+    """The DBV programme's summary table: per provision at review, reviewed (with consensus), ideal,
+    not ideal, the share ideal with its interval, and where the rooms thought the not-ideal would
+    be better supported; with a total row."""
+    better: dict[str, list[dict]] = {}
+    for pair in crosstab:
+        better.setdefault(pair["current"], []).append({"code": pair["better"], "label": pair["better_label"], "count": pair["count"]})
+    rows = [
+        {key: row[key] for key in ("code", "label", "retired", "reviewed", "children", "ideal", "non_ideal", "ideal_share", "ci95",
+                                   "ci95_of", "excluded", "small")}
+        | {"non_ideal_share": _share(row["non_ideal"], row["reviewed"]),
+           "better": sorted(better.get(row["code"], []), key=lambda b: (-b["count"], b["label"]))}
+        for row in provision_rows
+    ]
+    n, ideal = outcome_figures["n"], outcome_figures["ideal"]
+    total = {"label": "All provisions", "reviewed": n, "children": outcome_figures["children"], "ideal": ideal, "non_ideal": n - ideal,
+             "ideal_share": _share(ideal, n), "ci95": _wilson(ideal, n), "ci95_of": "ideal_share",
+             "non_ideal_share": _share(n - ideal, n), "excluded": excluded, "small": n < SMALL_NUMBER}
+    return {"rows": rows, "total": total}
 
 
 def provision_crosstab(counts: pd.DataFrame, labels: Labels) -> list[dict]:
@@ -136,9 +194,10 @@ def provision_crosstab(counts: pd.DataFrame, labels: Labels) -> list[dict]:
     return sorted(rows, key=lambda r: (order.get(r["current"], 99), order.get(r["better"], 99)))
 
 
-def breakdown(numbers: pd.DataFrame, groups: list[tuple]) -> list[dict]:
+def breakdown(numbers: pd.DataFrame, groups: list[tuple], children: dict | None = None) -> list[dict]:
     """One row per (key, label) of ``groups`` present in ``numbers`` (a tally indexed by key)."""
     present = numbers.to_dict("index")
+    children = children or {}
     rows = []
     for key, label in groups:
         if key not in present:
@@ -147,10 +206,55 @@ def breakdown(numbers: pd.DataFrame, groups: list[tuple]) -> list[dict]:
         analysed, ideal = group["analysed"], group["ideal"]
         rows.append({
             "key": key, "label": label, "reviewed": group["reviewed"], "excluded": group["excluded"],
-            "analysed": analysed, "ideal": ideal, "non_ideal": analysed - ideal,
-            "non_ideal_share": _share(analysed - ideal, analysed), "small": analysed < SMALL_NUMBER,
+            "analysed": analysed, "children": int(children.get(key, 0)), "ideal": ideal, "non_ideal": analysed - ideal,
+            "non_ideal_share": _share(analysed - ideal, analysed), "ci95": _wilson(analysed - ideal, analysed),
+            "ci95_of": "non_ideal_share", "small": analysed < SMALL_NUMBER,
         })
     return rows
+
+
+COMPARED = {"workshop": "workshop", "room": "room", "provision": "provision"}
+COMPARISONS_WARNING = (
+    "Each comparison asks whether the share not ideal differs between groups by more than chance would explain. "
+    "With several comparisons, one in twenty would show p below 0.05 by chance alone: read a single low p-value "
+    "as a question to look into, not a finding, and never pick the lowest among many."
+)
+
+
+def _p_text(p: float) -> str:
+    return "below 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def compare(rows: list[dict], what: str) -> dict:
+    """Does the share not ideal differ between the groups? Fisher's exact test for two groups,
+    χ² for more (with a warning where expected counts are small), and the p-value in words."""
+    groups = [row for row in rows if row["analysed"]]
+    result = {"by": what, "groups": len(groups), "analysed": sum(row["analysed"] for row in groups), "test": None,
+              "statistic": None, "p_value": None, "small_expected": False}
+    table = [[row["ideal"], row["non_ideal"]] for row in groups]
+    if len(groups) < 2:
+        return result | {"words": f"Fewer than two {what}s have analysed reviews: there is nothing to compare."}
+    if not all(sum(column) for column in zip(*table)):
+        same = "ideal" if table and not sum(r[1] for r in table) else "not ideal"
+        return result | {"words": f"Every analysed review was {same}: there is no difference between {what}s to test."}
+    if len(groups) == 2:
+        test = stats.fisher_exact(table)
+        result |= {"test": "fisher_exact", "p_value": float(test.pvalue),
+                   "statistic": float(test.statistic) if math.isfinite(test.statistic) else None}
+        named = "Fisher's exact test"
+    else:
+        test = stats.chi2_contingency(table, correction=False)
+        result |= {"test": "chi_squared", "p_value": float(test.pvalue), "statistic": float(test.statistic),
+                   "dof": int(test.dof), "small_expected": bool((test.expected_freq < 5).any())}
+        named = f"χ² test ({int(test.dof)} degrees of freedom)"
+    p = result["p_value"]
+    chance = "less than 1 time in 1,000" if p < 0.001 else f"about {max(round(p * 100), 1)} time{'s' if round(p * 100) != 1 else ''} in 100"
+    verdict = "unlikely to be chance alone" if p < 0.05 else "it could well be chance"
+    words = (f"{named}, p = {_p_text(p)}: if the {what}s did not really differ, differences in the share not ideal at least as "
+             f"large as these would come up by chance {chance}; {verdict}.")
+    if result["small_expected"]:
+        words += f" Some {what}s have few reviews, so the χ² approximation is rough: read the p-value as a guide only."
+    return result | {"words": words}
 
 
 def breakdowns(organisation: Organisation, scope: Scope, by_place: pd.DataFrame, by_provision: pd.DataFrame, labels: Labels) -> dict[str, list[dict]]:
@@ -160,9 +264,13 @@ def breakdowns(organisation: Organisation, scope: Scope, by_place: pd.DataFrame,
     rooms = selectors.room_names(organisation)  # id -> (name, workshop title, workshop date)
     in_order = sorted(rooms.items(), key=lambda item: (item[1][2], item[1][1], item[1][0], item[0]))
     room_groups = [(pk, f"{name} ({title})") for pk, (name, title, _) in in_order]
+    def children(dimension, *, coded=False):
+        counts = selectors.children_counts(organisation, scope, selectors.ANALYSED, dimension)
+        return {labels.code(key): n for key, n in counts.items()} if coded else counts
+
     result = {
-        "workshop": breakdown(tally(by_place, ["workshop"]), workshop_groups),
-        "room": breakdown(tally(by_place.dropna(subset=["room"]).astype({"room": int}), ["room"]), room_groups),
+        "workshop": breakdown(tally(by_place, ["workshop"]), workshop_groups, children("workshop")),
+        "room": breakdown(tally(by_place.dropna(subset=["room"]).astype({"room": int}), ["room"]), room_groups, children("room")),
     }
     by_case = selectors.review_counts(organisation, scope, "phase", "primary_need", "support_level")
     for dimension in ("phase", "primary_need", "support_level"):
@@ -170,7 +278,8 @@ def breakdowns(organisation: Organisation, scope: Scope, by_place: pd.DataFrame,
     tallies = {dimension: tally(by_case, [dimension]) for dimension in ("phase", "primary_need", "support_level")}
     for dimension, numbers in (tallies | {"provision": by_provision}).items():
         kind = BREAKDOWN_VOCABULARY[dimension]
-        result[dimension] = breakdown(numbers, [(code, labels.term(kind, code)["label"]) for code in labels.order(kind)])
+        result[dimension] = breakdown(numbers, [(code, labels.term(kind, code)["label"]) for code in labels.order(kind)],
+                                      children(dimension, coded=True))
     return {dimension: result[dimension] for dimension in BREAKDOWNS}
 
 
@@ -232,11 +341,32 @@ def combined_themes(in_reviews: dict[str, int], finding_links: pd.DataFrame, lab
     return sorted(rows, key=lambda row: (-row["total"], row["label"]))
 
 
+@contextmanager
+def one_snapshot_of_the_data():
+    """The report's queries all read the same moment of the data. Under PostgreSQL's default
+    (read committed) each query sees what has committed by its start, so a review saved between
+    the outcome's query and the themes' query would give a theme more reviews than the outcome
+    has (a share above 100%, an interval of NaN). A read-only repeatable-read transaction is one
+    snapshot. Inside a transaction that has already begun (tests), that transaction is used."""
+    if connection.in_atomic_block or connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def build_report(organisation: Organisation, scope: Scope) -> dict:
     """Every figure of one scope, as plain JSON-ready data.
 
     The database groups and counts (a handful of GROUP BY queries, so time and memory follow the
     number of groups, not of reviews); pandas sums the groups into figures and labels them."""
+    with one_snapshot_of_the_data():
+        return _build_report(organisation, scope)
+
+
+def _build_report(organisation: Organisation, scope: Scope) -> dict:
     labels = Labels(organisation)
     by_provision_and_better = selectors.review_counts(organisation, scope, "provision", "better")
     for dimension in ("provision", "better"):
@@ -244,23 +374,33 @@ def build_report(organisation: Organisation, scope: Scope) -> dict:
     overall = tally(by_provision_and_better, []).iloc[0]
     by_provision = tally(by_provision_and_better, ["provision"])
     by_place = selectors.review_counts(organisation, scope, "workshop", "room")
-    figures = outcome(overall)
+    figures = outcome(overall, selectors.children_counts(organisation, scope, selectors.ANALYSED)[None])
 
     def named(relation, reviews):
-        counts = selectors.review_term_counts(organisation, scope, relation, reviews)
-        return {labels.code(term_id): n for term_id, n in counts.items()}
+        counts = selectors.review_term_children(organisation, scope, relation, reviews)
+        return ({labels.code(term_id): n for term_id, (n, _) in counts.items()},
+                {labels.code(term_id): children for term_id, (_, children) in counts.items()})
 
-    themes = named("themes", selectors.ANALYSED)
+    themes, theme_children = named("themes", selectors.ANALYSED)
+    areas, area_children = named("non_ideal_areas", selectors.NON_IDEAL)
+    provision_children = {labels.code(key): n for key, n in selectors.children_counts(organisation, scope, selectors.ANALYSED, "provision").items()}
+    provision_rows = provision_table(by_provision, labels, provision_children)
+    crosstab = provision_crosstab(by_provision_and_better, labels)
+    by_group = breakdowns(organisation, scope, by_place, by_provision, labels)
     return {
         "reviewed": int(overall.reviewed),
         "excluded": int(overall.excluded),
         "analysed": int(overall.analysed),
+        "children": selectors.children_counts(organisation, scope, Q())[None],
         "outcome": figures,
-        "non_ideal_areas": term_counts(named("non_ideal_areas", selectors.NON_IDEAL), figures["non_ideal"], VocabularyKind.NON_IDEAL_AREA, labels),
-        "themes": term_counts(themes, figures["n"], VocabularyKind.THEME, labels),
-        "provision": provision_table(by_provision, labels),
-        "provision_crosstab": provision_crosstab(by_provision_and_better, labels),
-        "breakdowns": breakdowns(organisation, scope, by_place, by_provision, labels),
+        "non_ideal_areas": term_counts(areas, figures["non_ideal"], VocabularyKind.NON_IDEAL_AREA, labels, area_children),
+        "themes": theme_counts(named("themes", selectors.NON_IDEAL)[0], named("themes", selectors.IDEAL)[0], figures, labels, theme_children),
+        "provision": provision_rows,
+        "provision_crosstab": crosstab,
+        "dbv_summary": dbv_summary(provision_rows, crosstab, figures, int(overall.excluded)),
+        "breakdowns": by_group,
+        "comparisons": [compare(by_group[dimension], what) | {"label": BREAKDOWNS[dimension]} for dimension, what in COMPARED.items()],
+        "comparisons_warning": COMPARISONS_WARNING,
         "disciplines": disciplines(selectors.room_disciplines(organisation), by_place.room.dropna()),
         "polls": words_polls(selectors.words_frame(organisation, scope)),
         "process_maps": process_maps(selectors.steps_frame(organisation, scope), selectors.findings_frame(organisation, scope)),

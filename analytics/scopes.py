@@ -8,10 +8,10 @@ from casereview.vocabularies import ENTRY_NAMES, VocabularyKind
 
 # scope kind -> (vocabulary kind, the review's field holding that term's code)
 VOCABULARY_SCOPES = {
-    "phase": (VocabularyKind.PHASE, "allocation__case__phase__code"),
-    "primary_need": (VocabularyKind.PRIMARY_NEED, "allocation__case__primary_need__code"),
-    "support_level": (VocabularyKind.SUPPORT_LEVEL, "allocation__case__support_level__code"),
-    # The provision the case had when the room reviewed it.
+    # As the case was when the room reviewed it, so a later change to the case moves no past review.
+    "phase": (VocabularyKind.PHASE, "phase_at_review__code"),
+    "primary_need": (VocabularyKind.PRIMARY_NEED, "primary_need_at_review__code"),
+    "support_level": (VocabularyKind.SUPPORT_LEVEL, "support_level_at_review__code"),
     "provision": (VocabularyKind.PROVISION, "provision_at_review__code"),
 }
 KINDS = ("all", "workshop", *VOCABULARY_SCOPES)
@@ -70,12 +70,11 @@ class Scope:
 
 def scopes_of_review(review) -> list[str]:
     """Every scope a review counts in, so a change to it refreshes exactly those snapshots."""
-    case = review.allocation.case
     return [
         "all",
         f"workshop:{review.allocation.workshop_id}",
-        f"phase:{case.phase.code}",
-        f"primary_need:{case.primary_need.code}",
-        f"support_level:{case.support_level.code}",
+        f"phase:{review.phase_at_review.code}",
+        f"primary_need:{review.primary_need_at_review.code}",
+        f"support_level:{review.support_level_at_review.code}",
         f"provision:{review.provision_at_review.code}",
     ]

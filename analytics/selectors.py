@@ -3,24 +3,27 @@
 import pandas as pd
 from django.db.models import CharField, Count, DateTimeField, F, IntegerField, Max, Q, Sum, Value
 
+from analytics.models import VariationSettings
 from analytics.scopes import VOCABULARY_SCOPES, Scope
 from casereview.models import Organisation, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
-from workshops.models import BreakoutRoom, CaseReview, Poll, PollResponse, ProcessFinding, ProcessStep, RoomDiscipline, Workshop
+from workshops.models import BreakoutRoom, Case, CaseReview, Poll, PollResponse, ProcessFinding, ProcessStep, RoomDiscipline, Workshop
 
 # Where each dimension of a review lives: the database groups by these ids, the report turns them
 # into words. Vocabulary dimensions are term ids.
 REVIEW_DIMENSIONS = {
     "workshop": "allocation__workshop_id",
     "room": "allocation__room_id",
-    "phase": "allocation__case__phase_id",
-    "primary_need": "allocation__case__primary_need_id",
-    "support_level": "allocation__case__support_level_id",
+    # As the case was when it was reviewed (DESIGN.md §4), like the provision.
+    "phase": "phase_at_review_id",
+    "primary_need": "primary_need_at_review_id",
+    "support_level": "support_level_at_review_id",
     "provision": "provision_at_review_id",
     "better": "better_provision_id",
 }
 ANALYSED = Q(consensus_reached=True, ideal_outcome__isnull=False)
 NON_IDEAL = Q(consensus_reached=True, ideal_outcome=False)
+IDEAL = Q(consensus_reached=True, ideal_outcome=True)
 
 
 def reviews_in(organisation: Organisation, scope: Scope):
@@ -52,8 +55,12 @@ def data_fingerprint(organisation: Organisation, scope: Scope) -> str:
     """Row counts and latest changes of what the scope's reports read: when this is unchanged,
     so are the figures (DESIGN.md §3). One query (a UNION of five aggregates), asked on every
     dashboard view; no report computation."""
+    reviews = reviews_in(organisation, scope)
     parts = [
-        _state(reviews_in(organisation, scope), "r"),
+        _state(reviews, "r"),
+        # The cases of those reviews: re-importing a case (which may move it to another room) changes
+        # no review, but it may change what the reports say.
+        _state(Case.objects.filter(pk__in=reviews.values("allocation__case_id")), "c"),
         _state(responses_in(organisation, scope), "p"),
         # A poll reset changes no answer, only which round counts.
         _state(polls_in(organisation, scope), "q", changes=False, rounds=True),
@@ -68,7 +75,7 @@ def data_fingerprint(organisation: Organisation, scope: Scope) -> str:
         return f"{state['n']}@{state['latest'].timestamp():.6f}" if state and state["latest"] else "0"
 
     polls = states.get("q", {"n": 0, "rounds": 0})
-    return f"r{stamp('r')}.p{stamp('p')}.q{polls['n']}x{polls['rounds'] or 0}.s{stamp('s')}.f{stamp('f')}"
+    return f"r{stamp('r')}.c{stamp('c')}.p{stamp('p')}.q{polls['n']}x{polls['rounds'] or 0}.s{stamp('s')}.f{stamp('f')}"
 
 
 def steps_in(organisation: Organisation, scope: Scope):
@@ -101,9 +108,30 @@ def review_counts(organisation: Organisation, scope: Scope, *dimensions: str) ->
 def review_term_counts(organisation: Organisation, scope: Scope, relation: str, reviews: Q) -> dict[int, int]:
     """Term id -> how many of the scope's ``reviews`` named it, for ``non_ideal_areas`` or ``themes``.
     A review names a term at most once (the link table is unique), so rows are reviews."""
+    return {term: n for term, (n, _) in review_term_children(organisation, scope, relation, reviews).items()}
+
+
+def review_term_children(organisation: Organisation, scope: Scope, relation: str, reviews: Q) -> dict[int, tuple[int, int]]:
+    """Term id -> (reviews naming it, distinct children of those reviews), in one GROUP BY."""
     through = getattr(CaseReview, relation).through
     in_scope = reviews_in(organisation, scope).filter(reviews).values("id")
-    return dict(through.objects.filter(casereview__in=in_scope).values_list("vocabularyterm_id").annotate(n=Count("id")).order_by())
+    rows = (
+        through.objects.filter(casereview__in=in_scope).values_list("vocabularyterm_id")
+        .annotate(n=Count("id"), children=Count("casereview__allocation__case_id", distinct=True)).order_by()
+    )
+    return {term: (n, children) for term, n, children in rows}
+
+
+def children_counts(organisation: Organisation, scope: Scope, reviews: Q, *dimensions: str) -> dict:
+    """Distinct children (cases) among the scope's ``reviews``, per group of ``dimensions`` (a key
+    of one id, or a tuple for several; None for no dimension). A child reviewed in two workshops
+    is two reviews of one child, so children are counted by the database, never summed."""
+    fields = [REVIEW_DIMENSIONS[dimension] for dimension in dimensions]
+    queryset = reviews_in(organisation, scope).filter(reviews).order_by()
+    if not fields:
+        return {None: queryset.aggregate(children=Count("allocation__case_id", distinct=True))["children"]}
+    rows = queryset.values_list(*fields).annotate(children=Count("allocation__case_id", distinct=True))
+    return {(row[0] if len(fields) == 1 else tuple(row[:-1])): row[-1] for row in rows}
 
 
 def workshop_names(organisation: Organisation) -> dict[int, tuple[str, object]]:
@@ -166,3 +194,9 @@ def finding_themes_frame(organisation: Organisation, scope: Scope) -> pd.DataFra
     through = ProcessFinding.themes.through
     rows = through.objects.filter(processfinding__in=findings_in(organisation, scope)).values_list("processfinding_id", "vocabularyterm__code")
     return pd.DataFrame.from_records(list(rows), columns=["finding", "code"])
+
+
+def suppresses_small_counts(organisation: Organisation) -> bool:
+    """Whether the LA shows counts of 1 to 4 as "fewer than 5" (on unless a lead turned it off)."""
+    chosen = VariationSettings.objects.for_organisation(organisation).values_list("suppress_small_counts", flat=True).first()
+    return True if chosen is None else chosen

@@ -16,6 +16,26 @@ def _flag(small: bool) -> str:
     return f"Small numbers ({SMALL_NOTE})" if small else ""
 
 
+def _ci(ci95) -> str:
+    """A 95% interval in words; "—" where there is none (no reviews, or a snapshot computed before
+    intervals were part of every share: the next refresh adds them)."""
+    return f"{_pct(ci95[0])} to {_pct(ci95[1])}" if ci95 else "—"
+
+
+def _retired(row) -> str:
+    return row["label"] + (" (retired)" if row.get("retired") else "")
+
+
+def _children(row):
+    return row.get("children", "—")
+
+
+def _theme_flag(row) -> str:
+    small = [name for name, flag in (("barrier share", row.get("barrier_small")), ("enabler share", row.get("enabler_small")),
+                                     ("share of analysed", row["small"])) if flag]
+    return f"Small numbers ({SMALL_NOTE}): {', '.join(small)}" if small else ""
+
+
 def tables_of(figures: dict) -> dict[str, Table]:
     outcome = figures["outcome"]
     tables = {
@@ -23,32 +43,41 @@ def tables_of(figures: dict) -> dict[str, Table]:
             "outcome", "Outcome of the case reviews",
             ["Outcome", "Reviews", "Share of analysed", "95% confidence interval", "Note"],
             [
-                ["Ideal outcome", outcome["ideal"], _pct(outcome["ideal_share"]), "", _flag(outcome["small"])],
+                ["Ideal outcome", outcome["ideal"], _pct(outcome["ideal_share"]), _ci(outcome.get("ideal_ci95")), _flag(outcome["small"])],
                 ["Could have been better (not ideal)", outcome["non_ideal"], _pct(outcome["non_ideal_share"]),
-                 f"{_pct(outcome['ci95'][0])} to {_pct(outcome['ci95'][1])}" if outcome["ci95"] else "—", _flag(outcome["small"])],
+                 _ci(outcome["ci95"]), _flag(outcome["small"])],
                 ["Analysed (n)", figures["analysed"], "100%" if figures["analysed"] else "—", "", ""],
                 ["Excluded: no consensus (not in any share)", figures["excluded"], "", "", ""],
+                ["Children in the analysed reviews (a child reviewed twice counts once)", outcome.get("children", "—"), "", "", ""],
             ],
         ),
+        # New columns go after the ones a download (or the Power BI feed) already had, never between them.
         "areas": Table(
             "areas", "Areas that were not ideal",
-            ["Area", "Code", "Non-ideal reviews naming it", "Share of non-ideal reviews", "n", "Note"],
-            [[r["label"] + (" (retired)" if r["retired"] else ""), r["code"], r["count"], _pct(r["share"]), r["n"], _flag(r["small"])]
+            ["Area", "Code", "Non-ideal reviews naming it", "Share of non-ideal reviews", "n", "Note", "95% confidence interval", "Children"],
+            [[_retired(r), r["code"], r["count"], _pct(r["share"]), r["n"], _flag(r["small"]), _ci(r.get("ci95")), _children(r)]
              for r in figures["non_ideal_areas"]],
             "A review may name several areas, so shares do not add up to 100%.",
         ),
         "themes": Table(
-            "themes", "Themes that most contributed to the outcome",
-            ["Theme", "Code", "Analysed reviews naming it", "Share of analysed reviews", "n", "Note"],
-            [[r["label"] + (" (retired)" if r["retired"] else ""), r["code"], r["count"], _pct(r["share"]), r["n"], _flag(r["small"])]
+            "themes", "Themes that most contributed to the outcome, as barriers (non-ideal reviews) and enablers (ideal reviews)",
+            ["Theme", "Code", "Analysed reviews naming it", "Share of analysed reviews", "n", "Note", "95% confidence interval",
+             "As a barrier: non-ideal reviews naming it", "Share of non-ideal reviews", "95% CI (barrier)",
+             "As an enabler: ideal reviews naming it", "Share of ideal reviews", "95% CI (enabler)", "Children"],
+            [[_retired(r), r["code"], r["count"], _pct(r["share"]), r["n"], _theme_flag(r), _ci(r.get("ci95")),
+              r.get("barrier_count", "—"), _pct(r.get("barrier_share")), _ci(r.get("barrier_ci95")),
+              r.get("enabler_count", "—"), _pct(r.get("enabler_share")), _ci(r.get("enabler_ci95")), _children(r)]
              for r in figures["themes"]],
-            "A review may name several themes.",
+            "A review may name several themes. A barrier's share is of the non-ideal reviews; an enabler's, of the ideal ones.",
         ),
         "provision": Table(
-            "provision", "Outcomes by current provision",
-            ["Current provision", "Code", "Reviewed (with consensus)", "Ideal", "Share ideal", "No consensus (left out)", "Note"],
-            [[r["label"], r["code"], r["reviewed"], r["ideal"], _pct(r["ideal_share"]), r["excluded"], _flag(r["small"])]
+            "provision", "Outcomes by provision at the time of the review",
+            ["Current provision", "Code", "Reviewed (with consensus)", "Ideal", "Share ideal", "No consensus (left out)", "Note",
+             "95% confidence interval", "Children"],
+            [[_retired(r), r["code"], r["reviewed"], r["ideal"], _pct(r["ideal_share"]), r["excluded"], _flag(r["small"]),
+              _ci(r.get("ci95")), _children(r)]
              for r in figures["provision"]],
+            "Provision as it was when the case was reviewed.",
         ),
         "crosstab": Table(
             "crosstab", "Current provision and the provision that would better support the CYP (non-ideal reviews)",
@@ -61,11 +90,32 @@ def tables_of(figures: dict) -> dict[str, Table]:
             [[r["label"], r["people"], r["rooms"]] for r in figures["disciplines"]],
         ),
     }
+    if "dbv_summary" in figures:
+        summary = figures["dbv_summary"]
+        tables["dbv-summary"] = Table(
+            "dbv-summary", "Summary by provision at the time of the review",
+            ["Provision at review", "Reviewed (with consensus)", "Children", "Ideal", "Not ideal", "Share ideal", "95% confidence interval",
+             "Where the not-ideal would be better supported", "Note"],
+            [[_retired(r) if r.get("code") else r["label"], r["reviewed"], r["children"], r["ideal"], r["non_ideal"], _pct(r["ideal_share"]),
+              _ci(r["ci95"]), ", ".join(f"{b['label']} ({b['count']})" for b in r.get("better", [])) or "—", _flag(r["small"])]
+             for r in [*summary["rows"], summary["total"]]],
+            f"{figures['excluded']} review{'s' if figures['excluded'] != 1 else ''} without consensus left out of every share.",
+        )
+    if "comparisons" in figures:
+        tables["comparisons"] = Table(
+            "comparisons", "Do the groups differ in the share not ideal?",
+            ["Compared by", "Groups", "Analysed reviews", "Test", "p-value", "In words"],
+            [[c["label"], c["groups"], c["analysed"], {"fisher_exact": "Fisher's exact", "chi_squared": "χ²"}.get(c["test"], "—"),
+              "—" if c["p_value"] is None else ("below 0.001" if c["p_value"] < 0.001 else f"{c['p_value']:.3f}"), c["words"]]
+             for c in figures["comparisons"]],
+            figures["comparisons_warning"],
+        )
     for dimension, title in BREAKDOWNS.items():
         tables[f"by-{dimension}"] = Table(
             f"by-{dimension}", f"Outcomes by {title.lower()}",
-            [title, "Reviewed", "No consensus", "Analysed", "Ideal", "Not ideal", "Share not ideal", "Note"],
-            [[r["label"], r["reviewed"], r["excluded"], r["analysed"], r["ideal"], r["non_ideal"], _pct(r["non_ideal_share"]), _flag(r["small"])]
+            [title, "Reviewed", "No consensus", "Analysed", "Ideal", "Not ideal", "Share not ideal", "Note", "95% confidence interval", "Children"],
+            [[r["label"], r["reviewed"], r["excluded"], r["analysed"], r["ideal"], r["non_ideal"], _pct(r["non_ideal_share"]), _flag(r["small"]),
+              _ci(r.get("ci95")), _children(r)]
              for r in figures["breakdowns"][dimension]],
         )
     for poll in figures["polls"]:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("dashboards/status/", views.dashboard_status, name="dashboard_status"),
     path("dashboards/download/<str:name>.<str:file_format>", views.download, name="dashboard_download"),
     path("analysis/", variation_views.dataset_list, name="datasets"),
+    path("analysis/settings/", variation_views.variation_settings, name="variation_settings"),
     path("analysis/template.<str:file_format>", variation_views.dataset_template, name="dataset_template"),
     path("analysis/<int:pk>/", variation_views.variation, name="variation"),
     path("analysis/<int:pk>/delete/", variation_views.dataset_delete, name="dataset_delete"),

@@ -88,6 +88,9 @@ def _figures_context(snapshot: ReportSnapshot, scope: Scope) -> dict:
                   for poll in figures["polls"]],
         "combined_themes_chart": drawn["combined_themes"],
         "combined_themes_table": tables["combined-themes"],
+        # Snapshots computed before these existed have neither; the page leaves them out until the next refresh.
+        "dbv_table": tables.get("dbv-summary"),
+        "comparisons_table": tables.get("comparisons"),
         "process_maps": [(tables[f"process-{m['id']}"], drawn["process_maps"][str(m["id"])]) for m in figures["process_maps"]],
     }
 

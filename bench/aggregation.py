@@ -32,9 +32,9 @@ WHERE w.organisation_id = %(la)s AND c.organisation_id = %(la)s"""
 BREAKDOWN_SQL = {
     "workshop": f"SELECT a.workshop_id, {NUMBERS} {REVIEWS} GROUP BY 1",
     "room": f"SELECT a.room_id, {NUMBERS} {REVIEWS} AND a.room_id IS NOT NULL GROUP BY 1",
-    "phase": f"SELECT c.phase_id, {NUMBERS} {REVIEWS} GROUP BY 1",
-    "primary_need": f"SELECT c.primary_need_id, {NUMBERS} {REVIEWS} GROUP BY 1",
-    "support_level": f"SELECT c.support_level_id, {NUMBERS} {REVIEWS} GROUP BY 1",
+    "phase": f"SELECT r.phase_at_review_id, {NUMBERS} {REVIEWS} GROUP BY 1",
+    "primary_need": f"SELECT r.primary_need_at_review_id, {NUMBERS} {REVIEWS} GROUP BY 1",
+    "support_level": f"SELECT r.support_level_at_review_id, {NUMBERS} {REVIEWS} GROUP BY 1",
     "provision": f"SELECT r.provision_at_review_id, {NUMBERS} {REVIEWS} GROUP BY 1",
 }
 OUTCOME_SQL = f"SELECT {NUMBERS} {REVIEWS}"

@@ -100,14 +100,14 @@ def generate(reviews: int, seed: int = 2026, local_authorities: int = LOCAL_AUTH
             for position in range(in_workshop):
                 case_id = next(ids["case"])
                 provision = rng.choice(vocabulary[VocabularyKind.PROVISION])
-                cases.append((case_id, organisation.pk, f"C-{case_id:07d}", rng.choice(vocabulary[VocabularyKind.PHASE]),
-                              str(rng.randint(1, 11)), rng.choice(vocabulary[VocabularyKind.PRIMARY_NEED]),
-                              rng.choice(vocabulary[VocabularyKind.SUPPORT_LEVEL]), provision, now, now))
+                phase, need, support = (rng.choice(vocabulary[VocabularyKind.PHASE]), rng.choice(vocabulary[VocabularyKind.PRIMARY_NEED]),
+                                        rng.choice(vocabulary[VocabularyKind.SUPPORT_LEVEL]))
+                cases.append((case_id, organisation.pk, f"C-{case_id:07d}", phase, str(rng.randint(1, 11)), need, support, provision, now, now))
                 allocations.append((case_id, workshop_id, case_id, room_ids[position % ROOMS_PER_WORKSHOP], position))
                 consensus = rng.random() >= NO_CONSENSUS_SHARE
                 ideal = (rng.random() < IDEAL_SHARE) if consensus else None
                 better = rng.choice(vocabulary[VocabularyKind.PROVISION]) if ideal is False else None
-                review_rows.append((case_id, case_id, consensus, ideal, better, "", provision, now, 1, now))
+                review_rows.append((case_id, case_id, consensus, ideal, better, "", provision, phase, need, support, now, 1, now))
                 if ideal is False:
                     areas.extend((case_id, term) for term in rng.sample(vocabulary[VocabularyKind.NON_IDEAL_AREA], rng.randint(1, 3)))
                 if consensus and ideal is not None:
@@ -122,7 +122,8 @@ def generate(reviews: int, seed: int = 2026, local_authorities: int = LOCAL_AUTH
                              "support_level_id", "current_provision_id", "created_at", "updated_at"], cases)
         _copy(cursor, CaseAllocation, ["id", "workshop_id", "case_id", "room_id", "position"], allocations)
         _copy(cursor, CaseReview, ["id", "allocation_id", "consensus_reached", "ideal_outcome", "better_provision_id", "notes",
-                                   "provision_at_review_id", "reviewed_at", "version", "updated_at"], review_rows)
+                                   "provision_at_review_id", "phase_at_review_id", "primary_need_at_review_id",
+                                   "support_level_at_review_id", "reviewed_at", "version", "updated_at"], review_rows)
         _copy(cursor, CaseReview.non_ideal_areas.through._meta.db_table, ["casereview_id", "vocabularyterm_id"], areas)
         _copy(cursor, CaseReview.themes.through._meta.db_table, ["casereview_id", "vocabularyterm_id"], themes)
         for model in (Workshop, BreakoutRoom, RoomDiscipline, Case, CaseAllocation, CaseReview):

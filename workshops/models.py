@@ -200,6 +200,11 @@ class CaseReview(models.Model):
     notes = models.TextField(blank=True, max_length=2000, validators=[reject_identifiers])
     # The case's provision when it was reviewed: the provision table stays true after the case moves.
     provision_at_review = models.ForeignKey(VocabularyTerm, on_delete=models.PROTECT, related_name="+")
+    # Likewise its phase, primary need and support level: re-importing a case (a new school year, an
+    # EHCP issued) must not move its past reviews to another phase or support level in the reports.
+    phase_at_review = models.ForeignKey(VocabularyTerm, on_delete=models.PROTECT, related_name="+")
+    primary_need_at_review = models.ForeignKey(VocabularyTerm, on_delete=models.PROTECT, related_name="+")
+    support_level_at_review = models.ForeignKey(VocabularyTerm, on_delete=models.PROTECT, related_name="+")
     reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     reviewed_at = models.DateTimeField()
     version = models.PositiveIntegerField(default=1)

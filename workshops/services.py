@@ -154,7 +154,11 @@ def review_save(
         raise ValidationError(problems)
     with transaction.atomic():
         CaseAllocation.objects.select_for_update().get(pk=allocation.pk)
-        review = CaseReview.objects.select_related("provision_at_review", "better_provision").filter(allocation=allocation).first()
+        review = (
+            CaseReview.objects.select_related("provision_at_review", "phase_at_review", "primary_need_at_review", "support_level_at_review",
+                                              "better_provision")
+            .filter(allocation=allocation).first()
+        )
         if review is not None:
             review.allocation = allocation  # the caller's, with its case and workshop already read
         current_version = review.version if review else 0
@@ -169,7 +173,10 @@ def review_save(
         review.ideal_outcome = answer.ideal_outcome
         review.better_provision = answer.better_provision
         review.notes = answer.notes
-        review.provision_at_review = allocation.case.current_provision
+        # The case as it is now, kept with the review: later changes to the case leave this review's figures alone.
+        case = allocation.case
+        review.provision_at_review = case.current_provision
+        review.phase_at_review, review.primary_need_at_review, review.support_level_at_review = case.phase, case.primary_need, case.support_level
         review.reviewed_by = by
         review.reviewed_at = timezone.now()
         review.version += 1

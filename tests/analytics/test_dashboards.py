@@ -32,7 +32,7 @@ def reviewed(organisation, allocations, facilitator, term):
 
 def test_the_overview_shows_the_figures_their_tables_and_charts(client_for, viewer, reviewed):
     page = client_for(viewer).get(reverse("dashboard")).content.decode()
-    assert "Of 2 cases the rooms agreed on, <strong>1 (50%)</strong> could have had a better outcome" in page
+    assert "Of 2 reviews of 2 children the rooms agreed on, <strong>1 (50%)</strong> could have had a better outcome" in page
     assert "1 without consensus is kept but left out of every share" in page
     assert "✓ Up to date" in page
     for table in ("outcome", "areas", "themes", "provision", "crosstab", "by-workshop", "disciplines"):
@@ -51,7 +51,7 @@ def test_a_workshop_dashboard_has_its_own_scope(client_for, facilitator, reviewe
 def test_a_filter_narrows_the_figures(client_for, lead, reviewed, organisation):
     snapshots.compute_snapshot(organisation.pk, "phase:PRIMARY")
     page = client_for(lead).get(reverse("dashboard"), {"scope": "phase:PRIMARY"}).content.decode()
-    assert "Phase: Primary" in page and "0 case reviews in scope" in page
+    assert "Phase: Primary" in page and "0 case reviews of 0 children in scope" in page
 
 
 def test_a_stale_snapshot_is_shown_with_a_notice_while_a_refresh_is_queued(settings, client_for, viewer, reviewed, allocations, facilitator):
@@ -62,7 +62,7 @@ def test_a_stale_snapshot_is_shown_with_a_notice_while_a_refresh_is_queued(setti
         page = client_for(viewer).get(reverse("dashboard")).content.decode()
     assert queue.call_count == 1
     assert "⟳ Updating" in page and 'hx-trigger="every 3s"' in page
-    assert "Of 2 cases the rooms agreed on" in page  # the last figures stay on the page meanwhile
+    assert "Of 2 reviews of 2 children the rooms agreed on" in page  # the last figures stay on the page meanwhile
 
 
 def test_with_the_broker_down_the_page_says_figures_may_be_out_of_date(settings, client_for, viewer, reviewed, allocations, facilitator):
@@ -171,14 +171,14 @@ def test_charts_are_drawn_with_the_snapshot_and_the_page_is_rendered_once_per_sn
     first = viewer_client.get(reverse("dashboard")).content.decode()
     with mock.patch("analytics.views.render_to_string", side_effect=AssertionError("rendered again")):
         again = viewer_client.get(reverse("dashboard")).content.decode()
-    assert "Of 2 cases the rooms agreed on" in first and "Of 2 cases the rooms agreed on" in again
+    assert "Of 2 reviews of 2 children the rooms agreed on" in first and "Of 2 reviews of 2 children the rooms agreed on" in again
 
     # New figures, new page: the cached one belongs to the snapshot it was rendered from.
     more = CaseAllocation.objects.create(workshop=reviewed[0].workshop, room=reviewed[0].room, position=9,
                                          case=make_case(organisation, term, "C-009"))
     review_save(allocation=more, answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]), by=facilitator, expected_version=0)
     snapshots.compute_snapshot(organisation.pk, "all")
-    assert "Of 3 cases the rooms agreed on" in viewer_client.get(reverse("dashboard")).content.decode()
+    assert "Of 3 reviews of 3 children the rooms agreed on" in viewer_client.get(reverse("dashboard")).content.decode()
 
 
 def test_a_snapshot_stored_before_charts_were_kept_is_still_drawn(client_for, viewer, reviewed, organisation):
@@ -191,4 +191,4 @@ def test_with_the_cache_down_the_page_is_rendered_without_it(client_for, viewer,
     with mock.patch("analytics.views.cache.get", side_effect=ConnectionError("Redis down")), \
          mock.patch("analytics.views.cache.set", side_effect=ConnectionError("Redis down")):
         page = client_for(viewer).get(reverse("dashboard")).content.decode()
-    assert "Of 2 cases the rooms agreed on" in page
+    assert "Of 2 reviews of 2 children the rooms agreed on" in page

@@ -105,7 +105,8 @@ def test_a_retired_entry_stays_where_it_was_used_and_disappears_where_it_was_not
 def test_an_empty_scope_has_zeros_and_no_shares(organisation, workshop):
     figures = build_report(organisation, Scope())
     assert (figures["reviewed"], figures["excluded"], figures["analysed"]) == (0, 0, 0)
-    assert figures["outcome"] == {"ideal": 0, "non_ideal": 0, "ideal_share": None, "non_ideal_share": None, "ci95": None, "n": 0, "small": True}
+    assert figures["outcome"] == {"ideal": 0, "non_ideal": 0, "ideal_share": None, "non_ideal_share": None, "ci95": None,
+                                  "ci95_of": "non_ideal_share", "ideal_ci95": None, "n": 0, "children": 0, "small": True}
     assert figures["provision"] == [] and figures["provision_crosstab"] == []
     assert all(row["count"] == 0 and row["share"] is None for row in figures["non_ideal_areas"])
 

@@ -26,7 +26,8 @@ PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_
 # Signed-in pages that show the visitor's own LA (or nothing): the outsider may get 200 there.
 OWN_LA_PAGES = {"home", "vocabulary", "workshop_list", "workshop_create", "dashboard", "dashboard_status", "datasets",
                 "poll_settings", "password_change", "password_change_done", "dataset_template", "vocabulary_term_add",
-                "dashboard_download", "retention", "feed_tokens"}
+                "dashboard_download", "retention", "feed_tokens",
+                "variation_settings"}
 # Read with a feed key in a header, never with a session: anyone without a key gets 401
 # (tests/analytics/test_power_bi_feed.py walks them with another LA's key).
 FEED_KEY_PAGES = {"feed_index", "feed_table"}
