@@ -23,11 +23,19 @@ ANALYSED = Q(consensus_reached=True, ideal_outcome__isnull=False)
 NON_IDEAL = Q(consensus_reached=True, ideal_outcome=False)
 
 
-def reviews_in(organisation: Organisation, scope: Scope):
+def all_reviews_in(organisation: Organisation, scope: Scope):
+    """Every review in scope, each room's review of a double-reviewed case and its moderated
+    answer included: what agreement between rooms is computed from."""
     # The case belongs to the LA as well as the workshop (allocation keeps them together). Saying so
     # lets PostgreSQL read this LA's cases by index instead of every LA's: a report's time then
     # follows the LA's data, not the installation's (docs/benchmarks.md).
     return CaseReview.objects.for_organisation(organisation).filter(scope.review_filter(), allocation__case__organisation=organisation)
+
+
+def reviews_in(organisation: Organisation, scope: Scope):
+    """The reviews every report counts: a case reviewed by several rooms counts once (DESIGN.md §4),
+    by its moderated answer or, until moderated, the first room's (workshops keeps the flag)."""
+    return all_reviews_in(organisation, scope).filter(allocation__counts_in_reports=True)
 
 
 def responses_in(organisation: Organisation, scope: Scope):
@@ -53,7 +61,8 @@ def data_fingerprint(organisation: Organisation, scope: Scope) -> str:
     so are the figures (DESIGN.md §3). One query (a UNION of five aggregates), asked on every
     dashboard view; no report computation."""
     parts = [
-        _state(reviews_in(organisation, scope), "r"),
+        # Every review, counted or not: another room's answer changes the agreement figures.
+        _state(all_reviews_in(organisation, scope), "r"),
         _state(responses_in(organisation, scope), "p"),
         # A poll reset changes no answer, only which round counts.
         _state(polls_in(organisation, scope), "q", changes=False, rounds=True),
