@@ -22,6 +22,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from analytics import selectors
+from analytics.agreement import agreement_report
 from analytics.scopes import Scope
 from casereview.models import Organisation
 from casereview.vocabularies import VocabularyKind
@@ -405,6 +406,7 @@ def _build_report(organisation: Organisation, scope: Scope) -> dict:
         "polls": words_polls(selectors.words_frame(organisation, scope)),
         "process_maps": process_maps(selectors.steps_frame(organisation, scope), selectors.findings_frame(organisation, scope)),
         "combined_themes": combined_themes(themes, selectors.finding_themes_frame(organisation, scope), labels),
+        "agreement": agreement_report(organisation, scope),
     }
 
 

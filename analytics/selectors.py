@@ -26,11 +26,19 @@ NON_IDEAL = Q(consensus_reached=True, ideal_outcome=False)
 IDEAL = Q(consensus_reached=True, ideal_outcome=True)
 
 
-def reviews_in(organisation: Organisation, scope: Scope):
+def all_reviews_in(organisation: Organisation, scope: Scope):
+    """Every review in scope, each room's review of a double-reviewed case and its moderated
+    answer included: what agreement between rooms is computed from."""
     # The case belongs to the LA as well as the workshop (allocation keeps them together). Saying so
     # lets PostgreSQL read this LA's cases by index instead of every LA's: a report's time then
     # follows the LA's data, not the installation's (docs/benchmarks.md).
     return CaseReview.objects.for_organisation(organisation).filter(scope.review_filter(), allocation__case__organisation=organisation)
+
+
+def reviews_in(organisation: Organisation, scope: Scope):
+    """The reviews every report counts: a case reviewed by several rooms counts once (DESIGN.md §4),
+    by its moderated answer or, until moderated, the first room's (workshops keeps the flag)."""
+    return all_reviews_in(organisation, scope).filter(allocation__counts_in_reports=True)
 
 
 def responses_in(organisation: Organisation, scope: Scope):
@@ -55,8 +63,9 @@ def data_fingerprint(organisation: Organisation, scope: Scope) -> str:
     """Row counts and latest changes of what the scope's reports read: when this is unchanged,
     so are the figures (DESIGN.md §3). One query (a UNION of five aggregates), asked on every
     dashboard view; no report computation."""
-    reviews = reviews_in(organisation, scope)
+    reviews = all_reviews_in(organisation, scope)
     parts = [
+        # Every review, counted or not: another room's answer changes the agreement figures.
         _state(reviews, "r"),
         # The cases of those reviews: re-importing a case (which may move it to another room) changes
         # no review, but it may change what the reports say.

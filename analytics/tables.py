@@ -136,6 +136,8 @@ def tables_of(figures: dict) -> dict[str, Table]:
         [[r["label"] + (" (retired)" if r["retired"] else ""), r["code"], r["reviews"], r["findings"], r["total"]] for r in figures["combined_themes"]],
         "Case reviews: analysed reviews only. A review or a finding may name several themes.",
     )
+    if "agreement" in figures:  # snapshots computed before agreement between rooms have none
+        tables |= agreement_tables(figures["agreement"])
     for process_map in figures["process_maps"]:
         tables[f"process-{process_map['id']}"] = Table(
             f"process-{process_map['id']}", f"{process_map['title']} ({process_map['workshop']}): findings by step",
@@ -144,3 +146,40 @@ def tables_of(figures: dict) -> dict[str, Table]:
              for s in process_map["steps"]],
         )
     return tables
+
+
+def _kappa(figures: dict) -> str:
+    if figures["kappa"] is None:
+        return "—"
+    method = {"cohen": "Cohen's", "fleiss": "Fleiss'"}.get(figures["method"], "")
+    return f"{figures['kappa']:.2f} ({method} κ)"
+
+
+def _interval(ci95) -> str:
+    return f"{ci95[0]:.2f} to {ci95[1]:.2f}" if ci95 else "—"
+
+
+def agreement_tables(agreement: dict) -> dict[str, Table]:
+    """Agreement between rooms: the figures (every reader), and the disagreements (shown to those
+    who may see which room said what: analytics/views.py)."""
+    rows = []
+    for label, key in (("Outcome (ideal / not ideal / no consensus)", "outcome"), ("Better provision (rooms that said not ideal)", "better_provision")):
+        figures = agreement[key]
+        rows.append([
+            label, figures["cases"], f"{figures['agreed']} of {figures['cases']} ({_pct(figures['percent'])})" if figures["cases"] else "—",
+            _kappa(figures), _interval(figures["ci95"]), figures["reason"] or figures["reading"], _flag(figures["small"]),
+        ])
+    return {
+        "agreement": Table(
+            "agreement", "Agreement between rooms on the cases two or more rooms reviewed",
+            ["Question", "Cases", "Every room agreed", "κ", "95% confidence interval", "In words", "Note"], rows,
+            "κ is agreement beyond chance: 1 perfect, 0 no better than chance.",
+        ),
+        "disagreements": Table(
+            "disagreements", "Disagreements between rooms",
+            ["Case", "Workshop", "Differ on", "Each room's answer", "Moderated answer"],
+            [[row["reference"], row["workshop"], ", ".join(row["on"]), "; ".join(f"{room}: {answer}" for room, answer in row["rooms"].items()),
+              row["moderated"] or "Awaiting moderation"] for row in agreement["disagreements"]],
+            "Until a disagreement is moderated, the first room's answer counts in every other figure.",
+        ),
+    }

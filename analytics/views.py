@@ -23,6 +23,7 @@ from analytics.tables import tables_of
 from casereview.exports import as_csv, as_xlsx
 from casereview.models import VocabularyTerm
 from casereview.tenancy import get_for_member_or_404, member_required
+from workshops.agreement.selectors import may_see_disagreements
 from workshops.models import Workshop
 
 
@@ -68,7 +69,7 @@ def _freshness(organisation, scope: Scope) -> Freshness:
     return Freshness(snapshot, stale, stale and is_refresh_queued(organisation.pk, scope.key))
 
 
-def _figures_context(snapshot: ReportSnapshot, scope: Scope) -> dict:
+def _figures_context(snapshot: ReportSnapshot, scope: Scope, show_disagreements: bool = False) -> dict:
     figures = snapshot.figures
     # Snapshots computed before charts were stored with them have none: drawn here once more.
     drawn = snapshot.charts or charts.dashboard_charts(figures, scope.kind)
@@ -92,20 +93,22 @@ def _figures_context(snapshot: ReportSnapshot, scope: Scope) -> dict:
         "dbv_table": tables.get("dbv-summary"),
         "comparisons_table": tables.get("comparisons"),
         "process_maps": [(tables[f"process-{m['id']}"], drawn["process_maps"][str(m["id"])]) for m in figures["process_maps"]],
+        "show_disagreements": show_disagreements,
     }
 
 
-def _figures_html(snapshot: ReportSnapshot, scope: Scope) -> str:
+def _figures_html(snapshot: ReportSnapshot, scope: Scope, show_disagreements: bool = False) -> str:
     """The figures, charts and tables of a snapshot as HTML. The same for every member of the LA
     who may see them, so rendered once per snapshot and kept in the cache; without the cache
-    (Redis down) rendered each time."""
-    key = f"dashboard-figures:{snapshot.pk}:{snapshot.computed_at.timestamp():.6f}:{scope.key}"
+    (Redis down) rendered each time. Two versions: with the disagreements between rooms (which
+    room said what), and without, for facilitators off the moderation panel (double review is blind)."""
+    key = f"dashboard-figures:{snapshot.pk}:{snapshot.computed_at.timestamp():.6f}:{scope.key}:{int(show_disagreements)}"
     try:
         html = cache.get(key)
     except Exception:  # noqa: BLE001 - Redis down: render instead
         html = None
     if html is None:
-        html = render_to_string("analytics/_figures.html", _figures_context(snapshot, scope))
+        html = render_to_string("analytics/_figures.html", _figures_context(snapshot, scope, show_disagreements))
         try:
             cache.set(key, str(html), FIGURES_CACHE_SECONDS)
         except Exception:  # noqa: BLE001
@@ -121,7 +124,7 @@ def dashboard(request, workshop_pk=None):
     context = {"scope": scope, "scope_title": scope.describe(label), "freshness": freshness,
                "choices": scope_choices(organisation) if workshop_pk is None else None}
     if freshness.snapshot:
-        context["figures_html"] = _figures_html(freshness.snapshot, scope)
+        context["figures_html"] = _figures_html(freshness.snapshot, scope, may_see_disagreements(request.user))
     return render(request, "analytics/dashboard.html", context)
 
 
@@ -148,6 +151,8 @@ def download(request, name, file_format):
     scope, _ = _scope(request)
     snapshot = ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key).first()
     table = tables_of(snapshot.figures).get(name) if snapshot else None
+    if name == "disagreements" and not may_see_disagreements(request.user):
+        table = None  # which room said what: not for a facilitator in a room (double review is blind)
     if table is None or file_format not in ("csv", "xlsx"):
         raise Http404("No such table.")
     if file_format == "csv":

@@ -5,6 +5,8 @@ could have had a better outcome. Type of provision and timing of support are the
 non-ideal areas; only 5 of the 15 CYP in maintained special schools had an ideal outcome, most
 of the others better supported in mainstream; lack of parental confidence in mainstream is the
 most frequent theme. A fourth workshop is still to run, its cases allocated but not reviewed.
+A few cases were reviewed by a second room too (a calibration case, blind double reviews), one
+of them a disagreement awaiting moderation; each counts once, so the figures above hold.
 """
 
 import random
@@ -29,7 +31,7 @@ from workshops.models import (
     Workshop,
 )
 from workshops.polls.services import words_answer_record
-from workshops.services import ReviewAnswer, review_save
+from workshops.services import ReviewAnswer, allocation_save, review_save
 
 WORKSHOPS = [
     ("Primary case reviews", date(2026, 3, 11), "Primary: mainstream and maintained special schools", Workshop.Status.CLOSED),
@@ -140,7 +142,7 @@ def load(organisation):
             case_number = 100 * (index + 1) + number + 1
             case = _case(organisation, terms, f"C-{case_number:03d}", index, number, outcome, rng)
             allocation, _ = CaseAllocation.objects.get_or_create(
-                workshop=workshop, case=case, defaults={"room": rooms[number % 2], "position": number + 1}
+                workshop=workshop, case=case, kind=CaseAllocation.Kind.FIRST, defaults={"room": rooms[number % 2], "position": number + 1}
             )
             if outcome is not None:
                 reviewed += 1
@@ -148,7 +150,39 @@ def load(organisation):
                     _review(allocation, outcome, terms, rng, day, by=allocation.room.facilitators.first())
         if index == 0 or upcoming:
             _polls(workshop, live=upcoming)
+        _agreement(workshop, index, terms, random.Random(19 + index), day)  # its own draws: the story's stay as they are
     _process_map(organisation, terms, people.get(Role.FACILITATOR))
+
+
+# Agreement between rooms (DESIGN.md §4). Second rooms' answers: (ideal?, better provision). The
+# first room's answer still counts in every report, so the worked example's figures stay as they are.
+CALIBRATION = {"C-201": (False, "MAINSTREAM"), "C-401": None}  # C-401: the workshop to come, not reviewed yet
+DOUBLE_REVIEWS = {
+    "C-102": (True, None),
+    "C-202": (False, "RESOURCED"),
+    "C-203": (True, None),  # the first room said not ideal: a disagreement to moderate
+    "C-204": (False, "RESOURCED"),
+}
+
+
+def _agreement(workshop, index, terms, rng, day):
+    """A calibration case, a few blind double reviews, and one disagreement awaiting moderation."""
+    firsts = {a.case.reference: a for a in workshop.allocations.filter(kind=CaseAllocation.Kind.FIRST).select_related("case", "room")}
+    calibration = {firsts[ref].pk for ref in CALIBRATION if ref in firsts}
+    rooms = list(workshop.rooms.order_by("name"))
+    second_rooms = {
+        firsts[ref].pk: next(room for room in rooms if room.pk != firsts[ref].room_id) for ref in DOUBLE_REVIEWS if ref in firsts
+    }
+    if not calibration and not second_rooms:
+        return
+    allocation_save(workshop=workshop, placements={}, second_rooms=second_rooms, calibration=calibration)
+    answers = {**CALIBRATION, **DOUBLE_REVIEWS}
+    copies = CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).select_related("case__current_provision", "room")
+    for copy in copies:
+        second = answers.get(copy.case.reference)
+        if second is not None and not CaseReview.objects.filter(allocation=copy).exists():
+            ideal, better = second
+            _review(copy, (copy.case.current_provision.code, ideal, better), terms, rng, day, by=copy.room.facilitators.first())
 
 
 def _process_map(organisation, terms, facilitator):

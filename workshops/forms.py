@@ -213,3 +213,19 @@ class RetentionForm(forms.ModelForm):
         model = Organisation
         fields = ["retention_months"]
         labels = {"retention_months": "Keep workshop data for (months after the workshop)"}
+
+
+class DoubleReviewDrawForm(forms.Form):
+    """A random share of the workshop's cases for a blind second review, with the seed shown."""
+
+    share = forms.IntegerField(
+        label="Share of cases (%)", min_value=1, max_value=100,
+        error_messages={"min_value": "The share must be from 1 to 100 percent.", "max_value": "The share must be from 1 to 100 percent.",
+                        "invalid": "Give the share as a whole number of percent, such as 15.", "required": "Give the share, such as 15."},
+    )
+    seed = forms.IntegerField(
+        label="Seed", min_value=0, max_value=2_000_000_000,
+        help_text="The same seed with the same cases and rooms draws the same cases again.",
+        error_messages={"min_value": "The seed is a whole number from 0 to 2000000000.", "max_value": "The seed is a whole number from 0 to 2000000000.",
+                        "invalid": "The seed is a whole number, such as 481516.", "required": "Give a seed (any whole number)."},
+    )

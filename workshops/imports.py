@@ -14,7 +14,7 @@ from casereview.models import Organisation
 from casereview.selectors import VocabularyLookup
 from casereview.suggestions import did_you_mean
 from casereview.vocabularies import VocabularyKind
-from workshops.models import REFERENCE_VALIDATOR, BreakoutRoom, Case, CaseAllocation, Workshop
+from workshops.models import REFERENCE_VALIDATOR, BreakoutRoom, Case, CaseAllocation, CaseReview, Workshop
 from workshops.services import ReviewAnswer, review_save
 from workshops.tables import Row, TableError, read_table
 
@@ -140,10 +140,11 @@ def case_import(*, organisation: Organisation, workshop: Workshop, filename: str
                     room = rooms[room_name.casefold()] = BreakoutRoom.objects.create(workshop=workshop, name=room_name)
                     rooms_created.append(room_name)
             allocation, new = CaseAllocation.objects.get_or_create(
-                workshop=workshop, case=case, defaults={"room": room, "position": next_position}
+                workshop=workshop, case=case, kind=CaseAllocation.Kind.FIRST, defaults={"room": room, "position": next_position}
             )
             next_position += new
-            if not new and room is not None and allocation.room_id != room.pk:
+            # Not into a room that reviews the case as a second room: the two rooms stay two.
+            if not new and room is not None and allocation.room_id != room.pk and not allocation.copies.filter(room=room).exists():
                 allocation.room = room
                 allocation.save(update_fields=["room"])
     return CaseImportResult(created, updated, rooms_created)
@@ -151,21 +152,34 @@ def case_import(*, organisation: Organisation, workshop: Workshop, filename: str
 
 def review_import(*, organisation: Organisation, filename: str, data: bytes, by=None) -> int:
     """Bring in reviews recorded on paper. Cases and workshops must exist; a case that already
-    has a review in that workshop is refused (change it in the room console instead)."""
+    has a review from that room in that workshop is refused (change it in the room console
+    instead). Several reviews of one case in one workshop are a double review on paper: each
+    names its room, and the rooms differ."""
     rows = _table(filename, data, REVIEW_COLUMNS, REVIEW_OPTIONAL_COLUMNS)
     vocabulary = VocabularyLookup(organisation)
     cases = {case.reference.casefold(): case for case in Case.objects.for_organisation(organisation)}
     workshops = {workshop.title.casefold(): workshop for workshop in Workshop.objects.for_organisation(organisation)}
-    reviewed = set(
-        CaseAllocation.objects.for_organisation(organisation)
-        .filter(review__isnull=False)
-        .values_list("workshop_id", "case_id")
-    )
-    problems, parsed, first_line_of = [], [], {}
+    # (workshop, case) -> {room name (casefolded, "" for none): has a review}, over the rooms' allocations.
+    held: dict[tuple[int, int], dict[str, bool]] = {}
+    for workshop_id, case_id, room_name, review_id in (
+        CaseAllocation.objects.for_organisation(organisation).exclude(kind=CaseAllocation.Kind.MODERATION)
+        .values_list("workshop_id", "case_id", "room__name", "review__id")
+    ):
+        held.setdefault((workshop_id, case_id), {})[(room_name or "").casefold()] = review_id is not None
+    keyed = []
     for row in rows:
+        case, workshop = cases.get(row.get("reference").casefold()), workshops.get(row.get("workshop").casefold())
+        keyed.append((workshop.pk, case.pk) if case and workshop else None)
+    lines_of: dict[tuple[int, int], list[tuple[int, str]]] = {}
+    for row, key in zip(rows, keyed):
+        if key:
+            lines_of.setdefault(key, []).append((row.line, row.get("room")))
+    problems, parsed, first_line_of = [], [], {}
+    for row, key in zip(rows, keyed):
         row_problems = _text_problems(row, ["room", "notes"])
         case = cases.get(row.get("reference").casefold())
         workshop = workshops.get(row.get("workshop").casefold())
+        room_name = row.get("room")
         if case is None:
             row_problems.append(f"there is no case with reference “{row.get('reference')}”; import the cases first.")
         if workshop is None:
@@ -173,11 +187,23 @@ def review_import(*, organisation: Organisation, filename: str, data: bytes, by=
             row_problems.append(f"there is no workshop called “{row.get('workshop')}”.{hint}")
         if case and workshop:
             key = (workshop.pk, case.pk)
-            if key in reviewed:
-                row_problems.append(f"{case.reference} already has a review in “{workshop.title}”; change it in the room console.")
-            if key in first_line_of:
-                row_problems.append(f"{case.reference} in “{workshop.title}” is also on line {first_line_of[key]}.")
-            first_line_of.setdefault(key, row.line)
+            rooms_reviewed = {name for name, reviewed in held.get(key, {}).items() if reviewed}
+            # Other rows of the same case and workshop that name a room: then every row must.
+            others = [line for line, room in lines_of[key] if line != row.line and room]
+            from_room = f" from {room_name}" if room_name else ""
+            if room_name.casefold() in rooms_reviewed or (not room_name and rooms_reviewed):
+                row_problems.append(
+                    f"{case.reference} already has a review{from_room} in “{workshop.title}”; change it in the room console."
+                )
+            elif not room_name and others:
+                row_problems.append(
+                    f"{case.reference} in “{workshop.title}” has another review on line {others[0]}: name the room of each; "
+                    "several reviews of one case in one workshop must come from different rooms."
+                )
+            room_key = (workshop.pk, case.pk, room_name.casefold())
+            if room_key in first_line_of:
+                row_problems.append(f"{case.reference} in “{workshop.title}”{from_room} is also on line {first_line_of[room_key]}.")
+            first_line_of.setdefault(room_key, row.line)
         answer = None
         try:
             consensus = _yes_no(row.get("consensus"), "consensus", blank_allowed=False)
@@ -193,18 +219,44 @@ def review_import(*, organisation: Organisation, filename: str, data: bytes, by=
             row_problems += [message for name, message in answer.problems().items() if name != "notes"]
         problems += [RowProblem(row.line, message) for message in row_problems]
         if not row_problems:
-            parsed.append((case, workshop, row.get("room"), answer))
+            parsed.append((case, workshop, room_name, answer))
     if problems:
         raise ImportRejected(problems)
 
+    named = {}
+    for case, workshop, room_name, _ in parsed:
+        named.setdefault((workshop.pk, case.pk), set()).add(room_name.casefold())
     with transaction.atomic():
         for case, workshop, room_name, answer in parsed:
             room = None
             if room_name:
                 room, _ = BreakoutRoom.objects.get_or_create(workshop=workshop, name__iexact=room_name, defaults={"name": room_name})
-            allocation, _ = CaseAllocation.objects.get_or_create(workshop=workshop, case=case, defaults={"room": room})
+            allocation = _allocation_for_paper_review(workshop, case, room, named[(workshop.pk, case.pk)])
             review_save(allocation=allocation, answer=answer, by=by, expected_version=0, source="import")
     return len(parsed)
+
+
+def _allocation_for_paper_review(workshop: Workshop, case: Case, room: BreakoutRoom | None, rooms_named: set[str]) -> CaseAllocation:
+    """Where a review on paper goes: the case's allocation in that room; else its first allocation
+    when no room has reviewed it there and no other row of the file names the first's room (the
+    paper says which room it was: the case moves there); else another room's allocation."""
+    first = CaseAllocation.objects.filter(workshop=workshop, case=case, kind=CaseAllocation.Kind.FIRST).select_related("room").first()
+    if first is None:
+        return CaseAllocation.objects.create(workshop=workshop, case=case, room=room)
+    if room is None or first.room_id == room.pk:
+        return first
+    copy = first.copies.filter(kind=CaseAllocation.Kind.ANOTHER_ROOM, room=room).first()
+    if copy is not None:
+        return copy
+    first_room_named = first.room is not None and first.room.name.casefold() in rooms_named
+    if not first_room_named and not CaseReview.objects.filter(allocation=first).exists():
+        first.room = room
+        first.save(update_fields=["room"])
+        return first
+    return CaseAllocation.objects.create(
+        workshop=workshop, case=case, room=room, position=first.position,
+        kind=CaseAllocation.Kind.ANOTHER_ROOM, primary=first, counts_in_reports=False,
+    )
 
 
 def _split(cell: str) -> list[str]:

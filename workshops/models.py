@@ -150,7 +150,18 @@ class Case(models.Model):
 class CaseAllocation(models.Model):
     """A case brought to one workshop, in one of its rooms (or not yet allocated to a room).
 
-    The same case may come back in a later workshop: that is another allocation."""
+    The same case may come back in a later workshop: that is another allocation. Within one
+    workshop a case has one ``FIRST`` allocation; when other rooms review it too (a calibration
+    case, a blind double review) each has an ``ANOTHER_ROOM`` allocation pointing at the first,
+    and a moderated answer is a ``MODERATION`` allocation (no room) holding that answer as a
+    review. Exactly one review of the case counts in the reports (``counts_in_reports``): the
+    moderated answer, else the first room's, else (the first room never answered) the earliest
+    other room's (workshops/agreement/services.py keeps it so)."""
+
+    class Kind(models.TextChoices):
+        FIRST = "first", "First room"
+        ANOTHER_ROOM = "another_room", "Another room"
+        MODERATION = "moderation", "Moderated answer"
 
     tenant_path = "workshop__organisation"
 
@@ -158,15 +169,40 @@ class CaseAllocation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
     room = models.ForeignKey(BreakoutRoom, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocations")
     position = models.PositiveIntegerField(default=0, help_text="Order in which the room takes its cases.")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIRST)
+    primary = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="copies",
+        help_text="For another room's review or the moderated answer: the case's first allocation in the workshop.",
+    )
+    # On the first allocation: every room reviews the case, and the answers are compared openly.
+    calibration = models.BooleanField(default=False)
+    counts_in_reports = models.BooleanField(default=True)
 
     objects = TenantQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "case__reference"]
-        constraints = [models.UniqueConstraint(fields=["workshop", "case"], name="case_once_per_workshop")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "case"], condition=models.Q(kind="first"), name="case_once_per_workshop"
+            ),
+            models.UniqueConstraint(
+                fields=["primary", "room"], condition=models.Q(kind="another_room"), name="another_room_once_per_case"
+            ),
+            models.UniqueConstraint(fields=["primary"], condition=models.Q(kind="moderation"), name="one_moderated_answer_per_case"),
+            models.CheckConstraint(
+                condition=models.Q(kind="first", primary__isnull=True) | (~models.Q(kind="first") & models.Q(primary__isnull=False)),
+                name="only_first_allocations_have_no_primary",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.case.reference} in {self.workshop.title}"
+
+    @property
+    def is_calibration(self) -> bool:
+        """Reviewed by every room and compared openly (a blind second review is not)."""
+        return self.calibration if self.primary_id is None else self.primary.calibration
 
 
 class ReviewStatus(models.TextChoices):
@@ -236,11 +272,12 @@ class ReviewAudit(models.Model):
 
 
 # The features' models, last: they refer to the models above.
+from workshops.agreement.models import DoubleReviewDraw, Moderator  # noqa: E402
 from workshops.polls.models import Poll, PollResponse, PollSettings  # noqa: E402
 from workshops.process_maps.models import FindingKind, ProcessFinding, ProcessMap, ProcessStep  # noqa: E402
 
 __all__ = [
-    "BreakoutRoom", "Case", "CaseAllocation", "CaseReview", "Discipline", "FindingKind", "JOIN_CODE_ALPHABET",
-    "JOIN_CODE_LENGTH", "Poll", "PollResponse", "PollSettings", "ProcessFinding", "ProcessMap", "ProcessStep",
+    "BreakoutRoom", "Case", "CaseAllocation", "CaseReview", "Discipline", "DoubleReviewDraw", "FindingKind", "JOIN_CODE_ALPHABET",
+    "JOIN_CODE_LENGTH", "Moderator", "Poll", "PollResponse", "PollSettings", "ProcessFinding", "ProcessMap", "ProcessStep",
     "ReviewAudit", "ReviewStatus", "RoomDiscipline", "Workshop", "new_join_code",
 ]

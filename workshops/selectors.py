@@ -58,7 +58,8 @@ def room_cases(room: BreakoutRoom) -> list[CaseLine]:
     """The room's cases in order, each with its status, in one query."""
     allocations = (
         CaseAllocation.objects.filter(room=room)
-        .select_related("case", "case__phase", "case__primary_need", "case__support_level", "case__current_provision", "review")
+        # The first allocation too: a calibration case says so in every room (a blind second review says nothing).
+        .select_related("case", "case__phase", "case__primary_need", "case__support_level", "case__current_provision", "review", "primary")
         .order_by("position", "case__reference")
     )
     return [CaseLine(allocation, allocation_status(allocation, room)) for allocation in allocations]
@@ -98,7 +99,7 @@ def workshop_progress(workshop: Workshop) -> tuple[list[RoomProgress], int]:
         for allocation in allocations:
             counts[allocation_status(allocation, room)] += 1
         progress.append(RoomProgress(room, counts, len(allocations), room.current_allocation))
-    unallocated = workshop.allocations.filter(room__isnull=True).count()
+    unallocated = workshop.allocations.filter(room__isnull=True, kind=CaseAllocation.Kind.FIRST).count()
     return progress, unallocated
 
 

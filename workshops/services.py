@@ -1,9 +1,11 @@
 """Writes of the workshop day that span models: rooms with their people, allocations, reviews."""
 
+import random
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from analytics.scopes import scopes_of_review
@@ -15,6 +17,7 @@ from workshops.models import (
     CaseAllocation,
     CaseReview,
     Discipline,
+    DoubleReviewDraw,
     ReviewAudit,
     RoomDiscipline,
     Workshop,
@@ -24,10 +27,13 @@ from workshops.models import (
 @transaction.atomic
 def room_save(*, workshop: Workshop, room: BreakoutRoom | None, name: str, facilitators, discipline_counts: dict):
     """Create or update a room with its facilitators and who was in it (counts per discipline)."""
+    new = room is None
     room = room or BreakoutRoom(workshop=workshop)
     room.name = name.strip()
     room.full_clean(exclude=["current_allocation"])
     room.save()
+    if new:
+        calibration_copies_for_new_room(room)
     room.facilitators.set(facilitators)
     for discipline in Discipline.values:
         count = discipline_counts.get(discipline) or 0
@@ -142,18 +148,28 @@ def _replace_terms(related, held: list, wanted: list) -> None:
 
 
 def review_save(
-    *, allocation: CaseAllocation, answer: ReviewAnswer, by, expected_version: int, source: str = "console"
+    *, allocation: CaseAllocation, answer: ReviewAnswer, by, expected_version: int, source: str = "console",
+    extra_changes: dict | None = None,
 ) -> CaseReview:
     """Store the room's answer with an audit row, or raise ReviewConflict if the review moved on.
 
     ``expected_version`` is the version the person was looking at (0: no review yet). The
-    allocation row is locked so two simultaneous first saves cannot both create a review."""
+    allocation row is locked so two simultaneous first saves cannot both create a review.
+    ``extra_changes`` are audited with the answer (a moderation's reason)."""
     answer = answer.normalised()
     problems = answer.problems()
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
-        CaseAllocation.objects.select_for_update().get(pk=allocation.pk)
+        # Lock the allocation with every other allocation of the same case in the workshop (other
+        # rooms, the moderated answer): one query, and two rooms saving the same case at once
+        # settle which review counts one after the other. Ordered by id, so never a deadlock.
+        group_pk = allocation.primary_id or allocation.pk
+        group = list(
+            CaseAllocation.objects.select_for_update()
+            .filter(Q(pk=group_pk) | Q(primary_id=group_pk)).order_by("pk")
+            .only("pk", "kind", "primary_id", "counts_in_reports")
+        )
         review = (
             CaseReview.objects.select_related("provision_at_review", "phase_at_review", "primary_need_at_review", "support_level_at_review",
                                               "better_provision")
@@ -185,6 +201,164 @@ def review_save(
         _replace_terms(review.themes, answer_before.themes if answer_before else [], answer.themes)
         after = answer_summary(answer)
         changes = {label: [before.get(label), value] for label, value in after.items() if before.get(label) != value}
+        changes |= extra_changes or {}
         ReviewAudit.objects.create(review=review, changed_by=by, version=review.version, source=source, changes=changes)
+        if len(group) > 1:
+            _settle_counted(group)
         refresh_after_commit(allocation.workshop.organisation_id, scopes_before + scopes_of_review(review))
     return review
+
+
+def counted_allocation(group: list[CaseAllocation], reviewed: dict[int, int]):
+    """Which allocation of one case in one workshop counts in the reports (DESIGN.md §4: a
+    double-reviewed case counts once): the moderated answer; until then the first room's; and
+    when the first room has not answered, the earliest other room's answer, so no answer is lost.
+    ``reviewed`` maps allocation id -> review id for the allocations that have a review."""
+    by_kind = {kind: [a for a in group if a.kind == kind and a.pk in reviewed] for kind in CaseAllocation.Kind.values}
+    if by_kind[CaseAllocation.Kind.MODERATION]:
+        return by_kind[CaseAllocation.Kind.MODERATION][0]
+    if by_kind[CaseAllocation.Kind.FIRST]:
+        return by_kind[CaseAllocation.Kind.FIRST][0]
+    if by_kind[CaseAllocation.Kind.ANOTHER_ROOM]:
+        return min(by_kind[CaseAllocation.Kind.ANOTHER_ROOM], key=lambda a: reviewed[a.pk])
+    return next(a for a in group if a.kind == CaseAllocation.Kind.FIRST)
+
+
+def _settle_counted(group: list[CaseAllocation]) -> None:
+    """Mark the one allocation of the group that counts; the caller holds the group's locks."""
+    reviewed = dict(CaseReview.objects.filter(allocation__in=group).values_list("allocation_id", "pk"))
+    counted = counted_allocation(group, reviewed)
+    changed = [a for a in group if a.counts_in_reports != (a.pk == counted.pk)]
+    for allocation in changed:
+        allocation.counts_in_reports = allocation.pk == counted.pk
+    if changed:
+        CaseAllocation.objects.bulk_update(changed, ["counts_in_reports"])
+
+
+class AllocationProblem(ValidationError):
+    """What is wrong with an allocation the lead asked for: a list of messages, nothing saved."""
+
+
+def _copies_by_first(workshop: Workshop) -> dict[int, list[CaseAllocation]]:
+    copies = {}
+    for copy in CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).select_related("review", "room"):
+        copies.setdefault(copy.primary_id, []).append(copy)
+    return copies
+
+
+def _has_review(allocation: CaseAllocation) -> bool:
+    return getattr(allocation, "review", None) is not None
+
+
+def _copy_in(first: CaseAllocation, room: BreakoutRoom, position: int) -> CaseAllocation:
+    # Another room's review never counts while the first room's exists (settled on each save).
+    return CaseAllocation.objects.create(
+        workshop_id=first.workshop_id, case_id=first.case_id, room=room, position=position,
+        kind=CaseAllocation.Kind.ANOTHER_ROOM, primary=first, counts_in_reports=False,
+    )
+
+
+@transaction.atomic
+def allocation_save(
+    *, workshop: Workshop, placements: dict[int, tuple[BreakoutRoom | None, int]],
+    second_rooms: dict[int, BreakoutRoom | None], calibration: set[int],
+) -> None:
+    """The allocation page, all or nothing: each first allocation's room and order, its blind
+    second room (or none), and whether it is a calibration case (every room reviews it). A
+    room's review is never dropped: taking a case away from a room that has reviewed it is
+    refused, with every such problem listed."""
+    allocations_update(workshop=workshop, placements=placements)
+    firsts = {a.pk: a for a in CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.FIRST).select_related("case", "room")}
+    copies = _copies_by_first(workshop)
+    rooms = list(workshop.rooms.all())
+    problems = []
+    for pk, first in firsts.items():
+        mine = copies.get(pk, [])
+        reference = first.case.reference
+        if pk in calibration:
+            wanted = {room.pk for room in rooms if room.pk != first.room_id}
+            if first.room_id is None:
+                problems.append(f"{reference}: put a calibration case in a room first; every other room then reviews it too.")
+                continue
+        elif pk in second_rooms and second_rooms[pk] is not None:
+            second = second_rooms[pk]
+            if first.room_id is None:
+                problems.append(f"{reference}: put the case in a room before sending it to a second room.")
+                continue
+            if second.pk == first.room_id:
+                problems.append(f"{reference}: the second room must be another room than {first.room.name}.")
+                continue
+            wanted = {second.pk}
+        else:
+            wanted = set()
+        for copy in mine:
+            if copy.room_id not in wanted:
+                if _has_review(copy):
+                    problems.append(
+                        f"{reference}: {copy.room.name if copy.room else 'another room'} has already reviewed it, "
+                        "so it stays in that room (its review is kept)."
+                    )
+                else:
+                    copy.delete()
+        held = {copy.room_id for copy in mine}
+        for room in rooms:
+            if room.pk in wanted and room.pk not in held:
+                _copy_in(first, room, 0 if pk in calibration else first.position)
+        if first.calibration != (pk in calibration):
+            first.calibration = pk in calibration
+            first.save(update_fields=["calibration"])
+    if problems:
+        raise AllocationProblem(problems)
+
+
+def calibration_copies_for_new_room(room: BreakoutRoom) -> None:
+    """A room added after cases were marked for calibration reviews them too, first."""
+    for first in CaseAllocation.objects.filter(workshop_id=room.workshop_id, kind=CaseAllocation.Kind.FIRST, calibration=True):
+        if first.room_id != room.pk and not first.copies.filter(room=room).exists():
+            _copy_in(first, room, 0)
+
+
+@dataclass
+class Draw:
+    record: "DoubleReviewDraw"
+    pairs: list[tuple[str, str]]
+
+
+@transaction.atomic
+def double_review_draw(*, workshop: Workshop, share: int, seed: int, by) -> Draw:
+    """Send ``share`` percent of the workshop's cases (those in a room, not calibration cases),
+    chosen at random with ``seed``, each to a second room, blind. Cases already sent count
+    towards the share. The rooms are kept even: each drawn case goes to the other room with the
+    fewest second reviews so far (ties broken by the same seed). The draw is recorded."""
+    if not 1 <= share <= 100:
+        raise ValidationError("The share must be a whole number from 1 to 100.")
+    rooms = list(workshop.rooms.order_by("pk"))
+    if len(rooms) < 2:
+        raise ValidationError("A second review needs a second room: add another room first.")
+    firsts = list(
+        CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.FIRST, room__isnull=False, calibration=False)
+        .select_related("case", "room").order_by("pk")
+    )
+    doubled = set(CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).values_list("primary_id", flat=True))
+    wanted = round(len(firsts) * share / 100)
+    candidates = [first for first in firsts if first.pk not in doubled]
+    count = max(0, min(len(candidates), wanted - sum(1 for first in firsts if first.pk in doubled)))
+    rng = random.Random(seed)
+    chosen = sorted(rng.sample(candidates, count), key=lambda first: first.pk)
+    load = {room.pk: 0 for room in rooms}
+    for copy_room in CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).values_list("room_id", flat=True):
+        if copy_room in load:
+            load[copy_room] += 1
+    pairs = []
+    for first in chosen:
+        others = [room for room in rooms if room.pk != first.room_id]
+        fewest = min(load[room.pk] for room in others)
+        second = rng.choice([room for room in others if load[room.pk] == fewest])
+        load[second.pk] += 1
+        _copy_in(first, second, first.position)
+        pairs.append((first.case.reference, second.name))
+    record = DoubleReviewDraw.objects.create(
+        workshop=workshop, share=share, seed=seed, drawn_by=by,
+        references=[{"reference": reference, "room": room} for reference, room in pairs],
+    )
+    return Draw(record, pairs)

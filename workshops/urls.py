@@ -28,4 +28,5 @@ urlpatterns = [
     path("rooms/<int:room_pk>/cases/<int:allocation_pk>/review/", console.review_save, name="review_save"),
     path("", include("workshops.polls.urls")),
     path("", include("workshops.process_maps.urls")),
+    path("", include("workshops.agreement.urls")),
 ]

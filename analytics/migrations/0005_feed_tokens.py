@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('analytics', '0003_snapshot_charts'),
+        ('analytics', '0004_variationsettings'),
         ('casereview', '0002_retention'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -15,7 +15,7 @@ from casereview.tenancy import TenantQuerySet
 from tests.fixtures import make_case
 from workshops.models import BreakoutRoom, CaseAllocation, FindingKind, Poll, PollResponse, ProcessMap, Workshop
 from workshops.process_maps.services import finding_add, step_add
-from workshops.services import ReviewAnswer, review_save
+from workshops.services import ReviewAnswer, allocation_save, review_save
 
 SECRET = "Northshire-only"  # in every title of the LA's data: must never reach the outsider
 
@@ -58,6 +58,11 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
     room.facilitators.add(facilitator)
     allocation = CaseAllocation.objects.create(workshop=workshop, room=room, case=make_case(organisation, term, "NS-001"))
     review_save(allocation=allocation, answer=ReviewAnswer(False, notes=f"{SECRET} note"), by=facilitator, expected_version=0)
+    # A calibration case (so the comparison and moderation pages have a second room's answer to leak).
+    BreakoutRoom.objects.create(workshop=workshop, name=f"{SECRET} second room")
+    allocation_save(workshop=workshop, placements={}, second_rooms={}, calibration={allocation.pk})
+    second = CaseAllocation.objects.get(primary=allocation)
+    review_save(allocation=second, answer=ReviewAnswer(False, notes=f"{SECRET} second note"), by=facilitator, expected_version=0)
     poll = Poll.objects.create(workshop=workshop, question=f"{SECRET} question", kind="words", is_open=True)
     response = PollResponse.objects.create(poll=poll, round=1, phone="p1", slot=1, text=f"{SECRET}", normalised=SECRET.lower())
     process_map = ProcessMap.objects.create(workshop=workshop, title=f"{SECRET} map")
@@ -150,6 +155,8 @@ def test_the_walk_would_notice_a_leak(world, client_for, lead):
     """The same checks, as the LA's own lead: the secret shows, so the walk above can fail."""
     page = client_for(lead).get(reverse("workshop_detail", kwargs={"pk": world["workshop"].pk})).content
     assert SECRET.encode() in page
+    comparison = reverse("calibration_present", kwargs={"workshop_pk": world["workshop"].pk, "allocation_pk": world["allocation"].pk})
+    assert f"{SECRET} second room".encode() in client_for(lead).get(comparison).content
 
 
 def test_the_admin_is_closed_to_la_staff(world, client_for, lead, outsider):

@@ -5,6 +5,8 @@ from collections import Counter
 from django.core.management import call_command
 
 from analytics.models import SettingsDataset
+from analytics.reports import build_report
+from analytics.scopes import Scope
 from analytics.variation import funnel
 
 from workshops.models import CaseAllocation, CaseReview, Poll, ProcessFinding, ProcessMap, ReviewAudit, Workshop
@@ -14,7 +16,7 @@ from workshops.polls.selectors import poll_results
 def test_the_demo_workshops_tell_the_worked_example(db, settings):
     settings.DEBUG = True
     call_command("demo", stdout=open("/dev/null", "w"))
-    reviews = CaseReview.objects.all()
+    reviews = CaseReview.objects.filter(allocation__counts_in_reports=True)  # a double-reviewed case counts once
     analysed = reviews.filter(consensus_reached=True)
     assert (reviews.count(), analysed.count(), analysed.filter(ideal_outcome=False).count()) == (28, 26, 18)  # 69%
     areas = Counter(t.code for r in analysed for t in r.non_ideal_areas.all())
@@ -26,8 +28,21 @@ def test_the_demo_workshops_tell_the_worked_example(db, settings):
     better = Counter(r.better_provision.code for r in in_mss.filter(ideal_outcome=False))
     assert better.most_common(1)[0][0] == "MAINSTREAM"
     upcoming = Workshop.objects.get(status="draft")
-    assert upcoming.allocations.count() == 8 and not CaseReview.objects.filter(allocation__workshop=upcoming).exists()
+    assert upcoming.allocations.filter(kind="first").count() == 8 and not CaseReview.objects.filter(allocation__workshop=upcoming).exists()
     assert all(a.room_id for a in CaseAllocation.objects.all())
+
+
+def test_the_demo_has_a_calibration_case_double_reviews_and_one_disagreement_to_moderate(db, settings):
+    settings.DEBUG = True
+    call_command("demo", stdout=open("/dev/null", "w"))
+    calibration = CaseAllocation.objects.filter(kind="first", calibration=True)
+    assert sorted(calibration.values_list("case__reference", flat=True)) == ["C-201", "C-401"]
+    second_reviews = CaseReview.objects.filter(allocation__kind="another_room")
+    assert second_reviews.count() == 5 and not second_reviews.filter(allocation__counts_in_reports=True).exists()
+    organisation = Workshop.objects.get(title="Secondary case reviews").organisation
+    agreement = build_report(organisation, Scope())["agreement"]
+    assert agreement["cases"] == 5 and agreement["awaiting_moderation"] == 1
+    assert [row["reference"] for row in agreement["disagreements"]] == ["C-203"]
 
 
 def test_running_the_demo_again_adds_nothing(db, settings):

@@ -54,7 +54,7 @@ def room_console(request, room_pk, allocation_pk=None):
         allocation = (first_open or (lines[0] if lines else None))
         allocation = allocation.allocation if allocation else None
     else:
-        allocation = get_object_or_404(CaseAllocation.objects.select_related("case"), pk=allocation_pk, room=room)
+        allocation = get_object_or_404(CaseAllocation.objects.select_related("case", "primary"), pk=allocation_pk, room=room)
     if allocation is not None:
         services.room_open_case(room=room, allocation=allocation)
         room.current_allocation_id = allocation.pk

@@ -1,7 +1,10 @@
 """The programme lead's pages: workshops, rooms, case import and allocation, control room, audit."""
 
+import secrets
+
 from django.contrib import messages
-from django.db.models import Count, F, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Count, F, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,9 +12,10 @@ from django.urls import reverse
 from casereview.models import DeletionRecord, Role
 from casereview.tenancy import get_for_member_or_404, member_required
 from workshops import import_templates, retention, services
-from workshops.forms import CaseImportForm, RetentionForm, RoomForm, WorkshopForm
+from workshops.agreement import selectors as agreement
+from workshops.forms import CaseImportForm, DoubleReviewDrawForm, RetentionForm, RoomForm, WorkshopForm
 from workshops.imports import ImportRejected, case_import
-from workshops.models import BreakoutRoom, CaseAllocation, Discipline, Workshop
+from workshops.models import BreakoutRoom, CaseAllocation, Discipline, DoubleReviewDraw, Workshop
 from workshops.selectors import rooms_for_console, workshop_audit, workshop_progress, workshops_for
 
 READERS = (Role.LEAD, Role.VIEWER)
@@ -55,12 +59,14 @@ def workshop_detail(request, pk):
             "workshop": workshop,
             "room_cards": [(room, progress_by_room[room.pk]) for room in rooms],
             "console_rooms": console_rooms,
-            "case_count": workshop.allocations.count(),
+            "case_count": workshop.allocations.filter(kind=CaseAllocation.Kind.FIRST).count(),
             "unallocated": unallocated,
             "polls": polls,
             "process_maps": workshop.process_maps.all(),
             "can_map": request.membership.role in (Role.LEAD, Role.FACILITATOR),
             "join_host": request.build_absolute_uri(reverse("join")),
+            "calibration_cases": workshop.allocations.filter(kind=CaseAllocation.Kind.FIRST, calibration=True).select_related("case"),
+            "can_moderate": agreement.may_moderate(request.user, workshop),
         },
     )
 
@@ -140,29 +146,56 @@ def case_import_template(request, workshop_pk, file_format):
 def allocation(request, workshop_pk):
     workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
     allocations = list(
-        workshop.allocations.select_related("case", "case__primary_need", "case__current_provision", "room", "review")
+        workshop.allocations.filter(kind=CaseAllocation.Kind.FIRST)
+        .select_related("case", "case__primary_need", "case__current_provision", "room", "review")
+        .prefetch_related(Prefetch("copies", queryset=CaseAllocation.objects.filter(kind=CaseAllocation.Kind.ANOTHER_ROOM).select_related("room")))
     )
     rooms = {str(room.pk): room for room in workshop.rooms.all()}
     errors = []
-    if request.method == "POST":
-        placements = {}
+    if request.method == "POST" and request.POST.get("action") == "draw":
+        draw_form = DoubleReviewDrawForm(request.POST)
+        if draw_form.is_valid():
+            try:
+                draw = services.double_review_draw(workshop=workshop, by=request.user, **draw_form.cleaned_data)
+            except ValidationError as error:
+                draw_form.add_error(None, error)
+            else:
+                drawn = "; ".join(f"{reference} → {room}" for reference, room in draw.pairs) or "no further case (the share is reached)"
+                messages.success(request, f"Drew {len(draw.pairs)} cases for a blind second review with seed {draw.record.seed}: {drawn}.")
+                return redirect("allocation", workshop_pk=workshop.pk)
+    else:
+        draw_form = DoubleReviewDrawForm(initial={"share": 15, "seed": secrets.randbelow(900000) + 100000})
+    if request.method == "POST" and request.POST.get("action") != "draw":
+        placements, second_rooms, calibration = {}, {}, set()
         for item in allocations:
             room_value = request.POST.get(f"room_{item.pk}", "")
             position_value = request.POST.get(f"position_{item.pk}", "")
+            second_value = request.POST.get(f"second_{item.pk}", "")
             if room_value and room_value not in rooms:
                 errors.append(f"{item.case.reference}: choose one of this workshop's rooms.")
+                continue
+            if second_value and second_value not in rooms:
+                errors.append(f"{item.case.reference}: choose one of this workshop's rooms as the second room.")
                 continue
             if not position_value.isdigit() or int(position_value) > 10000:
                 errors.append(f"{item.case.reference}: the order must be a whole number from 0 to 10000.")
                 continue
             placements[item.pk] = (rooms.get(room_value), int(position_value))
+            second_rooms[item.pk] = rooms.get(second_value)
+            if request.POST.get(f"calibration_{item.pk}") == "yes":
+                calibration.add(item.pk)
         if not errors:
-            services.allocations_update(workshop=workshop, placements=placements)
-            messages.success(request, "Saved the allocation.")
-            return redirect("workshop_detail", pk=workshop.pk)
+            try:
+                services.allocation_save(workshop=workshop, placements=placements, second_rooms=second_rooms, calibration=calibration)
+            except ValidationError as error:
+                errors = error.messages
+            else:
+                messages.success(request, "Saved the allocation.")
+                return redirect("workshop_detail", pk=workshop.pk)
     return render(
         request, "workshops/setup/allocation.html",
-        {"workshop": workshop, "allocations": allocations, "rooms": rooms.values(), "errors": errors},
+        {"workshop": workshop, "allocations": allocations, "rooms": rooms.values(), "errors": errors, "draw_form": draw_form,
+         "draws": DoubleReviewDraw.objects.filter(workshop=workshop).select_related("drawn_by")[:5]},
     )
 
 
@@ -198,7 +231,7 @@ def workshop_delete(request, pk):
         messages.success(request, f"Deleted for good: {record.what}.")
         return redirect("workshop_list")
     counts = {
-        "cases": workshop.allocations.count(),
+        "cases": workshop.allocations.filter(kind=CaseAllocation.Kind.FIRST).count(),
         "reviews": workshop.allocations.filter(review__isnull=False).count(),
         "polls": workshop.polls.count(),
         "maps": workshop.process_maps.count(),

@@ -66,6 +66,8 @@ class Command(BaseCommand):
             "",
             "Current provision -> better provision (non-ideal reviews):",
             *[f"  {r['count']:>4}  {r['current_label']} -> {r['better_label']}" for r in f["provision_crosstab"]],
+            "",
+            *self.agreement_text(f.get("agreement")),
         ]
         if "dbv_summary" in f:
             lines += ["", "DBV summary (per provision at review: reviewed, ideal, not ideal, share ideal with 95% CI; better supported in):"]
@@ -97,6 +99,19 @@ class Command(BaseCommand):
                       *[f"  {r['reviews']:>4}  {r['findings']:>4}  {_label(r)}" for r in f["combined_themes"] if r["total"]]]
         return "\n".join(lines)
 
+    @staticmethod
+    def agreement_text(agreement) -> list[str]:
+        if not agreement or not agreement["cases"]:
+            return ["Agreement between rooms: no case was reviewed by more than one room."]
+        lines = [f"Agreement between rooms ({agreement['cases']} cases reviewed by two or more rooms):"]
+        for label, key in (("outcome", "outcome"), ("better provision", "better_provision")):
+            a = agreement[key]
+            kappa = (f"kappa {a['kappa']:.2f}" + (f" (95% CI {a['ci95'][0]:.2f} to {a['ci95'][1]:.2f})" if a["ci95"] else "")
+                     + f", {a['reading']}") if a["kappa"] is not None else (a["reason"] or "")
+            agreed = f"{a['agreed']} of {a['cases']} agreed" if a["cases"] else "no cases"
+            lines.append(f"  {label}: {agreed}; {kappa}")
+        lines.append(f"  Disagreements awaiting moderation: {agreement['awaiting_moderation']}")
+        return lines
 
 def _children(n) -> str:
     return "children not counted" if n is None else f"{n} child{'ren' if n != 1 else ''}"

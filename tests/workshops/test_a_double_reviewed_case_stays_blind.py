@@ -1,0 +1,63 @@
+"""Blind double review: neither room sees the other's answer, or that the case is doubled; which
+room said what shows only to the lead, viewers and the moderation panel."""
+
+import pytest
+from django.urls import reverse
+
+from analytics.snapshots import compute_snapshot
+from workshops.models import CaseAllocation, Moderator
+from workshops.services import ReviewAnswer, allocation_save, review_save
+
+FIRST_NOTE = "Room one thought the timing was the problem"
+
+
+@pytest.fixture
+def doubled(workshop, room, other_room, allocations, facilitator, term):
+    first = allocations[0]
+    allocation_save(workshop=workshop, placements={}, second_rooms={first.pk: other_room}, calibration=set())
+    answer = ReviewAnswer(True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"),
+                          [term("theme", "WORKFORCE_CAPACITY")], FIRST_NOTE)
+    review_save(allocation=first, answer=answer, by=facilitator, expected_version=0)
+    return first, CaseAllocation.objects.get(kind="another_room")
+
+
+def test_the_second_room_reviews_the_case_without_seeing_the_first_rooms_answer_or_name(client_for, other_facilitator, doubled, room):
+    first, copy = doubled
+    page = client_for(other_facilitator).get(reverse("room_console_case", args=[copy.room_id, copy.pk])).content.decode()
+    assert "C-001" in page and 'value="0"' in page  # a fresh form: version 0, nothing filled in from Room 1
+    for hidden in (FIRST_NOTE, room.name, "second room", "double", "Calibration case"):
+        assert hidden not in page
+
+
+def test_the_first_room_is_not_told_either(client_for, facilitator, other_facilitator, doubled, other_room):
+    first, copy = doubled
+    review_save(allocation=copy, answer=ReviewAnswer(False, notes="Room two could not agree"), by=other_facilitator, expected_version=0)
+    page = client_for(facilitator).get(reverse("room_console_case", args=[first.room_id, first.pk])).content.decode()
+    for hidden in ("Room two could not agree", other_room.name, "second room", "double"):
+        assert hidden not in page
+
+
+def test_a_room_cannot_open_the_other_rooms_copy(client_for, facilitator, other_facilitator, doubled):
+    first, copy = doubled
+    assert client_for(facilitator).get(reverse("room_console_case", args=[first.room_id, copy.pk])).status_code == 404
+    assert client_for(facilitator).get(reverse("room_console_case", args=[copy.room_id, copy.pk])).status_code == 404
+
+
+def test_which_room_said_what_is_not_on_a_room_facilitators_dashboard(client_for, facilitator, other_facilitator, lead, viewer, doubled, organisation, workshop):
+    first, copy = doubled
+    review_save(allocation=copy, answer=ReviewAnswer(False), by=other_facilitator, expected_version=0)
+    compute_snapshot(organisation.pk, "all")
+    disagreement = "Room 1: Not ideal, better: Mainstream school or academy; Room 2: No consensus"
+    download = reverse("dashboard_download", args=["disagreements", "csv"])
+    for person in (lead, viewer):
+        page = client_for(person).get(reverse("dashboard")).content.decode()
+        assert "Agreement between rooms" in page and disagreement in page, person
+        assert client_for(person).get(download).status_code == 200
+    page = client_for(facilitator).get(reverse("dashboard")).content.decode()
+    assert "Agreement between rooms" in page and "1 disagreement awaits moderation" in page
+    assert disagreement not in page and "shown to the programme lead, viewers and the moderation panel" in page
+    assert client_for(facilitator).get(download).status_code == 404
+    # A facilitator on the moderation panel sees them.
+    Moderator.objects.create(workshop=workshop, user=facilitator)
+    assert disagreement in client_for(facilitator).get(reverse("dashboard")).content.decode()
+    assert client_for(facilitator).get(download).status_code == 200
