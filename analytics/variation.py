@@ -119,15 +119,16 @@ def _crossing(model: str, base: np.ndarray, expected: float, level: float, side:
     candidates = np.stack([start + k for k in (-2, -1, 0, 1, 2, 3)])
     p = np.stack([p_values(model, c, base, expected, mid)[0 if upper else 1] for c in candidates])
     flagged = p < level
+    columns = np.arange(len(base))
     if upper:
-        first = np.argmax(flagged, axis=0)  # first candidate flagged (p falls as the count grows)
-        at, before = candidates[first, np.arange(len(base))], candidates[first - 1, np.arange(len(base))]
-        p_at, p_before = p[first, np.arange(len(base))], p[first - 1, np.arange(len(base))]
+        # The first candidate flagged (p falls as the count grows). The lowest candidate never is:
+        # two below the quantile, its p-value is above the level, so ``first - 1`` is a candidate.
+        first = np.argmax(flagged, axis=0)
+        before, p_before, p_at = candidates[first - 1, columns], p[first - 1, columns], p[first, columns]
         return before + (p_before - level) / (p_before - p_at)
-    last = len(candidates) - 1 - np.argmax(flagged[::-1], axis=0)  # last candidate flagged
-    last = np.where(flagged.any(axis=0), last, 0)
-    at, after = candidates[last, np.arange(len(base))], candidates[last + 1, np.arange(len(base))]
-    p_at, p_after = p[last, np.arange(len(base))], p[last + 1, np.arange(len(base))]
+    # The last candidate flagged (p grows with the count); none flagged: nothing below 0 to draw.
+    last = np.where(flagged.any(axis=0), len(candidates) - 1 - np.argmax(flagged[::-1], axis=0), 0)
+    at, p_at, p_after = candidates[last, columns], p[last, columns], p[last + 1, columns]
     with np.errstate(divide="ignore", invalid="ignore"):
         step = np.where(p_after > p_at, (level - p_at) / (p_after - p_at), 0.0)
     return np.where(flagged.any(axis=0), at + step, 0.0)

@@ -28,5 +28,5 @@ def test_a_saved_review_reaches_the_dashboard_through_a_real_worker(
     finally:
         stop_worker(worker)
     page = client_for(viewer).get(reverse("dashboard")).content.decode()
-    assert "Of 1 case the rooms agreed on, <strong>1 (100%)</strong> could have had a better outcome" in page
+    assert "Of 1 review of 1 child the rooms agreed on, <strong>1 (100%)</strong> could have had a better outcome" in page
     assert "✓ Up to date" in page
