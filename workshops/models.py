@@ -169,14 +169,15 @@ class CaseAllocation(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="allocations")
     room = models.ForeignKey(BreakoutRoom, null=True, blank=True, on_delete=models.SET_NULL, related_name="allocations")
     position = models.PositiveIntegerField(default=0, help_text="Order in which the room takes its cases.")
-    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIRST)
+    # Database defaults too: rows written by plain SQL (the benchmark's COPY) are first allocations.
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIRST, db_default=Kind.FIRST)
     primary = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="copies",
         help_text="For another room's review or the moderated answer: the case's first allocation in the workshop.",
     )
     # On the first allocation: every room reviews the case, and the answers are compared openly.
-    calibration = models.BooleanField(default=False)
-    counts_in_reports = models.BooleanField(default=True)
+    calibration = models.BooleanField(default=False, db_default=False)
+    counts_in_reports = models.BooleanField(default=True, db_default=True)
 
     objects = TenantQuerySet.as_manager()
 

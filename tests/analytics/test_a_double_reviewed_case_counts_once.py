@@ -2,7 +2,10 @@
 or until moderated the first room's (and, if the first room never answered, the earliest other
 room's). The report's JSON keeps its shape, with ``agreement`` added."""
 
+import io
+
 import pytest
+from django.core.management import call_command
 
 from analytics.reports import build_report
 from analytics.scopes import Scope
@@ -103,3 +106,16 @@ def test_two_rooms_with_no_case_in_common_have_no_agreement_figures(organisation
     agreement = build_report(organisation, Scope())["agreement"]
     assert agreement["cases"] == 0 and agreement["outcome"]["kappa"] is None
     assert agreement["outcome"]["reason"].startswith("Not enough cases")
+
+
+def test_the_report_command_prints_agreement_too(organisation, doubled, answers, facilitator, other_facilitator):
+    first, copy = doubled
+    review_save(allocation=first, answer=answers["not_ideal"], by=facilitator, expected_version=0)
+    review_save(allocation=copy, answer=answers["ideal"], by=other_facilitator, expected_version=0)
+    out = io.StringIO()
+    call_command("report", "--org", "northshire", stdout=out)
+    text = out.getvalue()
+    assert "Reviewed 1, excluded (no consensus) 0, analysed 1." in text
+    assert "Agreement between rooms (1 cases reviewed by two or more rooms):" in text
+    assert "  outcome: 0 of 1 agreed; Not enough cases" in text
+    assert "Disagreements awaiting moderation: 1" in text

@@ -2,7 +2,7 @@
 disagreements awaiting moderation, and who may moderate. Scoped by the caller's workshop, which
 the views reach through the tenancy helper."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
@@ -11,7 +11,6 @@ from casereview.tenancy import for_member, membership_of
 from workshops.models import CaseAllocation, CaseReview, Moderator, Workshop
 from workshops.services import answer_of, answer_summary
 
-ROOM_KINDS = (CaseAllocation.Kind.FIRST, CaseAllocation.Kind.ANOTHER_ROOM)
 COMPARED = ["Consensus reached", "Ideal outcome", "Non-ideal areas", "Better provision", "Themes"]
 
 
@@ -59,8 +58,6 @@ class CaseAnswers:
     rooms: list[RoomAnswer]
     moderated: CaseReview | None = None
     moderation_allocation: CaseAllocation | None = None
-    reason: str = ""
-    rows: list[dict] = field(default_factory=list)
 
     @property
     def reference(self) -> str:
