@@ -636,12 +636,12 @@ class Run:
         service = self.services[name]
         if service.image is None and not migrates(service.command):
             # The compose file let this service start now: were the migrations done by then?
-            check = self.exec_in(name, ["python", "manage.py", "migrate", "--check"], timeout=120)
+            check = self.exec_in(name, ["python", "manage.py", "migrate", "--check", "--plan"], timeout=120)
             if check.returncode != 0:
                 raise SmokeFailure(
                     f"{name} starts before the migrations have run: nothing in its depends_on waits for them "
                     f"(condition: service_completed_successfully on the migrating service).\n"
-                    f"manage.py migrate --check said:\n{check.stdout[-2000:]}")
+                    f"manage.py migrate --check --plan said:\n{_shortened(check.stdout)}")
         log = open(self.folder / f"{name}.log", "w")
         say(f"starting {name}")
         self.started_at[name] = datetime.now(timezone.utc)
@@ -681,7 +681,7 @@ class Run:
         process = subprocess.Popen([binaries / "postgres", "-D", data, "-p", str(port), "-k", sockets,
                                     "-c", "listen_addresses=127.0.0.1"], stdout=log, stderr=subprocess.STDOUT,
                                    start_new_session=True, **as_postgres)
-        self._wait(lambda: subprocess.run(["pg_isready", "-q", "-h", str(sockets), "-p", str(port)]).returncode == 0,
+        self._wait(lambda: subprocess.run(["pg_isready", "-q", "-h", str(sockets), "-p", str(port), "-U", user]).returncode == 0,
                    60, "PostgreSQL to accept connections")
         if database != "postgres":
             subprocess.run([binaries / "createdb", "-h", sockets, "-p", str(port), "-U", user, "-O", user, database],
@@ -753,6 +753,10 @@ class Run:
                 if name not in self.one_shots:
                     self.healthy.add(name)
             ready = [name for name, service in waiting.items() if all(self._satisfied(d, c) for d, c in depends_on(service.spec).items())]
+            # A migrating service waits while any service that does not depend on it is yet to start.
+            held = {name for name in ready if migrates(self.services[name].command) and any(
+                not migrates(self.services[other].command) and not self._needs(other, name) for other in waiting)}
+            ready = [name for name in ready if name not in held]
             if ready:
                 name = sorted(ready, key=lambda name: migrates(self.services[name].command))[0]
                 del waiting[name]
@@ -762,6 +766,11 @@ class Run:
             if time.monotonic() > deadline:
                 raise SmokeFailure("the services did not all start within 15 minutes: waiting for " + ", ".join(waiting))
             time.sleep(0.5)
+
+    def _needs(self, name: str, dependency: str) -> bool:
+        """Whether ``name`` waits for ``dependency``, directly or through another service."""
+        direct = depends_on(self.services[name].spec)
+        return dependency in direct or any(self._needs(other, dependency) for other in direct if other in self.services)
 
     def _satisfied(self, dependency: str, condition: str) -> bool:
         if dependency not in self.services:
@@ -932,6 +941,11 @@ class Run:
             say(f"kept {self.folder}")
         else:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _shortened(text: str, lines: int = 15) -> str:
+    kept = text.strip().splitlines()
+    return "\n".join(kept[:lines] + ([f"... ({len(kept) - lines} more lines)"] if len(kept) > lines else []))
 
 
 def _errors(page: str) -> str:
