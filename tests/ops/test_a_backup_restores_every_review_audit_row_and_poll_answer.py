@@ -19,7 +19,7 @@ from workshops.services import ReviewAnswer, review_save
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The commands of docs/operations.md ("Back up" and "Restore"); keep the two in step.
-BACKUP = ["pg_dump", "--format=custom", "--no-owner"]
+BACKUP = ["pg_dump", "--format=custom"]
 RESTORE = ["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction"]
 
 
