@@ -972,6 +972,12 @@ def main(argv: list[str] | None = None) -> int:
     compose_file = (args.file or project / "docker-compose.yml").resolve()
     started = time.monotonic()
     run = None
+
+    def stopped(signal_number, frame):
+        raise SmokeFailure(f"stopped by signal {signal_number}")
+
+    # Stopped from outside (a CI time limit), it still stops its servers and removes its user.
+    signal.signal(signal.SIGTERM, stopped)
     try:
         check_shape(compose_file)
         say("the compose file's shape is right: secrets from .env, one beat, one one-shot migrate, health checks")

@@ -11,11 +11,19 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 
 def run_smoke(*arguments: str, timeout: float = 900) -> subprocess.CompletedProcess:
-    """bin/compose-smoke with ``arguments``, its whole output in ``stdout``."""
-    return subprocess.run(
+    """bin/compose-smoke with ``arguments``, its whole output in ``stdout``. Past ``timeout`` it is
+    asked to stop (SIGTERM), so it stops its servers and removes its user, before the test fails."""
+    process = subprocess.Popen(
         [sys.executable, "-m", "ops.compose_smoke", *arguments], cwd=PROJECT, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True, timeout=timeout,
+        stderr=subprocess.STDOUT, text=True,
     )
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.terminate()
+        output, _ = process.communicate(timeout=120)
+        pytest.fail(f"bin/compose-smoke took more than {timeout} s:\n{output}")
+    return subprocess.CompletedProcess(process.args, process.returncode, output)
 
 
 @pytest.fixture
