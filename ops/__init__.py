@@ -1,0 +1,1 @@
+"""Operations tooling that runs beside the product, never inside its image (see .dockerignore)."""

@@ -1,0 +1,103 @@
+"""docs/operations.md's backup and restore, run as written: pg_dump in the custom format, then
+pg_restore into a new, empty database. The copy must hold every review, audit row and poll answer
+(every column of every row), and every other table's rows too."""
+
+import os
+import subprocess
+import uuid
+
+import psycopg
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from casereview.models import VocabularyTerm
+from workshops.models import CaseReview, Poll, PollResponse, ReviewAudit
+from workshops.services import ReviewAnswer, review_save
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+# The commands of docs/operations.md ("Back up" and "Restore"); keep the two in step.
+BACKUP = ["pg_dump", "--format=custom"]
+RESTORE = ["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction"]
+
+
+def client_environment() -> dict[str, str]:
+    """The test database's address for PostgreSQL's own tools."""
+    database = connection.settings_dict
+    return os.environ | {
+        "PGHOST": database["HOST"] or "127.0.0.1", "PGPORT": str(database["PORT"] or 5432),
+        "PGUSER": database["USER"] or "postgres", "PGPASSWORD": database["PASSWORD"] or "",
+    }
+
+
+def run(command: list[str]) -> None:
+    done = subprocess.run(command, env=client_environment(), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stderr}"
+
+
+def rows(cursor, table: str) -> list[str]:
+    """Every row, every column, as PostgreSQL's canonical JSON (the same whichever driver reads it)."""
+    cursor.execute("SET TIME ZONE 'UTC'")
+    cursor.execute(f'SELECT to_jsonb(t)::text AS row FROM "{table}" t ORDER BY row')
+    return [row for (row,) in cursor.fetchall()]
+
+
+def tables(cursor) -> list[str]:
+    cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename")
+    return [name for (name,) in cursor.fetchall()]
+
+
+@pytest.fixture
+def restored_database(postgresql):
+    """A new database's name, dropped again after the test."""
+    name = f"{connection.settings_dict['NAME']}_restored_{uuid.uuid4().hex[:8]}"
+    yield name
+    subprocess.run(["dropdb", "--if-exists", "--force", name], env=client_environment(), capture_output=True, timeout=120)
+
+
+@pytest.fixture
+def a_workshops_reviews(organisation, facilitator, workshop, allocations):
+    """Reviews of a workshop saved as the console saves them (each with its audit row), one of
+    them changed afterwards, and answers to one of its polls."""
+    themes = list(VocabularyTerm.objects.filter(organisation=organisation, kind="theme")[:2])
+    provision = VocabularyTerm.objects.get(organisation=organisation, kind="provision", code="MAINSTREAM")
+    areas = list(VocabularyTerm.objects.filter(organisation=organisation, kind="non_ideal_area")[:1])
+    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=themes), by=facilitator, expected_version=0)
+    review_save(allocation=allocations[1], answer=ReviewAnswer(True, False, areas, provision, themes[:1], "Needs a plan"),
+                by=facilitator, expected_version=0)
+    review_save(allocation=allocations[1], answer=ReviewAnswer(True, True, themes=themes[1:]), by=facilitator, expected_version=1)
+    review_save(allocation=allocations[2], answer=ReviewAnswer(False, notes="Split room"), by=facilitator, expected_version=0)
+    poll = Poll.objects.create(workshop=workshop, question="One word for today", kind=Poll.Kind.WORDS, is_open=True)
+    PollResponse.objects.bulk_create(
+        PollResponse(poll=poll, round=1, phone=f"phone{n}", slot=1, text=word, normalised=word, created_at=timezone.now())
+        for n, word in enumerate(["belonging", "hopeful", "clearer"])
+    )
+
+
+def test_a_restored_backup_holds_every_review_audit_row_and_poll_answer(tmp_path, restored_database, a_workshops_reviews):
+    call_command("demo", force=True, verbosity=0)
+    kept = {model: model._meta.db_table for model in (CaseReview, ReviewAudit, PollResponse)}
+    for model in kept:
+        assert model.objects.count() > 3, f"nothing to prove with {model.__name__}"
+    dump = tmp_path / "casereview.dump"
+
+    run([*BACKUP, f"--file={dump}", f"--dbname={connection.settings_dict['NAME']}"])
+    run(["createdb", restored_database])
+    run([*RESTORE, f"--dbname={restored_database}", str(dump)])
+
+    environment = client_environment()
+    with connection.cursor() as source, psycopg.connect(
+        host=environment["PGHOST"], port=environment["PGPORT"], user=environment["PGUSER"],
+        password=environment["PGPASSWORD"], dbname=restored_database,
+    ) as copy:
+        with copy.cursor() as restored:
+            for model, table in kept.items():
+                assert rows(restored, table) == rows(source, table), f"{model.__name__} rows differ after the restore"
+            assert tables(restored) == tables(source)
+            for table in tables(source):
+                assert rows(restored, table) == rows(source, table), f"{table} differs after the restore"
+            # The restored sequences carry on after the highest id: a new review gets a new id.
+            restored.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [kept[CaseReview]])
+            assert restored.fetchone()[0] > CaseReview.objects.order_by("-pk").first().pk
