@@ -266,8 +266,8 @@ def next_step_add(request, action_pk):
 
 @require_POST
 @member_required(Role.LEAD)
-def next_step_toggle(request, step_pk):
-    step = get_for_member_or_404(request.user, NextStep, pk=step_pk)
+def next_step_toggle(request, next_step_pk):
+    step = get_for_member_or_404(request.user, NextStep, pk=next_step_pk)
     services.next_step_toggle(step=step)
     return redirect("action_detail", pk=step.action_id)
 
