@@ -27,7 +27,7 @@ def kpi_chart(summary: dict) -> dict:
             x=[periods[0], periods[-1]], y=[summary["target"]] * 2, mode="lines", name=f"Target: {summary['target']}{unit}",
             line={"color": TARGET, "dash": "dash", "width": 2}, hoverinfo="skip",
         ))
-    fig.update_layout(height=320, margin={"l": 10, "r": 30, "t": 30, "b": 40}, font=FONT, plot_bgcolor="#fff", paper_bgcolor="#fff",
+    fig.update_layout(height=340, margin={"l": 10, "r": 30, "t": 60, "b": 40}, font=FONT, plot_bgcolor="#fff", paper_bgcolor="#fff",
                       showlegend=True, legend={"orientation": "h", "y": 1.15}, yaxis_title=summary["unit"] or "Value")
     fig.update_xaxes(automargin=True, gridcolor="#e9ecef", type="category")
     fig.update_yaxes(automargin=True, gridcolor="#e9ecef")
