@@ -12,7 +12,7 @@ from django.utils import timezone
 from casereview.models import Membership, Role, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
 from improvement import services
-from improvement.models import ActionChange, ActionStatus, FocusArea, Kpi, KpiKind, Plan, Rag, Recommendation, Risk, Workstream
+from improvement.models import ActionChange, ActionStatus, FocusArea, Kpi, KpiKind, Plan, Rag, Recommendation, Workstream
 from improvement.services import ActionData
 from workshops.models import CaseReview
 
@@ -131,7 +131,9 @@ def load(organisation) -> None:
             for title, owner, due, status, saves, progress, next_steps in actions:
                 later += _action(area, title, owner, due, status, saves, progress, next_steps, [themes[c] for c in codes if c in themes], by)
     for title, detail, rag, impact, mitigation, owner, review in RISKS:
-        Risk.objects.create(plan=plan, title=title, detail=detail, rag=rag, impact=impact, mitigation=mitigation, owner=owner, review_date=review)
+        services.risk_save(plan=plan, risk=None, by=by, expected_version=0, values={
+            "title": title, "detail": detail, "rag": rag, "impact": impact, "mitigation": mitigation, "owner": owner,
+            "review_date": review, "closed": False})
     for name, kind, unit, direction, target, values in KPIS:
         kpi = Kpi.objects.create(plan=plan, name=name, kind=kind, unit=unit, direction=direction, target=target)
         for period, value in zip(MONTHS, values):

@@ -188,6 +188,8 @@ class DecisionForm(forms.Form):
 
 
 class RiskForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
     class Meta:
         model = Risk
         fields = ["title", "detail", "rag", "impact", "mitigation", "owner", "review_date", "closed"]
@@ -198,6 +200,7 @@ class RiskForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["rag"].choices = Rag.choices
+        self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
 
 
 class KpiForm(forms.ModelForm):

@@ -224,6 +224,8 @@ class Risk(models.Model):
     owner = models.CharField(max_length=120, validators=[reject_identifiers], help_text="A staff role or a member of staff.")
     review_date = models.DateField()
     closed = models.BooleanField(default=False)
+    # Grows with every save, as on actions: a save based on an older version is a conflict.
+    version = models.PositiveIntegerField(default=0)
 
     objects = TenantQuerySet.as_manager()
 
@@ -232,6 +234,24 @@ class Risk(models.Model):
 
     def review_overdue(self, today: datetime.date | None = None) -> bool:
         return not self.closed and self.review_date < (today or timezone.localdate())
+
+
+class RiskChange(models.Model):
+    """One save of a risk: who, when, the RAG after it, and what changed (old and new, in words)."""
+
+    tenant_path = "risk__plan__organisation"
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="changes")
+    version = models.PositiveIntegerField()
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    rag = models.CharField(max_length=10, choices=Rag.choices)
+    changes = models.JSONField(help_text='{"field label": ["before", "after"]}')
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-changed_at", "-version"]
 
 
 class KpiKind(models.TextChoices):

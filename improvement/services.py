@@ -25,6 +25,8 @@ from improvement.models import (
     ProgressNote,
     Rag,
     Recommendation,
+    Risk,
+    RiskChange,
 )
 from workshops.imports import ImportRejected, RowProblem
 from workshops.models import CaseReview, ProcessFinding
@@ -184,6 +186,49 @@ def recommendation_decide(*, recommendation: Recommendation, decision: str, reas
         )
         recommendation.actions.add(action)
     return recommendation
+
+
+class RiskConflict(Exception):
+    """Someone else saved this risk since the form was opened."""
+
+    def __init__(self, current: Risk):
+        super().__init__(f"Risk {current.pk} is at version {current.version}.")
+        self.current = current
+
+
+RISK_FIELDS = {"title": "Risk or issue", "detail": "Detail", "rag": "RAG", "impact": "Impact", "mitigation": "Mitigation",
+               "owner": "Owner", "review_date": "Review date", "closed": "Closed"}
+
+
+def risk_summary(risk: Risk) -> dict[str, str]:
+    values = {name: getattr(risk, name) for name in RISK_FIELDS}
+    values["rag"] = Rag(risk.rag).label if risk.rag else "—"
+    values["closed"] = "Yes" if risk.closed else "No"
+    values["review_date"] = risk.review_date.isoformat() if risk.review_date else "—"
+    return {label: (str(values[name]) if values[name] not in ("", None) else "—") for name, label in RISK_FIELDS.items()}
+
+
+def risk_save(*, plan: Plan, risk: Risk | None, values: dict, by, expected_version: int) -> Risk:
+    """Store a risk and one history row (a RAG change is history, as on actions), or raise
+    RiskConflict if it was saved meanwhile. ``values`` holds the register's fields."""
+    with transaction.atomic():
+        if risk is not None:
+            risk = Risk.objects.select_for_update().get(pk=risk.pk, plan=plan)
+            if risk.version != expected_version:
+                raise RiskConflict(risk)
+            before = risk_summary(risk)
+        else:
+            risk, before = Risk(plan=plan, version=0), {}
+        for name in RISK_FIELDS:
+            value = values[name]
+            setattr(risk, name, value.strip() if isinstance(value, str) else value)
+        risk.version += 1
+        risk.full_clean()
+        risk.save()
+        after = risk_summary(risk)
+        changes = {label: [before.get(label), value] for label, value in after.items() if before.get(label) != value}
+        RiskChange.objects.create(risk=risk, version=risk.version, changed_by=by, rag=risk.rag, changes=changes)
+    return risk
 
 
 def kpi_value_set(*, kpi: Kpi, period: datetime.date, value: Decimal, by) -> KpiValue:

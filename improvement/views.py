@@ -326,13 +326,25 @@ def risk_list(request, plan_pk):
 def risk_edit(request, plan_pk, pk=None):
     plan = get_for_member_or_404(request.user, Plan, pk=plan_pk)
     risk = get_object_or_404(Risk, pk=pk, plan=plan) if pk else None
-    form = RiskForm(request.POST or None, instance=risk)
+    # The form checks the fields on an unsaved copy; the service saves the risk with its history.
+    form = RiskForm(request.POST or None, instance=Risk(plan=plan) if risk is None else Risk.objects.get(pk=risk.pk))
+    conflict = None
     if request.method == "POST" and form.is_valid():
-        form.instance.plan = plan
-        form.save()
-        messages.success(request, "Saved the risk.")
-        return redirect("risk_list", plan_pk=plan.pk)
-    return _form_page(request, form, title="Risk or issue", back=("Risks and issues", "risk_list", [plan.pk]))
+        try:
+            services.risk_save(plan=plan, risk=risk, values=form.cleaned_data, by=request.user,
+                               expected_version=form.cleaned_data["version"])
+        except services.RiskConflict as error:
+            conflict = services.risk_summary(error.current)
+            form.add_error(None, "Someone else saved this risk while you were editing it. Their version is shown below: "
+                                 "check it, then save again to keep yours.")
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+        else:
+            messages.success(request, "Saved the risk.")
+            return redirect("risk_list", plan_pk=plan.pk)
+    history = risk.changes.select_related("changed_by") if risk else None
+    return _form_page(request, form, title="Risk or issue", back=("Risks and issues", "risk_list", [plan.pk]),
+                      extra={"conflict": conflict, "history": history})
 
 
 # --- KPIs -------------------------------------------------------------------------------------
