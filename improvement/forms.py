@@ -4,6 +4,7 @@ through the identifier guard; the plain forms call it themselves."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from analytics.models import SettingsDataset
 from casereview.identifiers import reject_identifiers
 from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
@@ -56,6 +57,10 @@ class _EvidenceMixin:
             label="Process map blockers and root causes", help_text="Findings of your process maps that this answers.",
         )
         self.fields["funnel_finding"].label = "Compare settings finding"
+        self.fields["funnel_dataset"] = forms.ModelChoiceField(
+            queryset=SettingsDataset.objects.for_organisation(organisation), required=False, label="Compare settings dataset",
+            help_text="The dataset of the funnel plot the finding comes from.", initial=self.instance.funnel_dataset_id,
+        )
 
 
 class PlanForm(forms.ModelForm):
@@ -96,7 +101,7 @@ class WorkstreamForm(forms.ModelForm):
 class FocusAreaForm(_EvidenceMixin, forms.ModelForm):
     class Meta:
         model = FocusArea
-        fields = ["number", "statement", "funnel_finding"]
+        fields = ["number", "statement", "funnel_finding", "funnel_dataset"]
         labels = {"statement": "What good looks like"}
         widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
 
@@ -113,7 +118,7 @@ class ActionForm(_EvidenceMixin, forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = ["focus_area", "title", "owner", "due", "status", "rag", "issue", "mitigation", "funnel_finding"]
+        fields = ["focus_area", "title", "owner", "due", "status", "rag", "issue", "mitigation", "funnel_finding", "funnel_dataset"]
         labels = {"title": "Milestone or action"}
         widgets = {"due": DATE, "issue": forms.Textarea(attrs={"rows": 3}), "mitigation": forms.Textarea(attrs={"rows": 3}),
                    "rag": forms.RadioSelect}

@@ -14,6 +14,7 @@ from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation, VocabularyTerm
 from casereview.tenancy import TenantQuerySet
 from casereview.vocabularies import VocabularyKind
+from analytics.models import SettingsDataset
 from workshops.models import CaseReview, ProcessFinding
 
 
@@ -74,6 +75,8 @@ class FocusArea(models.Model):
         max_length=300, blank=True, validators=[reject_identifiers],
         help_text="A finding of Compare settings, e.g. “Suspensions of pupils with an EHCP above the 99.8% limit at 3 secondaries”.",
     )
+    # The Compare settings dataset the finding comes from; kept (as none) if the dataset is deleted.
+    funnel_dataset = models.ForeignKey(SettingsDataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = TenantQuerySet.as_manager()
 
@@ -114,6 +117,7 @@ class Action(models.Model):
     )
     findings = models.ManyToManyField(ProcessFinding, blank=True, related_name="+")
     funnel_finding = models.CharField(max_length=300, blank=True, validators=[reject_identifiers])
+    funnel_dataset = models.ForeignKey(SettingsDataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)

@@ -45,8 +45,8 @@ def plans_for(user):
 def plan_tree(plan: Plan):
     """The plan's workstreams, each with its focus areas and their actions (themes, findings,
     notes and next steps read in a handful of queries)."""
-    actions = Action.objects.prefetch_related("themes", "findings", "progress_notes", "next_steps")
-    areas = FocusArea.objects.prefetch_related("themes", "findings", Prefetch("actions", queryset=actions))
+    actions = Action.objects.select_related("funnel_dataset").prefetch_related("themes", "findings", "progress_notes", "next_steps")
+    areas = FocusArea.objects.select_related("funnel_dataset").prefetch_related("themes", "findings", Prefetch("actions", queryset=actions))
     return plan.workstreams.prefetch_related(Prefetch("focus_areas", queryset=areas))
 
 
@@ -233,8 +233,9 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
             else:
                 lines.append(f"Theme: {theme.label}")
         lines += [f"{finding.get_kind_display()}: {finding.text}" for finding in item.findings.all()]
-        if item.funnel_finding:
-            lines.append(f"Compare settings: {item.funnel_finding}")
+        if item.funnel_finding or item.funnel_dataset:
+            source = f" ({item.funnel_dataset.name})" if item.funnel_dataset else ""
+            lines.append(f"Compare settings{source}: {item.funnel_finding or 'see the dataset'}")
         return lines
 
     workstreams = []

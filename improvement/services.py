@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.models import SettingsDataset
 from casereview.identifiers import reject_identifiers
 from casereview.models import VocabularyTerm
 from improvement.models import (
@@ -47,10 +48,13 @@ class ActionData:
     themes: list[VocabularyTerm] = field(default_factory=list)
     findings: list[ProcessFinding] = field(default_factory=list)
     funnel_finding: str = ""
+    funnel_dataset: SettingsDataset | None = None
 
-    def problems(self) -> dict[str, str]:
+    def problems(self, organisation_id: int | None = None) -> dict[str, str]:
         """What is missing or wrong, by field name; empty when the action can be stored."""
         problems = {}
+        if self.funnel_dataset is not None and self.funnel_dataset.organisation_id != organisation_id:
+            problems["funnel_dataset"] = "Choose one of your LA's Compare settings datasets."
         if not self.title.strip():
             problems["title"] = "Say what the action is."
         if not self.owner.strip():
@@ -93,6 +97,7 @@ def action_summary(action_or_data) -> dict[str, str]:
         "Themes": "; ".join(sorted(t.label for t in themes)) or "—",
         "Process map findings": "; ".join(sorted(f.text for f in findings)) or "—",
         "Compare settings finding": a.funnel_finding or "—",
+        "Compare settings dataset": a.funnel_dataset.name if a.funnel_dataset else "—",
     }
 
 
@@ -101,7 +106,9 @@ def action_save(*, focus_area: FocusArea, action: Action | None, data: ActionDat
 
     ``expected_version`` is the version the person was looking at (0 for a new action). The row is
     locked, so two saves of the same version cannot both pass the check."""
-    problems = data.problems()
+    problems = data.problems(focus_area.workstream.plan.organisation_id)
+    if data.themes and any(t.organisation_id != focus_area.workstream.plan.organisation_id for t in data.themes):
+        problems["themes"] = "Choose themes of your LA."
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -115,7 +122,7 @@ def action_save(*, focus_area: FocusArea, action: Action | None, data: ActionDat
                 raise ValidationError("This action no longer exists.")
             action = Action(focus_area=focus_area, version=0)
             before = {}
-        for name in ("title", "owner", "due", "status", "rag", "issue", "mitigation", "funnel_finding"):
+        for name in ("title", "owner", "due", "status", "rag", "issue", "mitigation", "funnel_finding", "funnel_dataset"):
             value = getattr(data, name)
             setattr(action, name, value.strip() if isinstance(value, str) else value)
         action.focus_area = focus_area

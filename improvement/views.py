@@ -147,6 +147,7 @@ def _action_data(form) -> services.ActionData:
         title=data["title"], owner=data["owner"], due=data["due"], status=data["status"], rag=data["rag"],
         issue=data.get("issue") or "", mitigation=data.get("mitigation") or "", themes=list(data.get("themes") or []),
         findings=list(data.get("findings") or []), funnel_finding=data.get("funnel_finding") or "",
+        funnel_dataset=data.get("funnel_dataset"),
     )
 
 
