@@ -77,6 +77,10 @@ def test_the_lead_acts_on_a_theme_and_reports_to_the_board_and_a_viewer_reads_it
     page.get_by_role("button", name="Freeze the update").click()
     page.get_by_text("Later changes to the plan do not change it.").first.wait_for()
     lead.check("monitoring-update")
+    page.emulate_media(media="print")  # the printable page: no site menus, no buttons
+    assert not page.locator("header").is_visible() and not page.get_by_role("link", name="Download as Word").is_visible()
+    assert page.get_by_role("heading", name="RAG by workstream").is_visible()
+    page.emulate_media(media="screen")
 
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as Word").click()
