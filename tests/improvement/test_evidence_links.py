@@ -11,7 +11,7 @@ from analytics.snapshots import compute_snapshot
 from improvement import services
 from improvement.services import ActionData
 from workshops.models import FindingKind, ProcessMap
-from workshops.process_services import finding_add, step_add
+from workshops.process_maps.services import finding_add, step_add
 from workshops.services import ReviewAnswer, review_save
 
 
