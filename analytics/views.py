@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
 from analytics import charts
+from analytics.extensions import dashboard_sections
 from analytics.models import ReportSnapshot
 from analytics.reports import BREAKDOWNS
 from analytics.scopes import VOCABULARY_SCOPES, Scope, UnknownScope
@@ -125,6 +126,7 @@ def dashboard(request, workshop_pk=None):
                "choices": scope_choices(organisation) if workshop_pk is None else None}
     if freshness.snapshot:
         context["figures_html"] = _figures_html(freshness.snapshot, scope, may_see_disagreements(request.user))
+    context["extra_sections"] = dashboard_sections(request, scope)  # from apps above analytics (extensions.py)
     return render(request, "analytics/dashboard.html", context)
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "casereview",
     "workshops",
     "analytics",
+    "improvement",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("vocabulary/terms/<int:pk>/retire/", views.vocabulary_term_retire, name="vocabulary_term_retire"),
     path("", include("workshops.urls")),
     path("", include("analytics.urls")),
+    path("", include("improvement.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,6 +2,7 @@
 outsider from another LA and as an anonymous visitor, with real ids of one LA's objects, by GET and
 POST; nothing of that LA may show, and nothing may change."""
 
+import datetime
 import hashlib
 
 import pytest
@@ -12,6 +13,8 @@ from analytics.feed.services import token_create
 from analytics.models import SettingRow, SettingsDataset
 from analytics.snapshots import compute_snapshot
 from casereview.tenancy import TenantQuerySet
+from improvement import services as plan_services
+from improvement.models import FocusArea, Kpi, KpiKind, Plan, Recommendation, Risk, Workstream
 from tests.fixtures import make_case
 from workshops.models import BreakoutRoom, CaseAllocation, FindingKind, Poll, PollResponse, ProcessMap, Workshop
 from workshops.process_maps.services import finding_add, step_add
@@ -26,7 +29,7 @@ PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_
 # Signed-in pages that show the visitor's own LA (or nothing): the outsider may get 200 there.
 OWN_LA_PAGES = {"home", "vocabulary", "workshop_list", "workshop_create", "dashboard", "dashboard_status", "datasets",
                 "poll_settings", "password_change", "password_change_done", "dataset_template", "vocabulary_term_add",
-                "dashboard_download", "retention", "feed_tokens",
+                "dashboard_download", "retention", "feed_tokens", "plan_list", "plan_create", "action_create", "follow_up_list",
                 "variation_settings"}
 # Read with a feed key in a header, never with a session: anyone without a key gets 401
 # (tests/analytics/test_power_bi_feed.py walks them with another LA's key).
@@ -38,6 +41,9 @@ PK_OWNERS = {  # which object a route's "pk" is
     "poll_live_results": "poll", "poll_results_csv": "poll",
     "process_map_edit": "process_map", "step_add": "process_map", "process_map_present": "process_map", "process_map_export": "process_map",
     "variation": "dataset", "dataset_delete": "dataset", "variation_download": "dataset",
+    "plan_detail": "plan", "plan_edit": "plan", "workstream_edit": "workstream", "focus_area_edit": "focus_area",
+    "action_detail": "action", "action_edit": "action", "action_history_download": "action", "recommendation_decide": "recommendation",
+    "risk_edit": "risk", "kpi_edit": "kpi", "kpi_detail": "kpi", "update_detail": "update", "update_docx": "update",
 }
 
 
@@ -77,10 +83,22 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
     feed_token, _ = token_create(organisation=organisation, name=f"{SECRET} key", by=lead)
     for scope in ("all", f"workshop:{workshop.pk}"):
         compute_snapshot(organisation.pk, scope)
+    plan = Plan.objects.create(organisation=organisation, title=f"{SECRET} plan")
+    workstream = Workstream.objects.create(plan=plan, name=f"{SECRET} workstream")
+    focus_area = FocusArea.objects.create(workstream=workstream, number=1, statement=f"{SECRET} focus area")
+    plan_action = plan_services.action_save(focus_area=focus_area, action=None, by=lead, expected_version=0, data=plan_services.ActionData(
+        title=f"{SECRET} action", owner="Head of SEND", due=datetime.date(2027, 1, 1), themes=[theme]))
+    next_step = plan_services.next_step_add(action=plan_action, text=f"{SECRET} next step")
+    recommendation = Recommendation.objects.create(plan=plan, number=1, theme=theme, text=f"{SECRET} recommendation")
+    risk = Risk.objects.create(plan=plan, title=f"{SECRET} risk", rag="red", owner="Head of SEND", review_date="2027-01-01")
+    kpi = Kpi.objects.create(plan=plan, name=f"{SECRET} KPI", kind=KpiKind.HOW_MUCH)
+    update = plan_services.update_freeze(plan=plan, title=f"{SECRET} update", as_of=datetime.date(2027, 1, 31), highlights="", by=lead)
     return {
         "workshop": workshop, "room": room, "allocation": allocation, "poll": poll, "response": response,
         "process_map": process_map, "step": step, "finding": finding, "dataset": dataset, "term": theme,
         "feed_token": feed_token,
+        "plan": plan, "workstream": workstream, "focus_area": focus_area, "action": plan_action, "next_step": next_step,
+        "recommendation": recommendation, "risk": risk, "kpi": kpi, "update": update,
     }
 
 
@@ -91,6 +109,8 @@ def kwargs_for(pattern, world):
         "step_pk": world["step"].pk, "finding_pk": world["finding"].pk, "poll_pk": world["poll"].pk,
         "code": world["workshop"].join_code, "kind": "theme", "name": "settings" if pattern.name.startswith("variation") else "outcome",
         "file_format": "csv", "uidb64": "MQ", "token": "set-password",
+        "plan_pk": world["plan"].pk, "workstream_pk": world["workstream"].pk, "action_pk": world["action"].pk,
+        "next_step_pk": world["next_step"].pk, "review_pk": world["allocation"].review.pk,
     }
     kwargs = {}
     for argument in pattern.pattern.converters:
@@ -107,9 +127,9 @@ def state_of_the_data(organisation):
     """A hash of every row of the LA's data, in every model of the project that holds LA data
     (the outsider's own LA may change: viewing its dashboards computes its snapshots)."""
     digest = hashlib.sha256()
-    models = [m for app in ("casereview", "workshops", "analytics") for m in apps.get_app_config(app).get_models()]
+    models = [m for app in ("casereview", "workshops", "analytics", "improvement") for m in apps.get_app_config(app).get_models()]
     tenant_models = [m for m in models if isinstance(m._default_manager.all(), TenantQuerySet)]
-    assert len(tenant_models) >= 15
+    assert len(tenant_models) >= 27
     for model in tenant_models:
         for row in model._default_manager.for_organisation(organisation).order_by("pk").values_list():
             digest.update(repr(row).encode())

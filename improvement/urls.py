@@ -1,0 +1,37 @@
+from django.urls import path
+
+from improvement import views
+
+urlpatterns = [
+    path("plans/", views.plan_list, name="plan_list"),
+    path("plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
+    path("plans/<int:plan_pk>/workstreams/new/", views.workstream_edit, name="workstream_create"),
+    path("plans/<int:plan_pk>/workstreams/<int:pk>/edit/", views.workstream_edit, name="workstream_edit"),
+    path("plans/workstreams/<int:workstream_pk>/focus-areas/new/", views.focus_area_edit, name="focus_area_create"),
+    path("plans/workstreams/<int:workstream_pk>/focus-areas/<int:pk>/edit/", views.focus_area_edit, name="focus_area_edit"),
+    path("plans/actions/new/", views.action_create, name="action_create"),
+    path("plans/actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("plans/actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("plans/actions/<int:pk>/history.<str:file_format>", views.action_history_download, name="action_history_download"),
+    path("plans/actions/<int:action_pk>/progress/", views.progress_note_add, name="progress_note_add"),
+    path("plans/actions/<int:action_pk>/next-steps/", views.next_step_add, name="next_step_add"),
+    path("plans/next-steps/<int:next_step_pk>/toggle/", views.next_step_toggle, name="next_step_toggle"),
+    path("plans/<int:plan_pk>/recommendations/", views.recommendation_list, name="recommendation_list"),
+    path("plans/recommendations/<int:pk>/decide/", views.recommendation_decide, name="recommendation_decide"),
+    path("plans/<int:plan_pk>/risks/", views.risk_list, name="risk_list"),
+    path("plans/<int:plan_pk>/risks/new/", views.risk_edit, name="risk_create"),
+    path("plans/<int:plan_pk>/risks/<int:pk>/edit/", views.risk_edit, name="risk_edit"),
+    path("plans/<int:plan_pk>/kpis/", views.kpi_list, name="kpi_list"),
+    path("plans/<int:plan_pk>/kpis/new/", views.kpi_edit, name="kpi_create"),
+    path("plans/<int:plan_pk>/kpis/<int:pk>/edit/", views.kpi_edit, name="kpi_edit"),
+    path("plans/<int:plan_pk>/kpis/import/", views.kpi_import, name="kpi_import"),
+    path("plans/kpis/<int:pk>/", views.kpi_detail, name="kpi_detail"),
+    path("plans/<int:plan_pk>/updates/", views.update_list, name="update_list"),
+    path("plans/<int:plan_pk>/updates/new/", views.update_create, name="update_create"),
+    path("plans/updates/<int:pk>/", views.update_detail, name="update_detail"),
+    path("plans/updates/<int:pk>/word.docx", views.update_docx, name="update_docx"),
+    path("follow-ups/", views.follow_up_list, name="follow_up_list"),
+    path("follow-ups/reviews/<int:review_pk>/new/", views.follow_up_add, name="follow_up_add"),
+]

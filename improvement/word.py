@@ -1,0 +1,85 @@
+"""A monitoring update as a Word document (python-docx), from the update's frozen content: the
+same data as its print page, laid out as seed 003 lays out a board update."""
+
+from docx import Document
+from docx.shared import Pt
+
+from improvement.models import MonitoringUpdate
+
+RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", None: "—"}
+
+
+def _table(document, header: list[str], rows: list[list[str]]):
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = text
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, row):
+            cell.text = "" if text is None else str(text)
+    return table
+
+
+def update_document(update: MonitoringUpdate) -> Document:
+    content = update.content
+    document = Document()
+    document.styles["Normal"].font.size = Pt(11)
+    document.add_heading(content["plan"], level=0)
+    document.add_paragraph(f"{update.title} — as at {update.as_of:%-d %B %Y}")
+
+    document.add_heading("Highlights", level=1)
+    for line in content["highlights"] or ["No highlights recorded."]:
+        document.add_paragraph(line, style="List Bullet")
+
+    document.add_heading("RAG by workstream", level=1)
+    _table(document, ["Workstream", "Red", "Amber", "Green"],
+           [[w["name"], w["rag"]["red"], w["rag"]["amber"], w["rag"]["green"]] for w in content["workstreams"]])
+
+    document.add_heading("Programme risks and issues", level=1)
+    if content["risks"]:
+        _table(document, ["Risk/Issue", "Detail", "RAG", "Impact", "Mitigation", "Owner", "Review"],
+               [[r["title"], r["detail"], RAG_WORDS[r["rag"]], r["impact"], r["mitigation"], r["owner"],
+                 r["review_date"] + (" (review overdue)" if r["review_overdue"] else "")] for r in content["risks"]])
+    else:
+        document.add_paragraph("No open risks or issues.")
+
+    for workstream in content["workstreams"]:
+        document.add_heading(f"{workstream['name']} workstream", level=1)
+        rows, progress, next_steps = [], [], []
+        for area in workstream["focus_areas"]:
+            for action in area["actions"] or [None]:
+                if action is None:
+                    rows.append([f"Focus Area {area['number']}: {area['statement']}", "No action yet", "—", "", ""])
+                    continue
+                milestone = f"{action['title']} (owner: {action['owner']}; due {action['due']}; {action['status']}"
+                milestone += "; overdue)" if action["overdue"] else ")"
+                rows.append([f"Focus Area {area['number']}: {area['statement']}", milestone, RAG_WORDS[action["rag"]],
+                             action["issue"], action["mitigation"]])
+                progress += [f"{note['date']}: {note['text']}" for note in action["progress"]]
+                next_steps += [("☑ " if step["done"] else "☐ ") + step["text"] for step in action["next_steps"]]
+        _table(document, ["Focus Area", "Milestone", "RAG", "Issue", "Mitigation"], rows)
+        document.add_heading("Progress", level=2)
+        for line in progress or ["No progress recorded."]:
+            document.add_paragraph(line, style="List Bullet")
+        document.add_heading("Next steps", level=2)
+        for line in next_steps or ["No next steps recorded."]:
+            document.add_paragraph(line, style="List Bullet")
+
+    document.add_heading("Key performance indicators", level=1)
+    if content["kpis"]:
+        _table(document, ["KPI", "Kind", "Target", "Latest", "RAG"],
+               [[k["name"] + (f" ({k['unit']})" if k["unit"] else ""), k["kind_label"],
+                 "—" if k["target"] is None else k["target"],
+                 f"{k['latest']['value']} ({k['latest']['period']})" if k["latest"] else "No value yet", RAG_WORDS[k["rag"]]]
+                for k in content["kpis"]])
+    else:
+        document.add_paragraph("No KPIs yet.")
+
+    if content["themes_without_action"]:
+        document.add_heading("Review themes with no action yet", level=1)
+        for label in content["themes_without_action"]:
+            document.add_paragraph(label, style="List Bullet")
+    return document
