@@ -9,9 +9,6 @@ from django.urls import reverse
 from casereview import views
 
 
-import pytest
-
-
 @pytest.fixture
 def person(lead):
     lead.set_password("a-long-enough-password-1")  # reset emails go only to accounts with a password

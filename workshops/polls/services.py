@@ -13,6 +13,7 @@ from workshops.models import Discipline, Poll, PollResponse, PollSettings, Works
 from workshops.polls.text import (
     DEFAULT_BLOCKED_WORDS,
     MAX_PHRASE_LENGTH,
+    bidi_controls_in,
     blocked_words_in,
     normalise_phrase,
     parse_blocked_words,
@@ -48,6 +49,8 @@ def _check_phrase(phrase: str, blocked: list[str]) -> str:
     """The phrase's normalised form, or ValidationError saying why it cannot be shown."""
     if any(unicodedata.category(character) == "Cc" for character in phrase):
         raise ValidationError("Use letters, numbers and punctuation only.")
+    if bidi_controls_in(phrase):
+        raise ValidationError("Your answer holds hidden characters that change the direction of text. Please type it again.")
     if len(phrase) > MAX_PHRASE_LENGTH:
         raise ValidationError(f"“{phrase[:20]}…” is too long: keep each answer to {MAX_PHRASE_LENGTH} characters.")
     reject_attendee_identifiers(phrase)
