@@ -3,6 +3,7 @@
 Each bar carries its number as text, so no figure depends on colour; the palette is Okabe-Ito,
 distinguishable with the common colour vision deficiencies."""
 
+import html
 import json
 
 import plotly.graph_objects as go
@@ -25,10 +26,19 @@ def _layout(fig: go.Figure, height: int, **extra) -> dict:
     return json.loads(fig.to_json())
 
 
+def plain(label) -> str:
+    """A label that people typed (a theme, a room, a school, a phone's answer) as text only.
+
+    Plotly draws a subset of HTML in labels, hover text and legends (<a href>, <b style>, <br>...),
+    so typed markup would become a link or restyle the chart. Escaped, it shows as typed: Plotly
+    turns &lt; back into < when it draws."""
+    return html.escape(str(label), quote=False)
+
+
 def _wrap(label: str, width: int = 16) -> str:
-    """Long axis labels on several lines, so they need not be tilted or cut."""
+    """Long axis labels on several lines, so they need not be tilted or cut (escaped: see plain)."""
     lines, line = [], ""
-    for word in label.split():
+    for word in plain(label).split():
         if line and len(line) + len(word) > width:
             lines.append(line)
             line = word
@@ -56,7 +66,7 @@ def outcome_chart(figures: dict) -> dict:
 def ranked_chart(rows: list[dict], axis_title: str) -> dict:
     rows = [r for r in rows if r["count"]] or rows[:1]
     fig = go.Figure(go.Bar(
-        y=[r["label"] for r in rows], x=[r["count"] for r in rows], orientation="h", marker={"color": NEUTRAL},
+        y=[plain(r["label"]) for r in rows], x=[r["count"] for r in rows], orientation="h", marker={"color": NEUTRAL},
         text=[f"{r['count']} ({_pct(r['share'])})" for r in rows], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x}<extra></extra>",
     ))
@@ -87,7 +97,7 @@ def themes_chart(rows: list[dict]) -> dict:
 
 def provision_chart(figures: dict) -> dict:
     rows = figures["provision"]
-    labels = [r["label"] for r in rows]
+    labels = [plain(r["label"]) for r in rows]
     fig = go.Figure([
         go.Bar(name="Ideal", y=labels, x=[r["ideal"] for r in rows], orientation="h", marker={"color": IDEAL},
                text=[f"{r['ideal']} ideal" if r["ideal"] else "" for r in rows], textposition="inside"),
@@ -113,7 +123,7 @@ def crosstab_chart(figures: dict) -> dict:
 
 
 def breakdown_chart(rows: list[dict]) -> dict:
-    labels = [r["label"] for r in rows]
+    labels = [plain(r["label"]) for r in rows]
     fig = go.Figure([
         go.Bar(name="Ideal", y=labels, x=[r["ideal"] for r in rows], orientation="h", marker={"color": IDEAL},
                text=[r["ideal"] for r in rows], textposition="inside"),
@@ -161,7 +171,7 @@ def funnel_chart(funnel, flag_labels: dict, suppress: bool = False) -> dict:
         fig.add_trace(go.Scatter(
             x=points["base"], y=points["rate"], mode="markers", name=flag_labels[flag],
             marker={"symbol": symbol, "color": colour, "size": 12, "line": {"width": 1.5, "color": colour}},
-            customdata=[[r.name, r.urn, _hover_figures(r, suppress)] for r in points.itertuples()],
+            customdata=[[plain(r.name), plain(r.urn), _hover_figures(r, suppress)] for r in points.itertuples()],
             hovertemplate="<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]}<extra></extra>",
         ))
     fig.update_xaxes(title=f"{funnel.base} (the base of the rate)")
@@ -177,7 +187,7 @@ def _hover_figures(row, suppress: bool) -> str:
 
 def group_chart(groups, title: str) -> dict:
     fig = go.Figure(go.Bar(
-        x=groups["group"].astype(str), y=groups["rate"], marker={"color": NEUTRAL},
+        x=[plain(group) for group in groups["group"].astype(str)], y=groups["rate"], marker={"color": NEUTRAL},
         error_y={"type": "data", "symmetric": False, "array": groups["high"] - groups["rate"], "arrayminus": groups["rate"] - groups["low"]},
         text=[f"{r:.1%}" for r in groups["rate"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{x}: %{y:.1%}<extra></extra>",
@@ -192,7 +202,7 @@ KIND_COLOURS = {"working_well": "#009E73", "challenge": "#E69F00", "blocker": "#
 
 def combined_themes_chart(rows: list[dict]) -> dict:
     rows = [r for r in rows if r["total"]] or rows[:1]
-    labels = [r["label"] for r in rows]
+    labels = [plain(r["label"]) for r in rows]
     fig = go.Figure([
         go.Bar(name="Case reviews", y=labels, x=[r["reviews"] for r in rows], orientation="h", marker={"color": NEUTRAL},
                text=[r["reviews"] or "" for r in rows], textposition="inside"),

@@ -79,6 +79,10 @@ def settings_import(*, organisation, name: str, filename: str, data: bytes, by=N
         if not row.get("name"):
             row_problems.append("name is empty.")
         for column in ("name", "phase", "locality", "region"):
+            limit = SettingRow._meta.get_field("locality" if column == "region" else column).max_length
+            if len(row.get(column)) > limit:
+                row_problems.append(f"{column} is {len(row.get(column))} characters long; at most {limit} fit. Shorten it.")
+                continue
             try:
                 reject_identifiers(row.get(column))
             except ValidationError as error:

@@ -20,6 +20,7 @@ from analytics.models import ReportSnapshot
 from analytics.reports import timed_report
 from analytics.scopes import Scope
 from analytics.selectors import data_fingerprint
+from casereview.cache import cache_is_down
 from casereview.models import Organisation
 
 logger = logging.getLogger(__name__)
@@ -79,6 +80,8 @@ def request_refresh(organisation_id: int, scope_keys) -> None:
         marker = queued_marker(organisation_id, scope_key)
         try:
             if not cache.add(marker, timezone.now().isoformat(), timeout=QUEUED_MARKER_SECONDS):
+                if cache_is_down():  # Redis, and so the broker, is down: logged below, not queued
+                    raise ConnectionError("the cache (Redis) does not answer")
                 continue
             refresh_snapshot.apply_async((organisation_id, scope_key), countdown=COALESCE_SECONDS)
         except Exception:  # noqa: BLE001 - Redis or the broker down: the save has happened; catch up later

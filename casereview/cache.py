@@ -1,11 +1,27 @@
-"""Django's Redis cache, reusing its Redis client objects.
+"""Django's Redis cache, reusing its Redis client objects and failing open when Redis is down.
 
 Django's client makes a new ``redis.Redis`` for every cache operation, and redis-py builds a table
 of some 170 response callbacks for each one: a fifth of a millisecond per operation, on every phone's
 answer (docs/benchmarks.md). A ``redis.Redis`` is safe to share between threads and draws its
-connections from the pool, so one per pool is enough."""
+connections from the pool, so one per pool is enough.
 
+The cache only ever saves work: every page can do without it. So when Redis does not answer, a
+read gives its default, and a write, add or delete does nothing; the failure is logged. This one place
+covers every caller (the projector, results, the attendee limits...), which then read the
+database as on a miss. After a failure the cache stays away from Redis for a few seconds, so a
+page with several cache calls does not wait out the socket timeout for each of them."""
+
+import logging
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# How long, after a failure, the cache answers as if empty without trying Redis.
+RETRY_AFTER_SECONDS = 5.0
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -25,3 +41,64 @@ class ReusingRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
+        self._down_until = 0.0
+
+    def _fail_open(self, operation: str, fallback, call):
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return call()
+        except RedisError as error:
+            if time.monotonic() >= self._down_until:
+                logger.warning("Cache %s failed, carrying on without the cache for %ss: %s", operation, RETRY_AFTER_SECONDS, error)
+            self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            return fallback
+
+    def get(self, key, default=None, version=None):
+        return self._fail_open("get", default, lambda: super(ReusingRedisCache, self).get(key, default, version))
+
+    def get_many(self, keys, version=None):
+        return self._fail_open("get_many", {}, lambda: super(ReusingRedisCache, self).get_many(keys, version))
+
+    def has_key(self, key, version=None):
+        return self._fail_open("has_key", False, lambda: super(ReusingRedisCache, self).has_key(key, version))
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._fail_open("set", None, lambda: super(ReusingRedisCache, self).set(key, value, timeout, version))
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._fail_open("set_many", list(data), lambda: super(ReusingRedisCache, self).set_many(data, timeout, version))
+
+    @property
+    def is_down(self) -> bool:
+        """Whether Redis failed in the last few seconds (the cache is answering as if empty)."""
+        return time.monotonic() < self._down_until
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        # False, nothing added. A caller that must tell "someone else added it" from "Redis is
+        # down" asks ``cache_is_down()``.
+        return self._fail_open("add", False, lambda: super(ReusingRedisCache, self).add(key, value, timeout, version))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._fail_open("touch", False, lambda: super(ReusingRedisCache, self).touch(key, timeout, version))
+
+    def delete(self, key, version=None):
+        return self._fail_open("delete", False, lambda: super(ReusingRedisCache, self).delete(key, version))
+
+    def delete_many(self, keys, version=None):
+        return self._fail_open("delete_many", None, lambda: super(ReusingRedisCache, self).delete_many(keys, version))
+
+    def incr(self, key, delta=1, version=None):
+        # None, not an error: django-ratelimit reads a count of None as "the cache failed" and,
+        # with RATELIMIT_FAIL_OPEN, lets the request through.
+        return self._fail_open("incr", None, lambda: super(ReusingRedisCache, self).incr(key, delta, version))
+
+
+def cache_is_down(cache=None) -> bool:
+    """Whether the cache (the default one unless given) is failing open just now; always False
+    for caches that cannot fail (the local-memory cache of the embedded default)."""
+    if cache is None:
+        from django.core.cache import cache as default_cache
+
+        cache = default_cache
+    return bool(getattr(cache, "is_down", False))

@@ -1,6 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from casereview.identifiers import reject_identifiers
 from casereview.models import VocabularyTerm
 
 
@@ -23,4 +24,5 @@ class VocabularyTermForm(forms.ModelForm):
 
 
 class VocabularyTermAddForm(forms.Form):
-    label = VocabularyTerm._meta.get_field("label").formfield()
+    # A model field's validators do not travel with formfield(): the guard is named again here.
+    label = VocabularyTerm._meta.get_field("label").formfield(validators=[reject_identifiers])

@@ -11,6 +11,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
+from casereview.identifiers import reject_identifiers
 from casereview.models import Membership, Organisation, Role, User, VocabularyTerm
 from casereview.vocabularies import DEFAULT_TERMS, OPEN_KINDS
 
@@ -94,6 +95,7 @@ def vocabulary_term_add(*, organisation: Organisation, kind: str, label: str) ->
     if kind not in OPEN_KINDS:
         raise ValidationError("Only non-ideal areas and themes can be added to; the other lists use national codes.")
     label = label.strip()
+    reject_identifiers(label)  # the code is made from the label, so neither may carry one
     if VocabularyTerm.objects.filter(organisation=organisation, kind=kind, label__iexact=label).exists():
         raise ValidationError(f"There is already an entry called {label!r} in this list.")
     code_base = slugify(label).replace("-", "_").upper()[:50] or "TERM"

@@ -160,7 +160,14 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
-AXES_BEHIND_REVERSE_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+# The client's address behind the load balancer: X-Forwarded-For, trusted for as many proxies as
+# there are (casereview/client_ip.py). Shared with the attendee limits.
+TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "casereview.client_ip.axes_client_ip"
+# Attendee and password-reset limits (casereview/limits.py) count in the cache and never refuse
+# anyone because Redis is down.
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -15,6 +15,8 @@ urlpatterns = [
     path("vocabulary/terms/<int:pk>/retire/", views.vocabulary_term_retire, name="vocabulary_term_retire"),
     path("", include("workshops.urls")),
     path("", include("analytics.urls")),
+    # Before Django's own, which it replaces: the same page with limits per address and per client.
+    path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("", include("improvement.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

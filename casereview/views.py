@@ -1,9 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetView
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from casereview import services
 from casereview.forms import VocabularyTermAddForm, VocabularyTermForm
+from casereview.limits import over_limit
 from casereview.models import Role, VocabularyTerm
 from casereview.selectors import vocabularies_of
 from casereview.tasks import HEARTBEAT_KEY
@@ -107,3 +109,27 @@ def vocabulary_term_retire(request, pk):
     else:
         messages.success(request, f"Restored “{term.label}”.")
     return redirect("vocabulary")
+
+
+# Password reset limits (issue 16, item 12): one address gets at most a few emails an hour, however
+# many clients ask for it, and one client address can ask for only so many addresses.
+PASSWORD_RESET_PER_ADDRESS = "3/h"
+PASSWORD_RESET_PER_CLIENT = "30/h"
+
+
+class ThrottledPasswordResetView(PasswordResetView):
+    def post(self, request, *args, **kwargs):
+        if over_limit(request, group="password-reset-client", rate=PASSWORD_RESET_PER_CLIENT):
+            return render(request, "registration/password_reset_throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        email = form.cleaned_data["email"].strip().lower()
+        if over_limit(self.request, group="password-reset-address", rate=PASSWORD_RESET_PER_ADDRESS, key=lambda group, request: email):
+            # The same page as when an email is sent, so nobody learns whether the address has an
+            # account or has been asked for; the owner already has a link from the first requests.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset = ThrottledPasswordResetView.as_view()

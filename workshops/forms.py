@@ -34,7 +34,7 @@ class WorkshopForm(forms.ModelForm):
 
 
 class RoomForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="For example: Room 1, or Blue room.")
+    name = forms.CharField(max_length=100, validators=[reject_identifiers], help_text="For example: Room 1, or Blue room.")
     facilitators = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Facilitators and leads of your LA. Only the people ticked can open this room's console.",
@@ -137,7 +137,7 @@ class CaseReviewForm(forms.Form):
         label="Which themes most contributed to the outcome?", widget=forms.CheckboxSelectMultiple, required=False,
     )
     notes = forms.CharField(
-        label="Notes (optional)", required=False, max_length=2000,
+        label="Notes (optional)", required=False, max_length=2000, validators=[reject_identifiers],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Never type a name, date of birth, UPN, NHS number, address, email or phone number.",
     )

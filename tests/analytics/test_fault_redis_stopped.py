@@ -35,9 +35,30 @@ def _figures(organisation, scope="all"):
     return snapshot.figures if snapshot else None
 
 
+def _every_live_page_opens(server, lead_headers, facilitator_headers, workshop, room, poll):
+    lead_page = {**lead_headers}
+    lead_page.pop("HX-Request")  # whole pages, as a browser first opens them
+    pages = [
+        (f"/polls/{poll.pk}/present/", lead_page),
+        (f"/polls/{poll.pk}/present/results/", lead_headers),
+        (f"/workshops/{workshop.pk}/control-room/", lead_page),
+        ("/dashboards/", lead_page),
+        (f"/dashboards/workshops/{workshop.pk}/", lead_page),
+        (f"/rooms/{room.pk}/", {key: value for key, value in facilitator_headers.items() if key != "HX-Request"}),
+    ]
+    for path, headers in pages:
+        status, _, body = server.get(path, headers)
+        assert status == 200, f"{path}: {status} {body[:500]}"
+    phone, token = phone_joins(server, workshop.join_code)  # the attendee's page (asserts 200)
+    status, _, _ = server.get(f"/j/{workshop.join_code}/", phone)
+    assert status == 200
+    status, _, _ = server.get(f"/join/?code={workshop.join_code}")
+    assert status == 302
+
+
 @pytest.mark.worker
 def test_with_redis_stopped_saves_and_answers_are_kept_and_the_figures_catch_up(
-    stack, tmp_path, organisation, workshop, room, allocations, facilitator, words_poll, term
+    stack, tmp_path, organisation, workshop, room, allocations, facilitator, lead, words_poll, term
 ):
     redis, processes, extra = stack
     from tests.live import app_environment
@@ -63,6 +84,9 @@ def test_with_redis_stopped_saves_and_answers_are_kept_and_the_figures_catch_up(
     assert CaseReview.objects.filter(allocation__workshop=workshop).count() == 2
     assert PollResponse.objects.filter(poll=words_poll).count() == 3
     assert _figures(organisation)["reviewed"] == 1  # the figures wait for Redis, the data does not
+    # Every page a workshop uses live still opens, reading the database where it would read the
+    # cache (issue 16, item 6: the projector answered 500).
+    _every_live_page_opens(server, signed_in(lead), facilitator_headers, workshop, room, words_poll)
 
     redis.start()  # empty, as after a restart without persistence: the queued refreshes are gone
     # The beat's sweep finds the out-of-date snapshots and the worker recomputes them.

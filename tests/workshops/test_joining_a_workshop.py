@@ -24,7 +24,7 @@ def test_a_good_code_takes_the_phone_to_the_workshop_however_it_is_typed(client,
 def test_a_wrong_code_says_so(client, workshop):
     response = client.get(reverse("join"), {"code": "ZZZZZZ"})
     assert response.status_code == 404
-    assert "No workshop has the code “ZZZZZZ”" in response.content.decode()
+    assert "No open workshop has the code “ZZZZZZ”" in response.content.decode()
 
 
 def test_something_that_cannot_be_a_code_is_not_looked_up(client, workshop):
@@ -37,7 +37,7 @@ def test_the_code_of_an_ended_workshop_no_longer_works(client, workshop, words_p
     workshop.status = Workshop.Status.CLOSED
     workshop.save()
     response = client.get(reverse("join"), {"code": workshop.join_code})
-    assert response.status_code == 410 and "That workshop has ended" in response.content.decode()
+    assert response.status_code == 404 and "No open workshop has the code" in response.content.decode()
     assert client.get(reverse("attend", args=[workshop.join_code])).status_code == 302
 
 

@@ -8,11 +8,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 
 from analytics.snapshots import refresh_after_commit
-from casereview.identifiers import reject_identifiers
+from casereview.identifiers import reject_attendee_identifiers
 from workshops.models import Discipline, Poll, PollResponse, PollSettings, Workshop
 from workshops.polls.text import (
     DEFAULT_BLOCKED_WORDS,
     MAX_PHRASE_LENGTH,
+    bidi_controls_in,
     blocked_words_in,
     normalise_phrase,
     parse_blocked_words,
@@ -48,9 +49,11 @@ def _check_phrase(phrase: str, blocked: list[str]) -> str:
     """The phrase's normalised form, or ValidationError saying why it cannot be shown."""
     if any(unicodedata.category(character) == "Cc" for character in phrase):
         raise ValidationError("Use letters, numbers and punctuation only.")
+    if bidi_controls_in(phrase):
+        raise ValidationError("Your answer holds hidden characters that change the direction of text. Please type it again.")
     if len(phrase) > MAX_PHRASE_LENGTH:
         raise ValidationError(f"“{phrase[:20]}…” is too long: keep each answer to {MAX_PHRASE_LENGTH} characters.")
-    reject_identifiers(phrase)
+    reject_attendee_identifiers(phrase)
     if blocked_words_in(phrase, blocked):
         raise ValidationError("Please rephrase: one of your words is not allowed on the shared screen.")
     normalised = normalise_phrase(phrase)

@@ -3,6 +3,10 @@ before they reach a shared screen."""
 
 import re
 import string
+import unicodedata
+from functools import lru_cache
+
+from confusable_homoglyphs import confusables
 
 MAX_PHRASE_LENGTH = 40
 
@@ -38,9 +42,40 @@ def normalise_phrase(text: str) -> str:
     return " ".join(words)
 
 
+# Characters that reorder how text is shown (right-to-left overrides, embeddings, isolates): an
+# answer needs none, and "\u202ekcuf" is drawn as a word the filter never saw.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+
+
+def bidi_controls_in(text: str) -> bool:
+    """Whether ``text`` holds a character that changes the direction it is shown in."""
+    return any(character in BIDI_CONTROLS for character in text)
+
+
+@lru_cache(maxsize=4096)
+def _latin_look_alike(character: str) -> str:
+    """The Latin letter ``character`` is drawn like (Cyrillic с -> c), or the character itself."""
+    if character.isascii():
+        return character
+    found = confusables.is_confusable(character, greedy=True, preferred_aliases=["latin"]) or []
+    for entry in found:
+        for homoglyph in entry["homoglyphs"]:
+            if homoglyph["n"].startswith("LATIN") and homoglyph["c"].isascii():
+                return homoglyph["c"]
+    return character
+
+
+def screening_form(text: str) -> str:
+    """``text`` as the profanity filter reads it: NFKC (full-width and styled letters become plain),
+    format characters dropped (zero-width spaces and joiners, soft hyphens), look-alike letters
+    of other scripts read as the Latin ones, case folded."""
+    text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
+    return "".join(_latin_look_alike(c) for c in text).casefold()
+
+
 def blocked_words_in(text: str, blocked: list[str]) -> list[str]:
-    """The blocked words or phrases that ``text`` contains as whole words."""
-    folded = " " + " ".join(re.findall(r"[\w']+", text.casefold())) + " "
+    """The blocked words or phrases that ``text`` contains as whole words, however they are disguised."""
+    folded = " " + " ".join(re.findall(r"[\w']+", screening_form(text))) + " "
     return [entry for entry in blocked if f" {entry} " in folded]
 
 

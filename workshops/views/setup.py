@@ -92,12 +92,17 @@ def room_edit(request, workshop_pk, pk=None):
         initial |= {f"discipline_{d.discipline}": d.count for d in room.disciplines.all()}
     form = RoomForm(request.POST or None, initial=initial, workshop=workshop, room=room)
     if request.method == "POST" and form.is_valid():
-        room = services.room_save(
-            workshop=workshop, room=room, name=form.cleaned_data["name"],
-            facilitators=form.cleaned_data["facilitators"], discipline_counts=form.discipline_counts(),
-        )
-        messages.success(request, f"Saved {room.name}.")
-        return redirect("workshop_detail", pk=workshop.pk)
+        try:
+            saved = services.room_save(
+                workshop=workshop, room=room, name=form.cleaned_data["name"],
+                facilitators=form.cleaned_data["facilitators"], discipline_counts=form.discipline_counts(),
+            )
+        except ValidationError as error:
+            # The model's own rules, should the form ever let something past: said on the form, not a 500.
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, f"Saved {saved.name}.")
+            return redirect("workshop_detail", pk=workshop.pk)
     discipline_fields = [form[f"discipline_{d}"] for d in Discipline.values]
     return render(
         request, "workshops/setup/room_form.html",

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from workshops.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Discipline, Poll, Workshop
 from workshops.polls import services
+from workshops.polls.limits import limit_answers, limit_join, limit_page_opens
 from workshops.polls.selectors import phone_answers
 
 PHONE_COOKIE = "casereview_phone"
@@ -35,18 +36,19 @@ def _workshop_for_code(code):
     return Workshop.objects.filter(join_code=code).first() if _is_code(code) else None
 
 
+@limit_join
 def join(request):
     """Type the code shown on the screen."""
     raw = request.GET.get("code", "").strip()
     if not raw:
         return render(request, "workshops/attendee/join.html", {"code": ""})
     workshop = _workshop_for_code(clean_code(raw))
-    if workshop is None:
-        error = f"No workshop has the code “{raw[:12]}”. Check the code on the screen: it has {JOIN_CODE_LENGTH} letters and numbers."
+    if workshop is None or workshop.status == Workshop.Status.CLOSED:
+        # An unknown code and an ended workshop's code are answered alike, so that a guesser
+        # cannot tell which codes exist.
+        error = (f"No open workshop has the code “{raw[:12]}”. Check the code on the screen: it has {JOIN_CODE_LENGTH} "
+                 "letters and numbers. If the workshop has ended, its polls no longer take answers.")
         return render(request, "workshops/attendee/join.html", {"error": error, "code": raw}, status=404)
-    if workshop.status == Workshop.Status.CLOSED:
-        error = "That workshop has ended, so its polls no longer take answers. Thank you for taking part."
-        return render(request, "workshops/attendee/join.html", {"error": error, "code": raw}, status=410)
     return redirect("attend", code=workshop.join_code)
 
 
@@ -76,6 +78,7 @@ class PollCard:
         return range(1, self.poll.scale_max + 1)
 
 
+@limit_page_opens
 def attend(request, code):
     workshop = _workshop_for_code(clean_code(code))
     if workshop is None or workshop.status == Workshop.Status.CLOSED:
@@ -99,6 +102,7 @@ def attend(request, code):
     return response
 
 
+@limit_answers
 @require_POST
 def answer(request, code, poll_pk):
     code = clean_code(code)

@@ -13,6 +13,7 @@ from casereview.tenancy import get_for_member_or_404, member_required
 from workshops.models import Poll, PollResponse, Workshop
 from workshops.polls import services
 from workshops.polls.forms import PollForm, PollSettingsForm
+from workshops.polls.limits import refused_count
 from workshops.polls.selectors import current_responses, poll_fingerprint, poll_results
 
 
@@ -49,7 +50,8 @@ def poll_state(request, pk):
 def poll_moderate(request, pk):
     poll = get_for_member_or_404(request.user, Poll.objects.select_related("workshop"), pk=pk)
     responses = current_responses(poll).order_by("-created_at")
-    return render(request, "workshops/polls/moderate.html", {"poll": poll, "responses": responses})
+    return render(request, "workshops/polls/moderate.html",
+                  {"poll": poll, "responses": responses, "refused": refused_count(poll.workshop)})
 
 
 @require_POST
