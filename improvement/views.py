@@ -43,7 +43,6 @@ from improvement.models import (
     Risk,
     Workstream,
 )
-from improvement.word import update_document
 from workshops.imports import ImportRejected
 from workshops.models import CaseReview
 
@@ -475,6 +474,8 @@ def update_detail(request, pk):
 
 @member_required()
 def update_docx(request, pk):
+    from improvement.word import update_document  # python-docx (and lxml) loaded when a document is asked for, not at start-up
+
     update = get_for_member_or_404(request.user, MonitoringUpdate, pk=pk)
     buffer = io.BytesIO()
     update_document(update).save(buffer)
