@@ -6,8 +6,6 @@ import string
 import unicodedata
 from functools import lru_cache
 
-from confusable_homoglyphs import confusables
-
 MAX_PHRASE_LENGTH = 40
 
 # Dropped from the start of an answer ("to be happy" counts as "happy", "being listened to" as
@@ -57,6 +55,8 @@ def _latin_look_alike(character: str) -> str:
     """The Latin letter ``character`` is drawn like (Cyrillic с -> c), or the character itself."""
     if character.isascii():
         return character
+    from confusable_homoglyphs import confusables  # its tables load on first use, not at start-up
+
     found = confusables.is_confusable(character, greedy=True, preferred_aliases=["latin"]) or []
     for entry in found:
         for homoglyph in entry["homoglyphs"]:
