@@ -108,7 +108,8 @@ def test_a_choice_poll_needs_two_different_options(client_for, lead, workshop):
     assert not Poll.objects.exists()
 
 
-# Access: the LA's lead controls; the LA's members present; outsiders and anonymous get nothing.
+# Access: the LA's lead controls; the lead or a facilitator decides what reaches the screen; the
+# LA's members present; outsiders and anonymous get nothing.
 
 def poll_urls(poll, response):
     return {
@@ -120,14 +121,19 @@ def poll_urls(poll, response):
         "settings": ("get", reverse("poll_settings"), {}),
         "close": ("post", reverse("poll_state", args=[poll.pk]), {"action": "close"}),
         "hide": ("post", reverse("response_hide", args=[response.pk]), {"hidden": "yes"}),
+        "approve": ("post", reverse("poll_queue", args=[poll.pk]), {"one": f"approve:{response.pk}"}),
+        "merge": ("post", reverse("poll_merge", args=[poll.pk]), {"label": ["friends", "happiness"], "into": "friends"}),
+        "unmerge": ("post", reverse("poll_unmerge", args=[poll.pk]), {"label": "friends"}),
+        "quick-hide": ("post", reverse("poll_quick_hide", args=[poll.pk]), {"label": "friends"}),
     }
 
 
 EXPECTED = {
     # (lead, viewer, facilitator, outsider)
     "present": (200, 200, 200, 404), "live": (200, 200, 200, 404), "csv": (200, 200, 200, 404),
-    "moderate": (200, 403, 403, 404), "edit": (200, 403, 403, 404), "settings": (200, 403, 403, 200),
-    "close": (302, 403, 403, 404), "hide": (302, 403, 403, 404),
+    "moderate": (200, 403, 200, 404), "edit": (200, 403, 403, 404), "settings": (200, 403, 403, 200),
+    "close": (302, 403, 403, 404), "hide": (302, 403, 302, 404), "approve": (302, 403, 302, 404),
+    "merge": (302, 403, 302, 404), "unmerge": (302, 403, 302, 404), "quick-hide": (302, 403, 302, 404),
 }
 
 
