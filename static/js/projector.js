@@ -2,8 +2,9 @@
 
    The words' sizes are multiples of one unit (--cloud-unit, in CSS). Here the unit is the largest
    that lets every word fit the space the question and the join panel leave, found by halving the
-   interval (a dozen layouts at most). When even the smallest readable unit is too big, the least
-   given words are left out of the cloud (they stay in the table) and "and M more" says how many.
+   interval (a dozen layouts at most). When even the smallest readable unit is too big, the sizes
+   are brought closer together (--cloud-spread); when that is not enough, the least given words are
+   left out of the cloud (they stay in the table) and "and M more" says how many.
    It runs on load, on resize and whenever htmx brings new results. */
 (function () {
   "use strict";
@@ -16,6 +17,25 @@
     return cloud.scrollHeight <= cloud.clientHeight + 1 && cloud.scrollWidth <= cloud.clientWidth + 1;
   }
 
+  // The largest value in [low, high] of a CSS variable at which the cloud fits (low if none).
+  function largestFitting(cloud, name, low, high, unit) {
+    cloud.style.setProperty(name, high + unit);
+    if (fits(cloud)) {
+      return high;
+    }
+    for (var step = 0; step < 10; step++) {
+      var middle = (low + high) / 2;
+      cloud.style.setProperty(name, middle + unit);
+      if (fits(cloud)) {
+        low = middle;
+      } else {
+        high = middle;
+      }
+    }
+    cloud.style.setProperty(name, low + unit);
+    return low;
+  }
+
   function fitCloud() {
     var cloud = document.querySelector(".word-cloud[data-fit]");
     if (!cloud || !cloud.clientHeight) {
@@ -24,20 +44,13 @@
     var words = Array.prototype.slice.call(cloud.querySelectorAll(".word-cloud__word"));
     words.forEach(function (word) { word.hidden = false; });
     var vmin = Math.min(window.innerWidth, window.innerHeight) / 100;
-    var low = SMALLEST_WORD_PX / SMALLEST_FACTOR;
-    var high = Math.max(low, vmin * 1.6);
-    cloud.style.setProperty("--cloud-unit", high + "px");
-    if (!fits(cloud)) {
-      for (var step = 0; step < 12 && high - low > 0.1; step++) {
-        var middle = (low + high) / 2;
-        cloud.style.setProperty("--cloud-unit", middle + "px");
-        if (fits(cloud)) {
-          low = middle;
-        } else {
-          high = middle;
-        }
-      }
-      cloud.style.setProperty("--cloud-unit", low + "px");
+    var smallest = SMALLEST_WORD_PX / SMALLEST_FACTOR;
+    // First the size of every word; at the smallest readable size, then the difference between
+    // the most and the least given; only then are the least given words left out.
+    cloud.style.setProperty("--cloud-spread", "1");
+    var unit = largestFitting(cloud, "--cloud-unit", smallest, Math.max(smallest, vmin * 1.6), "px");
+    if (unit === smallest && !fits(cloud)) {
+      largestFitting(cloud, "--cloud-spread", 0, 1, "");
     }
     var left = 0;
     for (var last = words.length - 1; last > 0 && !fits(cloud); last--) {
