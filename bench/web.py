@@ -178,7 +178,7 @@ def _expect(status: int, wanted: int, what: str) -> str | None:
 async def scenarios(
     base_url: str, workshop: Workshop, *, phones: int, readers: int, seconds: float, say, settle
 ) -> list[Measurement]:
-    """The five fixed-time measurements, in order; the ceiling first. Each runs with as many clients
+    """The six fixed-time measurements, in order; the ceiling first, the phones' follow check beside it. Each runs with as many clients
     as would make that request at once on the day: ``phones`` attendees, one per facilitator of
     ``workshop``, ``readers`` (SEND leads on dashboards, projector screens). ``settle()`` waits for
     the worker to finish what the previous measurement left it, before each one."""
@@ -192,6 +192,21 @@ async def scenarios(
 
     await asyncio.to_thread(settle)
     results.append(await closed_loop("Trivial endpoint (/health/alive/)", alive, clients=phones, seconds=seconds))
+    say(results[-1])
+
+    # What every phone on the workshop's page asks every 2 to 3.5 s to follow the presenter, beside
+    # the ceiling: nothing changed, so the version comes from the cache and the answer is a 204.
+    async with session() as http:
+        async with http.get(f"{base_url}/j/{workshop.code}/follow/") as response:
+            version = (await response.json())["version"]
+
+    async def follow(http, client, n):
+        async with http.get(f"{base_url}/j/{workshop.code}/follow/?v={version}") as response:
+            await response.read()
+            return _expect(response.status, 204, "follow")
+
+    await asyncio.to_thread(settle)
+    results.append(await closed_loop("Phone follow check (204, nothing changed)", follow, clients=phones, seconds=seconds))
     say(results[-1])
 
     # Enough phones for every answer the ceiling's rate would allow, each giving its words one by one.

@@ -51,7 +51,7 @@ def test_an_unapproved_answer_is_not_on_the_projector_the_dashboard_or_the_csv(c
     assert "friends" in client.get(reverse("poll_results_csv", args=[approved_poll.pk])).content.decode()
 
 
-def test_a_facilitator_hides_one_answer_and_approves_several_at_once(client_for, facilitator, phone, approved_poll):
+def test_a_facilitator_hides_one_answer_and_approves_several_at_once(client_for, facilitator, room, phone, approved_poll):
     answer(phone, approved_poll, word=["Jayden Smith", "friends", "being heard"])
     by_text = dict(PollResponse.objects.filter(poll=approved_poll).values_list("text", "pk"))
     client = client_for(facilitator)
@@ -87,7 +87,7 @@ def test_a_poll_without_approval_shows_answers_at_once(phone, words_poll):
     assert shown_words(words_poll) == ["friends"]
 
 
-def test_the_presenter_hides_a_word_from_the_projector_itself(client_for, facilitator, viewer, phone, words_poll):
+def test_the_presenter_hides_a_word_from_the_projector_itself(client_for, facilitator, room, viewer, phone, words_poll):
     answer(phone, words_poll, word=["friends", "Friend", "rubbish talk"])
     viewer_page = client_for(viewer).get(reverse("poll_present", args=[words_poll.pk])).content.decode()
     assert "Presenter: hide an answer" not in viewer_page  # a viewer watches, does not moderate
@@ -98,3 +98,12 @@ def test_the_presenter_hides_a_word_from_the_projector_itself(client_for, facili
     client.post(reverse("poll_quick_hide", args=[words_poll.pk]), {"label": "friend"})
     assert shown_words(words_poll) == ["rubbish talk"]
     assert PollResponse.objects.filter(poll=words_poll, hidden=True).count() == 2  # both spellings, kept
+
+
+def test_the_workshop_page_shows_the_queue_to_the_lead_and_the_facilitator_not_the_viewer(client_for, lead, facilitator, room, viewer, phone, approved_poll, workshop):
+    answer(phone, approved_poll, word=["friends"])
+    moderate = reverse("poll_moderate", args=[approved_poll.pk])
+    for person, sees in ((lead, True), (facilitator, True), (viewer, False)):
+        page = client_for(person).get(reverse("workshop_detail", args=[workshop.pk])).content.decode()
+        assert (moderate in page) is sees
+        assert "1 waiting for approval" in page

@@ -138,7 +138,7 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("page", EXPECTED)
-def test_each_poll_page_answers_each_role_as_it_should(page, client_for, lead, viewer, facilitator, outsider, words_poll, client):
+def test_each_poll_page_answers_each_role_as_it_should(page, client_for, lead, viewer, facilitator, room, outsider, words_poll, client):
     response = PollResponse.objects.create(poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends")
     method, url, data = poll_urls(words_poll, response)[page]
     got = []
@@ -147,6 +147,15 @@ def test_each_poll_page_answers_each_role_as_it_should(page, client_for, lead, v
     assert tuple(got[-1:] + got[:-1]) == EXPECTED[page]
     anonymous = getattr(client.__class__(), method)(url, data)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url
+
+
+@pytest.mark.parametrize("page", ["moderate", "hide", "approve", "merge", "unmerge", "quick-hide"])
+def test_a_facilitator_moderates_only_the_workshops_with_their_rooms(page, client_for, other_facilitator, room, words_poll):
+    response = PollResponse.objects.create(poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends")
+    method, url, data = poll_urls(words_poll, response)[page]
+    assert getattr(client_for(other_facilitator), method)(url, data).status_code == 404
+    response.refresh_from_db()
+    assert not response.hidden and not words_poll.merges.exists()
 
 
 def test_outsiders_change_nothing(client_for, outsider, words_poll):

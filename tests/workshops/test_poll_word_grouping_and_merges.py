@@ -44,7 +44,7 @@ def merge(client, poll, labels, into):
     return client.post(reverse("poll_merge", args=[poll.pk]), {"label": labels, "into": into}, follow=True).content.decode()
 
 
-def test_a_merged_pair_shows_once_everywhere_and_the_answers_stay_as_given(client_for, facilitator, lead, phone, words_poll, organisation):
+def test_a_merged_pair_shows_once_everywhere_and_the_answers_stay_as_given(client_for, facilitator, room, lead, phone, words_poll, organisation):
     answer(phone, words_poll, word=["safe", "Feeling safe", "friends"])
     before = poll_fingerprint(words_poll)
     page = merge(client_for(facilitator), words_poll, ["safe", "feeling safe"], "feeling safe")

@@ -14,6 +14,7 @@ from casereview.tenancy import get_for_member_or_404, member_required
 from workshops.models import Poll, PollResponse, Workshop
 from workshops.polls import services
 from workshops.polls.forms import PollForm, PollSettingsForm
+from workshops.selectors import workshops_for
 from workshops.polls.selectors import (
     current_responses,
     poll_fingerprint,
@@ -22,8 +23,19 @@ from workshops.polls.selectors import (
     waiting_responses,
 )
 
-# Who looks after what reaches the screen: the lead, or a facilitator in the room.
+# Who looks after what reaches the screen: the lead, or a facilitator of the workshop.
 MODERATORS = (Role.LEAD, Role.FACILITATOR)
+
+
+def _moderated(user, queryset, workshop_path: str, **lookups):
+    """An object of a workshop this person may moderate: any of the LA's for a lead, those with
+    their rooms for a facilitator (as the workshop pages themselves); anything else 404."""
+    return get_for_member_or_404(user, queryset.filter(**{f"{workshop_path}__in": workshops_for(user)}), **lookups)
+
+
+def _presents(request, poll) -> bool:
+    """Whether the projector shows this person the presenter's controls (quick hide)."""
+    return request.membership.role in MODERATORS and workshops_for(request.user).filter(pk=poll.workshop_id).exists()
 
 
 @member_required(Role.LEAD)
@@ -60,7 +72,7 @@ def poll_state(request, pk):
 def poll_moderate(request, pk):
     """The approval queue (approve or hide, one tap each or several at once), every answer of the
     round with hide / show again, and the words' merges."""
-    poll = get_for_member_or_404(request.user, Poll.objects.select_related("workshop"), pk=pk)
+    poll = _moderated(request.user, Poll.objects.select_related("workshop"), "workshop", pk=pk)
     waiting = list(waiting_responses(poll))
     decided = current_responses(poll).exclude(approved=False, hidden=False).order_by("-created_at")
     context = {
@@ -76,7 +88,7 @@ def poll_moderate(request, pk):
 def poll_queue(request, pk):
     """Approve or hide answers waiting in the queue: the one whose button was pressed
     (``one=approve:ID``), or every ticked one (``action`` with ``response`` ids)."""
-    poll = get_for_member_or_404(request.user, Poll, pk=pk)
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk)
     one = request.POST.get("one", "")
     if one:
         action, _, pk_text = one.partition(":")
@@ -101,7 +113,7 @@ def poll_queue(request, pk):
 @require_POST
 @member_required(*MODERATORS)
 def response_hide(request, pk):
-    response = get_for_member_or_404(request.user, PollResponse.objects.select_related("poll"), pk=pk)
+    response = _moderated(request.user, PollResponse.objects.select_related("poll"), "poll__workshop", pk=pk)
     hidden = request.POST.get("hidden") == "yes"
     services.response_set_hidden(response=response, hidden=hidden)
     shown = response.text or response.choice or response.value
@@ -113,7 +125,7 @@ def response_hide(request, pk):
 @member_required(*MODERATORS)
 def poll_merge(request, pk):
     """Show several answers as one label ("safe", "feeling safe" → "feeling safe")."""
-    poll = get_for_member_or_404(request.user, Poll, pk=pk, kind=Poll.Kind.WORDS)
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk, kind=Poll.Kind.WORDS)
     try:
         label = services.words_merge(poll=poll, labels=request.POST.getlist("label"), into=request.POST.get("into", ""))
     except ValidationError as error:
@@ -126,7 +138,7 @@ def poll_merge(request, pk):
 @require_POST
 @member_required(*MODERATORS)
 def poll_unmerge(request, pk):
-    poll = get_for_member_or_404(request.user, Poll, pk=pk, kind=Poll.Kind.WORDS)
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk, kind=Poll.Kind.WORDS)
     label = request.POST.get("label", "")
     if services.words_unmerge(poll=poll, label=label):
         messages.success(request, f"Undid the merge into “{label}”: its answers are shown as given again.")
@@ -139,7 +151,7 @@ def poll_unmerge(request, pk):
 @member_required(*MODERATORS)
 def poll_quick_hide(request, pk):
     """The presenter's quick hide, on the projector itself: the word disappears at once."""
-    poll = get_for_member_or_404(request.user, Poll, pk=pk)
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk)
     label = request.POST.get("label", "")
     changed = services.label_hide(poll=poll, label=label)
     if request.htmx:
@@ -164,7 +176,7 @@ def poll_present(request, pk):
         "qr_svg": segno.make(join_url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff"),
         "results": poll_results(poll, fingerprint),
         "fingerprint": fingerprint,
-        "presenter": request.membership.role in MODERATORS,
+        "presenter": _presents(request, poll),
         "waiting": waiting_responses(poll).count() if poll.needs_approval else 0,
     }
     return render(request, "workshops/polls/present.html", context)
@@ -179,7 +191,7 @@ def poll_live_results(request, pk):
         return HttpResponse(status=204)
     context = {
         "poll": poll, "results": poll_results(poll, fingerprint), "fingerprint": fingerprint,
-        "presenter": request.membership.role in MODERATORS,
+        "presenter": _presents(request, poll),
         "waiting": waiting_responses(poll).count() if poll.needs_approval else 0,
     }
     return render(request, "workshops/polls/_live_results.html", context)
