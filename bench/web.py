@@ -135,7 +135,8 @@ def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
         made.append(Facilitator(signed_in(facilitator.user), cases, {allocation: 0 for _, allocation in cases}))
     workshop = day[0]
     polls = [
-        models.Poll.objects.create(workshop=workshop, question=question, kind=models.Poll.Kind.WORDS, is_open=True)
+        # Shown at once (approve before showing off): the burst measures how soon the projector shows them.
+        models.Poll.objects.create(workshop=workshop, question=question, kind=models.Poll.Kind.WORDS, is_open=True, approve_first=False)
         for question in ("What does an ideal outcome mean to you?", "One word for how today felt")
     ]
     return Workshop(

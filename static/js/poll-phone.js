@@ -1,6 +1,6 @@
 /* The attendee's phone.
 
-   Follows the presenter over plain HTTP (council networks often block websockets): every 2 to 3.5
+   Follows the presenter over plain HTTP (council networks often block websockets): every 2 to 3
    seconds, at a random moment so a room of phones does not ask at once, it asks the follow address
    whether the open polls changed. The answer is 204 while nothing changed (no body, no database on
    the server). When something did, it fetches this page again and brings in the polls opened since,
@@ -124,7 +124,7 @@
   }
 
   function schedule(base) {
-    window.setTimeout(check, base + Math.random() * 1500);
+    window.setTimeout(check, base + Math.random() * 1000);
   }
 
   schedule(2000);

@@ -78,11 +78,26 @@ def test_without_the_cache_the_check_reads_the_database_and_gives_the_same_answe
     version = version_on_the_page(client, workshop)
     cache.delete(live_version_key(workshop.join_code))
     broken = {"side_effect": ConnectionError("Redis is down")} if failure == "redis down" else {"return_value": None}
-    with mock.patch.object(poll_selectors.cache, "get", **broken), mock.patch.object(poll_selectors.cache, "set", **broken):
+    with mock.patch.object(poll_selectors.cache, "get", **broken) as get, mock.patch.object(poll_selectors.cache, "set", **broken):
+        poll_selectors.forget_live_version(workshop.join_code)
         assert follow(client, workshop, version).status_code == 204
         words_poll.is_open = False
-        words_poll.save()
+        words_poll.save()  # behind the services' back: only the database knows
+        poll_selectors.forget_live_version(workshop.join_code)
         assert follow(client, workshop, version).status_code == 200
+        assert get.call_count == 2
+
+
+def test_within_a_second_a_process_answers_from_its_own_memory(client, workshop, words_poll):
+    version = version_on_the_page(client, workshop)
+    poll_selectors.forget_live_version(workshop.join_code)
+    with mock.patch.object(poll_selectors.cache, "get", wraps=poll_selectors.cache.get) as get:
+        for _ in range(5):
+            assert follow(client, workshop, version).status_code == 204
+        assert get.call_count == 1
+        with mock.patch.object(poll_selectors.time, "monotonic", return_value=poll_selectors.time.monotonic() + 1.5):
+            assert follow(client, workshop, version).status_code == 204
+        assert get.call_count == 2
 
 
 def test_a_check_for_a_code_that_cannot_exist_answers_404(client):

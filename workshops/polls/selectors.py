@@ -3,6 +3,7 @@ the queue of answers waiting for approval; what a phone checks to follow the pre
 
 import hashlib
 import math
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -20,6 +21,11 @@ SMALL_GROUP = 5
 # A phone following the presenter reads this version from the cache. It expires so that a
 # version missed while Redis was down cannot stay wrong for longer than this.
 LIVE_VERSION_SECONDS = 120
+# Each web process also keeps the version it last read for this long, so that a room of phones
+# asking every 2 to 3 seconds costs one cache read per process per second, not one per phone
+# (docs/benchmarks.md). A phone then sees a change within 3 + 1 seconds and a page load.
+LIVE_VERSION_MEMO_SECONDS = 1.0
+_read_versions: dict[str, tuple[float, str]] = {}
 
 # What the projector, the dashboards and every export may show: approved and not hidden.
 SHOWN = Q(approved=True, hidden=False)
@@ -199,9 +205,27 @@ def live_version_from_database(join_code: str) -> str:
     return hashlib.blake2b(repr(state).encode(), digest_size=8).hexdigest()
 
 
+def forget_live_version(join_code: str) -> None:
+    """This process's memory of the version: dropped when this process changes it."""
+    _read_versions.pop(join_code, None)
+
+
 def live_version(join_code: str) -> str:
-    """The version, from the cache: no database, no session. A miss (expired, or Redis down and the
-    cache answering None) reads the database and puts the answer back for the next phone."""
+    """The version: from this process's memory of the last second, else from the cache; no
+    database, no session. A miss (expired, or Redis down and the cache answering None) reads the
+    database and puts the answer back for the next phone."""
+    now = time.monotonic()
+    remembered = _read_versions.get(join_code)
+    if remembered and now - remembered[0] < LIVE_VERSION_MEMO_SECONDS:
+        return remembered[1]
+    version = _cached_live_version(join_code)
+    if len(_read_versions) > 10_000:  # a bound, whatever codes are asked for
+        _read_versions.clear()
+    _read_versions[join_code] = (now, version)
+    return version
+
+
+def _cached_live_version(join_code: str) -> str:
     key = live_version_key(join_code)
     try:
         version = cache.get(key)

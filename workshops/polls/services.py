@@ -18,6 +18,7 @@ from workshops.polls.selectors import (
     LIVE_VERSION_SECONDS,
     SHOWN,
     current_responses,
+    forget_live_version,
     label_keys,
     live_version_from_database,
     live_version_key,
@@ -177,6 +178,7 @@ def announce_polls_changed(workshop: Workshop) -> None:
 
     def publish():
         join_code = workshop.join_code
+        forget_live_version(join_code)
         try:
             cache.set(live_version_key(join_code), live_version_from_database(join_code), LIVE_VERSION_SECONDS)
         except Exception:  # Redis down: the version expires, and a miss reads the database

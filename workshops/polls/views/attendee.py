@@ -112,7 +112,7 @@ def attend(request, code):
 
 @require_GET
 def follow(request, code):
-    """What a phone on the workshop's page asks every 2 to 3.5 seconds: has the set of open polls
+    """What a phone on the workshop's page asks every 2 to 3 seconds: has the set of open polls
     changed? Nearly free: the version comes from the cache (the database only on a miss), no
     session or cookie is read or written, and an unchanged version answers 204 (or 304 to an
     If-None-Match) with no body. A changed one answers its version; the page then reloads its
