@@ -155,7 +155,8 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
 
 def words_answer_record(*, poll: Poll, phone: str, text: str, role: str = "") -> PollResponse:
     """Store a words answer given away from a phone (the demo, answers collected on paper), whether
-    or not the poll is open now, through the same checks as a phone's answer."""
+    or not the poll is open now, through the same checks as a phone's answer. Staff type these,
+    so they count as approved."""
     normalised, lemma = _check_phrase(text, _blocked_of(poll))
     response = PollResponse(poll=poll, round=poll.round, phone=phone, slot=1, text=text,
                             normalised=normalised, lemma=lemma, role=role)

@@ -14,7 +14,6 @@ from casereview.tenancy import get_for_member_or_404, member_required
 from workshops.models import Poll, PollResponse, Workshop
 from workshops.polls import services
 from workshops.polls.forms import PollForm, PollSettingsForm
-from workshops.selectors import workshops_for
 from workshops.polls.selectors import (
     current_responses,
     poll_fingerprint,
@@ -22,6 +21,7 @@ from workshops.polls.selectors import (
     poll_results,
     waiting_responses,
 )
+from workshops.selectors import workshops_for
 
 # Who looks after what reaches the screen: the lead, or a facilitator of the workshop.
 MODERATORS = (Role.LEAD, Role.FACILITATOR)
