@@ -295,20 +295,30 @@ def disciplines(people: pd.DataFrame, rooms_in_scope) -> list[dict]:
 
 
 def words_polls(words: pd.DataFrame) -> list[dict]:
+    """Each words poll: its answers counted by label, and, when it asked for roles, the most given
+    answers side by side per stakeholder group with n (phones) per group, small groups flagged."""
     polls = []
     for poll_id, answers in words.groupby("poll", sort=True):
         counts = answers.word.value_counts()
         counts = counts.sort_index(kind="stable").sort_values(ascending=False, kind="stable")
         by_role = []
-        for role, group in answers[answers.role != ""].groupby("role"):
+        answered = answers[answers.role != ""]
+        for role, group in answered.groupby("role"):
             top = group.word.value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable").head(10)
-            by_role.append({"role": role, "label": Discipline(role).label, "answers": len(group),
-                            "words": [{"word": w, "count": int(c)} for w, c in top.items()]})
+            phones = int(group.phone.nunique())
+            by_role.append({"role": role, "label": Discipline(role).label, "answers": len(group), "phones": phones,
+                            "small": phones < SMALL_NUMBER, "words": [{"word": w, "count": int(c)} for w, c in top.items()]})
+        per_group = answered.groupby(["word", "role"]).size()
+        compare = [
+            {"word": w, "counts": [int(per_group.get((w, g["role"]), 0)) for g in by_role]}
+            for w in counts.index[:10]
+        ] if by_role else []
         polls.append({
             "id": int(poll_id), "question": answers.question.iloc[0], "workshop": answers.workshop_title.iloc[0],
             "answers": len(answers), "phones": int(answers.phone.nunique()),
             "words": [{"word": w, "count": int(c)} for w, c in counts.items()],
             "by_role": by_role,
+            "compare": compare,
         })
     return polls
 

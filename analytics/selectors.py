@@ -8,6 +8,7 @@ from analytics.scopes import VOCABULARY_SCOPES, Scope
 from casereview.models import Organisation, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
 from workshops.models import BreakoutRoom, Case, CaseReview, Poll, PollResponse, ProcessFinding, ProcessStep, RoomDiscipline, Workshop
+from workshops.polls.selectors import SHOWN, word_labels
 
 # Where each dimension of a review lives: the database groups by these ids, the report turns them
 # into words. Vocabulary dimensions are term ids.
@@ -161,14 +162,17 @@ def room_disciplines(organisation: Organisation) -> pd.DataFrame:
 
 
 def words_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
-    """Visible answers of the current round of every words poll in scope."""
-    rows = (
+    """Shown answers (approved, not hidden) of the current round of every words poll in scope,
+    each under the label the projector shows it as (lemmas counted together, merges applied)."""
+    rows = list(
         responses_in(organisation, scope)
-        .filter(poll__kind="words", hidden=False, round=F("poll__round"))
+        .filter(SHOWN, poll__kind="words", round=F("poll__round"))
         .exclude(normalised="")
-        .values_list("poll_id", "poll__question", "poll__workshop__title", "phone", "normalised", "role")
+        .values_list("poll_id", "poll__question", "poll__workshop__title", "phone", "lemma", "normalised", "role")
     )
-    return pd.DataFrame.from_records(list(rows), columns=["poll", "question", "workshop_title", "phone", "word", "role"])
+    labels = word_labels((r[0], r[4] or r[5], r[5], 1) for r in rows)
+    records = [(poll, question, title, phone, labels[(poll, lemma or phrase)], role) for poll, question, title, phone, lemma, phrase, role in rows]
+    return pd.DataFrame.from_records(records, columns=["poll", "question", "workshop_title", "phone", "word", "role"])
 
 
 def vocabulary_terms(organisation: Organisation) -> list[VocabularyTerm]:

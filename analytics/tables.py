@@ -125,10 +125,13 @@ def tables_of(figures: dict) -> dict[str, Table]:
             f"{poll['answers']} answers from {poll['phones']} phones; hidden answers left out.",
         )
         if poll["by_role"]:
+            groups = poll["by_role"]
             tables[f"poll-{poll['id']}-roles"] = Table(
-                f"poll-{poll['id']}-roles", f"{poll['question']}: most given answers by role",
-                ["Role", "Answers", "Most given"],
-                [[g["label"], g["answers"], ", ".join(f"{w['word']} ({w['count']})" for w in g["words"])] for g in poll["by_role"]],
+                f"poll-{poll['id']}-roles", f"{poll['question']}: the most given answers by stakeholder group, side by side",
+                ["Answer"] + [f"{g['label']} (n={g['phones']} phones)" for g in groups],
+                [[row["word"], *row["counts"]] for row in poll["compare"]]
+                + [["Answers in the group", *[g["answers"] for g in groups]], ["Note", *["Small number (fewer than 5 phones: treat with caution)" if g["small"] else "" for g in groups]]],
+                "n is the number of phones in the group that answered; answers without a role are left out of this table.",
             )
     tables["combined-themes"] = Table(
         "combined-themes", "Themes across case reviews and process maps",

@@ -89,10 +89,12 @@ def targets(results: dict) -> list[tuple[str, str, bool]]:
     """(target, measured, met) for each target of issue 9 that this run measured."""
     checks = []
     if "web" in results:
-        trivial, answer, save, dashboard, projector = results["web"]["measurements"]
+        trivial, follow, answer, save, dashboard, projector = results["web"]["measurements"]
         burst = results["web"]["burst"]
         answers_ok = answer["errors"] == 0 and answer["stored"] == answer["requests"]
         checks += [
+            ("Phone follow check >= 70% of the trivial endpoint's req/s", f"{follow['ratio']:.0%}",
+             follow["ratio"] >= 0.70 and follow["errors"] == 0),
             ("Poll answers >= 45% of the trivial endpoint's req/s", f"{answer['ratio']:.0%}", answer["ratio"] >= 0.45),
             ("Poll answers p99 < 150 ms", f"{answer['p99_ms']:.0f} ms", answer["p99_ms"] < 150),
             ("Poll answers: 0 errors, every answer stored", f"{answer['errors']} errors, {answer['stored']:,} of {answer['requests']:,} stored", answers_ok),

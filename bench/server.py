@@ -42,8 +42,12 @@ class Stack:
              "--without-mingle"],
             cwd=PROJECT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         ))
-        self._wait_until_up()
-        self._wait_for_worker()
+        try:
+            self._wait_until_up()
+            self._wait_for_worker()
+        except BaseException:
+            self.__exit__()  # a stack that never came up must not be left running
+            raise
         return self
 
     def _wait_until_up(self, seconds: float = 30) -> None:

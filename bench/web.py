@@ -135,7 +135,8 @@ def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
         made.append(Facilitator(signed_in(facilitator.user), cases, {allocation: 0 for _, allocation in cases}))
     workshop = day[0]
     polls = [
-        models.Poll.objects.create(workshop=workshop, question=question, kind=models.Poll.Kind.WORDS, is_open=True)
+        # Shown at once (approve before showing off): the burst measures how soon the projector shows them.
+        models.Poll.objects.create(workshop=workshop, question=question, kind=models.Poll.Kind.WORDS, is_open=True, approve_first=False)
         for question in ("What does an ideal outcome mean to you?", "One word for how today felt")
     ]
     return Workshop(
@@ -178,7 +179,7 @@ def _expect(status: int, wanted: int, what: str) -> str | None:
 async def scenarios(
     base_url: str, workshop: Workshop, *, phones: int, readers: int, seconds: float, say, settle
 ) -> list[Measurement]:
-    """The five fixed-time measurements, in order; the ceiling first. Each runs with as many clients
+    """The six fixed-time measurements, in order; the ceiling first, the phones' follow check beside it. Each runs with as many clients
     as would make that request at once on the day: ``phones`` attendees, one per facilitator of
     ``workshop``, ``readers`` (SEND leads on dashboards, projector screens). ``settle()`` waits for
     the worker to finish what the previous measurement left it, before each one."""
@@ -192,6 +193,21 @@ async def scenarios(
 
     await asyncio.to_thread(settle)
     results.append(await closed_loop("Trivial endpoint (/health/alive/)", alive, clients=phones, seconds=seconds))
+    say(results[-1])
+
+    # What every phone on the workshop's page asks every 2 to 3.5 s to follow the presenter, beside
+    # the ceiling: nothing changed, so the version comes from the cache and the answer is a 204.
+    async with session() as http:
+        async with http.get(f"{base_url}/j/{workshop.code}/follow/") as response:
+            version = (await response.json())["version"]
+
+    async def follow(http, client, n):
+        async with http.get(f"{base_url}/j/{workshop.code}/follow/?v={version}") as response:
+            await response.read()
+            return _expect(response.status, 204, "follow")
+
+    await asyncio.to_thread(settle)
+    results.append(await closed_loop("Phone follow check (204, nothing changed)", follow, clients=phones, seconds=seconds))
     say(results[-1])
 
     # Enough phones for every answer the ceiling's rate would allow, each giving its words one by one.

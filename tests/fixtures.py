@@ -95,7 +95,11 @@ def not_ideal_post(term, version=0, **extra):
 
 @pytest.fixture
 def words_poll(workshop):
-    return Poll.objects.create(workshop=workshop, question="What does an ideal outcome mean to you?", kind="words", is_open=True, ask_role=True)
+    """A words poll whose answers are shown at once (approve before showing off)."""
+    return Poll.objects.create(
+        workshop=workshop, question="What does an ideal outcome mean to you?", kind="words", is_open=True, ask_role=True,
+        approve_first=False,
+    )
 
 
 @pytest.fixture

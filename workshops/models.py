@@ -5,6 +5,7 @@ The polls and process maps are features of a workshop with a folder each (``work
 imported at the end of this module, so ``from workshops.models import Poll`` works and Django
 keeps them in the ``workshops`` app and its migrations."""
 
+import itertools
 import secrets
 
 from django.conf import settings
@@ -31,9 +32,14 @@ class Discipline(models.TextChoices):
     OTHER = "other", "Other"
 
 
-# Join codes are read off a projector and typed on phones: no 0/O, 1/I/L or other look-alikes.
-JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# Join codes are read off a projector and typed on phones, so the alphabet has no look-alikes:
+# no 0/O, 1/I/L, 2/Z, 5/S or 8/B. Codes made before it (from ABCDEFGHJKMNPQRSTUVWXYZ23456789)
+# keep working: they are looked up as stored, and a look-alike typed for one of them is forgiven.
+JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
 JOIN_CODE_LENGTH = 6
+_EARLIER_JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+# What a person may have meant by each character they typed.
+_LOOK_ALIKES = {"S": "S5", "5": "S5", "Z": "Z2", "2": "Z2", "B": "B8", "8": "B8", "O": "QD", "0": "QD"}
 
 
 def new_join_code() -> str:
@@ -41,6 +47,23 @@ def new_join_code() -> str:
         code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
         if not Workshop.objects.filter(join_code=code).exists():
             return code
+
+
+def join_code_candidates(typed: str) -> list[str]:
+    """The codes someone who typed ``typed`` may mean, the code as typed first: spaces, dashes and
+    lower case forgiven, and each look-alike read both ways ("QSA9QP" may be "Q5A9QP"). Empty when
+    it cannot be a code, so nothing else (a NUL byte, a long string) is ever looked up."""
+    code = "".join(typed.split()).replace("-", "").upper()
+    if len(code) != JOIN_CODE_LENGTH:
+        return []
+    choices = [_LOOK_ALIKES.get(character, character) for character in code]
+    if not all(set(options) & set(_EARLIER_JOIN_CODE_ALPHABET) for options in choices):
+        return []
+    # At most 2**6 spellings, each a valid code of one alphabet or the other.
+    candidates = ["".join(spelling) for spelling in itertools.product(*(
+        [c for c in options if c in _EARLIER_JOIN_CODE_ALPHABET] for options in choices
+    ))]
+    return sorted(candidates, key=lambda candidate: candidate != code)
 
 
 class Workshop(models.Model):
@@ -274,11 +297,11 @@ class ReviewAudit(models.Model):
 
 # The features' models, last: they refer to the models above.
 from workshops.agreement.models import DoubleReviewDraw, Moderator  # noqa: E402
-from workshops.polls.models import Poll, PollResponse, PollSettings  # noqa: E402
+from workshops.polls.models import Poll, PollMerge, PollResponse, PollSettings  # noqa: E402
 from workshops.process_maps.models import FindingKind, ProcessFinding, ProcessMap, ProcessStep  # noqa: E402
 
 __all__ = [
     "BreakoutRoom", "Case", "CaseAllocation", "CaseReview", "Discipline", "DoubleReviewDraw", "FindingKind", "JOIN_CODE_ALPHABET",
-    "JOIN_CODE_LENGTH", "Moderator", "Poll", "PollResponse", "PollSettings", "ProcessFinding", "ProcessMap", "ProcessStep",
-    "ReviewAudit", "ReviewStatus", "RoomDiscipline", "Workshop", "new_join_code",
+    "JOIN_CODE_LENGTH", "Moderator", "Poll", "PollMerge", "PollResponse", "PollSettings", "ProcessFinding", "ProcessMap", "ProcessStep",
+    "ReviewAudit", "ReviewStatus", "RoomDiscipline", "Workshop", "join_code_candidates", "new_join_code",
 ]

@@ -145,10 +145,14 @@ def test_attendees_answer_on_their_phones_and_the_projector_shows_it_without_a_r
         if len(words) > 1:
             phone.page.get_by_label("Another answer (optional)").first.fill(words[1])
         phone.page.get_by_role("button", name="Send").first.click()
-        phone.page.get_by_text("Thank you, your answer is in.").wait_for()
+        phone.page.get_by_text("Sent — it will appear once approved.").wait_for()
         if n == 0:
             phone.check("attendee")
 
+    # The demo's word poll shows answers once approved (tests/browser/test_poll_journeys.py has more).
+    moderator = visit("desktop").sign_in("lead@demo.test")
+    moderator.page.goto(f"/polls/{poll.pk}/moderate/")
+    moderator.page.get_by_role("button", name="Approve all 4").click()
     projector.page.get_by_test_id("answer-count").filter(has_text=str(before + 4)).wait_for(timeout=8000)
     projector.page.locator(".word-cloud__word", has_text="belonging at school").wait_for()
     assert PollResponse.objects.filter(poll=poll).count() == before + 4
@@ -184,7 +188,7 @@ def test_keyboard_only_an_attendee_answers(visit, demo):
     page.keyboard.type("Being happy")
     tab_to(page, f"#poll-{poll.pk} button[type=submit]")
     page.keyboard.press("Enter")
-    page.get_by_text("Thank you, your answer is in.").wait_for()
+    page.get_by_text("Sent — it will appear once approved.").wait_for()
     assert PollResponse.objects.filter(poll=poll, text="Being happy").exists()
 
 

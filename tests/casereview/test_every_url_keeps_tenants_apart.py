@@ -25,7 +25,7 @@ SECRET = "Northshire-only"  # in every title of the LA's data: must never reach 
 # Pages anyone may open by design: signing in, password reset, the health check and the
 # attendee's phone pages (a join code is the key; they show only the LA's open poll questions).
 PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
-          "health", "alive", "join", "attend", "poll_answer", "accessibility"}
+          "health", "alive", "join", "attend", "poll_answer", "poll_follow", "accessibility"}
 # Signed-in pages that show the visitor's own LA (or nothing): the outsider may get 200 there.
 OWN_LA_PAGES = {"home", "vocabulary", "workshop_list", "workshop_create", "dashboard", "dashboard_status", "datasets",
                 "poll_settings", "password_change", "password_change_done", "dataset_template", "vocabulary_term_add",
@@ -38,7 +38,8 @@ PK_OWNERS = {  # which object a route's "pk" is
     "workshop_detail": "workshop", "workshop_edit": "workshop", "workshop_delete": "workshop", "room_edit": "room",
     "vocabulary_term_edit": "term", "vocabulary_term_retire": "term",
     "poll_edit": "poll", "poll_state": "poll", "poll_moderate": "poll", "response_hide": "response", "poll_present": "poll",
-    "poll_live_results": "poll", "poll_results_csv": "poll",
+    "poll_live_results": "poll", "poll_results_csv": "poll", "poll_queue": "poll", "poll_merge": "poll", "poll_unmerge": "poll",
+    "poll_quick_hide": "poll",
     "process_map_edit": "process_map", "step_add": "process_map", "process_map_present": "process_map", "process_map_export": "process_map",
     "variation": "dataset", "dataset_delete": "dataset", "variation_download": "dataset",
     "plan_detail": "plan", "plan_edit": "plan", "workstream_edit": "workstream", "focus_area_edit": "focus_area",

@@ -108,7 +108,8 @@ def test_a_choice_poll_needs_two_different_options(client_for, lead, workshop):
     assert not Poll.objects.exists()
 
 
-# Access: the LA's lead controls; the LA's members present; outsiders and anonymous get nothing.
+# Access: the LA's lead controls; the lead or a facilitator decides what reaches the screen; the
+# LA's members present; outsiders and anonymous get nothing.
 
 def poll_urls(poll, response):
     return {
@@ -120,19 +121,24 @@ def poll_urls(poll, response):
         "settings": ("get", reverse("poll_settings"), {}),
         "close": ("post", reverse("poll_state", args=[poll.pk]), {"action": "close"}),
         "hide": ("post", reverse("response_hide", args=[response.pk]), {"hidden": "yes"}),
+        "approve": ("post", reverse("poll_queue", args=[poll.pk]), {"one": f"approve:{response.pk}"}),
+        "merge": ("post", reverse("poll_merge", args=[poll.pk]), {"label": ["friends", "happiness"], "into": "friends"}),
+        "unmerge": ("post", reverse("poll_unmerge", args=[poll.pk]), {"label": "friends"}),
+        "quick-hide": ("post", reverse("poll_quick_hide", args=[poll.pk]), {"label": "friends"}),
     }
 
 
 EXPECTED = {
     # (lead, viewer, facilitator, outsider)
     "present": (200, 200, 200, 404), "live": (200, 200, 200, 404), "csv": (200, 200, 200, 404),
-    "moderate": (200, 403, 403, 404), "edit": (200, 403, 403, 404), "settings": (200, 403, 403, 200),
-    "close": (302, 403, 403, 404), "hide": (302, 403, 403, 404),
+    "moderate": (200, 403, 200, 404), "edit": (200, 403, 403, 404), "settings": (200, 403, 403, 200),
+    "close": (302, 403, 403, 404), "hide": (302, 403, 302, 404), "approve": (302, 403, 302, 404),
+    "merge": (302, 403, 302, 404), "unmerge": (302, 403, 302, 404), "quick-hide": (302, 403, 302, 404),
 }
 
 
 @pytest.mark.parametrize("page", EXPECTED)
-def test_each_poll_page_answers_each_role_as_it_should(page, client_for, lead, viewer, facilitator, outsider, words_poll, client):
+def test_each_poll_page_answers_each_role_as_it_should(page, client_for, lead, viewer, facilitator, room, outsider, words_poll, client):
     response = PollResponse.objects.create(poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends")
     method, url, data = poll_urls(words_poll, response)[page]
     got = []
@@ -141,6 +147,15 @@ def test_each_poll_page_answers_each_role_as_it_should(page, client_for, lead, v
     assert tuple(got[-1:] + got[:-1]) == EXPECTED[page]
     anonymous = getattr(client.__class__(), method)(url, data)
     assert anonymous.status_code == 302 and "/accounts/login/" in anonymous.url
+
+
+@pytest.mark.parametrize("page", ["moderate", "hide", "approve", "merge", "unmerge", "quick-hide"])
+def test_a_facilitator_moderates_only_the_workshops_with_their_rooms(page, client_for, other_facilitator, room, words_poll):
+    response = PollResponse.objects.create(poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends")
+    method, url, data = poll_urls(words_poll, response)[page]
+    assert getattr(client_for(other_facilitator), method)(url, data).status_code == 404
+    response.refresh_from_db()
+    assert not response.hidden and not words_poll.merges.exists()
 
 
 def test_outsiders_change_nothing(client_for, outsider, words_poll):

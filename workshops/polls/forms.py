@@ -14,7 +14,7 @@ class PollForm(forms.ModelForm):
 
     class Meta:
         model = Poll
-        fields = ["question", "kind", "options_text", "scale_max", "scale_low_label", "scale_high_label", "words_per_attendee", "ask_role"]
+        fields = ["question", "kind", "options_text", "scale_max", "scale_low_label", "scale_high_label", "words_per_attendee", "approve_first", "ask_role"]
         labels = {"scale_max": "Scale runs from 1 to", "words_per_attendee": "Answers per attendee (words polls)"}
         widgets = {"kind": forms.RadioSelect}
 

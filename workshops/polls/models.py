@@ -28,6 +28,13 @@ class Poll(models.Model):
     scale_low_label = models.CharField(max_length=40, blank=True, validators=[reject_identifiers])
     scale_high_label = models.CharField(max_length=40, blank=True, validators=[reject_identifiers])
     words_per_attendee = models.PositiveSmallIntegerField(default=3)
+    # Names cannot be detected, so a words answer can wait for a person to approve it before the
+    # projector, the dashboards or an export shows it (DESIGN.md §7). Choices and scale values
+    # hold no free text and never wait.
+    approve_first = models.BooleanField(
+        "Approve answers before they are shown", default=True,
+        help_text="Words polls: each answer waits until the lead or a facilitator approves it.",
+    )
     ask_role = models.BooleanField(
         default=False, help_text="Also ask “Which best describes your role?”, to compare stakeholder groups."
     )
@@ -49,6 +56,10 @@ class Poll(models.Model):
     def answers_per_phone(self) -> int:
         return self.words_per_attendee if self.kind == self.Kind.WORDS else 1
 
+    @property
+    def needs_approval(self) -> bool:
+        return self.approve_first and self.kind == self.Kind.WORDS
+
 
 class PollResponse(models.Model):
     """One answer from one phone: a word or phrase of a words poll, or a choice, or a scale value.
@@ -63,11 +74,18 @@ class PollResponse(models.Model):
     phone = models.CharField(max_length=32, help_text="Random token from the phone's signed cookie; not a person.")
     slot = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=60, blank=True, validators=[reject_identifiers])
+    # The answer as the word cloud shows it (case, punctuation and filler at the edges tidied) ...
     normalised = models.CharField(max_length=60, blank=True, db_index=True)
+    # ... and the form answers are counted together by: every word lemmatised, so "schools" and
+    # "school" meet. A facilitator's merges map these keys to a label (PollMerge).
+    lemma = models.CharField(max_length=60, blank=True)
     choice = models.CharField(max_length=100, blank=True)
     value = models.PositiveSmallIntegerField(null=True, blank=True)
     role = models.CharField(max_length=30, choices=Discipline.choices, blank=True)
     hidden = models.BooleanField(default=False)
+    # False while a words answer to a poll with ``approve_first`` waits in the queue. Shown on the
+    # projector, the dashboards and the exports: approved and not hidden, nothing else.
+    approved = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -79,6 +97,24 @@ class PollResponse(models.Model):
             models.UniqueConstraint(fields=["poll", "round", "phone", "slot"], name="one_answer_per_phone_slot"),
         ]
         indexes = [models.Index(fields=["poll", "round", "hidden"])]
+
+
+class PollMerge(models.Model):
+    """A facilitator's decision that answers counted under ``key`` are shown as ``label``
+    ("safe" and "feeling safe" → "feeling safe"). A mapping only: the answers are untouched,
+    and deleting the merge undoes it."""
+
+    tenant_path = "poll__workshop__organisation"
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="merges")
+    key = models.CharField(max_length=60)
+    label = models.CharField(max_length=60, validators=[reject_identifiers])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TenantQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["poll", "key"], name="one_label_per_poll_key")]
 
 
 class PollSettings(models.Model):

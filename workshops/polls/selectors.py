@@ -1,27 +1,86 @@
-"""Reads of polls: results for the projector, the table and the CSV, computed once per change."""
+"""Reads of polls: results for the projector, the table and the CSV, computed once per change;
+the queue of answers waiting for approval; what a phone checks to follow the presenter."""
 
+import hashlib
 import math
+import time
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
-from workshops.models import Discipline, Poll, PollResponse
+from workshops.models import Discipline, Poll, PollMerge, PollResponse, Workshop, join_code_candidates
 
 RESULTS_CACHE_SECONDS = 600
+# The projector shows this many words at most and says how many more there are; the page may
+# show fewer when they would not fit the screen (static/js/projector.js).
+CLOUD_WORDS = 50
+# A stakeholder group with fewer phones than this is flagged as a small number (DESIGN.md §4).
+SMALL_GROUP = 5
+# A phone following the presenter reads this version from the cache. It expires so that a
+# version missed while Redis was down cannot stay wrong for longer than this.
+LIVE_VERSION_SECONDS = 120
+# Each web process also keeps the version it last read for this long, so that a room of phones
+# asking every 2 to 3 seconds costs one cache read per process per second, not one per phone
+# (docs/benchmarks.md). A phone then sees a change within 3 + 1 seconds and a page load.
+LIVE_VERSION_MEMO_SECONDS = 1.0
+_read_versions: dict[str, tuple[float, str]] = {}
+
+# What the projector, the dashboards and every export may show: approved and not hidden.
+SHOWN = Q(approved=True, hidden=False)
 
 
 def current_responses(poll: Poll):
     return PollResponse.objects.filter(poll=poll, round=poll.round)
 
 
+def shown_responses(poll: Poll):
+    return current_responses(poll).filter(SHOWN)
+
+
+def waiting_responses(poll: Poll):
+    """The approval queue: answers of this round nobody has approved or hidden yet, oldest first."""
+    return current_responses(poll).filter(approved=False, hidden=False).order_by("created_at", "slot")
+
+
 def poll_fingerprint(poll: Poll) -> str:
-    """Changes whenever what the screen shows would change: an answer, a hidden one, a reset.
+    """Changes whenever what the screen shows would change: an answer, an approval, a hidden
+    one, a merge (it touches the answers it maps), a reset.
 
     One aggregate query; the results themselves are computed only when this changes."""
     state = current_responses(poll).aggregate(total=Count("id"), latest=Max("updated_at"))
     latest = state["latest"].timestamp() if state["latest"] else 0
     return f"{poll.pk}.{poll.round}.{state['total']}.{latest:.6f}.{int(poll.is_open)}"
+
+
+# --- Word labels: lemmas, the phrase people gave most, a facilitator's merges -----------------
+
+
+def word_labels(rows) -> dict[tuple[int, str], str]:
+    """For rows of (poll id, lemma, normalised phrase, how many), the label each (poll, lemma) is
+    shown as everywhere (projector, dashboards, exports): the facilitator's merge when there is
+    one, else the phrase given most often under that lemma (ties: the shorter, then A to Z)."""
+    given = defaultdict(Counter)
+    for poll_id, lemma, phrase, n in rows:
+        given[(poll_id, lemma)][phrase] += n
+    labels = {key: min(phrases.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0] for key, phrases in given.items()}
+    poll_ids = {poll_id for poll_id, _ in given}
+    for poll_id, key, label in PollMerge.objects.filter(poll_id__in=poll_ids).values_list("poll_id", "key", "label"):
+        if (poll_id, key) in labels:
+            labels[(poll_id, key)] = label
+    return labels
+
+
+def poll_merges(poll: Poll) -> list[tuple[str, list[str]]]:
+    """The poll's merges as (label, the lemmas mapped to it), for the facilitator to undo."""
+    merged = defaultdict(list)
+    for key, label in poll.merges.order_by("label", "key").values_list("key", "label"):
+        merged[label].append(key)
+    return sorted(merged.items())
+
+
+# --- Results ------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -32,14 +91,34 @@ class Bar:
 
 
 @dataclass
+class Group:
+    """A stakeholder group, from the role question: its phones and answers."""
+
+    role: str
+    label: str
+    phones: int
+    answers: int
+
+    @property
+    def small(self) -> bool:
+        return self.phones < SMALL_GROUP
+
+
+@dataclass
 class PollResults:
     kind: str
     answers: int
     phones: int
-    words: list[tuple[str, int, int]] = field(default_factory=list)  # (word, count, size step 1..6)
+    words: list[tuple[str, int, int]] = field(default_factory=list)  # (label, count, size step 1..6), the cloud's
+    all_words: list[tuple[str, int]] = field(default_factory=list)  # every label, for the table and the CSV
     bars: list[Bar] = field(default_factory=list)
     mean: float | None = None
-    by_role: list[tuple[str, list[tuple[str, int]]]] = field(default_factory=list)  # words per stakeholder group
+    groups: list[Group] = field(default_factory=list)  # stakeholder groups that answered
+    compare: list[tuple[str, list[int]]] = field(default_factory=list)  # (answer, count per group), side by side
+
+    @property
+    def more(self) -> int:
+        return len(self.all_words) - len(self.words)
 
 
 def _size_step(count: int, most: int) -> int:
@@ -47,30 +126,45 @@ def _size_step(count: int, most: int) -> int:
     return 1 + round(5 * math.sqrt(count / most)) if most else 1
 
 
+def _groups(visible) -> list[Group]:
+    rows = visible.exclude(role="").values_list("role").annotate(phones=Count("phone", distinct=True), answers=Count("id"))
+    # In the order of the role's code, as on the dashboards.
+    return [Group(role, Discipline(role).label, phones, answers) for role, phones, answers in sorted(rows)]
+
+
 def compute_results(poll: Poll) -> PollResults:
-    visible = current_responses(poll).filter(hidden=False)
+    visible = shown_responses(poll)
     answers = visible.count()
     phones = visible.values("phone").distinct().count()
     results = PollResults(kind=poll.kind, answers=answers, phones=phones)
+    groups = _groups(visible) if poll.ask_role else []
+    roles = [group.role for group in groups]
+    results.groups = groups
     if poll.kind == Poll.Kind.WORDS:
-        counts = list(
-            visible.exclude(normalised="").values_list("normalised").annotate(n=Count("id")).order_by("-n", "normalised")
-        )
-        most = counts[0][1] if counts else 0
-        results.words = [(word, n, _size_step(n, most)) for word, n in counts]
-        by_role = {}
-        for role, word, n in (
-            visible.exclude(normalised="").exclude(role="").values_list("role", "normalised").annotate(n=Count("id")).order_by("role", "-n", "normalised")
-        ):
-            by_role.setdefault(role, []).append((word, n))
-        results.by_role = [(Discipline(role).label, words[:10]) for role, words in by_role.items()]
-    elif poll.kind == Poll.Kind.CHOICE:
-        counts = dict(visible.values_list("choice").annotate(n=Count("id")))
-        results.bars = [Bar(option, counts.get(option, 0), counts.get(option, 0) / answers if answers else 0) for option in poll.options]
-    else:
-        counts = dict(visible.values_list("value").annotate(n=Count("id")))
-        results.bars = [Bar(str(v), counts.get(v, 0), counts.get(v, 0) / answers if answers else 0) for v in range(1, poll.scale_max + 1)]
+        rows = list(visible.exclude(normalised="").values_list("lemma", "normalised", "role").annotate(n=Count("id")))
+        labels = word_labels((poll.pk, lemma or phrase, phrase, n) for lemma, phrase, _, n in rows)
+        counts, by_role = Counter(), defaultdict(Counter)
+        for lemma, phrase, role, n in rows:
+            label = labels[(poll.pk, lemma or phrase)]
+            counts[label] += n
+            by_role[label][role] += n
+        ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+        most = ranked[0][1] if ranked else 0
+        results.all_words = ranked
+        results.words = [(word, n, _size_step(n, most)) for word, n in ranked[:CLOUD_WORDS]]
+        results.compare = [(word, [by_role[word][role] for role in roles]) for word, _ in ranked[:10]] if groups else []
+        return results
+    column = "choice" if poll.kind == Poll.Kind.CHOICE else "value"
+    counts, by_role = Counter(), defaultdict(Counter)
+    for answer, role, n in visible.values_list(column, "role").annotate(n=Count("id")):
+        counts[answer] += n
+        by_role[answer][role] += n
+    keys = poll.options if poll.kind == Poll.Kind.CHOICE else list(range(1, poll.scale_max + 1))
+    results.bars = [Bar(str(key), counts[key], counts[key] / answers if answers else 0) for key in keys]
+    if poll.kind == Poll.Kind.SCALE:
         results.mean = sum(v * n for v, n in counts.items()) / answers if answers else None
+    if groups:
+        results.compare = [(str(key), [by_role[key][role] for role in roles]) for key in keys]
     return results
 
 
@@ -82,3 +176,81 @@ def poll_results(poll: Poll, fingerprint: str | None = None) -> PollResults:
 
 def phone_answers(poll: Poll, phone: str):
     return current_responses(poll).filter(phone=phone).order_by("slot")
+
+
+# --- Joining and following the presenter ---------------------------------------------------------
+
+
+def workshop_for_code(typed: str) -> Workshop | None:
+    """The workshop a typed code means: as typed, or with look-alikes read the other way."""
+    candidates = join_code_candidates(typed)
+    if not candidates:
+        return None
+    found = {w.join_code: w for w in Workshop.objects.filter(join_code__in=candidates)}
+    return next((found[code] for code in candidates if code in found), None)
+
+
+def live_version_key(join_code: str) -> str:
+    return f"polls-live:{join_code}"
+
+
+def live_version_from_database(join_code: str) -> str:
+    """What the phones on a workshop's page should show, as a short version string: which polls
+    are open, in which round and form, and whether the workshop still runs. One query."""
+    state = list(
+        Poll.objects.filter(workshop__join_code=join_code, is_open=True, workshop__status__in=[Workshop.Status.DRAFT, Workshop.Status.LIVE])
+        .order_by("position", "created_at", "pk")
+        .values_list("pk", "round", "kind", "question", "options", "scale_max", "words_per_attendee", "ask_role", "approve_first")
+    )
+    return hashlib.blake2b(repr(state).encode(), digest_size=8).hexdigest()
+
+
+def forget_live_version(join_code: str) -> None:
+    """This process's memory of the version: dropped when this process changes it."""
+    _read_versions.pop(join_code, None)
+
+
+def live_version(join_code: str) -> str:
+    """The version: from this process's memory of the last second, else from the cache; no
+    database, no session. A miss (expired, or Redis down and the cache answering None) reads the
+    database and puts the answer back for the next phone."""
+    now = time.monotonic()
+    remembered = _read_versions.get(join_code)
+    if remembered and now - remembered[0] < LIVE_VERSION_MEMO_SECONDS:
+        return remembered[1]
+    version = _cached_live_version(join_code)
+    if len(_read_versions) > 10_000:  # a bound, whatever codes are asked for
+        _read_versions.clear()
+    _read_versions[join_code] = (now, version)
+    return version
+
+
+def _cached_live_version(join_code: str) -> str:
+    key = live_version_key(join_code)
+    try:
+        version = cache.get(key)
+    except Exception:  # Redis down: slower, from the database, but the phones keep following
+        version = None
+    if version is None:
+        version = live_version_from_database(join_code)
+        try:
+            cache.set(key, version, LIVE_VERSION_SECONDS)
+        except Exception:
+            pass  # Redis down: the next check reads the database again
+    return version
+
+
+def with_keys(keys) -> Q:
+    """Answers counted under any of ``keys`` (an answer stored before lemmas counts by its phrase)."""
+    keys = list(keys)
+    return Q(lemma__in=keys) | Q(lemma="", normalised__in=keys)
+
+
+def label_keys(poll: Poll) -> dict[str, set[str]]:
+    """Each label the results show for this round, with the keys (lemmas) counted under it."""
+    rows = list(shown_responses(poll).exclude(normalised="").values_list("lemma", "normalised").annotate(n=Count("id")))
+    labels = word_labels((poll.pk, lemma or phrase, phrase, n) for lemma, phrase, n in rows)
+    keys = defaultdict(set)
+    for (_, lemma), label in labels.items():
+        keys[label].add(lemma)
+    return dict(keys)

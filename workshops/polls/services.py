@@ -1,15 +1,29 @@
-"""Writes of polls: a phone's answer, and the lead's open / close / reset / hide."""
+"""Writes of polls: a phone's answer; the lead's open / close / reset; approving, hiding and
+merging answers; telling the phones that follow the presenter what changed."""
 
+import logging
 import unicodedata
 from contextlib import nullcontext
 
-from django.core.exceptions import ValidationError
+from django.core.cache import cache
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from analytics.snapshots import refresh_after_commit
 from casereview.identifiers import reject_attendee_identifiers
-from workshops.models import Discipline, Poll, PollResponse, PollSettings, Workshop
+from workshops.models import Discipline, Poll, PollMerge, PollResponse, PollSettings, Workshop
+from workshops.polls.selectors import (
+    LIVE_VERSION_SECONDS,
+    SHOWN,
+    current_responses,
+    forget_live_version,
+    label_keys,
+    live_version_from_database,
+    live_version_key,
+    with_keys,
+)
 from workshops.polls.text import (
     DEFAULT_BLOCKED_WORDS,
     MAX_PHRASE_LENGTH,
@@ -17,7 +31,10 @@ from workshops.polls.text import (
     blocked_words_in,
     normalise_phrase,
     parse_blocked_words,
+    phrase_key,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def poll_settings_of(organisation) -> PollSettings:
@@ -45,21 +62,28 @@ def _insert(rows: list[PollResponse]) -> None:
             PollResponse.objects.bulk_create(rows)  # one statement too (bulk_create adds its own BEGIN)
 
 
-def _check_phrase(phrase: str, blocked: list[str]) -> str:
-    """The phrase's normalised form, or ValidationError saying why it cannot be shown."""
+def _check_phrase(phrase: str, blocked: list[str]) -> tuple[str, str]:
+    """The phrase's normalised form and lemma, or ValidationError saying why it cannot be shown."""
     if any(unicodedata.category(character) == "Cc" for character in phrase):
         raise ValidationError("Use letters, numbers and punctuation only.")
     if bidi_controls_in(phrase):
         raise ValidationError("Your answer holds hidden characters that change the direction of text. Please type it again.")
     if len(phrase) > MAX_PHRASE_LENGTH:
-        raise ValidationError(f"“{phrase[:20]}…” is too long: keep each answer to {MAX_PHRASE_LENGTH} characters.")
+        raise ValidationError(
+            f"This answer has {len(phrase)} characters: shorten it to {MAX_PHRASE_LENGTH} or fewer."
+        )
     reject_attendee_identifiers(phrase)
     if blocked_words_in(phrase, blocked):
         raise ValidationError("Please rephrase: one of your words is not allowed on the shared screen.")
     normalised = normalise_phrase(phrase)
     if not normalised:
         raise ValidationError(f"“{phrase}” on its own is too general for the word cloud: try a word that says what you mean.")
-    return normalised
+    return normalised, phrase_key(normalised)
+
+
+def _blocked_of(poll: Poll) -> list[str]:
+    settings = _settings_of(poll.workshop.organisation)
+    return parse_blocked_words(settings.blocked_words) if settings.profanity_filter_on else []
 
 
 def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: int | None = None, role: str = ""):
@@ -80,19 +104,32 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
     base = {"poll": poll, "round": poll.round, "phone": phone, "role": role}
 
     if poll.kind == Poll.Kind.WORDS:
-        phrases = [" ".join(w.split()) for w in words if w and w.strip()]
-        if not phrases:
-            raise ValidationError("Type at least one word or short phrase.")
+        # Boxes are numbered as the phone showed them (1, 2, 3), empty ones included, so a refused
+        # answer is reported against the box that holds it.
+        boxes = [(number, " ".join(w.split())) for number, w in enumerate(words, start=1) if w and w.strip()]
+        if not boxes:
+            raise ValidationError({"word-1": ["Type at least one word or short phrase."]})
         used = PollResponse.objects.filter(poll=poll, round=poll.round, phone=phone).values_list("slot", flat=True)
         free = [slot for slot in range(1, poll.words_per_attendee + 1) if slot not in set(used)]
-        if len(phrases) > len(free):
-            raise ValidationError(
+        if len(boxes) > len(free):
+            raise ValidationError({NON_FIELD_ERRORS: [
                 f"You can give {poll.words_per_attendee} answers to this poll"
                 + (f" and have {len(free)} left." if free else ", and you have given them all. Thank you!")
-            )
-        settings = _settings_of(poll.workshop.organisation)
-        blocked = parse_blocked_words(settings.blocked_words) if settings.profanity_filter_on else []
-        rows = [PollResponse(**base, slot=slot, text=p, normalised=_check_phrase(p, blocked)) for slot, p in zip(free, phrases)]
+            ]})
+        blocked = _blocked_of(poll)
+        checked, errors = [], {}
+        for number, phrase in boxes:
+            try:
+                checked.append((phrase, *_check_phrase(phrase, blocked)))
+            except ValidationError as error:
+                errors[f"word-{number}"] = error.messages
+        if errors:
+            raise ValidationError(errors)
+        approved = not poll.needs_approval
+        rows = [
+            PollResponse(**base, slot=slot, text=text, normalised=normalised, lemma=lemma, approved=approved)
+            for slot, (text, normalised, lemma) in zip(free, checked)
+        ]
         try:
             _insert(rows)
         except IntegrityError:
@@ -121,11 +158,11 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
 
 def words_answer_record(*, poll: Poll, phone: str, text: str, role: str = "") -> PollResponse:
     """Store a words answer given away from a phone (the demo, answers collected on paper), whether
-    or not the poll is open now, through the same checks as a phone's answer."""
-    settings = _settings_of(poll.workshop.organisation)
-    blocked = parse_blocked_words(settings.blocked_words) if settings.profanity_filter_on else []
+    or not the poll is open now, through the same checks as a phone's answer. Staff type these,
+    so they count as approved."""
+    normalised, lemma = _check_phrase(text, _blocked_of(poll))
     response = PollResponse(poll=poll, round=poll.round, phone=phone, slot=1, text=text,
-                            normalised=_check_phrase(text, blocked), role=role)
+                            normalised=normalised, lemma=lemma, role=role)
     _insert([response])
     _refresh_reports(poll)
     return response
@@ -136,17 +173,106 @@ def _refresh_reports(poll: Poll) -> None:
     refresh_after_commit(poll.workshop.organisation_id, ["all", f"workshop:{poll.workshop_id}"])
 
 
+# --- Following the presenter ------------------------------------------------------------------
+
+
+def announce_polls_changed(workshop: Workshop) -> None:
+    """After the change commits, put the version the phones compare against in the cache, so their
+    next check sees it (the check itself never reads the database while the cache has it)."""
+
+    def publish():
+        join_code = workshop.join_code
+        forget_live_version(join_code)
+        try:
+            cache.set(live_version_key(join_code), live_version_from_database(join_code), LIVE_VERSION_SECONDS)
+        except Exception:  # Redis down: the version expires, and a miss reads the database
+            logger.warning("Could not publish the poll version of workshop %s", workshop.pk, exc_info=True)
+
+    transaction.on_commit(publish)
+
+
+def poll_saved(*, poll: Poll) -> None:
+    """A poll was created or edited: an open one may have changed its question or options."""
+    announce_polls_changed(poll.workshop)
+
+
 def poll_set_open(*, poll: Poll, is_open: bool) -> None:
     Poll.objects.filter(pk=poll.pk).update(is_open=is_open)
+    announce_polls_changed(poll.workshop)
 
 
 def poll_reset(*, poll: Poll) -> None:
     """Start a new round: the screen starts empty, the code stays, earlier answers are kept."""
     Poll.objects.filter(pk=poll.pk).update(round=F("round") + 1)
     _refresh_reports(poll)
+    announce_polls_changed(poll.workshop)
+
+
+# --- Approving, hiding, merging --------------------------------------------------------------------
 
 
 def response_set_hidden(*, response: PollResponse, hidden: bool) -> None:
+    """Hide an answer, or show it again (which approves it: a person has now looked at it)."""
     response.hidden = hidden
-    response.save(update_fields=["hidden", "updated_at"])
+    if not hidden:
+        response.approved = True
+    response.save(update_fields=["hidden", "approved", "updated_at"])
     _refresh_reports(response.poll)
+
+
+def responses_moderate(*, poll: Poll, ids, approve: bool) -> int:
+    """Approve (shown from now on) or hide (kept, never shown) answers of this poll's round, one
+    or several at once. Ids of another poll or round are ignored. Returns how many changed."""
+    changes = {"approved": True, "hidden": False} if approve else {"hidden": True}
+    changed = current_responses(poll).filter(pk__in=list(ids)).update(**changes, updated_at=timezone.now())
+    if changed:
+        _refresh_reports(poll)
+    return changed
+
+
+def label_hide(*, poll: Poll, label: str) -> int:
+    """The presenter's quick hide: every shown answer of this round counted under ``label``."""
+    keys = label_keys(poll).get(label)
+    if not keys:
+        return 0
+    changed = current_responses(poll).filter(SHOWN).filter(with_keys(keys)).update(hidden=True, updated_at=timezone.now())
+    _refresh_reports(poll)
+    return changed
+
+
+def _touch(poll: Poll, keys) -> None:
+    # A merge changes what the answers are shown as, not the answers: touching them tells the
+    # projector and the report snapshots (whose fingerprints read updated_at) to recompute.
+    PollResponse.objects.filter(with_keys(keys), poll=poll).update(updated_at=timezone.now())
+    _refresh_reports(poll)
+
+
+def words_merge(*, poll: Poll, labels, into: str) -> str:
+    """Show the answers now shown as any of ``labels`` as one label, ``into``; or ValidationError.
+    A mapping only: the answers keep their text, and ``words_unmerge`` undoes it."""
+    into = " ".join(into.split())
+    if not into:
+        raise ValidationError("Type the label to show the merged answers as.")
+    if len(into) > 60:
+        raise ValidationError(f"The label has {len(into)} characters: keep it to 60 or fewer.")
+    reject_identifiers(into)
+    keys_of = label_keys(poll)
+    chosen = [label for label in dict.fromkeys(labels) if label in keys_of]
+    if len(chosen) < 2:
+        raise ValidationError("Choose at least two answers to merge.")
+    keys = set().union(*(keys_of[label] for label in chosen))
+    with transaction.atomic():
+        for key in keys:
+            PollMerge.objects.update_or_create(poll=poll, key=key, defaults={"label": into})
+        _touch(poll, keys)
+    return into
+
+
+def words_unmerge(*, poll: Poll, label: str) -> int:
+    """Undo a merge: the answers mapped to ``label`` are shown as they were given again."""
+    with transaction.atomic():
+        keys = list(poll.merges.filter(label=label).values_list("key", flat=True))
+        poll.merges.filter(label=label).delete()
+        if keys:
+            _touch(poll, keys)
+    return len(keys)

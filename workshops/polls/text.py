@@ -6,16 +6,20 @@ import string
 import unicodedata
 from functools import lru_cache
 
+import simplemma
+
 MAX_PHRASE_LENGTH = 40
 
-# Dropped from the start of an answer ("to be happy" counts as "happy", "being listened to" as
-# "listened to"), and the few that add nothing at its end; a phrase keeps its middle ("quality of
-# life" stays whole). An answer of filler words only is refused as too general.
+# Dropped from the start of an answer ("the friends" counts as "friends") and the few that add
+# nothing at its end; a phrase keeps its middle ("quality of life" stays whole). Words that carry
+# meaning stay wherever they are: "being heard" is not "heard", "to be happy" is "be happy". An
+# answer of filler words only is refused as too general.
 LEADING_FILLER = frozenset(
-    "a an the to be being and or of for in on at with is are was it its that this my our their them they "
-    "i we you very really just so".split()
+    "a an the to and or of for in on at with it its that this my our their them they i we you very really just so".split()
 )
 TRAILING_FILLER = frozenset("a an the and or so very really just".split())
+# Left off the end of the counting form only: "listened to" and "listening" count together.
+TRAILING_PARTICLES = frozenset("to".split())
 
 # The default list an LA starts with and can edit: common English swear words and insults.
 # Matching is by whole word, so "Scunthorpe" or "assessment" are never refused.
@@ -71,6 +75,21 @@ def screening_form(text: str) -> str:
     of other scripts read as the Latin ones, case folded."""
     text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
     return "".join(_latin_look_alike(c) for c in text).casefold()
+
+
+@lru_cache(maxsize=4096)
+def _lemma(word: str) -> str:
+    return simplemma.lemmatize(word, lang="en")
+
+
+def phrase_key(normalised: str) -> str:
+    """The form answers are counted together by: each word of the normalised phrase lemmatised
+    with simplemma ("schools" → "school", "listening" → "listen", "being heard" → "be hear"),
+    a trailing "to" left off. Never shown: the cloud shows the phrase people gave most."""
+    words = [_lemma(word) for word in normalised.split()]
+    while len(words) > 1 and words[-1] in TRAILING_PARTICLES:
+        words.pop()
+    return " ".join(words)[:60]
 
 
 def blocked_words_in(text: str, blocked: list[str]) -> list[str]:

@@ -11,6 +11,10 @@ urlpatterns = [
     path("polls/<int:pk>/state/", lead.poll_state, name="poll_state"),
     path("polls/<int:pk>/moderate/", lead.poll_moderate, name="poll_moderate"),
     path("polls/answers/<int:pk>/hide/", lead.response_hide, name="response_hide"),
+    path("polls/<int:pk>/moderate/queue/", lead.poll_queue, name="poll_queue"),
+    path("polls/<int:pk>/merge/", lead.poll_merge, name="poll_merge"),
+    path("polls/<int:pk>/unmerge/", lead.poll_unmerge, name="poll_unmerge"),
+    path("polls/<int:pk>/present/hide/", lead.poll_quick_hide, name="poll_quick_hide"),
     path("polls/<int:pk>/present/", lead.poll_present, name="poll_present"),
     path("polls/<int:pk>/present/results/", lead.poll_live_results, name="poll_live_results"),
     path("polls/<int:pk>/results.csv", lead.poll_results_csv, name="poll_results_csv"),
@@ -18,4 +22,5 @@ urlpatterns = [
     path("join/", attendee.join, name="join"),
     path("j/<str:code>/", attendee.attend, name="attend"),
     path("j/<str:code>/polls/<int:poll_pk>/", attendee.answer, name="poll_answer"),
+    path("j/<str:code>/follow/", attendee.follow, name="poll_follow"),
 ]

@@ -50,7 +50,8 @@ def workshop_detail(request, pk):
     progress, unallocated = workshop_progress(workshop)
     progress_by_room = {p.room.pk: p for p in progress}
     polls = workshop.polls.annotate(
-        answer_count=Count("responses", filter=Q(responses__round=F("round"), responses__hidden=False))
+        answer_count=Count("responses", filter=Q(responses__round=F("round"), responses__hidden=False, responses__approved=True)),
+        waiting_count=Count("responses", filter=Q(responses__round=F("round"), responses__hidden=False, responses__approved=False)),
     )
     return render(
         request,

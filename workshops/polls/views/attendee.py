@@ -2,38 +2,25 @@
 the phone to a poll and grants nothing else."""
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from workshops.models import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, Discipline, Poll, Workshop
+from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop, join_code_candidates
 from workshops.polls import services
 from workshops.polls.limits import limit_answers, limit_join, limit_page_opens
-from workshops.polls.selectors import phone_answers
+from workshops.polls.selectors import live_version, phone_answers, workshop_for_code
+from workshops.polls.text import MAX_PHRASE_LENGTH
 
 PHONE_COOKIE = "casereview_phone"
 PHONE_COOKIE_SALT = "casereview.attendee-phone"
 PHONE_COOKIE_AGE = 60 * 60 * 24 * 30
-
-
-def clean_code(raw: str) -> str:
-    """What people type for a code: spaces, dashes, lower case, and O for 0 or I for 1 forgiven."""
-    code = "".join(raw.split()).replace("-", "").upper()
-    return code.translate(str.maketrans({"0": "O", "1": "I"}))
-
-
-def _is_code(code: str) -> bool:
-    # Anything that cannot be a code (wrong length, other characters, a NUL byte) is not looked up.
-    return len(code) == JOIN_CODE_LENGTH and set(code) <= set(JOIN_CODE_ALPHABET)
-
-
-def _workshop_for_code(code):
-    return Workshop.objects.filter(join_code=code).first() if _is_code(code) else None
 
 
 @limit_join
@@ -42,7 +29,7 @@ def join(request):
     raw = request.GET.get("code", "").strip()
     if not raw:
         return render(request, "workshops/attendee/join.html", {"code": ""})
-    workshop = _workshop_for_code(clean_code(raw))
+    workshop = workshop_for_code(raw)
     if workshop is None or workshop.status == Workshop.Status.CLOSED:
         # An unknown code and an ended workshop's code are answered alike, so that a guesser
         # cannot tell which codes exist.
@@ -58,42 +45,56 @@ def _phone(request):
 
 @dataclass
 class PollCard:
-    """One open poll as a phone shows it."""
+    """One open poll as a phone shows it; after a refused answer, the boxes as typed and what was wrong."""
 
     poll: Poll
     mine: list
     notices: list
+    typed: list = field(default_factory=list)
+    errors: dict = field(default_factory=dict)
 
     @property
     def words_left(self) -> int:
         return self.poll.words_per_attendee - len(self.mine)
 
     @property
-    def word_boxes(self) -> range:
-        # A few boxes at a time keep a small screen calm; the rest come after sending.
-        return range(1, min(self.words_left, 3) + 1)
+    def word_boxes(self) -> list[tuple[int, str, list]]:
+        """(box number, text typed, its errors). A few boxes at a time keep a small screen calm."""
+        count = max(min(self.words_left, 3), len(self.typed))
+        typed = self.typed + [""] * (count - len(self.typed))
+        return [(number, text, self.errors.get(f"word-{number}", [])) for number, text in enumerate(typed, start=1)]
+
+    @property
+    def general_errors(self) -> list:
+        return self.errors.get(NON_FIELD_ERRORS, [])
+
+    @property
+    def waiting(self) -> int:
+        return sum(1 for response in self.mine if not response.approved and not response.hidden)
 
     @property
     def scale_values(self) -> range:
         return range(1, self.poll.scale_max + 1)
 
 
-@limit_page_opens
-def attend(request, code):
-    workshop = _workshop_for_code(clean_code(code))
-    if workshop is None or workshop.status == Workshop.Status.CLOSED:
-        return redirect(f"{reverse('join')}?code={code}")
-    phone = _phone(request) or secrets.token_hex(16)
+def _render_attend(request, workshop, phone, *, failed=None, status=200):
+    """The workshop's page on a phone: every open poll. ``failed`` is (poll, boxes typed, errors)
+    after a refused answer, so the page shows what was typed and marks the box at fault."""
     notices = {}
     for message in messages.get_messages(request):
         notices.setdefault(message.extra_tags, []).append(message)
-    cards = [
-        PollCard(poll, list(phone_answers(poll, phone)), notices.get(f"poll-{poll.pk}", []))
-        for poll in workshop.polls.filter(is_open=True)
-    ]
+    cards = []
+    for poll in workshop.polls.filter(is_open=True):
+        card = PollCard(poll, list(phone_answers(poll, phone)), notices.get(f"poll-{poll.pk}", []))
+        if failed and failed[0].pk == poll.pk:
+            card.typed, card.errors = failed[1], failed[2]
+        cards.append(card)
     response = render(
         request, "workshops/attendee/attend.html",
-        {"workshop": workshop, "cards": cards, "disciplines": Discipline.choices, "code": workshop.join_code},
+        {"workshop": workshop, "cards": cards, "disciplines": Discipline.choices, "code": workshop.join_code,
+         "version": live_version(workshop.join_code), "max_length": MAX_PHRASE_LENGTH,
+         "failed_role": failed[3] if failed else None},
+        status=status,
     )
     response.set_signed_cookie(
         PHONE_COOKIE, phone, salt=PHONE_COOKIE_SALT, max_age=PHONE_COOKIE_AGE,
@@ -102,20 +103,53 @@ def attend(request, code):
     return response
 
 
+@limit_page_opens
+def attend(request, code):
+    workshop = workshop_for_code(code)
+    if workshop is None or workshop.status == Workshop.Status.CLOSED:
+        return redirect(f"{reverse('join')}?code={code[:12]}")
+    if code != workshop.join_code:
+        return redirect("attend", code=workshop.join_code)
+    return _render_attend(request, workshop, _phone(request) or secrets.token_hex(16))
+
+
+@require_GET
+def follow(request, code):
+    """What a phone on the workshop's page asks every 2 to 3 seconds: has the set of open polls
+    changed? Nearly free: the version comes from the cache (the database only on a miss), no
+    session or cookie is read or written, and an unchanged version answers 204 (or 304 to an
+    If-None-Match) with no body. A changed one answers its version; the page then reloads its
+    polls, keeping what the attendee is typing (static/js/poll-phone.js)."""
+    if len(code) != JOIN_CODE_LENGTH or not code.isalnum():
+        return HttpResponse(status=404)
+    version = live_version(code)
+    etag = f'"{version}"'
+    if request.GET.get("v") == version:
+        response = HttpResponse(status=204)
+    elif request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = JsonResponse({"version": version})
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
 @limit_answers
 @require_POST
 def answer(request, code, poll_pk):
-    code = clean_code(code)
     # One query for the poll, its workshop and the LA's poll settings: a phone's answer is the
     # busiest request of the day (docs/benchmarks.md).
+    candidates = join_code_candidates(code)
     poll = (
-        Poll.objects.select_related("workshop__organisation__poll_settings").filter(pk=poll_pk, workshop__join_code=code).first()
-        if _is_code(code) else None
+        Poll.objects.select_related("workshop__organisation__poll_settings")
+        .filter(pk=poll_pk, workshop__join_code__in=candidates).first()
+        if candidates else None
     )
     phone = _phone(request)
-    back = reverse("attend", args=[code]) + f"#poll-{poll_pk}"
     if poll is None:
-        return redirect(f"{reverse('join')}?code={code}")
+        return redirect(f"{reverse('join')}?code={code[:12]}")
+    back = reverse("attend", args=[poll.workshop.join_code]) + f"#poll-{poll_pk}"
     if phone is None:
         # No cookie (blocked, or expired while the page was open): start again, nothing stored.
         messages.error(
@@ -124,14 +158,20 @@ def answer(request, code, poll_pk):
         )
         return redirect(back)
     value = request.POST.get("value", "")
+    words = request.POST.getlist("word")
     try:
         services.poll_answer(
-            poll=poll, phone=phone, words=request.POST.getlist("word"), choice=request.POST.get("choice", ""),
+            poll=poll, phone=phone, words=words, choice=request.POST.get("choice", ""),
             value=int(value) if value.isdigit() else None, role=request.POST.get("role", ""),
         )
     except ValidationError as error:
+        if poll.kind == Poll.Kind.WORDS and hasattr(error, "error_dict"):
+            # Every box comes back as typed, the one at fault marked with the reason.
+            return _render_attend(request, poll.workshop, phone, failed=(poll, words, error.message_dict, request.POST.get("role", "")), status=400)
         messages.error(request, error.messages[0], extra_tags=f"poll-{poll.pk}")
     else:
-        messages.success(request, "Thank you, your answer is in.", extra_tags=f"poll-{poll.pk}")
+        if poll.needs_approval:
+            messages.success(request, "Sent — it will appear once approved.", extra_tags=f"poll-{poll.pk}")
+        else:
+            messages.success(request, "Thank you, your answer is in.", extra_tags=f"poll-{poll.pk}")
     return redirect(back)
-

@@ -2,6 +2,7 @@
 
 import segno
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -14,7 +15,28 @@ from workshops.models import Poll, PollResponse, Workshop
 from workshops.polls import services
 from workshops.polls.forms import PollForm, PollSettingsForm
 from workshops.polls.limits import refused_count
-from workshops.polls.selectors import current_responses, poll_fingerprint, poll_results
+from workshops.polls.selectors import (
+    current_responses,
+    poll_fingerprint,
+    poll_merges,
+    poll_results,
+    waiting_responses,
+)
+from workshops.selectors import workshops_for
+
+# Who looks after what reaches the screen: the lead, or a facilitator of the workshop.
+MODERATORS = (Role.LEAD, Role.FACILITATOR)
+
+
+def _moderated(user, queryset, workshop_path: str, **lookups):
+    """An object of a workshop this person may moderate: any of the LA's for a lead, those with
+    their rooms for a facilitator (as the workshop pages themselves); anything else 404."""
+    return get_for_member_or_404(user, queryset.filter(**{f"{workshop_path}__in": workshops_for(user)}), **lookups)
+
+
+def _presents(request, poll) -> bool:
+    """Whether the projector shows this person the presenter's controls (quick hide)."""
+    return request.membership.role in MODERATORS and workshops_for(request.user).filter(pk=poll.workshop_id).exists()
 
 
 @member_required(Role.LEAD)
@@ -24,6 +46,7 @@ def poll_edit(request, workshop_pk, pk=None):
     form = PollForm(request.POST or None, instance=poll)
     if request.method == "POST" and form.is_valid():
         poll = form.save()
+        services.poll_saved(poll=poll)
         messages.success(request, f"Saved the poll “{poll.question}”. Open it when the room is ready.")
         return redirect("workshop_detail", pk=workshop.pk)
     return render(request, "workshops/polls/poll_form.html", {"form": form, "workshop": workshop, "poll": poll})
@@ -46,23 +69,98 @@ def poll_state(request, pk):
     return redirect("workshop_detail", pk=poll.workshop_id)
 
 
-@member_required(Role.LEAD)
+@member_required(*MODERATORS)
 def poll_moderate(request, pk):
-    poll = get_for_member_or_404(request.user, Poll.objects.select_related("workshop"), pk=pk)
-    responses = current_responses(poll).order_by("-created_at")
-    return render(request, "workshops/polls/moderate.html",
-                  {"poll": poll, "responses": responses, "refused": refused_count(poll.workshop)})
+    """The approval queue (approve or hide, one tap each or several at once), every answer of the
+    round with hide / show again, and the words' merges."""
+    poll = _moderated(request.user, Poll.objects.select_related("workshop"), "workshop", pk=pk)
+    waiting = list(waiting_responses(poll))
+    decided = current_responses(poll).exclude(approved=False, hidden=False).order_by("-created_at")
+    context = {
+        "poll": poll, "waiting": waiting, "responses": decided,
+        "results": poll_results(poll) if poll.kind == Poll.Kind.WORDS else None,
+        "merges": poll_merges(poll) if poll.kind == Poll.Kind.WORDS else [],
+        "refused": refused_count(poll.workshop),
+    }
+    return render(request, "workshops/polls/moderate.html", context)
 
 
 @require_POST
-@member_required(Role.LEAD)
+@member_required(*MODERATORS)
+def poll_queue(request, pk):
+    """Approve or hide answers waiting in the queue: the one whose button was pressed
+    (``one=approve:ID``), or every ticked one (``action`` with ``response`` ids)."""
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk)
+    one = request.POST.get("one", "")
+    if one:
+        action, _, pk_text = one.partition(":")
+        ids = [pk_text] if pk_text.isdigit() else []
+    else:
+        action = request.POST.get("action", "")
+        ids = [value for value in request.POST.getlist("response") if value.isdigit()]
+        if action in ("approve-all", "hide-all"):
+            ids = list(waiting_responses(poll).values_list("pk", flat=True))
+            action = action.removesuffix("-all")
+    if action not in ("approve", "hide"):
+        messages.error(request, "Nothing changed: unknown action.")
+    elif not ids:
+        messages.error(request, "Nothing changed: tick the answers to approve or hide first.")
+    else:
+        changed = services.responses_moderate(poll=poll, ids=ids, approve=action == "approve")
+        verb = "Approved" if action == "approve" else "Hid"
+        messages.success(request, f"{verb} {changed} answer{'s' if changed != 1 else ''}.")
+    return redirect("poll_moderate", pk=poll.pk)
+
+
+@require_POST
+@member_required(*MODERATORS)
 def response_hide(request, pk):
-    response = get_for_member_or_404(request.user, PollResponse.objects.select_related("poll"), pk=pk)
+    response = _moderated(request.user, PollResponse.objects.select_related("poll"), "poll__workshop", pk=pk)
     hidden = request.POST.get("hidden") == "yes"
     services.response_set_hidden(response=response, hidden=hidden)
     shown = response.text or response.choice or response.value
     messages.success(request, f"{'Hid' if hidden else 'Showed again'} “{shown}”.")
     return redirect("poll_moderate", pk=response.poll_id)
+
+
+@require_POST
+@member_required(*MODERATORS)
+def poll_merge(request, pk):
+    """Show several answers as one label ("safe", "feeling safe" → "feeling safe")."""
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk, kind=Poll.Kind.WORDS)
+    try:
+        label = services.words_merge(poll=poll, labels=request.POST.getlist("label"), into=request.POST.get("into", ""))
+    except ValidationError as error:
+        messages.error(request, f"Nothing merged: {error.messages[0]}")
+    else:
+        messages.success(request, f"Merged: shown as “{label}” on the screen, the dashboards and the downloads.")
+    return redirect(reverse("poll_moderate", args=[poll.pk]) + "#merge")
+
+
+@require_POST
+@member_required(*MODERATORS)
+def poll_unmerge(request, pk):
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk, kind=Poll.Kind.WORDS)
+    label = request.POST.get("label", "")
+    if services.words_unmerge(poll=poll, label=label):
+        messages.success(request, f"Undid the merge into “{label}”: its answers are shown as given again.")
+    else:
+        messages.error(request, "Nothing changed: that merge was already undone.")
+    return redirect(reverse("poll_moderate", args=[poll.pk]) + "#merge")
+
+
+@require_POST
+@member_required(*MODERATORS)
+def poll_quick_hide(request, pk):
+    """The presenter's quick hide, on the projector itself: the word disappears at once."""
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk)
+    label = request.POST.get("label", "")
+    changed = services.label_hide(poll=poll, label=label)
+    if request.htmx:
+        return poll_live_results(request, pk)
+    if changed:
+        messages.success(request, f"Hid “{label}”. Show it again from Moderate.")
+    return redirect("poll_present", pk=poll.pk)
 
 
 @member_required()
@@ -74,10 +172,14 @@ def poll_present(request, pk):
     context = {
         "poll": poll,
         "join_url": join_url,
-        "join_host": request.build_absolute_uri("/join/"),
+        # The address breaks, if it must, only before "/join/", never inside the host name or port.
+        "join_host_start": request.build_absolute_uri("/join/").removesuffix("/join/"),
+        "join_host_end": "/join/",
         "qr_svg": segno.make(join_url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff"),
         "results": poll_results(poll, fingerprint),
         "fingerprint": fingerprint,
+        "presenter": _presents(request, poll),
+        "waiting": waiting_responses(poll).count() if poll.needs_approval else 0,
     }
     return render(request, "workshops/polls/present.html", context)
 
@@ -89,19 +191,33 @@ def poll_live_results(request, pk):
     fingerprint = poll_fingerprint(poll)
     if request.GET.get("since") == fingerprint:
         return HttpResponse(status=204)
-    context = {"poll": poll, "results": poll_results(poll, fingerprint), "fingerprint": fingerprint}
+    context = {
+        "poll": poll, "results": poll_results(poll, fingerprint), "fingerprint": fingerprint,
+        "presenter": _presents(request, poll),
+        "waiting": waiting_responses(poll).count() if poll.needs_approval else 0,
+    }
     return render(request, "workshops/polls/_live_results.html", context)
 
 
 @member_required()
 def poll_results_csv(request, pk):
+    """The poll's results as shown (approved answers only, merges applied), and side by side per
+    stakeholder group when the poll asked for roles, with n per group and small numbers flagged."""
     poll = get_for_member_or_404(request.user, Poll, pk=pk)
     results = poll_results(poll)
+    first = "answer" if poll.kind == Poll.Kind.WORDS else "option" if poll.kind == Poll.Kind.CHOICE else "value"
     if poll.kind == Poll.Kind.WORDS:
-        table = Table("results", poll.question, ["answer", "count"], [[word, count] for word, count, _ in results.words])
+        header, rows = [first, "count"], [[word, count] for word, count in results.all_words]
     else:
-        table = Table("results", poll.question, ["option" if poll.kind == Poll.Kind.CHOICE else "value", "count", "share"],
-                      [[bar.label, bar.count, f"{bar.share:.3f}"] for bar in results.bars])
+        header, rows = [first, "count", "share"], [[bar.label, bar.count, f"{bar.share:.3f}"] for bar in results.bars]
+    if results.groups:
+        header += [f"{group.label} (n={group.phones} phones{', small number' if group.small else ''})" for group in results.groups]
+        by_answer = dict(results.compare)
+        rows = [row + by_answer.get(row[0], [""] * len(results.groups)) for row in rows]
+    note = "Approved answers only; hidden ones left out; merges applied."
+    if any(group.small for group in results.groups):
+        note += " Groups with fewer than 5 phones are small numbers: read them with care."
+    table = Table("results", poll.question, header, rows, note)
     response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="poll-{poll.pk}-results.csv"'
     return response
