@@ -133,6 +133,11 @@ class ActionForm(_EvidenceMixin, forms.ModelForm):
         self.fields["rag"].choices = Rag.choices
         self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
         self._evidence_fields(organisation)
+        # The model's validators run in the service, not here (see _post_clean): the guard is put on
+        # the form's text fields too, so the person is told at the field before anything is saved.
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and reject_identifiers not in field.validators:
+                field.validators.append(reject_identifiers)
 
     def _post_clean(self):
         # The service validates and saves the action (with its history); the form only checks fields.
@@ -175,7 +180,7 @@ class DecisionForm(forms.Form):
         choices=[(c.value, c.label) for c in Recommendation.Decision if c != Recommendation.Decision.OPEN], widget=forms.RadioSelect,
     )
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                             help_text="Required when deferring or declining.")
+                             validators=[reject_identifiers], help_text="Required when deferring or declining.")
     focus_area = forms.ModelChoiceField(queryset=FocusArea.objects.none(), required=False,
                                         label="Focus area of the new action", help_text="When accepting.")
     owner = forms.CharField(required=False, max_length=120, label="Owner of the new action", help_text=NO_NAMES)

@@ -2,11 +2,13 @@
 
 import hashlib
 import secrets
+from urllib.parse import unquote
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from analytics.models import FeedRead, FeedToken
+from casereview.identifiers import reject_identifiers
 
 KEY_PREFIX = "crf_"  # "casereview feed": says what a key is when one turns up in a file or a log
 
@@ -34,6 +36,12 @@ def token_revoke(*, token: FeedToken) -> None:
 
 
 def read_record(*, token: FeedToken, path: str, client_address: str | None, status: int) -> None:
+    """Log one read. The address is whatever the caller asked for, so it passes the identifier
+    guard like any text that is kept: one holding an identifier is logged without it."""
     now = timezone.now()
+    try:
+        reject_identifiers(unquote(path))
+    except ValidationError:
+        path = "(not kept: the address held what looked like an identifier)"
     FeedRead.objects.create(token=token, read_at=now, path=path[:300], client_address=client_address, status=status)
     FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)

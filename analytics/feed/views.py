@@ -2,11 +2,13 @@
 LA's read-only key sent in a header (never in the address); and the lead's page of keys."""
 
 import secrets
+import string
 from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -118,11 +120,13 @@ class TokenForm(forms.Form):
         help_text="What will read with it, so you know which key to revoke, e.g. “Power BI: SEND board report”.",
         error_messages={"required": "Enter a name for the key"},
     )
-    nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+    # Letters only: a random value with digits could, by chance, look like an NHS number to the guard.
+    nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32,
+                            validators=[RegexValidator("^[a-z]*$", "The form was changed: load the page again."), reject_identifiers])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nonce"].initial = secrets.token_hex(16)
+        self.fields["nonce"].initial = "".join(secrets.choice(string.ascii_lowercase) for _ in range(32))
 
 
 @member_required(Role.LEAD)

@@ -115,7 +115,7 @@ def test_the_report_command_prints_agreement_too(organisation, doubled, answers,
     out = io.StringIO()
     call_command("report", "--org", "northshire", stdout=out)
     text = out.getvalue()
-    assert "Reviewed 1, excluded (no consensus) 0, analysed 1." in text
+    assert "Reviewed 1 (1 child), excluded (no consensus) 0, analysed 1 (1 child)." in text
     assert "Agreement between rooms (1 cases reviewed by two or more rooms):" in text
     assert "  outcome: 0 of 1 agreed; Not enough cases" in text
     assert "Disagreements awaiting moderation: 1" in text

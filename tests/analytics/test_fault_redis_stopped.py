@@ -92,6 +92,6 @@ def test_with_redis_stopped_saves_and_answers_are_kept_and_the_figures_catch_up(
     # The beat's sweep finds the out-of-date snapshots and the worker recomputes them.
     wait_until(lambda: _figures(organisation)["reviewed"] == 2, 90, "the figures to catch up")
     wait_until(lambda: (_figures(organisation)["polls"] or [{}])[0].get("answers") == 3, 60, "the answers to count")
-    wait_until(lambda: _figures(organisation, f"workshop:{workshop.pk}")["reviewed"] == 2, 60, "the workshop's figures")
+    wait_until(lambda: (_figures(organisation, f"workshop:{workshop.pk}") or {}).get("reviewed") == 2, 60, "the workshop's figures")
     worker.stop()
     assert "not queued; the sweep will catch up" in processes.log("gunicorn")

@@ -150,8 +150,13 @@ def test_a_key_reads_its_own_la_only(client, reviewed, other_organisation, outsi
 
 
 def test_the_same_form_sent_twice_makes_one_key(client_for, lead):
-    form = {"name": "Power BI: SEND board", "nonce": "a" * 32}
+    form = {"name": "Power BI: SEND board", "nonce": "q" * 32}
     client_for(lead).post(reverse("feed_tokens"), form)
     again = client_for(lead).post(reverse("feed_tokens"), form).content.decode()
     assert FeedToken.objects.count() == 1
     assert "This form was sent already" in again and 'id="new-key"' not in again
+
+
+def test_an_address_holding_an_identifier_is_logged_without_it(client, reviewed, key):
+    assert read(client, table_url("943 476 5919"), key).status_code == 404
+    assert FeedRead.objects.get().path == "(not kept: the address held what looked like an identifier)"

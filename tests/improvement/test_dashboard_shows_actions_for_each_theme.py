@@ -15,6 +15,7 @@ def _action_for(focus_area, lead, theme, title):
 
 
 def _row(page, label):
+    page = page.split('data-testid="plan-section"')[1]  # the plan's section, not the figures' own theme table
     match = re.search(rf"<th scope=\"row\">{re.escape(label)}</th>\s*<td>(.*?)</td>", page, re.S)
     assert match, label
     return match.group(1)
