@@ -81,13 +81,18 @@ def report_figures(organisation, scope_key: str = "all", *, compute_if_stale: bo
 
 
 def theme_shares(organisation, figures: dict | None = None) -> dict[str, dict]:
-    """Theme code -> {label, count, share, n, small} as the report snapshot says (DESIGN.md §4:
-    how many analysed reviews named the theme, over the analysed reviews)."""
+    """Theme code -> {label, count, n, share, small}: how many of the non-ideal reviews named the
+    theme, as the report snapshot says (DESIGN.md §4: a theme as a barrier, over the non-ideal
+    reviews). A snapshot from before barriers were counted gives no figure until it is recomputed."""
     if figures is None:
         figures = report_figures(organisation).figures
     if not figures:
         return {}
-    return {row["code"]: row for row in figures.get("themes", [])}
+    return {
+        row["code"]: {"label": row["label"], "count": row["barrier_count"], "n": row["barrier_n"],
+                      "share": row["barrier_share"], "small": row["barrier_small"]}
+        for row in figures.get("themes", []) if "barrier_n" in row
+    }
 
 
 def themes_without_action(organisation, plans=None) -> list[VocabularyTerm]:
@@ -229,7 +234,7 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
         for theme in item.themes.all():
             share = shares.get(theme.code)
             if share and share["n"]:
-                lines.append(f"Theme: {theme.label} (named in {share['count']} of {share['n']} analysed reviews, {share['share'] * 100:.0f}%)")
+                lines.append(f"Theme: {theme.label} (named in {share['count']} of {share['n']} non-ideal reviews, {share['share'] * 100:.0f}%)")
             else:
                 lines.append(f"Theme: {theme.label}")
         lines += [f"{finding.get_kind_display()}: {finding.text}" for finding in item.findings.all()]

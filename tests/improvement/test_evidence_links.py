@@ -1,5 +1,5 @@
-"""A focus area or action cites its evidence: themes with their current figure from the report snapshot
-(with n), process-map blockers and root causes, and a Compare settings finding with its dataset."""
+"""A focus area or action cites its evidence: themes with their current share of the non-ideal reviews
+from the report snapshot (with n), process-map blockers and root causes, and a Compare settings finding with its dataset."""
 
 import datetime
 
@@ -22,13 +22,14 @@ def _data(**extra):
 def test_a_cited_theme_shows_the_snapshots_figure_with_its_n(focus_area, allocations, facilitator, lead, viewer, term, organisation, client_for):
     workforce, transition = term("theme", "WORKFORCE_CAPACITY"), term("theme", "TRANSITION_BETWEEN_SETTINGS")
     for allocation, themes in zip(allocations, ([workforce], [workforce, transition], [transition])):
-        review_save(allocation=allocation, by=facilitator, expected_version=0, answer=ReviewAnswer(True, True, themes=themes))
+        not_ideal = ReviewAnswer(True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"), themes)
+        review_save(allocation=allocation, by=facilitator, expected_version=0, answer=not_ideal)
     snapshot = compute_snapshot(organisation.pk, "all")
     figure = next(row for row in snapshot.figures["themes"] if row["code"] == "WORKFORCE_CAPACITY")
-    assert (figure["count"], figure["n"]) == (2, 3)
+    assert (figure["barrier_count"], figure["barrier_n"]) == (2, 3)  # of the non-ideal reviews
     action = services.action_save(focus_area=focus_area, action=None, by=lead, expected_version=0, data=_data(themes=[workforce]))
     page = client_for(viewer).get(f"/plans/actions/{action.pk}/").content.decode()
-    assert f"Theme: {workforce.label} — named in 2 of 3 analysed reviews (67%)" in page
+    assert f"Theme: {workforce.label} — named in 2 of 3 non-ideal reviews (67%)" in page
 
 
 def test_a_blocker_and_a_dataset_are_cited_and_linked(focus_area, workshop, lead, viewer, organisation, client_for):
