@@ -16,7 +16,7 @@ from workshops.agreement import selectors as agreement
 from workshops.forms import CaseImportForm, DoubleReviewDrawForm, RetentionForm, RoomForm, WorkshopForm
 from workshops.imports import ImportRejected, case_import
 from workshops.models import BreakoutRoom, CaseAllocation, Discipline, DoubleReviewDraw, Workshop
-from workshops.selectors import rooms_for_console, workshop_audit, workshop_progress, workshops_for
+from workshops.selectors import rooms_for_console, rooms_to_open, workshop_audit, workshop_progress, workshops_for
 
 READERS = (Role.LEAD, Role.VIEWER)
 
@@ -28,7 +28,7 @@ def workshop_list(request):
     for room in rooms_for_console(request.user).filter(facilitators=request.user).order_by("name"):
         my_rooms.setdefault(room.workshop_id, []).append(room)
     rows = [(workshop, my_rooms.get(workshop.pk, [])) for workshop in workshops]
-    return render(request, "workshops/setup/workshop_list.html", {"rows": rows})
+    return render(request, "workshops/setup/workshop_list.html", {"rows": rows, "to_open": list(rooms_to_open(request.user))})
 
 
 @member_required(Role.LEAD)
