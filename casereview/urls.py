@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from casereview import views
+from casereview.forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +17,7 @@ urlpatterns = [
     path("vocabulary/terms/<int:pk>/retire/", views.vocabulary_term_retire, name="vocabulary_term_retire"),
     path("", include("workshops.urls")),
     path("", include("analytics.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

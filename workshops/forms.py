@@ -21,6 +21,13 @@ class WorkshopForm(forms.ModelForm):
         model = Workshop
         fields = ["title", "date", "focus", "status"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        # Messages that say what to do (GOV.UK style), not "This field is required."
+        error_messages = {
+            "title": {"required": "Enter a title", "max_length": "Enter a title of %(limit_value)d characters or fewer"},
+            "date": {"required": "Choose a date", "invalid": "Enter a real date, such as 20/05/2026"},
+            "focus": {"max_length": "Enter a focus of %(limit_value)d characters or fewer"},
+            "status": {"required": "Choose a status", "invalid_choice": "Choose a status from the list"},
+        }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,9 +42,13 @@ class WorkshopForm(forms.ModelForm):
 
 
 class RoomForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="For example: Room 1, or Blue room.")
+    name = forms.CharField(
+        max_length=100, help_text="For example: Room 1, or Blue room.",
+        error_messages={"required": "Enter a name for the room", "max_length": "Enter a name of 100 characters or fewer"},
+    )
     facilitators = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose facilitators from the list", "invalid_pk_value": "Choose facilitators from the list"},
         help_text="Facilitators and leads of your LA. Only the people ticked can open this room's console.",
     )
 
@@ -52,6 +63,8 @@ class RoomForm(forms.Form):
             self.fields[f"discipline_{discipline.value}"] = forms.IntegerField(
                 label=discipline.label, min_value=0, max_value=200, required=False,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                error_messages={"invalid": "Enter a whole number, such as 3", "min_value": "Enter a number from 0 to 200",
+                                "max_value": "Enter a number from 0 to 200"},
             )
 
     def clean_name(self):
@@ -68,7 +81,11 @@ class RoomForm(forms.Form):
 
 
 class CaseImportForm(forms.Form):
-    file = forms.FileField(help_text="A .csv (UTF-8) or .xlsx file with the columns of the template.")
+    file = forms.FileField(
+        help_text="A .csv (UTF-8) or .xlsx file with the columns of the template.",
+        error_messages={"required": "Choose a file to import", "empty": "The file you chose is empty: choose the file with the cases",
+                        "invalid": "Choose a file to import"},
+    )
 
 
 class _ListedTermsIterator(ModelChoiceIterator):
