@@ -153,6 +153,7 @@ def test_the_facilitators_home_offers_open_room_buttons_that_fit_a_phone(visit, 
         .filter(e => e.getBoundingClientRect().right > 391 && !e.closest('.table-responsive'))
         .map(e => e.tagName + '.' + e.className).slice(0, 5)""")
     assert wider == []  # only the workshops table scrolls sideways, inside its own region
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # and the page itself never does
     facilitator.check("facilitator-home")
     buttons.first.click()
     page.locator("#case-heading").wait_for()
