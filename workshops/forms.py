@@ -48,7 +48,6 @@ class RoomForm(forms.Form):
     )
     facilitators = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
-        error_messages={"invalid_choice": "Choose facilitators from the list", "invalid_pk_value": "Choose facilitators from the list"},
         help_text="Facilitators and leads of your LA. Only the people ticked can open this room's console.",
     )
 

@@ -124,7 +124,10 @@
     const barTop = bar.getBoundingClientRect().top;
     if (box.bottom > barTop - 8) window.scrollBy(0, box.bottom - barTop + 16);
   }
-  document.addEventListener("focusin", keepFocusClearOfBar);
+  // After the browser's own scroll to the focused element, which may leave it under the bar.
+  document.addEventListener("focusin", function (event) {
+    window.requestAnimationFrame(function () { keepFocusClearOfBar(event); });
+  });
 
   function setUp(root) {
     const consoleElement = root.id === "console" ? root : root.querySelector("#console");
