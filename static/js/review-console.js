@@ -122,12 +122,11 @@
     const shown = event.target.classList.contains("btn-check") && event.target.labels.length ? event.target.labels[0] : event.target;
     const box = shown.getBoundingClientRect();
     const barTop = bar.getBoundingClientRect().top;
-    if (box.bottom > barTop - 8) window.scrollBy(0, box.bottom - barTop + 16);
+    // "instant": Bootstrap makes page scrolling smooth, which would leave the field covered for a moment.
+    if (box.bottom > barTop - 8) window.scrollBy({ top: box.bottom - barTop + 16, behavior: "instant" });
   }
   // After the browser's own scroll to the focused element, which may leave it under the bar.
-  document.addEventListener("focusin", function (event) {
-    window.requestAnimationFrame(function () { keepFocusClearOfBar(event); });
-  });
+  document.addEventListener("focusin", keepFocusClearOfBar);
 
   function setUp(root) {
     const consoleElement = root.id === "console" ? root : root.querySelector("#console");
