@@ -144,6 +144,28 @@ def _group_table(result, group: str) -> Table:
     )
 
 
+# Column names in words a SEND lead uses: (plural, one), for "0.186 suspensions per pupil with an EHCP".
+MEASURE_WORDS = {
+    "pupils": ("pupils", "pupil"),
+    "headcount": ("pupils", "pupil"),
+    "ehcp": ("pupils with an EHCP", "pupil with an EHCP"),
+    "sen_support": ("pupils on SEN support", "pupil on SEN support"),
+    "ehcp_suspended": ("suspensions", "suspension"),
+    "suspensions": ("suspensions", "suspension"),
+    "suspensions_send": ("suspensions", "suspension"),
+    "pupils_suspended": ("pupils suspended", "pupil suspended"),
+    "perm_excl": ("permanent exclusions", "permanent exclusion"),
+    "send_exclusions": ("exclusions", "exclusion"),
+    "exclusions_send": ("exclusions", "exclusion"),
+}
+
+
+def measure_words(name: str) -> tuple[str, str]:
+    """A dataset column in words; one the list does not know reads as its name with spaces."""
+    words = name.replace("_", " ")
+    return MEASURE_WORDS.get(name, (words, words))
+
+
 @member_required()
 def variation(request, pk):
     dataset = get_for_member_or_404(request.user, SettingsDataset, pk=pk)
@@ -164,6 +186,7 @@ def variation(request, pk):
         "counts": {FLAGS[f]: int((result.settings.flag == f).sum()) for f in FLAGS},
     }
     context["default_model_label"] = MODELS[default_model(measure)]
+    context["rate_words"] = f"{measure_words(measure)[0]} per {measure_words(base)[1]}"
     if result.groups is not None:
         context |= {"group_table": _group_table(result, group), "group_chart": charts.group_chart(result.groups, GROUPS[group])}
     return render(request, "analytics/variation/analysis.html", context)

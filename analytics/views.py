@@ -27,6 +27,8 @@ from casereview.tenancy import get_for_member_or_404, member_required
 from workshops.agreement.selectors import may_see_disagreements
 from workshops.models import Workshop
 
+ON_PAGE_ELSEWHERE = {"provision"}
+
 
 # A snapshot's page is replaced by the next snapshot's; this only bounds how long an unread one stays.
 FIGURES_CACHE_SECONDS = 3600
@@ -85,7 +87,10 @@ def _figures_context(snapshot: ReportSnapshot, scope: Scope, show_disagreements:
         "provision_chart": drawn["provision"],
         "crosstab_chart": drawn["crosstab"],
         # In the reports' order: a JSON column does not keep the order of an object's keys.
-        "breakdown_charts": [(tables[f"by-{d}"], drawn["breakdowns"][d]) for d in BREAKDOWNS if d in drawn["breakdowns"]],
+        # Provision has its own section above (with its no-consensus count and intervals): shown once on the
+        # page; its breakdown table stays in the downloads and the Power BI feed.
+        "breakdown_charts": [(tables[f"by-{d}"], drawn["breakdowns"][d]) for d in BREAKDOWNS
+                             if d in drawn["breakdowns"] and d not in ON_PAGE_ELSEWHERE],
         "polls": [(poll, tables[f"poll-{poll['id']}"], tables.get(f"poll-{poll['id']}-roles"), drawn["polls"][str(poll["id"])])
                   for poll in figures["polls"]],
         "combined_themes_chart": drawn["combined_themes"],

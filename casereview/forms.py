@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 
 from casereview.identifiers import reject_identifiers
@@ -26,3 +27,17 @@ class VocabularyTermForm(forms.ModelForm):
 class VocabularyTermAddForm(forms.Form):
     # A model field's validators do not travel with formfield(): the guard is named again here.
     label = VocabularyTerm._meta.get_field("label").formfield(validators=[reject_identifiers])
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in with one plain message for a wrong email or password, and messages that say what to do."""
+
+    error_messages = {
+        "invalid_login": "Enter the email address and password of your casereview account. Check both and try again.",
+        "inactive": "This account is switched off. Ask your programme lead to switch it on again.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"

@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from casereview import views
+from casereview.forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,6 +17,7 @@ urlpatterns = [
     path("vocabulary/terms/<int:pk>/retire/", views.vocabulary_term_retire, name="vocabulary_term_retire"),
     path("", include("workshops.urls")),
     path("", include("analytics.urls")),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     # Before Django's own, which it replaces: the same page with limits per address and per client.
     path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("", include("improvement.urls")),

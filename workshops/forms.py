@@ -10,9 +10,10 @@ from casereview.models import Organisation, Role, User, VocabularyTerm
 from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
 from workshops.models import BreakoutRoom, Discipline, Workshop
-from workshops.services import ReviewAnswer
+from workshops.services import ReviewAnswer, answer_summary
 
 TOGGLES = "workshops/fields/toggles.html"
+NO_CONSENSUS_CONFIRMED = "no_consensus_confirmed"
 
 
 class WorkshopForm(forms.ModelForm):
@@ -20,6 +21,13 @@ class WorkshopForm(forms.ModelForm):
         model = Workshop
         fields = ["title", "date", "focus", "status"]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        # Messages that say what to do (GOV.UK style), not "This field is required."
+        error_messages = {
+            "title": {"required": "Enter a title", "max_length": "Enter a title of %(limit_value)d characters or fewer"},
+            "date": {"required": "Choose a date", "invalid": "Enter a real date, such as 20/05/2026"},
+            "focus": {"max_length": "Enter a focus of %(limit_value)d characters or fewer"},
+            "status": {"required": "Choose a status", "invalid_choice": "Choose a status from the list"},
+        }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -34,7 +42,10 @@ class WorkshopForm(forms.ModelForm):
 
 
 class RoomForm(forms.Form):
-    name = forms.CharField(max_length=100, validators=[reject_identifiers], help_text="For example: Room 1, or Blue room.")
+    name = forms.CharField(
+        max_length=100, validators=[reject_identifiers], help_text="For example: Room 1, or Blue room.",
+        error_messages={"required": "Enter a name for the room", "max_length": "Enter a name of 100 characters or fewer"},
+    )
     facilitators = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
         help_text="Facilitators and leads of your LA. Only the people ticked can open this room's console.",
@@ -51,6 +62,8 @@ class RoomForm(forms.Form):
             self.fields[f"discipline_{discipline.value}"] = forms.IntegerField(
                 label=discipline.label, min_value=0, max_value=200, required=False,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+                error_messages={"invalid": "Enter a whole number, such as 3", "min_value": "Enter a number from 0 to 200",
+                                "max_value": "Enter a number from 0 to 200"},
             )
 
     def clean_name(self):
@@ -67,7 +80,11 @@ class RoomForm(forms.Form):
 
 
 class CaseImportForm(forms.Form):
-    file = forms.FileField(help_text="A .csv (UTF-8) or .xlsx file with the columns of the template.")
+    file = forms.FileField(
+        help_text="A .csv (UTF-8) or .xlsx file with the columns of the template.",
+        error_messages={"required": "Choose a file to import", "empty": "The file you chose is empty: choose the file with the cases",
+                        "invalid": "Choose a file to import"},
+    )
 
 
 class _ListedTermsIterator(ModelChoiceIterator):
@@ -142,10 +159,14 @@ class CaseReviewForm(forms.Form):
         help_text="Never type a name, date of birth, UPN, NHS number, address, email or phone number.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    action = forms.ChoiceField(choices=[("save", "save"), ("no_consensus", "no_consensus")], widget=forms.HiddenInput, required=False)
+    action = forms.ChoiceField(
+        choices=[("save", "save"), ("no_consensus", "no_consensus"), (NO_CONSENSUS_CONFIRMED, NO_CONSENSUS_CONFIRMED)],
+        widget=forms.HiddenInput, required=False,
+    )
 
     def __init__(self, *args, organisation, review=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.set_aside = {}
         fields_by_kind = {
             VocabularyKind.NON_IDEAL_AREA: self.fields["non_ideal_areas"],
             VocabularyKind.PROVISION: self.fields["better_provision"],
@@ -189,13 +210,27 @@ class CaseReviewForm(forms.Form):
             "version": review.version,
         }
 
+    def initial_from_set_aside(self, set_aside: dict[str, str], version: int) -> dict:
+        """The form filled again with answers ticked before "No consensus" (kept in words in the history)."""
+        def pks(field, words):
+            wanted = {word.strip() for word in (words or "").split(";")}
+            return [term.pk for term in self.fields[field].terms if term.label in wanted]
+        provision = pks("better_provision", set_aside.get("Better provision"))
+        return {
+            "ideal_outcome": {"Yes": "yes", "No": "no"}.get(set_aside.get("Ideal outcome")),
+            "non_ideal_areas": pks("non_ideal_areas", set_aside.get("Non-ideal areas")),
+            "better_provision": provision[0] if provision else None,
+            "themes": pks("themes", set_aside.get("Themes")),
+            "version": version,
+        }
+
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
         ideal = data.get("ideal_outcome")
         answer = ReviewAnswer(
-            consensus_reached=data.get("action") != "no_consensus",
+            consensus_reached=data.get("action") not in ("no_consensus", NO_CONSENSUS_CONFIRMED),
             ideal_outcome=ideal if ideal != "" else None,
             non_ideal_areas=list(data.get("non_ideal_areas") or []),
             better_provision=data.get("better_provision"),
@@ -204,8 +239,18 @@ class CaseReviewForm(forms.Form):
         )
         for name, message in answer.problems().items():
             self.add_error(name, message)
+        # What was ticked when the room chose "No consensus": asked about first, then kept in the history.
+        ticked = ReviewAnswer(True, answer.ideal_outcome, answer.non_ideal_areas, answer.better_provision, answer.themes)
+        self.set_aside = {} if answer.consensus_reached or ticked == ReviewAnswer(True) else {
+            label: value for label, value in answer_summary(ticked).items() if label not in ("Consensus reached", "Notes") and value != "—"
+        }
         self.answer = answer.normalised()
         return data
+
+    @property
+    def needs_no_consensus_confirmation(self) -> bool:
+        """"No consensus" pressed with answers ticked: ask first, so nothing is dropped by a slip."""
+        return bool(self.set_aside) and self.cleaned_data.get("action") == "no_consensus"
 
 
 class RetentionForm(forms.ModelForm):

@@ -4,7 +4,7 @@ Each import first checks every row and collects every problem; only a file witho
 problem is written, in one transaction."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -70,18 +70,37 @@ def _yes_no(value: str, column: str, *, blank_allowed: bool) -> bool | None:
     raise ValueError(f"{column} must be yes or no, not “{value}”.")
 
 
+# The year groups each phase usually covers in England (N: nursery, R: reception). A case outside
+# them is imported (children do repeat or skip a year) but the lead is told, in case it is a typo.
+USUAL_YEARS = {
+    "EARLY_YEARS": {"N", "R"},
+    "PRIMARY": {"R", "1", "2", "3", "4", "5", "6"},
+    "SECONDARY": {"7", "8", "9", "10", "11"},
+    "POST16": {"12", "13", "14"},
+}
+
+
+def _year_warning(reference: str, phase, year_group: str) -> str | None:
+    usual = USUAL_YEARS.get(phase.code if phase else "")
+    if not year_group or usual is None or year_group in usual:
+        return None
+    year = {"N": "nursery", "R": "reception"}.get(year_group, f"year {year_group}")
+    return f"{reference}: {phase.label} in {year} is unusual. Check the phase and the year group; the case was imported as written."
+
+
 @dataclass
 class CaseImportResult:
     created: int
     updated: int
     rooms_created: list[str]
+    warnings: list[RowProblem] = dataclass_field(default_factory=list)
 
 
 def case_import(*, organisation: Organisation, workshop: Workshop, filename: str, data: bytes) -> CaseImportResult:
     """Create or update the file's cases and allocate them to ``workshop`` (and the named rooms)."""
     rows = _table(filename, data, CASE_COLUMNS, CASE_OPTIONAL_COLUMNS)
     vocabulary = VocabularyLookup(organisation)
-    problems, parsed, first_line_of = [], [], {}
+    problems, parsed, first_line_of, warnings = [], [], {}, []
     for row in rows:
         row_problems = _text_problems(row, ["reference", "room", "year_group"])
         reference = row.get("reference")
@@ -117,6 +136,8 @@ def case_import(*, organisation: Organisation, workshop: Workshop, filename: str
         problems += [RowProblem(row.line, message) for message in row_problems]
         if not row_problems:
             parsed.append((reference, (match.group(1).upper() if match else ""), terms, room_name))
+            if warning := _year_warning(reference, terms.get("phase"), parsed[-1][1]):
+                warnings.append(RowProblem(row.line, warning))
     if problems:
         raise ImportRejected(problems)
 
@@ -147,7 +168,7 @@ def case_import(*, organisation: Organisation, workshop: Workshop, filename: str
             if not new and room is not None and allocation.room_id != room.pk and not allocation.copies.filter(room=room).exists():
                 allocation.room = room
                 allocation.save(update_fields=["room"])
-    return CaseImportResult(created, updated, rooms_created)
+    return CaseImportResult(created, updated, rooms_created, warnings)
 
 
 def review_import(*, organisation: Organisation, filename: str, data: bytes, by=None) -> int:

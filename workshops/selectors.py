@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from casereview.models import Role
 from casereview.tenancy import for_member, membership_of
@@ -33,6 +34,17 @@ def rooms_for_console(user):
     if membership.role == Role.FACILITATOR:
         rooms = rooms.filter(facilitators=user)
     return rooms
+
+
+def rooms_to_open(user):
+    """The person's own rooms in workshops that are live or happening today; never a closed one."""
+    today = timezone.localdate()
+    return (
+        rooms_for_console(user).filter(facilitators=user)
+        .filter(Q(workshop__status=Workshop.Status.LIVE) | Q(workshop__date=today))
+        .exclude(workshop__status=Workshop.Status.CLOSED)
+        .order_by("workshop__date", "workshop__title", "name")
+    )
 
 
 def allocation_status(allocation: CaseAllocation, room: BreakoutRoom | None) -> str:

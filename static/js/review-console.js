@@ -64,6 +64,70 @@
     });
   }
 
+  // A group of checkboxes is one Tab stop, like a group of radios: the arrow keys move between its
+  // toggles, Space ticks one (roving tabindex). Without this script every toggle is a Tab stop.
+  const NEXT_KEYS = new Set(["ArrowRight", "ArrowDown"]);
+  const PREVIOUS_KEYS = new Set(["ArrowLeft", "ArrowUp"]);
+
+  function roveTo(inputs, target) {
+    inputs.forEach(function (input) {
+      input.tabIndex = input === target ? 0 : -1;
+    });
+  }
+
+  function setUpRoving(group) {
+    const inputs = Array.from(group.querySelectorAll("input.btn-check"));
+    if (!inputs.length) return;
+    roveTo(inputs, inputs.find(function (input) { return input.checked; }) || inputs[0]);
+    group.addEventListener("focusin", function (event) {
+      if (inputs.includes(event.target)) roveTo(inputs, event.target);
+    });
+    group.addEventListener("keydown", function (event) {
+      const index = inputs.indexOf(event.target);
+      if (index < 0) return;
+      let next = null;
+      if (NEXT_KEYS.has(event.key)) next = inputs[(index + 1) % inputs.length];
+      else if (PREVIOUS_KEYS.has(event.key)) next = inputs[(index - 1 + inputs.length) % inputs.length];
+      else if (event.key === "Home") next = inputs[0];
+      else if (event.key === "End") next = inputs[inputs.length - 1];
+      if (!next) return;
+      event.preventDefault();
+      roveTo(inputs, next);
+      next.focus();
+    });
+  }
+
+  // Once a question with an error has an answer, its message goes, and so does the summary when empty.
+  function clearFixedErrors(form, fieldset) {
+    if (!fieldset || !("hasError" in fieldset.dataset)) return;
+    if (!fieldset.querySelector("input:checked")) return;
+    delete fieldset.dataset.hasError;
+    const message = fieldset.querySelector(".field-error");
+    if (message) {
+      fieldset.setAttribute("aria-describedby", (fieldset.getAttribute("aria-describedby") || "").replace(message.id, "").trim());
+      message.remove();
+    }
+    const summary = document.querySelector("[data-error-summary]");
+    if (!summary) return;
+    summary.querySelectorAll('[data-error-for="' + fieldset.dataset.toggleGroup + '"]').forEach(function (line) {
+      line.remove();
+    });
+    if (!summary.querySelector("li")) summary.remove();
+  }
+
+  // The sticky Save bar must never cover what has focus (WCAG 2.2 2.4.11): scroll it clear.
+  function keepFocusClearOfBar(event) {
+    const bar = document.querySelector(".review-actions");
+    if (!bar || bar.contains(event.target)) return;
+    const shown = event.target.classList.contains("btn-check") && event.target.labels.length ? event.target.labels[0] : event.target;
+    const box = shown.getBoundingClientRect();
+    const barTop = bar.getBoundingClientRect().top;
+    // "instant": Bootstrap makes page scrolling smooth, which would leave the field covered for a moment.
+    if (box.bottom > barTop - 8) window.scrollBy({ top: box.bottom - barTop + 16, behavior: "instant" });
+  }
+  // After the browser's own scroll to the focused element, which may leave it under the bar.
+  document.addEventListener("focusin", keepFocusClearOfBar);
+
   function setUp(root) {
     const consoleElement = root.id === "console" ? root : root.querySelector("#console");
     if (consoleElement && consoleElement.dataset.savedAllocation) {
@@ -86,8 +150,10 @@
       offerRestoredDraft(form, draft);
     }
     showNonIdealQuestions(form);
-    form.addEventListener("change", function () {
+    form.querySelectorAll("[data-roving]").forEach(setUpRoving);
+    form.addEventListener("change", function (event) {
       showNonIdealQuestions(form);
+      clearFixedErrors(form, event.target.closest("fieldset[data-toggle-group]"));
       writeDraft(form);
     });
     form.addEventListener("input", function () {

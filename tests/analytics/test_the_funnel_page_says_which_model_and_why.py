@@ -55,3 +55,10 @@ def test_a_choice_not_on_the_list_is_a_clear_message(dataset, client_for, viewer
 def test_an_outsider_gets_404_and_a_member_sees_the_page(dataset, client_for, outsider, facilitator):
     assert client_for(outsider).get(reverse("variation", kwargs={"pk": dataset.pk})).status_code == 404
     assert client_for(facilitator).get(reverse("variation", kwargs={"pk": dataset.pk})).status_code == 200
+
+
+def test_the_expected_rate_is_in_plain_words(dataset, client_for, viewer):
+    text = page(client_for(viewer), dataset, measure="suspensions")
+    summary = text.split('data-testid="variation-summary"', 1)[1].split("</p>", 1)[0]
+    assert "suspensions per pupil with an EHCP" in summary
+    assert "per ehcp" not in summary

@@ -53,7 +53,7 @@ def test_the_lead_sets_up_a_workshop_rooms_a_poll_and_imports_and_allocates_case
     page.get_by_role("button", name="Import").click()
     page.get_by_text("Imported 3 cases (3 new).").wait_for()
     lead.check("allocation")
-    page.get_by_label("Room for N-002").select_option(label="Room B")
+    page.get_by_label("Room for N-002", exact=True).select_option(label="Room B")
     page.get_by_role("button", name="Save allocation").click()
     page.get_by_text("Saved the allocation.").wait_for()
     lead.check("workshop-detail")

@@ -11,10 +11,27 @@ from casereview.models import Role
 from casereview.tenancy import member_required
 from workshops import services
 from workshops.forms import CaseReviewForm
-from workshops.models import CaseAllocation, CaseReview
+from workshops.models import CaseAllocation, CaseReview, ReviewAudit
 from workshops.selectors import CaseLine, allocation_status, next_case_after, room_cases, rooms_for_console
 
 CONSOLE_ROLES = (Role.LEAD, Role.FACILITATOR)
+# The audit row's label for answers ticked when the room recorded "No consensus": kept, never dropped.
+SET_ASIDE = "Ticked before no consensus"
+
+
+def _set_aside_words(set_aside: dict[str, str]) -> str:
+    return " | ".join(f"{label}: {value}" for label, value in set_aside.items())
+
+
+def _set_aside_of(review) -> dict[str, str]:
+    """The answers ticked before this review's "No consensus", from its latest audit row that has them."""
+    if review is None or review.consensus_reached:
+        return {}
+    audit = ReviewAudit.objects.filter(review=review, version=review.version, changes__has_key=SET_ASIDE).first()
+    if audit is None:
+        return {}
+    words = audit.changes[SET_ASIDE][1] or ""
+    return dict(part.split(": ", 1) for part in words.split(" | ") if ": " in part)
 
 
 def _room(request, room_pk):
@@ -25,11 +42,14 @@ def _review_of(allocation):
     return CaseReview.objects.filter(allocation=allocation).prefetch_related("non_ideal_areas", "themes").first()
 
 
-def _render(request, room, allocation, form=None, *, conflict=None, saved=None, status=200, lines=None):
+def _render(request, room, allocation, form=None, *, conflict=None, saved=None, status=200, lines=None, confirm=None):
     lines = room_cases(room) if lines is None else lines
     review = _review_of(allocation) if allocation else None
+    set_aside = _set_aside_of(review)
     if allocation and form is None:
         form = CaseReviewForm(initial=CaseReviewForm.initial_for(review), organisation=room.workshop.organisation, review=review)
+        if set_aside and request.GET.get("restore") == "set-aside":
+            form.initial = form.initial_from_set_aside(set_aside, review.version)
     context = {
         "room": room,
         "workshop": room.workshop,
@@ -39,6 +59,9 @@ def _render(request, room, allocation, form=None, *, conflict=None, saved=None, 
         "form": form,
         "conflict": conflict,
         "saved": saved,
+        "confirm_no_consensus": confirm,
+        "set_aside": set_aside,
+        "restored": bool(set_aside) and request.GET.get("restore") == "set-aside",
         "done_count": sum(1 for line in lines if line.status in ("done", "no_consensus")),
     }
     template = "workshops/console/_console.html" if request.htmx else "workshops/console/console.html"
@@ -74,9 +97,12 @@ def review_save(request, room_pk, allocation_pk):
     form = CaseReviewForm(request.POST, organisation=room.workshop.organisation, review=review)
     if not form.is_valid():
         return _render(request, room, allocation, form)
+    if form.needs_no_consensus_confirmation:
+        return _render(request, room, allocation, form, confirm=form.set_aside)
     try:
         services.review_save(
-            allocation=allocation, answer=form.answer, by=request.user, expected_version=form.cleaned_data["version"]
+            allocation=allocation, answer=form.answer, by=request.user, expected_version=form.cleaned_data["version"],
+            extra_changes={SET_ASIDE: [None, _set_aside_words(form.set_aside)]} if form.set_aside else None,
         )
     except services.ReviewConflict as conflict:
         # Show both answers; saving again now (with the current version) is a deliberate choice.

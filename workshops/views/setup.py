@@ -16,7 +16,7 @@ from workshops.agreement import selectors as agreement
 from workshops.forms import CaseImportForm, DoubleReviewDrawForm, RetentionForm, RoomForm, WorkshopForm
 from workshops.imports import ImportRejected, case_import
 from workshops.models import BreakoutRoom, CaseAllocation, Discipline, DoubleReviewDraw, Workshop
-from workshops.selectors import rooms_for_console, workshop_audit, workshop_progress, workshops_for
+from workshops.selectors import rooms_for_console, rooms_to_open, workshop_audit, workshop_progress, workshops_for
 
 READERS = (Role.LEAD, Role.VIEWER)
 
@@ -28,7 +28,7 @@ def workshop_list(request):
     for room in rooms_for_console(request.user).filter(facilitators=request.user).order_by("name"):
         my_rooms.setdefault(room.workshop_id, []).append(room)
     rows = [(workshop, my_rooms.get(workshop.pk, [])) for workshop in workshops]
-    return render(request, "workshops/setup/workshop_list.html", {"rows": rows})
+    return render(request, "workshops/setup/workshop_list.html", {"rows": rows, "to_open": list(rooms_to_open(request.user))})
 
 
 @member_required(Role.LEAD)
@@ -127,6 +127,9 @@ def case_import_view(request, workshop_pk):
         else:
             rooms = f" Created rooms: {', '.join(result.rooms_created)}." if result.rooms_created else ""
             messages.success(request, f"Imported {result.created + result.updated} cases ({result.created} new).{rooms}")
+            # Warnings, not refusals: the cases are in, and each unusual one is named so it can be checked.
+            for warning in result.warnings:
+                messages.warning(request, str(warning))
             return redirect("allocation", workshop_pk=workshop.pk)
     return render(
         request, "workshops/setup/case_import.html", {"form": form, "workshop": workshop, "problems": problems}
@@ -190,12 +193,37 @@ def allocation(request, workshop_pk):
             second_rooms[item.pk] = rooms.get(second_value)
             if request.POST.get(f"calibration_{item.pk}") == "yes":
                 calibration.add(item.pk)
+        action = request.POST.get("action")
+        selected = [item.pk for item in allocations if request.POST.get(f"select_{item.pk}") == "yes"]
+        move_to = request.POST.get("move_to", "")
+        if not errors and action == "move":
+            if not selected:
+                errors.append("Tick the cases to move, then choose the room.")
+            elif move_to not in rooms and move_to != "none":
+                errors.append("Choose the room to move the ticked cases to.")
+            else:
+                placements = services.placements_moved(placements=placements, selected=selected, room=rooms.get(move_to))
+        if not errors and action == "split":
+            # Reviewed cases stay with the room that reviewed them; calibration cases are in every room.
+            keep = {item.pk for item in allocations if getattr(item, "review", None) is not None} | calibration
+            placements = services.placements_split_evenly(
+                placements=placements, rooms=list(rooms.values()), keep=keep, second_rooms=second_rooms
+            )
         if not errors:
             try:
                 services.allocation_save(workshop=workshop, placements=placements, second_rooms=second_rooms, calibration=calibration)
             except ValidationError as error:
                 errors = error.messages
             else:
+                if action in ("move", "split"):
+                    counts = {}
+                    for room, _ in placements.values():
+                        if room is not None:
+                            counts[room.name] = counts.get(room.name, 0) + 1
+                    shares = ", ".join(f"{name}: {count} case{'s' if count != 1 else ''}" for name, count in sorted(counts.items()))
+                    done = f"Moved {len(selected)} case{'s' if len(selected) != 1 else ''}" if action == "move" else "Shared the cases out evenly"
+                    messages.success(request, f"{done} and saved the allocation ({shares}).")
+                    return redirect("allocation", workshop_pk=workshop.pk)
                 messages.success(request, "Saved the allocation.")
                 return redirect("workshop_detail", pk=workshop.pk)
     return render(
