@@ -119,6 +119,9 @@
   function keepFocusClearOfBar(event) {
     const bar = document.querySelector(".review-actions");
     if (!bar || bar.contains(event.target)) return;
+    // Only a control: a click on a toggle's label first focuses <main> (tabindex -1), and scrolling
+    // the whole page then would move the label away before the click lands.
+    if (!event.target.matches("input, select, textarea, button, a[href]")) return;
     const shown = event.target.classList.contains("btn-check") && event.target.labels.length ? event.target.labels[0] : event.target;
     const box = shown.getBoundingClientRect();
     const barTop = bar.getBoundingClientRect().top;
