@@ -42,7 +42,7 @@ def test_a_look_alike_address_leads_to_the_workshop_and_an_answer_through_it_cou
 
 def test_a_wrong_code_with_look_alikes_is_still_wrong(client, workshop):
     response = client.get(reverse("join"), {"code": "SSSSSS"})
-    assert response.status_code == 404 and "No workshop has the code “SSSSSS”" in response.content.decode()
+    assert response.status_code == 404 and "No open workshop has the code “SSSSSS”" in response.content.decode()
 
 
 def test_candidates_are_few_and_only_valid_codes():

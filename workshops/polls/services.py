@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from analytics.snapshots import refresh_after_commit
-from casereview.identifiers import reject_attendee_identifiers
+from casereview.identifiers import reject_attendee_identifiers, reject_identifiers
 from workshops.models import Discipline, Poll, PollMerge, PollResponse, PollSettings, Workshop
 from workshops.polls.selectors import (
     LIVE_VERSION_SECONDS,
