@@ -10,7 +10,6 @@ from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
 from improvement.models import (
     Action,
-    ActionStatus,
     FocusArea,
     FollowUpOutcome,
     Kpi,

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from casereview.identifiers import reject_attendee_identifiers, reject_identifiers
 from casereview.models import VocabularyTerm
-from workshops.models import BreakoutRoom, Poll, PollSettings
+from workshops.models import Poll, PollSettings
 
 PROJECT_APPS = ("casereview", "workshops", "analytics", "improvement")
 GUARDS = (reject_identifiers, reject_attendee_identifiers)

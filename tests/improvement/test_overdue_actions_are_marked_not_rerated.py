@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.core.management import call_command
 
 from improvement import services
 from improvement.models import ActionStatus

@@ -4,7 +4,6 @@ sees it, and with Redis down nobody is refused."""
 
 import socket
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
