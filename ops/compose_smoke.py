@@ -873,7 +873,8 @@ class Run:
 
         def fresh():
             status, _, page = self._http(opener, path)
-            found = re.search(r"Up to date: computed at .*? from (\d+) review", page, re.S)
+            # analytics/templates/analytics/_freshness.html, when the figures are up to date.
+            found = re.search(r"Up to date: these figures include every review saved up to .*?\((\d+) review", page, re.S)
             seen["last"] = (status, found and int(found.group(1)))
             return status == 200 and found and int(found.group(1)) > more_than
 
