@@ -103,5 +103,5 @@ def test_the_lead_acts_on_a_theme_and_reports_to_the_board_and_a_viewer_reads_it
     vpage.get_by_role("link", name="Monitoring updates").click()
     viewer.check("updates")
     vpage.get_by_role("link", name=update.title, exact=True).click()
-    assert TITLE in vpage.locator("main").inner_text()
+    vpage.locator("main").get_by_text(TITLE).first.wait_for()  # the page has loaded, not the one before it
     viewer.check()
