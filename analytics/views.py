@@ -109,16 +109,10 @@ def _figures_html(snapshot: ReportSnapshot, scope: Scope, show_disagreements: bo
     (Redis down) rendered each time. Two versions: with the disagreements between rooms (which
     room said what), and without, for facilitators off the moderation panel (double review is blind)."""
     key = f"dashboard-figures:{snapshot.pk}:{snapshot.computed_at.timestamp():.6f}:{scope.key}:{int(show_disagreements)}"
-    try:
-        html = cache.get(key)
-    except Exception:  # noqa: BLE001 - Redis down: render instead
-        html = None
+    html = cache.get(key)  # None with Redis down too: the cache fails open (casereview/cache.py)
     if html is None:
         html = render_to_string("analytics/_figures.html", _figures_context(snapshot, scope, show_disagreements))
-        try:
-            cache.set(key, str(html), FIGURES_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            pass
+        cache.set(key, str(html), FIGURES_CACHE_SECONDS)
     return mark_safe(html)  # noqa: S308 - our own template's output
 
 

@@ -226,17 +226,13 @@ def live_version(join_code: str) -> str:
 
 
 def _cached_live_version(join_code: str) -> str:
+    # Redis down reads as a miss (the cache fails open, casereview/cache.py): slower, from the
+    # database, but the phones keep following.
     key = live_version_key(join_code)
-    try:
-        version = cache.get(key)
-    except Exception:  # Redis down: slower, from the database, but the phones keep following
-        version = None
+    version = cache.get(key)
     if version is None:
         version = live_version_from_database(join_code)
-        try:
-            cache.set(key, version, LIVE_VERSION_SECONDS)
-        except Exception:
-            pass  # Redis down: the next check reads the database again
+        cache.set(key, version, LIVE_VERSION_SECONDS)
     return version
 
 
