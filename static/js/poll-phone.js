@@ -7,6 +7,10 @@
    takes out the ones closed, and leaves every poll still open as it is, so nothing being typed is
    lost. A poll reset (a new round) is replaced unless someone is typing in it.
 
+   Sends an answer in one request: the server replies with the poll's card, updated (the thank-you,
+   or the box to change with everything as typed), which takes the old card's place. Without
+   JavaScript, or when the reply is not a card, the form posts as forms do.
+
    Counts the characters of each answer box as they are typed, and says before the limit is reached
    how many are left; nothing is ever cut off. */
 (function () {
@@ -41,6 +45,95 @@
     }
   });
   document.querySelectorAll("input[data-max-length]").forEach(updateCount);
+
+  // --- Answering in one request -------------------------------------------------------------------
+
+  function say(text) {
+    var live = document.getElementById("polls-announcer");
+    if (live) {
+      live.textContent = "";
+      window.setTimeout(function () { live.textContent = text; }, 50); // a change, even for the same words twice
+    }
+  }
+
+  function showProblem(form, text) {
+    var section = form.closest("section.poll-card");
+    var box = section.querySelector(".poll-send-problem");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "alert alert-danger poll-send-problem";
+      box.setAttribute("tabindex", "-1");
+      form.parentNode.insertBefore(box, form);
+    }
+    box.textContent = text;
+    box.focus();
+    say(text);
+  }
+
+  function placeCard(section, html) {
+    var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(section.id);
+    if (!fresh) {
+      return false;
+    }
+    var node = document.importNode(fresh, true);
+    section.replaceWith(node);
+    node.querySelectorAll("input[data-max-length]").forEach(updateCount);
+    // Focus where the phone's user looks next: the box to change, else the thank-you.
+    var invalid = node.querySelector("[aria-invalid=true]");
+    var notice = node.querySelector(".poll-notice");
+    if (invalid) {
+      invalid.focus();
+    } else if (notice) {
+      notice.focus();
+      say(notice.textContent);
+    }
+    return true;
+  }
+
+  function send(form) {
+    var section = form.closest("section.poll-card");
+    var button = form.querySelector("button[type=submit]");
+    var label = button.textContent;
+    button.disabled = true;
+    button.textContent = "Sending…";
+    function enable() {
+      button.disabled = false;
+      button.textContent = label;
+    }
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "HX-Request": "true", "Accept": "text/html" }
+    })
+      .then(function (response) {
+        if (response.status === 429) {
+          enable();
+          showProblem(form, "Not sent: many answers are arriving from your network. Wait a minute, then press Send again. Your answer is still here.");
+          return null;
+        }
+        return response.text().then(function (html) {
+          if ((response.status === 200 || response.status === 400) && placeCard(section, html)) {
+            return;
+          }
+          form.submit(); // not a card (the poll or workshop ended, the page expired): as without JavaScript
+        });
+      })
+      .catch(function () {
+        enable();
+        showProblem(form, "Not sent: your phone lost its connection. Your answer is still here: press Send again.");
+      });
+  }
+
+  if (cards && window.fetch && window.FormData && window.DOMParser) {
+    cards.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (form.matches("section.poll-card form")) {
+        event.preventDefault();
+        if (!form.querySelector("button[type=submit]").disabled) { // not twice while one is on its way
+          send(form);
+        }
+      }
+    });
+  }
 
   // --- Following the presenter -------------------------------------------------------------------
 

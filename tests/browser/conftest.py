@@ -46,9 +46,10 @@ def browser(request):
 class Visit:
     """Opens pages for one person on one device; checks every page with axe and can screenshot it."""
 
-    def __init__(self, browser, base_url, device):
+    def __init__(self, browser, base_url, device, javascript=True):
         self.device = device
-        self.context = browser.new_context(base_url=base_url, **DEVICES[device])
+        # javascript=False: a browser with scripts off (axe cannot run there, so check() cannot either).
+        self.context = browser.new_context(base_url=base_url, java_script_enabled=javascript, **DEVICES[device])
         self.page = self.context.new_page()
         self.errors = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
@@ -82,8 +83,8 @@ class Visit:
 def visit(browser, live_server):
     opened = []
 
-    def open_visit(device="desktop"):
-        opened.append(Visit(browser, live_server.url, device))
+    def open_visit(device="desktop", javascript=True):
+        opened.append(Visit(browser, live_server.url, device, javascript))
         return opened[-1]
 
     yield open_visit

@@ -78,6 +78,43 @@ def test_twenty_phones_show_the_poll_the_lead_opens_within_5_seconds_keeping_wha
     phones[2].page.locator(f"#poll-{choice.pk}").wait_for(state="detached", timeout=5000)
 
 
+def test_a_phone_answers_in_one_request_and_without_javascript_in_two(visit, workshop):
+    words = Poll.objects.get(workshop=workshop, kind="words")
+    phone = phone_on(visit, workshop)
+    sent = []
+    phone.page.on("request", lambda request: sent.append((request.method, request.url))
+                  if "/j/" in request.url and "/follow/" not in request.url else None)
+    navigated = []
+    phone.page.on("framenavigated", lambda frame: navigated.append(frame.url))
+
+    # A refused box comes back marked, with the focus in it and every box as typed.
+    phone.page.get_by_label("Your answer").fill("Friends")
+    phone.page.get_by_label("Another answer (optional)").first.fill("x" * 41)
+    phone.page.get_by_role("button", name="Send").click()
+    invalid = phone.page.locator(f"#poll-{words.pk}-word-2[aria-invalid=true]")
+    invalid.wait_for()
+    assert invalid.evaluate("box => box === document.activeElement")
+    assert phone.page.get_by_label("Your answer").input_value() == "Friends"
+    invalid.fill("Somewhere to belong")
+    phone.page.get_by_role("button", name="Send").click()
+    phone.page.get_by_text("Sent — it will appear once approved.").wait_for()
+    assert phone.page.locator(".poll-notice").evaluate("notice => notice === document.activeElement")
+    assert not navigated, f"the page reloaded: {navigated}"
+    assert [method for method, _ in sent] == ["POST", "POST"], sent  # one request per send, nothing after it
+    phone.check("poll-phone-answered-in-one-request")
+    assert PollResponse.objects.filter(poll=words, text__in=["Friends", "Somewhere to belong"]).count() == 2
+
+    # Scripts off: the form posts, and the redirect brings the whole page back with the thank-you.
+    plain = visit("phone", javascript=False)
+    plain.page.set_viewport_size(PHONE)
+    plain.page.goto(f"/j/{workshop.join_code}/")
+    plain.page.get_by_label("Your answer").fill("Being heard")
+    plain.page.get_by_role("button", name="Send").click()
+    plain.page.get_by_text("Sent — it will appear once approved.").wait_for()
+    assert plain.page.url.endswith(f"/j/{workshop.join_code}/#poll-{words.pk}")
+    assert PollResponse.objects.filter(poll=words, text="Being heard").exists()
+
+
 def test_an_unapproved_answer_never_reaches_the_projector(visit, workshop):
     words = Poll.objects.get(workshop=workshop, kind="words")
     assert words.needs_approval

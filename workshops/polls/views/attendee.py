@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.storage.base import Message
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -52,6 +53,7 @@ class PollCard:
     notices: list
     typed: list = field(default_factory=list)
     errors: dict = field(default_factory=dict)
+    role: str = ""  # the role chosen with a refused answer, chosen again for the phone
 
     @property
     def words_left(self) -> int:
@@ -77,23 +79,25 @@ class PollCard:
         return range(1, self.poll.scale_max + 1)
 
 
+def _card_context(workshop) -> dict:
+    """What every poll card needs besides its card: the same on the page and alone."""
+    return {"code": workshop.join_code, "disciplines": Discipline.choices, "max_length": MAX_PHRASE_LENGTH}
+
+
 def _render_attend(request, workshop, phone, *, failed=None, status=200):
-    """The workshop's page on a phone: every open poll. ``failed`` is (poll, boxes typed, errors)
-    after a refused answer, so the page shows what was typed and marks the box at fault."""
+    """The workshop's page on a phone: every open poll. ``failed`` is the card of a refused
+    answer, so the page shows what was typed and marks the box at fault."""
     notices = {}
     for message in messages.get_messages(request):
         notices.setdefault(message.extra_tags, []).append(message)
     cards = []
     for poll in workshop.polls.filter(is_open=True):
-        card = PollCard(poll, list(phone_answers(poll, phone)), notices.get(f"poll-{poll.pk}", []))
-        if failed and failed[0].pk == poll.pk:
-            card.typed, card.errors = failed[1], failed[2]
+        card = failed if failed and failed.poll.pk == poll.pk else PollCard(poll, [], notices.get(f"poll-{poll.pk}", []))
+        card.mine = list(phone_answers(poll, phone))
         cards.append(card)
     response = render(
         request, "workshops/attendee/attend.html",
-        {"workshop": workshop, "cards": cards, "disciplines": Discipline.choices, "code": workshop.join_code,
-         "version": live_version(workshop.join_code), "max_length": MAX_PHRASE_LENGTH,
-         "failed_role": failed[3] if failed else None},
+        {**_card_context(workshop), "workshop": workshop, "cards": cards, "version": live_version(workshop.join_code)},
         status=status,
     )
     response.set_signed_cookie(
@@ -138,6 +142,9 @@ def follow(request, code):
 @limit_answers
 @require_POST
 def answer(request, code, poll_pk):
+    """A phone's answer. With JavaScript (poll-phone.js sends HX-Request) the answer is one
+    request: the reply is the poll's card, updated, with its thank-you or what to change. Without
+    it, the form posts as forms do and the phone is sent back to the workshop's page."""
     # One query for the poll, its workshop and the LA's poll settings: a phone's answer is the
     # busiest request of the day (docs/benchmarks.md).
     candidates = join_code_candidates(code)
@@ -146,32 +153,38 @@ def answer(request, code, poll_pk):
         .filter(pk=poll_pk, workshop__join_code__in=candidates).first()
         if candidates else None
     )
-    phone = _phone(request)
     if poll is None:
         return redirect(f"{reverse('join')}?code={code[:12]}")
-    back = reverse("attend", args=[poll.workshop.join_code]) + f"#poll-{poll_pk}"
+    phone = _phone(request)
+    words, role = request.POST.getlist("word"), request.POST.get("role", "")
+    card = PollCard(poll, [], [])
     if phone is None:
         # No cookie (blocked, or expired while the page was open): start again, nothing stored.
-        messages.error(
-            request, "Your answer was not sent because your browser did not keep this page's cookie. Please answer again.",
-            extra_tags=f"poll-{poll.pk}",
-        )
-        return redirect(back)
-    value = request.POST.get("value", "")
-    words = request.POST.getlist("word")
-    try:
-        services.poll_answer(
-            poll=poll, phone=phone, words=words, choice=request.POST.get("choice", ""),
-            value=int(value) if value.isdigit() else None, role=request.POST.get("role", ""),
-        )
-    except ValidationError as error:
-        if poll.kind == Poll.Kind.WORDS and hasattr(error, "error_dict"):
-            # Every box comes back as typed, the one at fault marked with the reason.
-            return _render_attend(request, poll.workshop, phone, failed=(poll, words, error.message_dict, request.POST.get("role", "")), status=400)
-        messages.error(request, error.messages[0], extra_tags=f"poll-{poll.pk}")
+        card.notices.append(Message(messages.ERROR, "Your answer was not sent because your browser did not keep this page's cookie. Please answer again."))
     else:
-        if poll.needs_approval:
-            messages.success(request, "Sent — it will appear once approved.", extra_tags=f"poll-{poll.pk}")
+        value = request.POST.get("value", "")
+        try:
+            services.poll_answer(
+                poll=poll, phone=phone, words=words, choice=request.POST.get("choice", ""),
+                value=int(value) if value.isdigit() else None, role=role,
+            )
+        except ValidationError as error:
+            if poll.kind == Poll.Kind.WORDS and hasattr(error, "error_dict"):
+                # Every box comes back as typed, the one at fault marked with the reason.
+                card.typed, card.errors, card.role = words, error.message_dict, role
+            else:
+                card.notices.append(Message(messages.ERROR, error.messages[0]))
         else:
-            messages.success(request, "Thank you, your answer is in.", extra_tags=f"poll-{poll.pk}")
-    return redirect(back)
+            thanks = "Sent — it will appear once approved." if poll.needs_approval else "Thank you, your answer is in."
+            card.notices.append(Message(messages.SUCCESS, thanks))
+    refused = bool(card.errors) or any(notice.level == messages.ERROR for notice in card.notices)
+
+    if request.htmx:
+        card.mine = list(phone_answers(poll, phone)) if phone else []
+        return render(request, "workshops/attendee/_poll_card.html", {**_card_context(poll.workshop), "card": card},
+                      status=400 if refused else 200)
+    if card.errors:
+        return _render_attend(request, poll.workshop, phone, failed=card, status=400)
+    for notice in card.notices:
+        messages.add_message(request, notice.level, notice.message, extra_tags=f"poll-{poll.pk}")
+    return redirect(reverse("attend", args=[poll.workshop.join_code]) + f"#poll-{poll_pk}")
