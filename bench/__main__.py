@@ -29,7 +29,11 @@ def arguments():
     parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers (default 2 x cores + 1)")
     parser.add_argument("--burst", type=int, default=2000, help="phones answering at once (default 2000)")
     parser.add_argument("--sizes", default="1000,10000,100000,1000000", help="reviews for the aggregation benchmark")
-    parser.add_argument("--only", choices=["web", "aggregation"], help="run one half only")
+    parser.add_argument("--only", choices=["web", "aggregation", "day"],
+                        help="run one part only: web, aggregation, or day (the workshop-day load model, not run by default)")
+    parser.add_argument("--steps", default="1,5,10,20,35,50", help="day: simultaneous workshops at each step (default 1,5,10,20,35,50)")
+    parser.add_argument("--step-seconds", type=float, default=60, help="day: length of each step (default 60)")
+    parser.add_argument("--all-steps", action="store_true", help="day: run every step, even after one that does not hold")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", environment.DEFAULT_DATABASE_URL))
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", environment.DEFAULT_REDIS_URL))
     return parser.parse_args()
@@ -85,9 +89,69 @@ def web_benchmark(options, settings) -> dict:
     }
 
 
+def day_benchmark(options, settings) -> dict:
+    from bench import day, web
+    from bench.server import Stack
+
+    steps = [int(step) for step in options.steps.split(",")]
+    print(f"Workshop day: steps of {', '.join(map(str, steps))} workshops, {options.step_seconds:g} s each; "
+          f"gunicorn with {options.workers} sync workers + 1 Celery worker")
+    workshop = web.set_up(facilitators=options.facilitators)
+    with Stack(settings, options.workers) as stack:
+        # The ceiling, and the phones' two requests beside it, in the same run as the steps.
+        beside = asyncio.run(web.phone_measurements(stack.base_url, workshop, phones=options.phones, seconds=options.seconds, say=say,
+                                                    settle=stack.wait_until_idle))
+        results = day.run(stack.base_url, steps, options.step_seconds, stack.wait_until_idle, say, keep_going=options.all_steps)
+    ceiling = beside[0].rate
+    return {
+        "workers": options.workers, "step_seconds": options.step_seconds, "steps_asked": steps, "capacity": day.capacity(results),
+        "beside": [{"name": m.name, "clients": m.clients, "rate": m.rate, "ratio": m.rate / ceiling if ceiling else None,
+                    "p50_ms": m.percentile(50), "p95_ms": m.percentile(95), "p99_ms": m.percentile(99), "errors": m.errors,
+                    "stored": m.stored, "requests": m.requests, "cpu_ms": m.cpu_ms} for m in beside],
+        "steps": [
+            {"workshops": r.workshops, "holds": r.holds, "problems": r.problems(), "answers_sent": r.answers_sent,
+             "answers_stored": r.answers_stored, "saves_sent": r.saves_sent, "saves_stored": r.saves_stored,
+             "cpu_percent": r.cpu_percent, "send_lag_p99_ms": r.send_lag_p99_ms,
+             "kinds": [{"name": m.name, "requests": m.requests, "rate": m.rate, "p50_ms": m.percentile(50), "p95_ms": m.percentile(95),
+                        "p99_ms": m.percentile(99), "errors": m.errors} for m in r.measurements.values() if m.requests or m.errors]}
+            for r in results
+        ],
+    }
+
+
+def day_markdown(day: dict) -> list[str]:
+    lines = [f"Workshop day: {day['step_seconds']:g} s a step, gunicorn with {day['workers']} sync workers and a Celery worker. "
+             f"**Capacity: {day['capacity']} simultaneous workshops** ({day['capacity'] * 100:,} phones).", "",
+             "Beside it, in the same run (closed loop, as the HTTP half measures them):", "",
+             "| request | req/s | of trivial | p95 ms | p99 ms | errors |", "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {m['name']} | {m['rate']:,.0f} | {m['ratio']:.0%} | {m['p95_ms']:.1f} | {m['p99_ms']:.1f} | {m['errors']} |" for m in day["beside"]]
+    lines += ["", "| workshops | request | req/s | p50 ms | p95 ms | p99 ms | errors |", "|---:|---|---:|---:|---:|---:|---:|"]
+    for step in day["steps"]:
+        lines += [f"| {step['workshops']} | {k['name']} | {k['rate']:,.1f} | {k['p50_ms']:.0f} | {k['p95_ms']:.0f} | {k['p99_ms']:.0f} | {k['errors']} |"
+                  for k in step["kinds"]]
+    kinds = sorted({kind for step in day["steps"] for kind in step["cpu_percent"]})
+    lines += ["", "| workshops | holds | answers stored | reviews stored | generator sent late (p99 ms) | CPU % of one core: "
+              + ", ".join(kinds) + " |", "|---:|---|---:|---:|---:|---|"]
+    for step in day["steps"]:
+        verdict = "yes" if step["holds"] else "**no**: " + "; ".join(step["problems"])
+        cpu = ", ".join(f"{step['cpu_percent'].get(kind, 0):.0f}" for kind in kinds)
+        lines.append(f"| {step['workshops']} | {verdict} | {step['answers_stored']:,} of {step['answers_sent']:,} | "
+                     f"{step['saves_stored']} of {step['saves_sent']} | {step['send_lag_p99_ms']:.0f} | {cpu} |")
+    return lines + [""]
+
+
 def targets(results: dict) -> list[tuple[str, str, bool]]:
     """(target, measured, met) for each target of issue 9 that this run measured."""
     checks = []
+    if "day" in results:
+        day = results["day"]
+        trivial, follow, answer = day["beside"]
+        checks += [
+            ("Workshop day: at least 20 simultaneous workshops hold (the aim is 50)", f"{day['capacity']}", day["capacity"] >= 20),
+            ("Phone follow check >= 70% of the trivial endpoint's req/s (same run)", f"{follow['ratio']:.0%}", follow["ratio"] >= 0.70),
+            ("Poll answer, the phone's whole interaction, >= 45% of the trivial endpoint's req/s (same run)", f"{answer['ratio']:.0%}",
+             answer["ratio"] >= 0.45 and answer["errors"] == 0 and answer["stored"] == answer["requests"]),
+        ]
     if "web" in results:
         trivial, follow, answer, save, dashboard, projector = results["web"]["measurements"]
         burst = results["web"]["burst"]
@@ -145,6 +209,8 @@ def markdown(results: dict) -> str:
         lines += [f"| {r['reviews']:,} | {r['report']['seconds']:.3f} | {r['report']['peak_mib']:.1f} | {r['report']['slowest_la_seconds']:.3f} | "
                   f"{r['sql']['seconds']:.3f} | {r['sql']['peak_mib']:.1f} | {r['ratio']:.2f} |" for r in results["aggregation"]]
         lines.append("")
+    if "day" in results:
+        lines += day_markdown(results["day"])
     lines += ["| target | measured | met |", "|---|---|---|"]
     lines += [f"| {target} | {measured} | {'yes' if met else '**no**'} |" for target, measured, met in targets(results)]
     return "\n".join(lines) + "\n"
@@ -160,6 +226,8 @@ def main() -> None:
     results = {"machine": machine()}
     if options.only in (None, "web"):
         results["web"] = web_benchmark(options, settings)
+    if options.only == "day":
+        results["day"] = day_benchmark(options, settings)
     if options.only in (None, "aggregation"):
         from bench import aggregation
 

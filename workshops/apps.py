@@ -5,3 +5,10 @@ class WorkshopsConfig(AppConfig):
     """Running the day: workshops, rooms, cases, reviews, polls, process maps (DESIGN.md §3)."""
 
     name = "workshops"
+
+    def warm_up(self):
+        """Called by casereview.wsgi as a web process starts: a phone's first answer would
+        otherwise wait 0.3 to 1 s for the lemma dictionary to load."""
+        from workshops.polls.services import load_word_dictionaries
+
+        load_word_dictionaries()

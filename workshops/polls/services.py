@@ -28,11 +28,17 @@ from workshops.polls.text import (
     MAX_PHRASE_LENGTH,
     bidi_controls_in,
     blocked_words_in,
+    load_dictionaries,
     normalise_phrase,
     parse_blocked_words,
     phrase_key,
 )
 
+
+
+def load_word_dictionaries() -> None:
+    """Load what grouping a word answer needs, before the first answer arrives."""
+    load_dictionaries()
 
 
 def poll_settings_of(organisation) -> PollSettings:

@@ -82,6 +82,12 @@ def _lemma(word: str) -> str:
     return simplemma.lemmatize(word, lang="en")
 
 
+def load_dictionaries() -> None:
+    """Load simplemma's English dictionary now. It loads on first use, which takes a web process
+    0.3 to 1 s: without this, the first phone answer each process takes waits that long."""
+    _lemma("answers")
+
+
 def phrase_key(normalised: str) -> str:
     """The form answers are counted together by: each word of the normalised phrase lemmatised
     with simplemma ("schools" → "school", "listening" → "listen", "being heard" → "be hear"),

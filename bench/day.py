@@ -1,0 +1,477 @@
+"""The workshop-day load model: how many workshops one small server holds at once (issue 23).
+
+Each simulated workshop makes the requests a real one makes, at the rate people make them:
+
+- 100 phones following the presenter: each asks the follow address every 2 to 3 s (poll-phone.js:
+  2 s plus up to 1 s of jitter). When the lead opens a poll the check answers with the new
+  version and the phone fetches the workshop's page again, as the script does; then it answers
+  the new poll within 20 s of its opening (one request, answered with the poll's card);
+- the lead opening a word poll, and a choice poll 30 s later (each workshop at its own moment,
+  spread over the first 10 s, as no two rooms press the button at once);
+- 10 facilitators, each saving a review every 60 to 120 s: a case's first review, answered with
+  the next case's form;
+- one projector asking for the open poll's results every 2 s (204 while nothing changed);
+- the lead's control room refreshing every 5 s;
+- two SEND leads opening the workshop's dashboard every 30 s.
+
+Arrivals are open-loop: every request is sent at its scheduled moment whether or not the earlier
+ones were answered, so a slow server shows as latency rather than as fewer requests. Latency is
+measured from sending; how late the load generator itself sent (it shares the machine's two cores)
+is reported beside it, so a step the generator could not drive is not blamed on the server.
+
+The benchmark steps up the number of simultaneous workshops (1, 5, 10, 20, 35, 50 by default),
+one minute each, and stops after the first step that fails. The capacity is the largest step at
+which every kind of request keeps p95 < 300 ms, p99 < 1 s and no errors, and every answer and
+save sent is stored.
+"""
+
+import asyncio
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+
+import aiohttp
+
+from bench.cpu import cpu_seconds
+from bench.load import Measurement, session
+from bench.web import THANKS, TOKEN, WORDS, Facilitator, Person, Phone, answer_request, join, signed_in
+
+PHONES_PER_WORKSHOP = 100
+FACILITATORS_PER_WORKSHOP = 10
+CASES_PER_ROOM = 8
+SEND_LEADS_PER_WORKSHOP = 2
+FOLLOW_EVERY = (2.0, 3.0)  # seconds, poll-phone.js
+PROJECTOR_EVERY = 2.0  # _live_results.html: hx-trigger="every 2s"
+CONTROL_ROOM_EVERY = 5.0  # control_room.html: hx-trigger="every 5s"
+DASHBOARD_EVERY = 30.0
+SAVE_EVERY = (60.0, 120.0)
+ANSWER_WITHIN = 20.0  # seconds from the poll's opening
+WORD_POLL_OPENS = (2.0, 12.0)  # seconds into the step, each workshop at its own moment
+CHOICE_POLL_AFTER = 30.0
+CHOICES = ["Mainstream with support", "Resourced provision", "Special school", "Not sure yet"]
+P95_LIMIT_MS, P99_LIMIT_MS = 300, 1000
+
+KINDS = (
+    "Follow check (phone)", "Page after a poll opens (phone)", "Poll answer (phone, one request)", "Review save (facilitator)",
+    "Projector refresh", "Control room refresh", "Dashboard (SEND lead)", "Open a poll (lead)",
+)
+FOLLOW, PAGE, ANSWER, SAVE, PROJECTOR, CONTROL_ROOM, DASHBOARD, OPEN_POLL = KINDS
+OPEN_POLL_SECTION = re.compile(rb'<section class="card mb-4 poll-card" id="poll-(\d+)"')
+FINGERPRINT = re.compile(rb'data-fingerprint="([^"]*)"')
+
+
+@dataclass
+class DayPhone:
+    phone: Phone
+    version: str
+    answered: set = field(default_factory=set)
+
+
+@dataclass
+class DayWorkshop:
+    pk: int
+    code: str
+    lead: Person
+    send_leads: list[Person]
+    facilitators: list[Facilitator]
+    polls: list[tuple[int, int]]  # each step's (word poll, choice poll)
+    phones: list[DayPhone] = field(default_factory=list)
+    showing: int | None = None  # the poll on the projector
+    fingerprint: str = ""
+    saved: dict[int, int] = field(default_factory=dict)  # facilitator number -> cases saved so far
+
+
+def set_up(workshops: int, steps: int) -> list[DayWorkshop]:
+    """A second LA, running ``workshops`` live workshops on the same day: ten rooms each with a
+    facilitator and eight cases, a lead, two SEND leads, and a word poll and a choice poll for
+    each step (closed until the lead opens them)."""
+    from casereview.models import Role, VocabularyTerm
+    from casereview.services import membership_add, organisation_create
+    from casereview.vocabularies import VocabularyKind
+    from workshops import models
+
+    organisation = organisation_create(slug="day", name="Workshop Day Borough Council")
+    terms = {}
+    for term in VocabularyTerm.objects.filter(organisation=organisation).order_by("position"):
+        terms.setdefault(term.kind, []).append(term)
+    lead, _ = membership_add(organisation=organisation, email="lead@day.test", role=Role.LEAD)
+    send_leads = [membership_add(organisation=organisation, email=f"send-lead{n}@day.test", role=Role.VIEWER)[0].user for n in (1, 2)]
+    rng = random.Random(23)
+    made = []
+    for number in range(1, workshops + 1):
+        workshop = models.Workshop.objects.create(
+            organisation=organisation, title=f"Case review day, workshop {number}", date=date.today(), status=models.Workshop.Status.LIVE,
+        )
+        facilitators = []
+        for seat in range(1, FACILITATORS_PER_WORKSHOP + 1):
+            member, _ = membership_add(organisation=organisation, email=f"facilitator{number}-{seat}@day.test", role=Role.FACILITATOR)
+            room = models.BreakoutRoom.objects.create(workshop=workshop, name=f"Room {seat}")
+            room.facilitators.add(member.user)
+            cases = models.Case.objects.bulk_create(
+                models.Case(
+                    organisation=organisation, reference=f"D-{number:02d}-{seat:02d}{position}", year_group=str(rng.randint(7, 11)),
+                    **{field_name: rng.choice(terms[kind]) for field_name, kind in [
+                        ("phase", VocabularyKind.PHASE), ("primary_need", VocabularyKind.PRIMARY_NEED),
+                        ("support_level", VocabularyKind.SUPPORT_LEVEL), ("current_provision", VocabularyKind.PROVISION)]},
+                )
+                for position in range(1, CASES_PER_ROOM + 1)
+            )
+            allocations = models.CaseAllocation.objects.bulk_create(
+                models.CaseAllocation(workshop=workshop, case=case, room=room, position=position)
+                for position, case in enumerate(cases, start=1)
+            )
+            facilitators.append(Facilitator(signed_in(member.user), [(room.pk, a.pk) for a in allocations], {a.pk: 0 for a in allocations}))
+        polls = []
+        for step in range(1, steps + 1):
+            word = models.Poll.objects.create(workshop=workshop, question=f"Step {step}: what does an ideal outcome mean to you?",
+                                              kind=models.Poll.Kind.WORDS, approve_first=False, position=2 * step)
+            choice = models.Poll.objects.create(workshop=workshop, question=f"Step {step}: where should support start?",
+                                                kind=models.Poll.Kind.CHOICE, options=CHOICES, position=2 * step + 1)
+            polls.append((word.pk, choice.pk))
+        made.append(DayWorkshop(workshop.pk, workshop.join_code, signed_in(lead.user), [signed_in(user) for user in send_leads],
+                                facilitators, polls))
+    return made
+
+
+def review_choices() -> dict:
+    from casereview.models import VocabularyTerm
+    from casereview.vocabularies import VocabularyKind
+
+    terms = VocabularyTerm.objects.filter(organisation__slug="day").order_by("position")
+    return {"areas": [t.pk for t in terms.filter(kind=VocabularyKind.NON_IDEAL_AREA)[:2]],
+            "better": terms.filter(kind=VocabularyKind.PROVISION).first().pk,
+            "themes": [t.pk for t in terms.filter(kind=VocabularyKind.THEME)[:2]]}
+
+
+def _live_version(code: str) -> str:
+    from workshops.polls.selectors import live_version_from_database
+
+    return live_version_from_database(code)
+
+
+def _close_polls(workshops: list[DayWorkshop], step: int) -> None:
+    """Between steps (not timed): the lead closes the step's polls, and the phones catch up."""
+    from workshops.models import Poll
+    from workshops.polls.services import poll_set_open
+
+    for workshop in workshops:
+        for poll in Poll.objects.filter(pk__in=workshop.polls[step], is_open=True).select_related("workshop"):
+            poll_set_open(poll=poll, is_open=False)
+        version = _live_version(workshop.code)
+        for phone in workshop.phones:
+            phone.version = version
+
+
+@dataclass
+class StepResult:
+    workshops: int
+    seconds: float
+    measurements: dict[str, Measurement]
+    answers_sent: int
+    answers_stored: int
+    saves_sent: int
+    saves_stored: int
+    cpu_percent: dict[str, float]  # of one core, by kind of process
+    send_lag_p99_ms: float  # how late the load generator sent, at the 99th percentile
+
+    def problems(self) -> list[str]:
+        found = []
+        for kind, m in self.measurements.items():
+            if not m.requests and not m.errors:
+                continue
+            if m.errors:
+                found.append(f"{kind}: {m.errors} errors ({m.error_examples[0]})")
+            if m.percentile(95) >= P95_LIMIT_MS:
+                found.append(f"{kind}: p95 {m.percentile(95):.0f} ms")
+            if m.percentile(99) >= P99_LIMIT_MS:
+                found.append(f"{kind}: p99 {m.percentile(99):.0f} ms")
+        if self.answers_stored != self.answers_sent:
+            found.append(f"answers stored {self.answers_stored:,} of {self.answers_sent:,}")
+        if self.saves_stored != self.saves_sent:
+            found.append(f"reviews stored {self.saves_stored:,} of {self.saves_sent:,}")
+        return found
+
+    @property
+    def holds(self) -> bool:
+        return not self.problems()
+
+
+class Day:
+    """One step: every workshop's people, each request sent at its scheduled moment."""
+
+    def __init__(self, base_url: str, workshops: list[DayWorkshop], step: int, seconds: float, choices: dict):
+        self.base_url, self.origin = base_url, base_url.replace("http://", "https://")
+        self.workshops, self.step, self.seconds, self.choices = workshops, step, seconds, choices
+        self.measurements = {kind: Measurement(kind, 0, seconds) for kind in KINDS}
+        self.lags: list[float] = []
+        self.in_flight: set[asyncio.Task] = set()
+        self.rng = random.Random(step)
+        self.answers_sent = 0  # rows an answer sent should store (a word poll: one per word)
+        self.saves_sent = 0
+
+    # --- Sending and timing -------------------------------------------------------------------
+
+    async def _until(self, moment: float) -> None:
+        delay = moment - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+
+    def _send(self, kind: str, scheduled: float, request) -> None:
+        """Send now, in a task of its own: the next request never waits for this one's answer."""
+        task = asyncio.create_task(self._timed(kind, scheduled, request))
+        self.in_flight.add(task)
+        task.add_done_callback(self.in_flight.discard)
+
+    async def _timed(self, kind: str, scheduled: float, request) -> None:
+        started = time.perf_counter()
+        self.lags.append(started - scheduled)
+        try:
+            problem = await request()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+            problem = f"{type(exc).__name__}: {exc}"
+        measurement = self.measurements[kind]
+        if problem is None:
+            measurement.latencies.append(time.perf_counter() - started)
+        else:
+            measurement.error(problem)
+
+    async def _every(self, kind: str, interval, request, first=None) -> None:
+        """``request()`` at a random first moment in the first interval, then every ``interval`` s
+        (a (low, high) pair: a random interval each time) until the step ends."""
+        low, high = interval if isinstance(interval, tuple) else (interval, interval)
+        at = self.start + (first if first is not None else self.rng.uniform(0, high))
+        while at < self.end:
+            await self._until(at)
+            self._send(kind, at, request)
+            at += self.rng.uniform(low, high)
+
+    # --- The people ---------------------------------------------------------------------------
+
+    def _phone(self, workshop: DayWorkshop, phone: DayPhone):
+        async def follow():
+            url = f"{self.base_url}/j/{workshop.code}/follow/?v={phone.version}"
+            async with self.http.get(url, headers={"X-Forwarded-For": phone.phone.address}) as response:
+                if response.status == 204:
+                    await response.read()
+                    return None
+                if response.status != 200:
+                    return f"follow: HTTP {response.status}"
+                phone.version = (await response.json())["version"]
+            self._send(PAGE, time.perf_counter(), lambda: self._page(workshop, phone))
+            return None
+
+        return self._every(FOLLOW, FOLLOW_EVERY, follow)
+
+    async def _page(self, workshop: DayWorkshop, phone: DayPhone) -> str | None:
+        """What poll-phone.js does when the version changed: fetch the page, bring in the new polls.
+        The phone then answers each poll it has not answered, within 20 s of its opening."""
+        headers = {"Cookie": phone.phone.cookie, "X-Forwarded-For": phone.phone.address, "Accept": "text/html"}
+        async with self.http.get(f"{self.base_url}/j/{workshop.code}/", headers=headers) as response:
+            body = await response.read()
+            if response.status != 200:
+                return f"page: HTTP {response.status}"
+            # The first form a phone is shown sets its CSRF cookie, as a browser keeps it.
+            cookies = dict(part.split("=", 1) for part in phone.phone.cookie.split("; ") if "=" in part)
+            cookies.update({name: morsel.value for name, morsel in response.cookies.items()})
+            phone.phone.cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
+            token = TOKEN.search(body)
+            phone.phone.token = token.group(1).decode() if token else phone.phone.token
+        for found in OPEN_POLL_SECTION.finditer(body):
+            poll = int(found.group(1))
+            if poll not in phone.answered:
+                phone.answered.add(poll)
+                opened = self.opened.get(poll, time.perf_counter())
+                at = self.rng.uniform(max(time.perf_counter(), opened + 1), opened + ANSWER_WITHIN)
+                asyncio.create_task(self._answer_at(workshop, phone, poll, at))
+        return None
+
+    async def _answer_at(self, workshop: DayWorkshop, phone: DayPhone, poll: int, at: float) -> None:
+        await self._until(at)
+        word_poll = poll == workshop.polls[self.step][0]
+        data = {"word": self.rng.sample(WORDS, self.rng.randint(1, 3))} if word_poll else {"choice": self.rng.choice(CHOICES)}
+        self.answers_sent += len(data["word"]) if word_poll else 1
+
+        async def answer():
+            async with self.http.post(**answer_request(self.base_url, workshop.code, poll, phone.phone, data)) as response:
+                body = await response.read()
+                if response.status != 200 or THANKS not in body:
+                    return f"answer: HTTP {response.status}" + ("" if response.status != 200 else " without the thank-you")
+                return None
+
+        self._send(ANSWER, at, answer)
+
+    def _facilitator(self, workshop: DayWorkshop, number: int):
+        facilitator = workshop.facilitators[number]
+
+        async def save():
+            position = workshop.saved.get(number, 0)
+            if position >= len(facilitator.cases):
+                return None  # the room is done: nothing to send
+            workshop.saved[number] = position + 1
+            room, allocation = facilitator.cases[position]
+            ideal = self.rng.random() < 0.5
+            data = [("action", "save"), ("version", str(facilitator.versions[allocation])), ("ideal_outcome", "yes" if ideal else "no"),
+                    ("notes", "")] + [("themes", str(pk)) for pk in self.choices["themes"]]
+            if not ideal:
+                data += [("non_ideal_areas", str(pk)) for pk in self.choices["areas"]] + [("better_provision", str(self.choices["better"]))]
+            self.saves_sent += 1
+            url = f"{self.base_url}/rooms/{room}/cases/{allocation}/review/"
+            async with self.http.post(url, data=data, headers=facilitator.person.headers(self.origin, htmx=True), allow_redirects=False) as response:
+                await response.read()
+                if response.status != 200 or "HX-Push-Url" not in response.headers:
+                    return f"review save: HTTP {response.status} without the next case"
+                facilitator.versions[allocation] += 1
+                return None
+
+        return self._every(SAVE, SAVE_EVERY, save, first=self.rng.uniform(0, SAVE_EVERY[0]))
+
+    def _lead(self, workshop: DayWorkshop):
+        word, choice = workshop.polls[self.step]
+        lead = workshop.lead.headers(self.origin)
+
+        async def open_poll(poll: int, at: float) -> None:
+            await self._until(at)
+
+            async def press():
+                self.opened[poll] = time.perf_counter()
+                url = f"{self.base_url}/polls/{poll}/state/"
+                async with self.http.post(url, data={"action": "open"}, headers=lead, allow_redirects=False) as response:
+                    await response.read()
+                    if response.status != 302:
+                        return f"open a poll: HTTP {response.status}"
+                workshop.showing, workshop.fingerprint = poll, ""
+                return None
+
+            self._send(OPEN_POLL, at, press)
+
+        opens_at = self.start + self.rng.uniform(*WORD_POLL_OPENS)
+        return asyncio.gather(open_poll(word, opens_at), open_poll(choice, opens_at + CHOICE_POLL_AFTER))
+
+    def _screens(self, workshop: DayWorkshop):
+        lead = workshop.lead.headers(self.origin, htmx=True)
+
+        async def projector():
+            if workshop.showing is None:
+                return None  # nothing opened yet: the projector shows the join code only
+            url = f"{self.base_url}/polls/{workshop.showing}/present/results/?since={workshop.fingerprint}"
+            async with self.http.get(url, headers=lead) as response:
+                body = await response.read()
+                if response.status == 200:
+                    found = FINGERPRINT.search(body)
+                    workshop.fingerprint = found.group(1).decode() if found else ""
+                    return None
+                return None if response.status == 204 else f"projector: HTTP {response.status}"
+
+        async def control_room():
+            async with self.http.get(f"{self.base_url}/workshops/{workshop.pk}/control-room/", headers=lead) as response:
+                await response.read()
+                return None if response.status == 200 else f"control room: HTTP {response.status}"
+
+        def dashboard(person: Person):
+            async def read():
+                async with self.http.get(f"{self.base_url}/dashboards/workshops/{workshop.pk}/", headers=person.headers(self.origin)) as response:
+                    await response.read()
+                    return None if response.status == 200 else f"dashboard: HTTP {response.status}"
+            return read
+
+        return [self._every(PROJECTOR, PROJECTOR_EVERY, projector), self._every(CONTROL_ROOM, CONTROL_ROOM_EVERY, control_room),
+                *(self._every(DASHBOARD, DASHBOARD_EVERY, dashboard(person)) for person in workshop.send_leads)]
+
+    async def run(self) -> None:
+        self.opened: dict[int, float] = {}
+        self.start = time.perf_counter() + 0.5
+        self.end = self.start + self.seconds
+        async with session() as self.http:
+            people = []
+            for workshop in self.workshops:
+                people += [self._phone(workshop, phone) for phone in workshop.phones]
+                people += [self._facilitator(workshop, number) for number in range(len(workshop.facilitators))]
+                people += [self._lead(workshop), *self._screens(workshop)]
+            await asyncio.gather(*people)
+            # Answers still due (a poll opened late in the step) and requests still in flight.
+            while self.in_flight or any(not task.done() for task in asyncio.all_tasks() if task is not asyncio.current_task()):
+                await asyncio.sleep(0.1)
+                if time.perf_counter() > self.end + 60:
+                    break
+        for measurement in self.measurements.values():
+            measurement.seconds = self.seconds
+
+
+async def _join_phones(base_url: str, workshop: DayWorkshop) -> None:
+    joined = await join(base_url, workshop.code, PHONES_PER_WORKSHOP, words=0)
+    version = await asyncio.to_thread(_live_version, workshop.code)
+    workshop.phones = [DayPhone(phone, version) for phone in joined]
+
+
+def _stored(workshops: list[DayWorkshop], step: int) -> tuple[int, int]:
+    from workshops.models import CaseReview, PollResponse
+
+    polls = [pk for workshop in workshops for pk in workshop.polls[step]]
+    answers = PollResponse.objects.filter(poll_id__in=polls).count()
+    reviews = CaseReview.objects.filter(allocation__workshop_id__in=[w.pk for w in workshops]).count()
+    return answers, reviews
+
+
+def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going: bool = False) -> list[StepResult]:
+    """Each step in turn, the busiest last; stops after the first step that does not hold."""
+    say(f"Setting up {max(steps)} workshops ({max(steps) * PHONES_PER_WORKSHOP:,} phones, "
+        f"{max(steps) * FACILITATORS_PER_WORKSHOP} facilitators) (not timed)")
+    workshops = set_up(max(steps), len(steps))
+    choices = review_choices()
+    results = []
+    reviews_before = 0
+    for index, count in enumerate(steps):
+        started = time.perf_counter()
+        for workshop in workshops[:count]:
+            if not workshop.phones:
+                asyncio.run(_join_phones(base_url, workshop))
+        say(f"  {count} workshops: phones joined in {time.perf_counter() - started:.1f} s (not timed)")
+        in_step = workshops[:count]
+        _, reviews_before = _stored(in_step, index)
+        settle()
+        cpu_before = cpu_seconds()
+        day = Day(base_url, in_step, index, seconds, choices)
+        asyncio.run(day.run())
+        cpu_after = cpu_seconds()
+        settle()  # the worker's refreshes after this step's saves are this step's work
+        answers, reviews = _stored(in_step, index)
+        totals: dict[str, float] = {}
+        for (kind, pid), used in cpu_after.items():
+            totals[kind] = totals.get(kind, 0.0) + used - cpu_before.get((kind, pid), 0.0)
+        ordered = sorted(day.lags)
+        result = StepResult(
+            count, seconds, day.measurements, day.answers_sent, answers, day.saves_sent, reviews - reviews_before,
+            {kind: used / seconds * 100 for kind, used in totals.items()},
+            ordered[int(0.99 * (len(ordered) - 1))] * 1000 if ordered else 0.0,
+        )
+        results.append(result)
+        say_step(result, say)
+        _close_polls(in_step, index)
+        time.sleep(1.5)  # longer than a web process remembers the poll version (selectors.LIVE_VERSION_MEMO_SECONDS)
+        if not result.holds and not keep_going:
+            say(f"  {count} workshops do not hold: the steps above it are not run")
+            break
+    return results
+
+
+def say_step(result: StepResult, say) -> None:
+    for kind, m in result.measurements.items():
+        if m.requests or m.errors:
+            say(f"    {kind}: {m.rate:,.1f} req/s, p50 {m.percentile(50):.0f} ms, p95 {m.percentile(95):.0f} ms, "
+                f"p99 {m.percentile(99):.0f} ms, {m.errors} errors")
+    cpu = ", ".join(f"{kind} {percent:.0f}%" for kind, percent in result.cpu_percent.items())
+    say(f"    answers stored {result.answers_stored:,} of {result.answers_sent:,}; reviews {result.saves_stored} of {result.saves_sent}; "
+        f"CPU (of one core) {cpu}; the generator sent p99 {result.send_lag_p99_ms:.0f} ms late")
+    say(f"    {'holds' if result.holds else 'does not hold: ' + '; '.join(result.problems())}")
+
+
+def capacity(results: list[StepResult]) -> int:
+    """The largest number of workshops held, every step below it held too."""
+    held = 0
+    for result in results:
+        if not result.holds:
+            break
+        held = result.workshops
+    return held
