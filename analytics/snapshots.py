@@ -28,9 +28,12 @@ logger = logging.getLogger(__name__)
 # How long a "refresh queued" marker stands before another request may queue again. Longer than
 # any wait in the queue should be; if a worker lost the task, the sweep queues it again after this.
 QUEUED_MARKER_SECONDS = 600
-# A short wait before the task runs, so a burst of answers or saves is computed once, after the
-# burst (the benchmark's busy workshop made the worker recompute every scope twice as often at 2 s).
-COALESCE_SECONDS = 5
+# A wait before the task runs, so a burst of answers or saves is computed once, after the burst.
+# 5 s made the worker recompute every busy scope every 5 s: on the workshop-day benchmark's ten
+# workshops that took 1.5 cores from the two the phones needed (docs/benchmarks.md). A dashboard
+# at most 15 s behind the room is still current for a SEND lead; the projector shows poll
+# answers live, without snapshots.
+COALESCE_SECONDS = 15
 
 
 def queued_marker(organisation_id: int, scope_key: str) -> str:
@@ -65,15 +68,16 @@ def snapshot_to_read(organisation: Organisation, scope: Scope, snapshots=None) -
     snapshot = snapshots.filter(scope=scope.key).first()
     stale = snapshot is None or snapshot.fingerprint != data_fingerprint(organisation, scope)
     if stale:
-        request_refresh(organisation.pk, [scope.key])
+        request_refresh(organisation.pk, [scope.key], after=0)  # someone is waiting for these figures
         if settings.CELERY_TASK_ALWAYS_EAGER:
             snapshot = snapshots.filter(scope=scope.key).first()
             stale = snapshot is None
     return snapshot, stale
 
 
-def request_refresh(organisation_id: int, scope_keys) -> None:
-    """Queue a recomputation of each scope, unless one is queued already. Never raises."""
+def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE_SECONDS) -> None:
+    """Queue a recomputation of each scope in ``after`` seconds, unless one is queued already.
+    Never raises. Writes wait to coalesce; a reader looking at stale figures asks with after=0."""
     from analytics.tasks import refresh_snapshot  # the task module imports this one
 
     for scope_key in dict.fromkeys(scope_keys):
@@ -83,7 +87,7 @@ def request_refresh(organisation_id: int, scope_keys) -> None:
                 if cache_is_down():  # Redis, and so the broker, is down: logged below, not queued
                     raise ConnectionError("the cache (Redis) does not answer")
                 continue
-            refresh_snapshot.apply_async((organisation_id, scope_key), countdown=COALESCE_SECONDS)
+            refresh_snapshot.apply_async((organisation_id, scope_key), countdown=after)
         except Exception:  # noqa: BLE001 - Redis or the broker down: the save has happened; catch up later
             logger.warning("Report refresh for %s %s not queued; the sweep will catch up.", organisation_id, scope_key, exc_info=True)
             try:

@@ -38,7 +38,8 @@ class Stack:
             cwd=PROJECT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         ))
         self.processes.append(subprocess.Popen(
-            [BIN / "celery", "-A", "casereview", "worker", "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip",
+            # As docker-compose.yml runs it: below the web processes' CPU priority.
+            ["nice", "-n", "10", BIN / "celery", "-A", "casereview", "worker", "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip",
              "--without-mingle"],
             cwd=PROJECT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         ))

@@ -3,7 +3,8 @@
    Follows the presenter over plain HTTP (council networks often block websockets): every 2 to 3
    seconds, at a random moment so a room of phones does not ask at once, it asks the follow address
    whether the open polls changed. The answer is 204 while nothing changed (no body, no database on
-   the server). When something did, it fetches this page again and brings in the polls opened since,
+   the server). When something did, it fetches the open polls' cards (the same for every phone, so
+   the server renders them once) and brings in the polls opened since,
    takes out the ones closed, and leaves every poll still open as it is, so nothing being typed is
    lost. A poll reset (a new round) is replaced unless someone is typing in it.
 
@@ -48,14 +49,6 @@
 
   // --- Answering in one request -------------------------------------------------------------------
 
-  function say(text) {
-    var live = document.getElementById("polls-announcer");
-    if (live) {
-      live.textContent = "";
-      window.setTimeout(function () { live.textContent = text; }, 50); // a change, even for the same words twice
-    }
-  }
-
   function showProblem(form, text) {
     var section = form.closest("section.poll-card");
     var box = section.querySelector(".poll-send-problem");
@@ -66,8 +59,7 @@
       form.parentNode.insertBefore(box, form);
     }
     box.textContent = text;
-    box.focus();
-    say(text);
+    box.focus(); // read out where it is, once: the focus moves there
   }
 
   function placeCard(section, html) {
@@ -84,8 +76,7 @@
     if (invalid) {
       invalid.focus();
     } else if (notice) {
-      notice.focus();
-      say(notice.textContent);
+      notice.focus(); // a screen reader reads the thank-you as the focus lands on it
     }
     return true;
   }
@@ -166,10 +157,10 @@
       var current = document.getElementById(section.id);
       var node = current;
       if (!current) {
-        node = document.importNode(section, true);
+        node = addToken(document.importNode(section, true));
         opened.push(section.querySelector("h2").textContent);
       } else if (current.getAttribute("data-round") !== section.getAttribute("data-round") && !isBusy(current)) {
-        node = document.importNode(section, true);
+        node = addToken(document.importNode(section, true));
         current.replaceWith(node);
       }
       // The presenter's order; a poll already in its place is never moved (moving it would
@@ -187,8 +178,25 @@
     }
   }
 
+  // Cards from the shared address are the same for every phone and carry no form token: each
+  // form is given this page's, so it posts as the page's own forms do.
+  function addToken(node) {
+    var token = cards.getAttribute("data-csrf-token");
+    node.querySelectorAll("form").forEach(function (form) {
+      if (token && !form.querySelector("input[name=csrfmiddlewaretoken]")) {
+        var input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "csrfmiddlewaretoken";
+        input.value = token;
+        form.insertBefore(input, form.firstChild);
+      }
+    });
+    return node;
+  }
+
   function refresh(version) {
-    return fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+    return fetch(cards.getAttribute("data-cards") + "?v=" + encodeURIComponent(version),
+                 { credentials: "omit", headers: { "Accept": "text/html" } })
       .then(function (response) {
         if (!response.ok) { throw new Error("page " + response.status); }
         return response.text();

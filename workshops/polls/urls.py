@@ -23,4 +23,5 @@ urlpatterns = [
     path("j/<str:code>/", attendee.attend, name="attend"),
     path("j/<str:code>/polls/<int:poll_pk>/", attendee.answer, name="poll_answer"),
     path("j/<str:code>/follow/", attendee.follow, name="poll_follow"),
+    path("j/<str:code>/cards/", attendee.shared_cards, name="poll_shared_cards"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.messages.storage.base import Message
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -79,9 +80,13 @@ class PollCard:
         return range(1, self.poll.scale_max + 1)
 
 
-def _card_context(workshop) -> dict:
+def _card_context_for_code(code: str) -> dict:
     """What every poll card needs besides its card: the same on the page and alone."""
-    return {"code": workshop.join_code, "disciplines": Discipline.choices, "max_length": MAX_PHRASE_LENGTH}
+    return {"code": code, "disciplines": Discipline.choices, "max_length": MAX_PHRASE_LENGTH}
+
+
+def _card_context(workshop) -> dict:
+    return _card_context_for_code(workshop.join_code)
 
 
 def _render_attend(request, workshop, phone, *, failed=None, status=200):
@@ -135,6 +140,35 @@ def follow(request, code):
     else:
         response = JsonResponse({"version": version})
     response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# (join code, version) -> the cards every phone gets for it; bounded, whatever codes are asked for.
+_shared_cards: dict[tuple[str, str], str] = {}
+SHARED_CARDS_KEPT = 1000
+
+
+@require_GET
+def shared_cards(request, code):
+    """What a phone fetches when the follow check says the open polls changed: their cards, the
+    same for every phone (no answers of its own, no form token: the page gave it one). So each web
+    process renders them once per version and a room of phones arriving within seconds of the
+    lead opening a poll costs what the follow check costs. No session or cookie is read or set.
+    A closed or unknown workshop has no cards: the phone then says no poll is open."""
+    if len(code) != JOIN_CODE_LENGTH or not code.isalnum():
+        return HttpResponse(status=404)
+    version = live_version(code)
+    html = _shared_cards.get((code, version))
+    if html is None:
+        workshop = Workshop.objects.filter(join_code=code).exclude(status=Workshop.Status.CLOSED).first()
+        cards = [PollCard(poll, [], []) for poll in workshop.polls.filter(is_open=True)] if workshop else []
+        html = render_to_string("workshops/attendee/_shared_cards.html",
+                                {**_card_context_for_code(code), "cards": cards, "version": version, "shared": True})
+        if len(_shared_cards) >= SHARED_CARDS_KEPT:
+            _shared_cards.clear()
+        _shared_cards[(code, version)] = html
+    response = HttpResponse(html)
     response["Cache-Control"] = "no-cache"
     return response
 
