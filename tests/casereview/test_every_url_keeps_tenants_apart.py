@@ -25,7 +25,7 @@ SECRET = "Northshire-only"  # in every title of the LA's data: must never reach 
 # Pages anyone may open by design: signing in, password reset, the health check and the
 # attendee's phone pages (a join code is the key; they show only the LA's open poll questions).
 PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
-          "health", "alive", "join", "attend", "poll_answer", "poll_follow", "accessibility"}
+          "health", "alive", "join", "attend", "poll_answer", "poll_follow", "poll_shared_cards", "accessibility"}
 # Signed-in pages that show the visitor's own LA (or nothing): the outsider may get 200 there.
 OWN_LA_PAGES = {"home", "vocabulary", "workshop_list", "workshop_create", "dashboard", "dashboard_status", "datasets",
                 "poll_settings", "password_change", "password_change_done", "dataset_template", "vocabulary_term_add",
@@ -166,10 +166,11 @@ def test_public_pages_answer_without_error_and_show_only_what_a_join_code_opens(
         if pattern.name in PUBLIC:
             url = reverse(pattern.name, kwargs=kwargs_for(pattern, world))
             assert client.get(url).status_code < 500, url
-    page = client.get(reverse("attend", kwargs={"code": world["workshop"].join_code})).content.decode()
-    assert world["poll"].question in page  # the open poll: what the code is for
-    for private in (f"{SECRET} room", f"{SECRET} note", f"{SECRET} map", f"{SECRET} dataset", "NS-001"):
-        assert private not in page
+    for name in ("attend", "poll_shared_cards"):
+        page = client.get(reverse(name, kwargs={"code": world["workshop"].join_code})).content.decode()
+        assert world["poll"].question in page  # the open poll: what the code is for
+        for private in (f"{SECRET} room", f"{SECRET} note", f"{SECRET} map", f"{SECRET} dataset", "NS-001"):
+            assert private not in page
 
 
 def test_the_walk_would_notice_a_leak(world, client_for, lead):
