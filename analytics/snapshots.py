@@ -34,6 +34,9 @@ QUEUED_MARKER_SECONDS = 600
 # at most 15 s behind the room is still current for a SEND lead; the projector shows poll
 # answers live, without snapshots.
 COALESCE_SECONDS = 15
+# Poll answers arrive by the hundred within seconds of a poll opening, in every workshop at once,
+# and the projector shows them live without snapshots: a dashboard's poll figures may lag a minute.
+POLL_ANSWERS_COALESCE_SECONDS = 60
 
 
 def queued_marker(organisation_id: int, scope_key: str) -> str:
@@ -96,7 +99,7 @@ def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE
                 pass
 
 
-def refresh_after_commit(organisation_id: int, scope_keys) -> None:
+def refresh_after_commit(organisation_id: int, scope_keys, *, after: float = COALESCE_SECONDS) -> None:
     """For writes: ask for a refresh once the transaction has committed, and never fail the write.
 
     With no broker (the embedded default, tasks run in-process) nothing is queued here, so a phone
@@ -104,7 +107,7 @@ def refresh_after_commit(organisation_id: int, scope_keys) -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return
     scope_keys = list(scope_keys)
-    transaction.on_commit(lambda: request_refresh(organisation_id, scope_keys), robust=True)
+    transaction.on_commit(lambda: request_refresh(organisation_id, scope_keys, after=after), robust=True)
 
 
 def is_refresh_queued(organisation_id: int, scope_key: str) -> bool:

@@ -4,7 +4,7 @@ Each simulated workshop makes the requests a real one makes, at the rate people 
 
 - 100 phones following the presenter: each asks the follow address every 2 to 3 s (poll-phone.js:
   2 s plus up to 1 s of jitter). When the lead opens a poll the check answers with the new
-  version and the phone fetches the workshop's page again, as the script does; then it answers
+  version and the phone fetches the open polls' shared cards, as the script does; then it answers
   the new poll within 20 s of its opening (one request, answered with the poll's card);
 - the lead opening a word poll, and a choice poll 30 s later (each workshop at its own moment,
   spread over the first 10 s, as no two rooms press the button at once);
@@ -26,18 +26,21 @@ save sent is stored.
 """
 
 import asyncio
+import json
 import random
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import aiohttp
 
 from bench.cpu import cpu_seconds
 from bench.load import Measurement, session
-from bench.web import THANKS, TOKEN, WORDS, Facilitator, Person, Phone, answer_request, join, signed_in
+from bench.web import THANKS, WORDS, Facilitator, Person, Phone, answer_request, join, signed_in
 
+RESULTS = Path(__file__).resolve().parent / "results"
 PHONES_PER_WORKSHOP = 100
 FACILITATORS_PER_WORKSHOP = 10
 CASES_PER_ROOM = 8
@@ -54,7 +57,7 @@ CHOICES = ["Mainstream with support", "Resourced provision", "Special school", "
 P95_LIMIT_MS, P99_LIMIT_MS = 300, 1000
 
 KINDS = (
-    "Follow check (phone)", "Page after a poll opens (phone)", "Poll answer (phone, one request)", "Review save (facilitator)",
+    "Follow check (phone)", "Cards after a poll opens (phone)", "Poll answer (phone, one request)", "Review save (facilitator)",
     "Projector refresh", "Control room refresh", "Dashboard (SEND lead)", "Open a poll (lead)",
 )
 FOLLOW, PAGE, ANSWER, SAVE, PROJECTOR, CONTROL_ROOM, DASHBOARD, OPEN_POLL = KINDS
@@ -206,6 +209,7 @@ class Day:
         self.workshops, self.step, self.seconds, self.choices = workshops, step, seconds, choices
         self.measurements = {kind: Measurement(kind, 0, seconds) for kind in KINDS}
         self.lags: list[float] = []
+        self.timeline: list[tuple[float, str, float, bool]] = []  # (sent, kind, latency, ok), for bench/results/day-timeline.json
         self.in_flight: set[asyncio.Task] = set()
         self.rng = random.Random(step)
         self.answers_sent = 0  # rows an answer sent should store (a word poll: one per word)
@@ -232,6 +236,7 @@ class Day:
         except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
             problem = f"{type(exc).__name__}: {exc}"
         measurement = self.measurements[kind]
+        self.timeline.append((started - self.start, kind, time.perf_counter() - started, problem is None))
         if problem is None:
             measurement.latencies.append(time.perf_counter() - started)
         else:
@@ -265,19 +270,14 @@ class Day:
         return self._every(FOLLOW, FOLLOW_EVERY, follow)
 
     async def _page(self, workshop: DayWorkshop, phone: DayPhone) -> str | None:
-        """What poll-phone.js does when the version changed: fetch the page, bring in the new polls.
-        The phone then answers each poll it has not answered, within 20 s of its opening."""
-        headers = {"Cookie": phone.phone.cookie, "X-Forwarded-For": phone.phone.address, "Accept": "text/html"}
-        async with self.http.get(f"{self.base_url}/j/{workshop.code}/", headers=headers) as response:
+        """What poll-phone.js does when the version changed: fetch the open polls' shared cards
+        (no cookie) and bring in the new ones. The phone then answers each poll it has not
+        answered, within 20 s of its opening."""
+        url = f"{self.base_url}/j/{workshop.code}/cards/?v={phone.version}"
+        async with self.http.get(url, headers={"X-Forwarded-For": phone.phone.address, "Accept": "text/html"}) as response:
             body = await response.read()
             if response.status != 200:
-                return f"page: HTTP {response.status}"
-            # The first form a phone is shown sets its CSRF cookie, as a browser keeps it.
-            cookies = dict(part.split("=", 1) for part in phone.phone.cookie.split("; ") if "=" in part)
-            cookies.update({name: morsel.value for name, morsel in response.cookies.items()})
-            phone.phone.cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
-            token = TOKEN.search(body)
-            phone.phone.token = token.group(1).decode() if token else phone.phone.token
+                return f"cards: HTTP {response.status}"
         for found in OPEN_POLL_SECTION.finditer(body):
             poll = int(found.group(1))
             if poll not in phone.answered:
@@ -448,6 +448,7 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
         )
         results.append(result)
         say_step(result, say)
+        (RESULTS / f"day-timeline-{count}.json").write_text(json.dumps(day.timeline))
         _close_polls(in_step, index)
         time.sleep(1.5)  # longer than a web process remembers the poll version (selectors.LIVE_VERSION_MEMO_SECONDS)
         if not result.holds and not keep_going:

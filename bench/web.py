@@ -28,6 +28,7 @@ CASES_PER_ROOM = 8
 # first reviews each, against the 40 to 60 a facilitator saved in 10 s in the runs so far.
 WORKSHOPS = 12
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+PAGE_TOKEN = re.compile(rb'data-csrf-token="([^"]+)"')  # the phone page's own, there even before a poll opens
 # Phones are people on their own networks (mobile data, several schools' Wi-Fi), not one address:
 # the attendee limits per client address (workshops/polls/limits.py) would otherwise refuse a
 # burst no real room makes. Only a header value: the proxy reports these, no traffic goes to them
@@ -164,8 +165,7 @@ async def join(base_url: str, code: str, phones: int, words: int, concurrency: i
             async with http.get(f"{base_url}/j/{code}/", headers={"X-Forwarded-For": address}) as response:
                 body = await response.read()
                 cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in response.cookies.items())
-                token = TOKEN.search(body)  # none while no poll is open: the page then has no form
-                joined.append(Phone(cookies, token.group(1).decode() if token else "", words, address))
+                joined.append(Phone(cookies, PAGE_TOKEN.search(body).group(1).decode(), words, address))
 
     async with session() as http:
         await asyncio.gather(*(one(http) for _ in range(concurrency)))

@@ -86,6 +86,27 @@ def test_a_burst_of_300_answers_queues_one_refresh_per_scope(settings, organisat
     assert sorted(call.args[0][1] for call in queue.call_args_list) == ["all", f"workshop:{words_poll.workshop_id}"]
 
 
+def test_answers_wait_a_minute_saves_15_seconds_and_a_reader_of_stale_figures_not_at_all(
+    settings, organisation, allocations, facilitator, words_poll, queue, django_capture_on_commit_callbacks
+):
+    """How long each kind of change waits for its refresh, so that a busy day's bursts are
+    computed once (docs/benchmarks.md, the workshop day)."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        poll_answer(poll=words_poll, phone="phone", words=["friends"])
+    assert {call.kwargs["countdown"] for call in queue.call_args_list} == {60}
+    cache.clear()
+    queue.reset_mock()
+    with django_capture_on_commit_callbacks(execute=True):
+        review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    assert {call.kwargs["countdown"] for call in queue.call_args_list} == {15}
+    cache.clear()
+    queue.reset_mock()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    snapshots.snapshot_to_read(organisation, Scope.parse(f"workshop:{allocations[0].workshop_id}"))
+    assert [call.kwargs["countdown"] for call in queue.call_args_list] == [0]
+
+
 def test_with_redis_and_the_broker_down_saves_still_work_and_it_is_logged(settings, organisation, allocations, facilitator, caplog, django_capture_on_commit_callbacks):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     broken = ConnectionError("Redis is down")

@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from analytics.snapshots import refresh_after_commit
+from analytics.snapshots import POLL_ANSWERS_COALESCE_SECONDS, refresh_after_commit
 from casereview.identifiers import reject_attendee_identifiers, reject_identifiers
 from workshops.models import Discipline, Poll, PollMerge, PollResponse, PollSettings, Workshop
 from workshops.polls.selectors import (
@@ -173,8 +173,9 @@ def words_answer_record(*, poll: Poll, phone: str, text: str, role: str = "") ->
 
 
 def _refresh_reports(poll: Poll) -> None:
-    """Poll answers count in the LA overview and the workshop's dashboard."""
-    refresh_after_commit(poll.workshop.organisation_id, ["all", f"workshop:{poll.workshop_id}"])
+    """Poll answers count in the LA overview and the workshop's dashboard: refreshed once a
+    minute at most while answers arrive (the projector is where they are seen live)."""
+    refresh_after_commit(poll.workshop.organisation_id, ["all", f"workshop:{poll.workshop_id}"], after=POLL_ANSWERS_COALESCE_SECONDS)
 
 
 # --- Following the presenter ------------------------------------------------------------------
