@@ -25,7 +25,6 @@ class VariationSettingsForm(forms.ModelForm):
         fields = ["suppress_small_counts"]
 
 
-
 class ScopeFilterForm(forms.Form):
     """The dashboard's filters: one select per kind of scope part, "Any" first. Sent by GET; the
     view turns the answer into the one address of that scope (?scope=KEY). Selects only: it takes
@@ -39,7 +38,7 @@ class ScopeFilterForm(forms.Form):
         super().__init__(*args, initial=dict(scope.parts) if scope else None, **kwargs)
         for kind in PART_KINDS:
             self.fields[kind] = forms.ChoiceField(label=self.LABELS[kind], required=False, choices=[("", "Any"), *options[kind]],
-                                                  help_text=self.HELP.get(kind, ""), widget=forms.Select(attrs={"class": "form-select"}))
+                                                  help_text=self.HELP.get(kind, ""))
 
     def scope(self) -> Scope:
         return Scope.of(**self.cleaned_data)

@@ -185,11 +185,14 @@ def filter_options(organisation: Organisation, *, retired: bool = True) -> dict[
     options: the LA's workshops, latest first, and its terms in the LA's order; retired terms after
     the current ones, marked so (history keeps them: a past workshop may be read by a need
     retired since), unless ``retired`` is False."""
-    options = {"workshop": [(str(w.pk), f"{w.title} ({w.date:%-d %b %Y})") for w in Workshop.objects.for_organisation(organisation).order_by("-date", "pk")]}
-    terms = VocabularyTerm.objects.for_organisation(organisation)
-    terms = sorted(terms if retired else terms.filter(retired_at__isnull=True), key=lambda t: (t.retired_at is not None, t.position))
+    workshops = Workshop.objects.for_organisation(organisation).order_by("-date", "pk").values_list("pk", "title", "date")
+    options = {"workshop": [(str(pk), f"{title} ({day:%-d %b %Y})") for pk, title, day in workshops]}
+    terms = VocabularyTerm.objects.for_organisation(organisation).filter(kind__in=[kind for kind, _ in VOCABULARY_SCOPES.values()])
+    if not retired:
+        terms = terms.filter(retired_at__isnull=True)
+    rows = sorted(terms.values_list("kind", "code", "label", "retired_at", "position"), key=lambda t: (t[3] is not None, t[4]))
     for kind, (vocabulary_kind, _) in VOCABULARY_SCOPES.items():
-        options[kind] = [(t.code, f"{t.label} (retired)" if t.retired_at else t.label) for t in terms if t.kind == vocabulary_kind]
+        options[kind] = [(code, f"{label} (retired)" if gone else label) for of_kind, code, label, gone, _ in rows if of_kind == vocabulary_kind]
     return options
 
 

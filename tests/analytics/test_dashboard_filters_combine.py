@@ -49,7 +49,7 @@ def test_the_form_shows_labels_and_what_is_chosen(client_for, lead, reviewed, wo
     for name, label in (("workshop", "Workshop"), ("phase", "Phase"), ("primary_need", "Primary need"),
                         ("support_level", "Support level"), ("provision", "Current provision")):
         assert f'<label class="form-label mb-1" for="id_{name}">{label}</label>' in page
-        assert f'<select name="{name}" class="form-select"' in page
+        assert f'<select name="{name}" id="id_{name}" class="form-select"' in page
     assert page.count('<option value="" selected>Any</option>') == 3  # phase, support level and provision are not chosen
     assert f'<option value="{workshop.pk}" selected>Secondary case reviews (20 May 2026)</option>' in page
     assert '<option value="ASD" selected>Autistic spectrum disorder</option>' in page
@@ -60,7 +60,7 @@ def test_the_form_shows_labels_and_what_is_chosen(client_for, lead, reviewed, wo
 def test_the_workshop_dashboard_can_be_narrowed_by_the_kinds_of_case_too(client_for, facilitator, reviewed, workshop):
     page = client_for(facilitator).get(reverse("workshop_dashboard", args=[workshop.pk])).content.decode()
     assert 'action="/dashboards/"' in page and f'<option value="{workshop.pk}" selected>' in page
-    assert '<select name="phase" class="form-select"' in page
+    assert '<select name="phase" id="id_phase" class="form-select"' in page
 
 
 def test_a_combination_fixing_phase_and_workshop_shows_no_breakdown_by_either(client_for, viewer, reviewed, workshop):
