@@ -5,6 +5,7 @@ distinguishable with the common colour vision deficiencies."""
 
 import html
 import json
+from collections.abc import Collection
 
 import plotly.graph_objects as go
 
@@ -226,20 +227,23 @@ def process_map_chart(process_map: dict, kind_labels: dict) -> dict:
                    legend={"orientation": "h", "y": -0.2})
 
 
-def dashboard_charts(figures: dict, scope_kind: str) -> dict:
+def dashboard_charts(figures: dict, fixed: Collection[str]) -> dict:
     """Every chart of a scope's dashboard, drawn once when its snapshot is computed: building a
-    Plotly figure costs milliseconds per chart, too much to spend on every page view."""
+    Plotly figure costs milliseconds per chart, too much to spend on every page view. ``fixed``:
+    the dimensions the scope fixes (``Scope.kinds``: none for all, ("workshop", "phase") for one
+    workshop's secondary reviews), each the same for every review in scope."""
     return {
         "outcome": outcome_chart(figures),
         "areas": ranked_chart(figures["non_ideal_areas"], "Non-ideal reviews naming the area"),
         "themes": themes_chart(figures["themes"]),
         "provision": provision_chart(figures),
         "crosstab": crosstab_chart(figures),
-        # A dashboard narrowed to one workshop (or phase, ...) has no breakdown by that same thing.
+        # A dashboard narrowed to one workshop (or phase, ...) has no breakdown by that same thing:
+        # it would be one bar. A combination leaves out each dimension it fixes.
         "breakdowns": {
             dimension: breakdown_chart(rows)
             for dimension, rows in figures["breakdowns"].items()
-            if rows and not (scope_kind == dimension or (scope_kind == "workshop" and dimension == "workshop"))
+            if rows and dimension not in fixed
         },
         "polls": {str(poll["id"]): words_chart(poll) for poll in figures["polls"]},
         "combined_themes": combined_themes_chart(figures["combined_themes"]) if figures["process_maps"] else None,

@@ -1,6 +1,7 @@
 from django import forms
 
 from analytics.models import SettingsDataset, VariationSettings
+from analytics.scopes import PART_KINDS, Scope
 from casereview.identifiers import reject_identifiers
 
 
@@ -23,3 +24,21 @@ class VariationSettingsForm(forms.ModelForm):
         model = VariationSettings
         fields = ["suppress_small_counts"]
 
+
+class ScopeFilterForm(forms.Form):
+    """The dashboard's filters: one select per kind of scope part, "Any" first. Sent by GET; the
+    view turns the answer into the one address of that scope (?scope=KEY). Selects only: it takes
+    no typed text, so nothing here could hold an identifier."""
+
+    LABELS = {"workshop": "Workshop", "phase": "Phase", "primary_need": "Primary need", "support_level": "Support level",
+              "provision": "Current provision"}
+    HELP = {"provision": "As it was when the case was reviewed."}
+
+    def __init__(self, *args, options: dict[str, list[tuple[str, str]]], scope: Scope | None = None, **kwargs):
+        super().__init__(*args, initial=dict(scope.parts) if scope else None, **kwargs)
+        for kind in PART_KINDS:
+            self.fields[kind] = forms.ChoiceField(label=self.LABELS[kind], required=False, choices=[("", "Any"), *options[kind]],
+                                                  help_text=self.HELP.get(kind, ""))
+
+    def scope(self) -> Scope:
+        return Scope.of(**self.cleaned_data)

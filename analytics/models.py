@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
+from analytics.scopes import KEY_MAX_LENGTH
 from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation
 from casereview.tenancy import TenantQuerySet
@@ -13,7 +14,7 @@ class ReportSnapshot(models.Model):
     figures came from: when the data's fingerprint differs, the snapshot is stale (DESIGN.md §3)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="report_snapshots")
-    scope = models.CharField(max_length=80, help_text="all, workshop:ID, phase:CODE, primary_need:CODE, ...")
+    scope = models.CharField(max_length=KEY_MAX_LENGTH, help_text="all, workshop:ID, phase:CODE, ..., or a combination: workshop:ID,phase:CODE")
     figures = models.JSONField()
     charts = models.JSONField(default=dict, help_text="The dashboard's Plotly charts, drawn from the figures when they were computed.")
     fingerprint = models.CharField(max_length=120)

@@ -93,7 +93,7 @@ def steps_in(organisation: Organisation, scope: Scope):
     if scope.response_filter() is None:
         return ProcessStep.objects.none()
     steps = ProcessStep.objects.for_organisation(organisation)
-    return steps.filter(process_map__workshop_id=scope.workshop_id) if scope.kind == "workshop" else steps
+    return steps.filter(process_map__workshop_id=scope.workshop_id) if scope.workshop_id is not None else steps
 
 
 def findings_in(organisation: Organisation, scope: Scope):
@@ -104,7 +104,7 @@ def polls_in(organisation: Organisation, scope: Scope):
     if scope.response_filter() is None:
         return Poll.objects.none()
     polls = Poll.objects.for_organisation(organisation)
-    return polls.filter(workshop_id=scope.workshop_id) if scope.kind == "workshop" else polls
+    return polls.filter(workshop_id=scope.workshop_id) if scope.workshop_id is not None else polls
 
 
 def review_counts(organisation: Organisation, scope: Scope, *dimensions: str) -> pd.DataFrame:
@@ -180,14 +180,29 @@ def vocabulary_terms(organisation: Organisation) -> list[VocabularyTerm]:
     return list(VocabularyTerm.objects.for_organisation(organisation).order_by("position"))
 
 
-def scope_choices(organisation: Organisation) -> list[tuple[str, list[tuple[str, str]]]]:
-    """The filters a dashboard offers: (group, [(scope key, label)])."""
-    groups = [("", [("all", "All workshops")])]
-    workshops = Workshop.objects.for_organisation(organisation).order_by("-date")
-    groups.append(("Workshop", [(f"workshop:{w.pk}", f"{w.title} ({w.date:%-d %b %Y})") for w in workshops]))
-    terms = VocabularyTerm.objects.for_organisation(organisation).filter(retired_at__isnull=True).order_by("position")
+def filter_options(organisation: Organisation, *, retired: bool = True) -> dict[str, list[tuple[str, str]]]:
+    """What a dashboard can be narrowed by: for each kind of scope part, its (value, label)
+    options: the LA's workshops, latest first, and its terms in the LA's order; retired terms after
+    the current ones, marked so (history keeps them: a past workshop may be read by a need
+    retired since), unless ``retired`` is False."""
+    workshops = Workshop.objects.for_organisation(organisation).order_by("-date", "pk").values_list("pk", "title", "date")
+    options = {"workshop": [(str(pk), f"{title} ({day:%-d %b %Y})") for pk, title, day in workshops]}
+    terms = VocabularyTerm.objects.for_organisation(organisation).filter(kind__in=[kind for kind, _ in VOCABULARY_SCOPES.values()])
+    if not retired:
+        terms = terms.filter(retired_at__isnull=True)
+    rows = sorted(terms.values_list("kind", "code", "label", "retired_at", "position"), key=lambda t: (t[3] is not None, t[4]))
     for kind, (vocabulary_kind, _) in VOCABULARY_SCOPES.items():
-        groups.append((VocabularyKind(vocabulary_kind).label, [(f"{kind}:{t.code}", t.label) for t in terms if t.kind == vocabulary_kind]))
+        options[kind] = [(code, f"{label} (retired)" if gone else label) for of_kind, code, label, gone, _ in rows if of_kind == vocabulary_kind]
+    return options
+
+
+def scope_choices(organisation: Organisation) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every single-part scope (all, each workshop, each phase...): (group, [(scope key, label)]),
+    as the Power BI feed's index lists them."""
+    groups = [("", [("all", "All workshops")])]
+    for kind, options in filter_options(organisation, retired=False).items():
+        group = "Workshop" if kind == "workshop" else VocabularyKind(VOCABULARY_SCOPES[kind][0]).label
+        groups.append((group, [(Scope.of(**{kind: value}).key, label) for value, label in options]))
     return groups
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from analytics.charts import dashboard_charts
 from analytics.models import ReportSnapshot
 from analytics.reports import timed_report
-from analytics.scopes import Scope
+from analytics.scopes import Scope, is_combined
 from analytics.selectors import data_fingerprint
 from casereview.cache import cache_is_down
 from casereview.models import Organisation
@@ -52,7 +52,7 @@ def compute_snapshot(organisation_id: int, scope_key: str) -> ReportSnapshot:
     # look stale, so it is recomputed, never mistaken for current.
     fingerprint = data_fingerprint(organisation, scope)
     figures, duration_ms = timed_report(organisation, scope)
-    drawn = dashboard_charts(figures, scope.kind)
+    drawn = dashboard_charts(figures, scope.kinds)
     with transaction.atomic():
         snapshot, _ = ReportSnapshot.objects.update_or_create(
             organisation=organisation, scope=scope.key,
@@ -107,7 +107,22 @@ def refresh_after_commit(organisation_id: int, scope_keys, *, after: float = COA
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return
     scope_keys = list(scope_keys)
-    transaction.on_commit(lambda: request_refresh(organisation_id, scope_keys, after=after), robust=True)
+    transaction.on_commit(lambda: request_refresh(organisation_id, kept_scopes(organisation_id, scope_keys), after=after), robust=True)
+
+
+def kept_scopes(organisation_id: int, scope_keys) -> list[str]:
+    """Which of the scopes a write touched to recompute: every single-part one (all, a workshop,
+    a phase...), snapshot or not, so the dashboards people open every day are ready before they
+    are asked for; and of the combinations (26 per review) only those with a snapshot, the ones
+    someone has looked at. Any other combination is computed on its first view (snapshot_to_read),
+    from the data as it is then. One indexed query, after the commit. A combination whose first
+    computation was under way during the write has no snapshot yet and is not queued, but its
+    fingerprint was read before the change, so the next view or the sweep finds it stale."""
+    combined = [key for key in scope_keys if is_combined(key)]
+    if not combined:
+        return list(scope_keys)
+    kept = set(ReportSnapshot.objects.filter(organisation_id=organisation_id, scope__in=combined).values_list("scope", flat=True))
+    return [key for key in scope_keys if not is_combined(key) or key in kept]
 
 
 def is_refresh_queued(organisation_id: int, scope_key: str) -> bool:
@@ -118,7 +133,8 @@ def is_refresh_queued(organisation_id: int, scope_key: str) -> bool:
 
 
 def stale_snapshots():
-    """Snapshots whose data changed since they were computed (one fingerprint query each)."""
+    """Snapshots whose data changed since they were computed (one fingerprint query each), the
+    combinations' among them."""
     for snapshot in ReportSnapshot.objects.select_related("organisation"):
         if snapshot.fingerprint != data_fingerprint(snapshot.organisation, Scope.parse(snapshot.scope)):
             yield snapshot

@@ -2,14 +2,16 @@
 is queued, and the page refreshes itself when new figures are ready."""
 
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.core.cache import cache
 from django.db.models import IntegerField
 from django.db.models.fields.json import KT
 from django.db.models.functions import Cast
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
@@ -17,8 +19,9 @@ from analytics import charts
 from analytics.extensions import dashboard_sections
 from analytics.models import ReportSnapshot
 from analytics.reports import BREAKDOWNS
-from analytics.scopes import VOCABULARY_SCOPES, Scope, UnknownScope
-from analytics.selectors import scope_choices
+from analytics.forms import ScopeFilterForm
+from analytics.scopes import PART_KINDS, SEPARATOR, VOCABULARY_SCOPES, Scope, UnknownScope
+from analytics.selectors import filter_options
 from analytics.snapshots import is_refresh_queued, snapshot_to_read
 from analytics.tables import tables_of
 from casereview.exports import as_csv, as_xlsx
@@ -45,23 +48,27 @@ class Freshness:
         return self.snapshot.computed_at.isoformat() if self.snapshot else ""
 
 
-def _scope(request, workshop_pk=None) -> tuple[Scope, str]:
-    """The scope asked for, checked to be the member's own LA's; 404 otherwise."""
-    if workshop_pk is not None:
-        key = f"workshop:{workshop_pk}"
-    else:
-        key = request.GET.get("scope") or "all"
+def _scope(request, workshop_pk=None) -> tuple[Scope, dict[str, str]]:
+    """The scope asked for and each part's label. Every part (the workshop, each code) is checked
+    to be the member's own LA's: one of another LA's answers 404, even mixed with our own."""
+    key = f"workshop:{workshop_pk}" if workshop_pk is not None else request.GET.get("scope") or "all"
     try:
         scope = Scope.parse(key)
     except UnknownScope:
         raise Http404("No such report.") from None
-    if scope.kind == "workshop":
-        workshop = get_for_member_or_404(request.user, Workshop, pk=scope.workshop_id)
-        return scope, workshop.title
-    if scope.kind in VOCABULARY_SCOPES:
-        term = get_for_member_or_404(request.user, VocabularyTerm, kind=VOCABULARY_SCOPES[scope.kind][0], code=scope.value)
-        return scope, term.label
-    return scope, ""
+    labels = {}
+    for kind, value in scope.parts:
+        if kind == "workshop":
+            labels[kind] = get_for_member_or_404(request.user, Workshop, pk=int(value)).title
+        else:
+            labels[kind] = get_for_member_or_404(request.user, VocabularyTerm, kind=VOCABULARY_SCOPES[kind][0], code=value).label
+    return scope, labels
+
+
+def dashboard_address(scope: Scope) -> str:
+    """The LA dashboard's one address for a scope: what a bookmark keeps and a colleague is sent.
+    Colons and commas stay as typed (codes are letters, digits and underscores), so it reads."""
+    return reverse("dashboard") + ("" if not scope.parts else f"?scope={quote(scope.key, safe=':,')}")
 
 
 def _freshness(organisation, scope: Scope) -> Freshness:
@@ -75,7 +82,7 @@ def _freshness(organisation, scope: Scope) -> Freshness:
 def _figures_context(snapshot: ReportSnapshot, scope: Scope, show_disagreements: bool = False) -> dict:
     figures = snapshot.figures
     # Snapshots computed before charts were stored with them have none: drawn here once more.
-    drawn = snapshot.charts or charts.dashboard_charts(figures, scope.kind)
+    drawn = snapshot.charts or charts.dashboard_charts(figures, scope.kinds)
     tables = tables_of(figures)
     return {
         "scope": scope,
@@ -119,10 +126,16 @@ def _figures_html(snapshot: ReportSnapshot, scope: Scope, show_disagreements: bo
 @member_required()
 def dashboard(request, workshop_pk=None):
     organisation = request.membership.organisation
-    scope, label = _scope(request, workshop_pk)
+    if workshop_pk is None and set(PART_KINDS) & set(request.GET):
+        # The filter form, sent: its five selects become the scope's one address.
+        form = ScopeFilterForm(request.GET, options=filter_options(organisation))
+        if not form.is_valid():  # a value no select offers: another LA's workshop, an edited address
+            raise Http404("No such report.")
+        return redirect(dashboard_address(form.scope()))
+    scope, labels = _scope(request, workshop_pk)
     freshness = _freshness(organisation, scope)
-    context = {"scope": scope, "scope_title": scope.describe(label), "freshness": freshness,
-               "choices": scope_choices(organisation) if workshop_pk is None else None}
+    context = {"scope": scope, "scope_title": scope.describe(labels), "freshness": freshness,
+               "filter_form": ScopeFilterForm(options=filter_options(organisation), scope=scope)}
     if freshness.snapshot:
         context["figures_html"] = _figures_html(freshness.snapshot, scope, may_see_disagreements(request.user))
     context["extra_sections"] = dashboard_sections(request, scope)  # from apps above analytics (extensions.py)
@@ -160,5 +173,12 @@ def download(request, name, file_format):
         response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{scope.key.replace(":", "-")}-{name}.{file_format}"'
+    response["Content-Disposition"] = f'attachment; filename="{download_name(scope, name)}.{file_format}"'
     return response
+
+
+def download_name(scope: Scope, table: str) -> str:
+    """A download's file name, saying its scope: phase-SECONDARY-outcome, or for a combination
+    workshop-12+phase-SECONDARY-outcome (a plus reads as "and"; a comma in a file
+    name needs quoting in some tools)."""
+    return f"{scope.key.replace(':', '-').replace(SEPARATOR, '+')}-{table}"

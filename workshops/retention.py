@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
+from analytics.scopes import Scope
 from analytics.snapshots import refresh_after_commit
 from casereview.models import DeletionRecord, Organisation
 from workshops.models import Case, CaseReview, PollResponse, ProcessFinding, Workshop
@@ -29,8 +30,12 @@ def workshop_delete(*, workshop: Workshop, reason: str, by=None) -> DeletionReco
     workshop_id = workshop.pk
     workshop.delete()
     Case.objects.filter(pk__in=case_ids, allocations__isnull=True).delete()
-    refresh_after_commit(organisation.pk, list(organisation.report_snapshots.values_list("scope", flat=True)))
-    organisation.report_snapshots.filter(scope=f"workshop:{workshop_id}").delete()
+    # The workshop's own figures go with it: its snapshot and every combination naming it
+    # (workshop:ID,phase:...). The LA's other snapshots are recomputed without its reviews.
+    kept = list(organisation.report_snapshots.values_list("scope", flat=True))
+    its_own = [key for key in kept if Scope.parse(key).workshop_id == workshop_id]
+    refresh_after_commit(organisation.pk, [key for key in kept if key not in its_own])
+    organisation.report_snapshots.filter(scope__in=its_own).delete()
     return record
 
 

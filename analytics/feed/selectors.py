@@ -26,20 +26,20 @@ def recent_reads(organisation, limit: int = 50):
 
 
 def scope_of(organisation, key: str) -> Scope:
-    """The scope ``key`` names, if it is one of ``organisation``'s; Http404 otherwise (another
-    LA's workshop answers exactly like one that does not exist)."""
+    """The scope ``key`` names, if every part of it is one of ``organisation``'s; Http404
+    otherwise (another LA's workshop answers exactly like one that does not exist, alone or in a
+    combination)."""
     try:
         scope = Scope.parse(key)
     except UnknownScope:
         raise Http404("No such scope.") from None
-    if scope.kind == "workshop":
-        exists = Workshop.objects.for_organisation(organisation).filter(pk=scope.workshop_id).exists()
-    elif scope.kind in VOCABULARY_SCOPES:
-        exists = VocabularyTerm.objects.for_organisation(organisation).filter(kind=VOCABULARY_SCOPES[scope.kind][0], code=scope.value).exists()
-    else:
-        exists = True
-    if not exists:
-        raise Http404("No such scope.")
+    for kind, value in scope.parts:
+        if kind == "workshop":
+            exists = Workshop.objects.for_organisation(organisation).filter(pk=int(value)).exists()
+        else:
+            exists = VocabularyTerm.objects.for_organisation(organisation).filter(kind=VOCABULARY_SCOPES[kind][0], code=value).exists()
+        if not exists:
+            raise Http404("No such scope.")
     return scope
 
 

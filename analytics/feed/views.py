@@ -80,8 +80,9 @@ def feed_index(request):
         "stale": stale,
         "tables": [{"name": t.name, "title": t.title, **_table_urls(request, t.name, "all")} for t in tables.values()],
         "scopes": selectors.scopes_of(organisation),
-        "how": "Add ?scope=SCOPE to a table's address to narrow it (e.g. ?scope=workshop:12); send the key in "
-               "the header Authorization: Bearer crf_….",
+        "how": "Add ?scope=SCOPE to a table's address to narrow it (e.g. ?scope=workshop:12). Combine scopes of "
+               "different kinds with commas, at most one of each kind (e.g. ?scope=workshop:12,phase:SECONDARY,"
+               "primary_need:ASD). Send the key in the header Authorization: Bearer crf_….",
     }, json_dumps_params={"ensure_ascii": False})
 
 

@@ -42,7 +42,7 @@ def test_the_first_rooms_answer_counts_until_moderated_then_the_moderated_one(
     review_save(allocation=allocations[1], answer=answers["ideal"], by=facilitator, expected_version=0)
     # Three reviews stored of two cases: two counted, C-001 by Room 1's "not ideal".
     assert outcome(organisation) == (2, 1, 1)
-    assert outcome(organisation, Scope("workshop", str(workshop.pk))) == (2, 1, 1)
+    assert outcome(organisation, Scope.of(workshop=workshop.pk)) == (2, 1, 1)
     report = build_report(organisation, Scope())
     assert report["agreement"]["awaiting_moderation"] == 1
     assert report["breakdowns"]["room"][0]["reviewed"] == 2 and len(report["breakdowns"]["room"]) == 1  # Room 2's answer not counted

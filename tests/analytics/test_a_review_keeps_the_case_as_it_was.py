@@ -39,8 +39,8 @@ def test_re_importing_the_case_moves_no_past_review(organisation, term, workshop
     assert [(r["key"], r["analysed"]) for r in figures["breakdowns"]["phase"]] == [("SECONDARY", 1)]
     assert [(r["key"], r["analysed"]) for r in figures["breakdowns"]["primary_need"]] == [("ASD", 1)]
     assert [(r["key"], r["analysed"]) for r in figures["breakdowns"]["support_level"]] == [("EHCP", 1)]
-    assert build_report(organisation, Scope("phase", "SECONDARY"))["analysed"] == 1
-    assert build_report(organisation, Scope("phase", "POST16"))["analysed"] == 0
+    assert build_report(organisation, Scope.of(phase="SECONDARY"))["analysed"] == 1
+    assert build_report(organisation, Scope.of(phase="POST16"))["analysed"] == 0
 
 
 def test_a_change_to_a_reviewed_case_changes_the_fingerprint(organisation, term, workshop, room, facilitator):

@@ -124,10 +124,10 @@ def test_scopes_narrow_to_a_workshop_a_phase_or_a_provision(organisation, record
     later = Workshop.objects.create(organisation=organisation, title="Later", date=workshop.date)
     record("C-1", "MSS", ideal=True)
     record("C-2", "MAINSTREAM", ideal=False, areas=["TIMING_OF_SUPPORT"], better="RESOURCED", where=later)
-    assert build_report(organisation, Scope("workshop", str(later.pk)))["reviewed"] == 1
-    assert build_report(organisation, Scope("provision", "MSS"))["outcome"]["ideal"] == 1
-    assert build_report(organisation, Scope("phase", "SECONDARY"))["reviewed"] == 2
-    assert build_report(organisation, Scope("phase", "PRIMARY"))["reviewed"] == 0
+    assert build_report(organisation, Scope.of(workshop=later.pk))["reviewed"] == 1
+    assert build_report(organisation, Scope.of(provision="MSS"))["outcome"]["ideal"] == 1
+    assert build_report(organisation, Scope.of(phase="SECONDARY"))["reviewed"] == 2
+    assert build_report(organisation, Scope.of(phase="PRIMARY"))["reviewed"] == 0
 
 
 def test_another_las_reviews_never_count(organisation, other_organisation, example):
@@ -158,4 +158,4 @@ def test_words_polls_count_visible_answers_of_the_current_round_by_role(organisa
     assert (poll["answers"], poll["phones"]) == (3, 3)
     assert poll["words"] == [{"word": "happiness", "count": 2}, {"word": "friends", "count": 1}]
     assert [(g["label"], g["answers"]) for g in poll["by_role"]] == [("Health", 1), ("School / SENCO", 1)]
-    assert build_report(organisation, Scope("phase", "PRIMARY"))["polls"] == []  # polls describe rooms, not cases
+    assert build_report(organisation, Scope.of(phase="PRIMARY"))["polls"] == []  # polls describe rooms, not cases

@@ -114,7 +114,9 @@ FORM_MAKERS = {
     "workshops.forms.CaseReviewForm": lambda f, data: f({**data, "version": 0}, organisation=f.fixtures["organisation"]),
     "workshops.forms.RoomForm": lambda f, data: f(data, workshop=f.fixtures["workshop"]),
     "workshops.forms.WorkshopForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
-    "workshops.polls.forms.PollForm": lambda f, data: f({**data, "kind": "choice"}, instance=Poll(workshop=f.fixtures["workshop"])),
+    # A poll reads only its own kind's fields (another kind's are neither checked nor kept), so each
+    # field is tried in a poll of the kind it belongs to.
+    "workshops.polls.forms.PollForm": lambda f, data: f({**data, "kind": _poll_kind_reading(data)}, instance=Poll(workshop=f.fixtures["workshop"])),
     "workshops.polls.forms.PollSettingsForm": lambda f, data: f(data, instance=PollSettings(organisation=f.fixtures["organisation"])),
     "workshops.process_maps.forms.ProcessMapForm": lambda f, data: f(data),
     "workshops.process_maps.forms.StepForm": lambda f, data: f(data),
@@ -141,6 +143,13 @@ FORM_MAKERS = {
 FORMATTED_FIELDS = {
     "improvement.forms.KpiValueForm.period": "a month or a date (2026-05, 2026-05-01), parsed",
 }
+
+
+def _poll_kind_reading(data) -> str:
+    from workshops.polls.forms import KIND_FIELDS
+
+    tried = next((name for name, value in data.items() if UPN in value), None)
+    return next((kind for kind, names in KIND_FIELDS.items() if tried in names), "choice")
 
 
 def _plan(form_class):

@@ -156,7 +156,7 @@ def test_themes_of_findings_and_case_reviews_are_summarised_together(organisatio
     summary = figures["process_maps"][0]
     assert summary["findings"] == 2 and summary["totals"]["blocker"] == 1
     assert [s["counts"]["root_cause"] for s in summary["steps"]] == [1, 0, 0, 0]
-    assert build_report(organisation, Scope("phase", "PRIMARY"))["process_maps"] == []
+    assert build_report(organisation, Scope.of(phase="PRIMARY"))["process_maps"] == []
 
 
 # Who may do what.

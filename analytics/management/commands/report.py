@@ -30,7 +30,7 @@ class Command(BaseCommand):
                 titles = Workshop.objects.for_organisation(organisation).values_list("title", flat=True)
                 raise CommandError(f"{organisation.name} has no workshop called {workshop!r}.{did_you_mean(workshop, titles)}"
                                    f" List them with: manage.py list_workshops --org {organisation.slug}")
-            scope = Scope("workshop", str(found.pk))
+            scope = Scope.of(workshop=found.pk)
         figures = build_report(organisation, scope)
         if output_format == "json":
             self.stdout.write(json.dumps(figures, indent=2, ensure_ascii=False, default=str))

@@ -43,8 +43,13 @@ def _presents(request, poll) -> bool:
 def poll_edit(request, workshop_pk, pk=None):
     workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
     poll = get_object_or_404(Poll, pk=pk, workshop=workshop) if pk else Poll(workshop=workshop)
-    form = PollForm(request.POST or None, instance=poll)
-    if request.method == "POST" and form.is_valid():
+    if request.POST.get("action") == "choose_kind":
+        # Without JavaScript the kind is chosen by a button of its own: the form comes back with
+        # that kind's fields and what was typed, nothing checked or saved yet.
+        form = PollForm(initial=request.POST.dict(), instance=poll)
+    else:
+        form = PollForm(request.POST or None, instance=poll)
+    if request.method == "POST" and form.is_bound and form.is_valid():
         poll = form.save()
         services.poll_saved(poll=poll)
         messages.success(request, f"Saved the poll “{poll.question}”. Open it when the room is ready.")

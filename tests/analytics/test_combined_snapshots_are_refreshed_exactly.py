@@ -1,0 +1,95 @@
+"""Snapshots of combined scopes (a workshop and a phase...) are made on their first view, and from
+then on kept exact: a saved review refreshes every kept combination holding it, before and after
+the change, and no other; combinations nobody has looked at are not queued; the sweep and the
+deletion of a workshop cover them too."""
+
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+
+from analytics import snapshots, tasks
+from analytics.models import ReportSnapshot
+from workshops.retention import workshop_delete
+from workshops.services import ReviewAnswer, review_save
+
+SINGLE = {"all", "phase:SECONDARY", "primary_need:ASD", "support_level:EHCP", "provision:MSS"}
+
+
+@pytest.fixture
+def queue():
+    """Stands in for the broker: records what would be queued."""
+    with mock.patch.object(tasks.refresh_snapshot, "apply_async") as apply_async:
+        yield apply_async
+
+
+def queued(queue) -> set[str]:
+    return {call.args[0][1] for call in queue.call_args_list}
+
+
+def save(allocation, facilitator, version=0):
+    return review_save(allocation=allocation, answer=ReviewAnswer(False), by=facilitator, expected_version=version)
+
+
+def test_a_combination_is_computed_on_its_first_view(settings, client_for, viewer, organisation, allocations, facilitator, workshop):
+    settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: the first view computes in-process
+    save(allocations[0], facilitator)
+    key = f"workshop:{workshop.pk},phase:SECONDARY,primary_need:ASD"
+    assert not ReportSnapshot.objects.filter(scope=key).exists()
+    assert client_for(viewer).get(reverse("dashboard"), {"scope": key}).status_code == 200
+    assert ReportSnapshot.objects.get(organisation=organisation, scope=key).figures["reviewed"] == 1
+
+
+def test_a_save_refreshes_the_kept_combinations_holding_the_review_and_no_other(
+        settings, organisation, allocations, facilitator, workshop, queue, django_capture_on_commit_callbacks):
+    holding = [f"workshop:{workshop.pk},phase:SECONDARY", "phase:SECONDARY,primary_need:ASD,support_level:EHCP,provision:MSS"]
+    not_holding = [f"workshop:{workshop.pk},phase:PRIMARY", "primary_need:SEMH,support_level:EHCP"]
+    for key in holding + not_holding:
+        snapshots.compute_snapshot(organisation.pk, key)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        save(allocations[0], facilitator)
+    # The single scopes as always, and of the 26 combinations holding the review only the two kept.
+    assert queued(queue) == SINGLE | {f"workshop:{workshop.pk}"} | set(holding)
+
+
+def test_a_review_moving_out_of_a_combination_refreshes_it_and_the_one_it_moves_into(
+        settings, organisation, allocations, facilitator, workshop, term, queue, django_capture_on_commit_callbacks):
+    review = save(allocations[0], facilitator)
+    before, after, elsewhere = (f"workshop:{workshop.pk},phase:SECONDARY", f"workshop:{workshop.pk},phase:PRIMARY",
+                                "phase:POST16,primary_need:ASD")
+    for key in (before, after, elsewhere):
+        snapshots.compute_snapshot(organisation.pk, key)
+    case = allocations[0].case
+    case.phase = term("phase", "PRIMARY")  # the case was re-imported as primary; the room saves the review again
+    case.save()
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        save(allocations[0], facilitator, version=review.version)
+    assert {before, after} <= queued(queue) and elsewhere not in queued(queue)
+    for key in (before, after):  # and what the worker then computes is right
+        tasks.refresh_snapshot.run(organisation.pk, key)
+    assert ReportSnapshot.objects.get(scope=before).figures["reviewed"] == 0
+    assert ReportSnapshot.objects.get(scope=after).figures["reviewed"] == 1
+
+
+def test_the_sweep_requeues_a_stale_combination(organisation, allocations, facilitator, workshop, queue):
+    holding, not_holding = f"workshop:{workshop.pk},primary_need:ASD", f"workshop:{workshop.pk},primary_need:SEMH"
+    for key in (holding, not_holding):
+        snapshots.compute_snapshot(organisation.pk, key)
+    save(allocations[0], facilitator)
+    tasks.sweep_stale_snapshots.run()
+    assert queued(queue) == {holding}
+
+
+def test_deleting_a_workshop_deletes_every_snapshot_naming_it(settings, organisation, allocations, facilitator, workshop, queue,
+                                                             django_capture_on_commit_callbacks):
+    save(allocations[0], facilitator)
+    naming = [f"workshop:{workshop.pk}", f"workshop:{workshop.pk},phase:SECONDARY", f"workshop:{workshop.pk},provision:MSS"]
+    for key in [*naming, "phase:SECONDARY", "phase:SECONDARY,provision:MSS"]:
+        snapshots.compute_snapshot(organisation.pk, key)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        workshop_delete(workshop=workshop, reason="test")
+    assert set(ReportSnapshot.objects.values_list("scope", flat=True)) == {"phase:SECONDARY", "phase:SECONDARY,provision:MSS"}
+    assert queued(queue) == {"phase:SECONDARY", "phase:SECONDARY,provision:MSS"}  # recomputed without its reviews; it, never again
