@@ -86,24 +86,30 @@ class DayWorkshop:
     saved: dict[int, int] = field(default_factory=dict)  # facilitator number -> cases saved so far
 
 
-def set_up(workshops: int, steps: int) -> list[DayWorkshop]:
-    """A second LA, running ``workshops`` live workshops on the same day: ten rooms each with a
-    facilitator and eight cases, a lead, two SEND leads, and a word poll and a choice poll for
-    each step (closed until the lead opens them)."""
-    from casereview.models import Role, VocabularyTerm
+def set_up(workshops: list[DayWorkshop], wanted: int, steps: int) -> None:
+    """Add live workshops to the day's LA (made with the first) until there are ``wanted``: ten
+    rooms each with a facilitator and eight cases, a lead, two SEND leads, and a word poll and a
+    choice poll for each step (closed until the lead opens them). Made as the steps need them, so
+    a run that stops early does not set up workshops it never uses."""
+    from casereview.models import Membership, Organisation, Role, VocabularyTerm
     from casereview.services import membership_add, organisation_create
     from casereview.vocabularies import VocabularyKind
     from workshops import models
 
-    organisation = organisation_create(slug="day", name="Workshop Day Borough Council")
+    if not workshops:
+        organisation = organisation_create(slug="day", name="Workshop Day Borough Council")
+        membership_add(organisation=organisation, email="lead@day.test", role=Role.LEAD)
+        for n in (1, 2):
+            membership_add(organisation=organisation, email=f"send-lead{n}@day.test", role=Role.VIEWER)
+    organisation = Organisation.objects.get(slug="day")
     terms = {}
     for term in VocabularyTerm.objects.filter(organisation=organisation).order_by("position"):
         terms.setdefault(term.kind, []).append(term)
-    lead, _ = membership_add(organisation=organisation, email="lead@day.test", role=Role.LEAD)
-    send_leads = [membership_add(organisation=organisation, email=f"send-lead{n}@day.test", role=Role.VIEWER)[0].user for n in (1, 2)]
-    rng = random.Random(23)
-    made = []
-    for number in range(1, workshops + 1):
+    lead = Membership.objects.get(user__email="lead@day.test")
+    send_leads = [Membership.objects.get(user__email=f"send-lead{n}@day.test").user for n in (1, 2)]
+    rng = random.Random(23 + len(workshops))
+    made = workshops
+    for number in range(len(workshops) + 1, wanted + 1):
         workshop = models.Workshop.objects.create(
             organisation=organisation, title=f"Case review day, workshop {number}", date=date.today(), status=models.Workshop.Status.LIVE,
         )
@@ -135,7 +141,6 @@ def set_up(workshops: int, steps: int) -> list[DayWorkshop]:
             polls.append((word.pk, choice.pk))
         made.append(DayWorkshop(workshop.pk, workshop.join_code, signed_in(lead.user), [signed_in(user) for user in send_leads],
                                 facilitators, polls))
-    return made
 
 
 def review_choices() -> dict:
@@ -416,18 +421,17 @@ def _stored(workshops: list[DayWorkshop], step: int) -> tuple[int, int]:
 
 def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going: bool = False) -> list[StepResult]:
     """Each step in turn, the busiest last; stops after the first step that does not hold."""
-    say(f"Setting up {max(steps)} workshops ({max(steps) * PHONES_PER_WORKSHOP:,} phones, "
-        f"{max(steps) * FACILITATORS_PER_WORKSHOP} facilitators) (not timed)")
-    workshops = set_up(max(steps), len(steps))
-    choices = review_choices()
+    workshops: list[DayWorkshop] = []
     results = []
     reviews_before = 0
     for index, count in enumerate(steps):
         started = time.perf_counter()
+        set_up(workshops, count, len(steps))
+        choices = review_choices()
         for workshop in workshops[:count]:
             if not workshop.phones:
                 asyncio.run(_join_phones(base_url, workshop))
-        say(f"  {count} workshops: phones joined in {time.perf_counter() - started:.1f} s (not timed)")
+        say(f"  {count} workshops: set up and {count * PHONES_PER_WORKSHOP:,} phones joined in {time.perf_counter() - started:.1f} s (not timed)")
         in_step = workshops[:count]
         _, reviews_before = _stored(in_step, index)
         settle()
