@@ -38,12 +38,11 @@ import aiohttp
 
 from bench.cpu import cpu_seconds
 from bench.load import Measurement, session
-from bench.web import THANKS, WORDS, Facilitator, Person, Phone, answer_request, join, signed_in
+from bench.web import THANKS, WORDS, Facilitator, Person, Phone, answer_request, join, room_of_cases, signed_in
 
 RESULTS = Path(__file__).resolve().parent / "results"
 PHONES_PER_WORKSHOP = 100
 FACILITATORS_PER_WORKSHOP = 10
-CASES_PER_ROOM = 8
 SEND_LEADS_PER_WORKSHOP = 2
 FOLLOW_EVERY = (2.0, 3.0)  # seconds, poll-phone.js
 PROJECTOR_EVERY = 2.0  # _live_results.html: hx-trigger="every 2s"
@@ -93,7 +92,6 @@ def set_up(workshops: list[DayWorkshop], wanted: int, steps: int) -> None:
     a run that stops early does not set up workshops it never uses."""
     from casereview.models import Membership, Organisation, Role, VocabularyTerm
     from casereview.services import membership_add, organisation_create
-    from casereview.vocabularies import VocabularyKind
     from workshops import models
 
     if not workshops:
@@ -116,22 +114,8 @@ def set_up(workshops: list[DayWorkshop], wanted: int, steps: int) -> None:
         facilitators = []
         for seat in range(1, FACILITATORS_PER_WORKSHOP + 1):
             member, _ = membership_add(organisation=organisation, email=f"facilitator{number}-{seat}@day.test", role=Role.FACILITATOR)
-            room = models.BreakoutRoom.objects.create(workshop=workshop, name=f"Room {seat}")
-            room.facilitators.add(member.user)
-            cases = models.Case.objects.bulk_create(
-                models.Case(
-                    organisation=organisation, reference=f"D-{number:02d}-{seat:02d}{position}", year_group=str(rng.randint(7, 11)),
-                    **{field_name: rng.choice(terms[kind]) for field_name, kind in [
-                        ("phase", VocabularyKind.PHASE), ("primary_need", VocabularyKind.PRIMARY_NEED),
-                        ("support_level", VocabularyKind.SUPPORT_LEVEL), ("current_provision", VocabularyKind.PROVISION)]},
-                )
-                for position in range(1, CASES_PER_ROOM + 1)
-            )
-            allocations = models.CaseAllocation.objects.bulk_create(
-                models.CaseAllocation(workshop=workshop, case=case, room=room, position=position)
-                for position, case in enumerate(cases, start=1)
-            )
-            facilitators.append(Facilitator(signed_in(member.user), [(room.pk, a.pk) for a in allocations], {a.pk: 0 for a in allocations}))
+            cases = room_of_cases(workshop, f"Room {seat}", member.user, terms, rng, f"D-{number:02d}-{seat:02d}")
+            facilitators.append(Facilitator(signed_in(member.user), cases, {allocation: 0 for _, allocation in cases}))
         polls = []
         for step in range(1, steps + 1):
             word = models.Poll.objects.create(workshop=workshop, question=f"Step {step}: what does an ideal outcome mean to you?",

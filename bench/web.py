@@ -94,6 +94,29 @@ def signed_in(user) -> Person:
     return Person(f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}; {settings.CSRF_COOKIE_NAME}={secret}", secret)
 
 
+def room_of_cases(workshop, name: str, facilitator_user, terms: dict, rng: random.Random, reference: str) -> list[tuple[int, int]]:
+    """A breakout room of ``workshop`` with its facilitator and eight cases of random phase, need,
+    support and provision (terms: the LA's, by kind); returns (room, allocation) in review order."""
+    from casereview.vocabularies import VocabularyKind
+    from workshops import models
+
+    room = models.BreakoutRoom.objects.create(workshop=workshop, name=name)
+    room.facilitators.add(facilitator_user)
+    cases = models.Case.objects.bulk_create(
+        models.Case(
+            organisation_id=workshop.organisation_id, reference=f"{reference}{position}", year_group=str(rng.randint(7, 11)),
+            **{field_name: rng.choice(terms[kind]) for field_name, kind in [
+                ("phase", VocabularyKind.PHASE), ("primary_need", VocabularyKind.PRIMARY_NEED),
+                ("support_level", VocabularyKind.SUPPORT_LEVEL), ("current_provision", VocabularyKind.PROVISION)]},
+        )
+        for position in range(1, CASES_PER_ROOM + 1)
+    )
+    allocations = models.CaseAllocation.objects.bulk_create(
+        models.CaseAllocation(workshop=workshop, case=case, room=room, position=position) for position, case in enumerate(cases, start=1)
+    )
+    return [(room.pk, allocation.pk) for allocation in allocations]
+
+
 def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
     """One LA running ``workshops`` live workshops, each with one room of eight cases per
     facilitator: a long day's worth, so that every save in the measurement is a case's first
@@ -124,22 +147,7 @@ def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
         facilitator, _ = membership_add(organisation=organisation, email=f"facilitator{number}@bench.test", role=Role.FACILITATOR)
         cases = []
         for session, workshop in enumerate(day, start=1):
-            room = models.BreakoutRoom.objects.create(workshop=workshop, name=f"Room {number}")
-            room.facilitators.add(facilitator.user)
-            made_cases = models.Case.objects.bulk_create(
-                models.Case(
-                    organisation=organisation, reference=f"C-{session:02d}-{number:02d}{position}", year_group=str(rng.randint(7, 11)),
-                    **{field_name: rng.choice(terms[kind]) for field_name, kind in [
-                        ("phase", VocabularyKind.PHASE), ("primary_need", VocabularyKind.PRIMARY_NEED),
-                        ("support_level", VocabularyKind.SUPPORT_LEVEL), ("current_provision", VocabularyKind.PROVISION)]},
-                )
-                for position in range(1, CASES_PER_ROOM + 1)
-            )
-            allocations = models.CaseAllocation.objects.bulk_create(
-                models.CaseAllocation(workshop=workshop, case=case, room=room, position=position)
-                for position, case in enumerate(made_cases, start=1)
-            )
-            cases += [(room.pk, allocation.pk) for allocation in allocations]
+            cases += room_of_cases(workshop, f"Room {number}", facilitator.user, terms, rng, f"C-{session:02d}-{number:02d}")
         made.append(Facilitator(signed_in(facilitator.user), cases, {allocation: 0 for _, allocation in cases}))
     workshop = day[0]
     polls = [
