@@ -418,12 +418,14 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
         say(f"  {count} workshops: set up and {count * PHONES_PER_WORKSHOP:,} phones joined in {time.perf_counter() - started:.1f} s (not timed)")
         in_step = workshops[:count]
         _, reviews_before = _stored(in_step, index)
-        settle()
+        # Nothing queued or running; refreshes the worker holds for later (a minute after answers)
+        # are left to run during the step, as on a real day, where earlier answers' refreshes
+        # always overlap the later ones (waiting for them cost a minute a step).
+        settle(scheduled=False)
         cpu_before = cpu_seconds()
         day = Day(base_url, in_step, index, seconds, choices)
         asyncio.run(day.run())
         cpu_after = cpu_seconds()
-        settle()  # the worker's refreshes after this step's saves are this step's work
         answers, reviews = _stored(in_step, index)
         totals: dict[str, float] = {}
         for (kind, pid), used in cpu_after.items():
