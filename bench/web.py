@@ -146,8 +146,8 @@ def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
     for number in range(1, facilitators + 1):
         facilitator, _ = membership_add(organisation=organisation, email=f"facilitator{number}@bench.test", role=Role.FACILITATOR)
         cases = []
-        for session, workshop in enumerate(day, start=1):
-            cases += room_of_cases(workshop, f"Room {number}", facilitator.user, terms, rng, f"C-{session:02d}-{number:02d}")
+        for sitting, workshop in enumerate(day, start=1):
+            cases += room_of_cases(workshop, f"Room {number}", facilitator.user, terms, rng, f"C-{sitting:02d}-{number:02d}")
         made.append(Facilitator(signed_in(facilitator.user), cases, {allocation: 0 for _, allocation in cases}))
     workshop = day[0]
     polls = [

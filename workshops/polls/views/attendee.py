@@ -80,13 +80,9 @@ class PollCard:
         return range(1, self.poll.scale_max + 1)
 
 
-def _card_context_for_code(code: str) -> dict:
-    """What every poll card needs besides its card: the same on the page and alone."""
+def _card_context(code: str) -> dict:
+    """What every poll card needs besides its card: the same on the page, alone and shared."""
     return {"code": code, "disciplines": Discipline.choices, "max_length": MAX_PHRASE_LENGTH}
-
-
-def _card_context(workshop) -> dict:
-    return _card_context_for_code(workshop.join_code)
 
 
 def _render_attend(request, workshop, phone, *, failed=None, status=200):
@@ -102,7 +98,7 @@ def _render_attend(request, workshop, phone, *, failed=None, status=200):
         cards.append(card)
     response = render(
         request, "workshops/attendee/attend.html",
-        {**_card_context(workshop), "workshop": workshop, "cards": cards, "version": live_version(workshop.join_code)},
+        {**_card_context(workshop.join_code), "workshop": workshop, "cards": cards, "version": live_version(workshop.join_code)},
         status=status,
     )
     response.set_signed_cookie(
@@ -164,7 +160,7 @@ def shared_cards(request, code):
         workshop = Workshop.objects.filter(join_code=code).exclude(status=Workshop.Status.CLOSED).first()
         cards = [PollCard(poll, [], []) for poll in workshop.polls.filter(is_open=True)] if workshop else []
         html = render_to_string("workshops/attendee/_shared_cards.html",
-                                {**_card_context_for_code(code), "cards": cards, "version": version, "shared": True})
+                                {**_card_context(code), "cards": cards, "version": version, "shared": True})
         if len(_shared_cards) >= SHARED_CARDS_KEPT:
             _shared_cards.clear()
         _shared_cards[(code, version)] = html
@@ -215,7 +211,7 @@ def answer(request, code, poll_pk):
 
     if request.htmx:
         card.mine = list(phone_answers(poll, phone)) if phone else []
-        return render(request, "workshops/attendee/_poll_card.html", {**_card_context(poll.workshop), "card": card},
+        return render(request, "workshops/attendee/_poll_card.html", {**_card_context(poll.workshop.join_code), "card": card},
                       status=400 if refused else 200)
     if card.errors:
         return _render_attend(request, poll.workshop, phone, failed=card, status=400)
