@@ -127,6 +127,7 @@ def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
     from casereview.services import membership_add, organisation_create
     from casereview.vocabularies import VocabularyKind
     from workshops import models
+    from workshops.polls.services import poll_saved
 
     empty_database()
     organisation = organisation_create(slug="bench", name="Benchmark Borough Council")
@@ -155,6 +156,7 @@ def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
         models.Poll.objects.create(workshop=workshop, question=question, kind=models.Poll.Kind.WORDS, is_open=True, approve_first=False)
         for question in ("What does an ideal outcome mean to you?", "One word for how today felt")
     ]
+    poll_saved(poll=polls[-1])  # as the lead's poll form does: the phones' version is announced
     return Workshop(
         workshop.pk, workshop.join_code, polls[0].pk, polls[1].pk, polls[0].words_per_attendee, signed_in(lead.user), made,
         {"areas": [t.pk for t in terms[VocabularyKind.NON_IDEAL_AREA][:2]], "better": terms[VocabularyKind.PROVISION][0].pk,

@@ -71,15 +71,17 @@ def test_a_hidden_answer_leaves_the_screen_and_the_csv_but_is_kept(client_for, l
     assert "rude remark" in client.get(reverse("poll_present", args=[words_poll.pk])).content.decode()
 
 
-def test_the_lead_opens_closes_and_resets_a_poll(client_for, lead, phone, words_poll):
+def test_the_lead_opens_closes_and_resets_a_poll(client_for, lead, phone, words_poll, django_capture_on_commit_callbacks):
     client = client_for(lead)
     code = words_poll.workshop.join_code
     answer(phone, words_poll, word=["friends", "safe", "happy"])
-    client.post(reverse("poll_state", args=[words_poll.pk]), {"action": "close"})
+    with django_capture_on_commit_callbacks(execute=True):  # as on a server: the change is announced as it commits
+        client.post(reverse("poll_state", args=[words_poll.pk]), {"action": "close"})
     words_poll.refresh_from_db()
     assert not words_poll.is_open
-    client.post(reverse("poll_state", args=[words_poll.pk]), {"action": "open"})
-    client.post(reverse("poll_state", args=[words_poll.pk]), {"action": "reset"})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("poll_state", args=[words_poll.pk]), {"action": "open"})
+        client.post(reverse("poll_state", args=[words_poll.pk]), {"action": "reset"})
     words_poll.refresh_from_db()
     assert (words_poll.is_open, words_poll.round, words_poll.workshop.join_code) == (True, 2, code)
     assert poll_selectors.poll_results(words_poll).answers == 0

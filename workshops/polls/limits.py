@@ -21,7 +21,7 @@ from functools import wraps
 from django.core.cache import cache
 from django.shortcuts import render
 
-from casereview.limits import over_limit
+from casereview.limits import over_any_limit, over_limit
 
 JOIN_MISSES = "600/h"
 PAGE_OPENS = "3000/m"
@@ -81,9 +81,7 @@ def limit_page_opens(view):
 def limit_answers(view):
     @wraps(view)
     def limited(request, code, *args, **kwargs):
-        # Both windows count every answer, so neither lets a burst through the other.
-        refused = [over_limit(request, group=f"attendee-answer-{rate}", rate=rate) for rate in ANSWERS]
-        if any(refused):
+        if over_any_limit(request, group="attendee-answer", rates=ANSWERS):
             _note_refused(code)
             return _slow_down(request)
         return view(request, code, *args, **kwargs)

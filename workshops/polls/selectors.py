@@ -11,8 +11,10 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 
 from workshops.models import Discipline, Poll, PollMerge, PollResponse, Workshop, join_code_candidates
+from workshops.polls.text import DEFAULT_BLOCKED_WORDS
 
 RESULTS_CACHE_SECONDS = 600
+DEFAULT_POLL_RULES = (True, "\n".join(DEFAULT_BLOCKED_WORDS))  # PollSettings as services.poll_settings_of makes them
 # The projector shows this many words at most and says how many more there are; the page may
 # show fewer when they would not fit the screen (static/js/projector.js).
 CLOUD_WORDS = 50
@@ -178,6 +180,54 @@ def phone_answers(poll: Poll, phone: str):
     return current_responses(poll).filter(phone=phone).order_by("slot")
 
 
+def phone_answers_now(poll: Poll, phone: str) -> list[PollResponse]:
+    """``phone_answers`` read for a phone's answer, the busiest request of the day: the same rows,
+    by SQL written once here rather than compiled by the ORM each time, which costs four times the
+    query itself on a small server (docs/benchmarks.md)."""
+    table = PollResponse._meta.db_table
+    return list(PollResponse.objects.raw(
+        f"SELECT * FROM {table} WHERE poll_id = %s AND round = %s AND phone = %s ORDER BY slot", [poll.pk, poll.round, phone],
+    ))
+
+
+# --- The poll a phone answers -------------------------------------------------------------------
+
+# A phone's answer is the busiest request of the day, and the poll it names (with its workshop, LA
+# and the LA's poll settings: one query of four tables) is the same for every phone of the room.
+# Each web process keeps it while the workshop's live version in the cache is unchanged (one cache
+# read, not the process's memory of the last second). The version changes, as the change commits,
+# whenever a poll opens, closes, resets or is edited, the workshop ends, or the LA changes its
+# blocked words, so a kept poll answers as a fresh read would. It is read again after this long
+# anyway, should a version have been missed.
+ANSWERED_POLL_MEMO_SECONDS = 30.0
+_answered_polls: dict[tuple[str, int], tuple[float, str, Poll]] = {}
+
+
+def poll_to_answer(code: str, poll_pk: int) -> Poll | None:
+    """The poll ``poll_pk`` of the workshop whose join code is ``code`` (look-alikes forgiven), with
+    its workshop, LA and poll settings; None when there is no such poll."""
+    now = time.monotonic()
+    kept = _answered_polls.get((code, poll_pk))
+    if kept and now - kept[0] < ANSWERED_POLL_MEMO_SECONDS and _cached_live_version(kept[2].workshop.join_code) == kept[1]:
+        return kept[2]
+    candidates = join_code_candidates(code)
+    if not candidates:
+        return None
+    # The version is computed from the database, before the poll is read: a change landing between
+    # the two reads leaves the kept poll looking out of date (read again), never a stale poll
+    # looking current. (The cache's version may lag a change made without announcing it.)
+    version = live_version_from_database(code) if code == candidates[0] else None
+    poll = (
+        Poll.objects.select_related("workshop__organisation__poll_settings")
+        .filter(pk=poll_pk, workshop__join_code__in=candidates).first()
+    )
+    if poll is not None and version is not None and poll.workshop.join_code == code:
+        if len(_answered_polls) >= 1000:  # a bound, whatever polls are asked for
+            _answered_polls.clear()
+        _answered_polls[(code, poll_pk)] = (now, version, poll)
+    return poll
+
+
 # --- Joining and following the presenter ---------------------------------------------------------
 
 
@@ -196,12 +246,17 @@ def live_version_key(join_code: str) -> str:
 
 def live_version_from_database(join_code: str) -> str:
     """What the phones on a workshop's page should show, as a short version string: which polls
-    are open, in which round and form, and whether the workshop still runs. One query."""
-    state = list(
+    are open, in which round and form, and whether the workshop still runs; and the LA's rules for
+    answers, which decide what an answer may say (``poll_to_answer`` keeps a poll per version).
+    One query."""
+    rows = (
         Poll.objects.filter(workshop__join_code=join_code, is_open=True, workshop__status__in=[Workshop.Status.DRAFT, Workshop.Status.LIVE])
         .order_by("position", "created_at", "pk")
-        .values_list("pk", "round", "kind", "question", "options", "scale_max", "words_per_attendee", "ask_role", "approve_first")
+        .values_list("pk", "round", "kind", "question", "options", "scale_max", "words_per_attendee", "ask_role", "approve_first",
+                     "workshop__organisation__poll_settings__profanity_filter_on", "workshop__organisation__poll_settings__blocked_words")
     )
+    # An LA without settings yet gets the defaults with its first answer: the same rules, the same version.
+    state = [row[:-2] + (DEFAULT_POLL_RULES if row[-1] is None else row[-2:]) for row in rows]
     return hashlib.blake2b(repr(state).encode(), digest_size=8).hexdigest()
 
 

@@ -21,6 +21,7 @@ from workshops.polls.selectors import (
     label_keys,
     live_version_from_database,
     live_version_key,
+    phone_answers_now,
     with_keys,
 )
 from workshops.polls.text import (
@@ -90,15 +91,16 @@ def _blocked_of(poll: Poll) -> list[str]:
     return parse_blocked_words(settings.blocked_words) if settings.profanity_filter_on else []
 
 
-def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: int | None = None, role: str = ""):
-    """Store one phone's answer to a poll, or raise ValidationError with a message for the phone.
+def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: int | None = None, role: str = "") -> list[PollResponse]:
+    """Store one phone's answer to a poll and return the phone's answers to the poll's current
+    round, by slot (what its card shows); or raise ValidationError with a message for the phone.
 
     Words fill the phone's free slots up to the poll's limit; a choice or scale answer replaces
     the phone's earlier one. The database's unique (poll, round, phone, slot) keeps both rules
     even when the same phone sends twice at once.
 
-    ``poll`` must have been read in this request (its state decides); read it with
-    ``select_related("workshop__organisation__poll_settings")`` to save queries."""
+    ``poll`` must be current (its state decides): read in this request, or kept by
+    ``selectors.poll_to_answer``, with ``select_related("workshop__organisation__poll_settings")``."""
     if poll.workshop.status == Workshop.Status.CLOSED:
         raise ValidationError("This workshop has ended, so its polls no longer take answers.")
     if not poll.is_open:
@@ -113,8 +115,11 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
         boxes = [(number, " ".join(w.split())) for number, w in enumerate(words, start=1) if w and w.strip()]
         if not boxes:
             raise ValidationError({"word-1": ["Type at least one word or short phrase."]})
-        used = PollResponse.objects.filter(poll=poll, round=poll.round, phone=phone).values_list("slot", flat=True)
-        free = [slot for slot in range(1, poll.words_per_attendee + 1) if slot not in set(used)]
+        # The phone's earlier answers, whole: their slots decide the free ones, and with the new
+        # rows they are what the phone's card shows (no second query).
+        earlier = phone_answers_now(poll, phone)
+        used = {response.slot for response in earlier}
+        free = [slot for slot in range(1, poll.words_per_attendee + 1) if slot not in used]
         if len(boxes) > len(free):
             raise ValidationError({NON_FIELD_ERRORS: [
                 f"You can give {poll.words_per_attendee} answers to this poll"
@@ -139,7 +144,7 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
         except IntegrityError:
             raise ValidationError("Your phone sent two answers at once. Please send yours again.") from None
         _refresh_reports(poll)
-        return rows
+        return sorted(earlier + rows, key=lambda response: response.slot)
 
     if poll.kind == Poll.Kind.CHOICE:
         if choice not in poll.options:
@@ -149,13 +154,12 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
         if value is None or not 1 <= value <= poll.scale_max:
             raise ValidationError(f"Choose a number from 1 to {poll.scale_max}.")
         answer = {"value": value}
-    try:
-        with transaction.atomic():
-            response, _ = PollResponse.objects.update_or_create(
-                poll=poll, round=poll.round, phone=phone, slot=1, defaults={**answer, "role": role}
-            )
-    except IntegrityError:
-        raise ValidationError("Your phone sent two answers at once. Please send yours again.") from None
+    # One statement: a first answer inserts, a change updates the phone's row in place (INSERT ...
+    # ON CONFLICT DO UPDATE), so two sends at once can neither both insert nor fail.
+    response = PollResponse(**base, slot=1, **answer)
+    PollResponse.objects.bulk_create(
+        [response], update_conflicts=True, unique_fields=["poll", "round", "phone", "slot"], update_fields=[*answer, "role", "updated_at"],
+    )
     _refresh_reports(poll)
     return [response]
 
@@ -192,6 +196,13 @@ def announce_polls_changed(workshop: Workshop) -> None:
         cache.set(live_version_key(join_code), live_version_from_database(join_code), LIVE_VERSION_SECONDS)
 
     transaction.on_commit(publish)
+
+
+def poll_settings_saved(*, organisation) -> None:
+    """The LA changed its rules for answers: a new version for each of its running workshops, so
+    web processes read their polls (and these rules) again before the next answer."""
+    for workshop in Workshop.objects.filter(organisation=organisation).exclude(status=Workshop.Status.CLOSED):
+        announce_polls_changed(workshop)
 
 
 def poll_saved(*, poll: Poll) -> None:

@@ -9,15 +9,16 @@ from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop, join_code_candidates
+from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop
 from workshops.polls import services
 from workshops.polls.limits import limit_answers, limit_join, limit_page_opens
-from workshops.polls.selectors import live_version, phone_answers, workshop_for_code
+from workshops.polls.selectors import live_version, phone_answers, poll_to_answer, workshop_for_code
 from workshops.polls.text import MAX_PHRASE_LENGTH
 
 PHONE_COOKIE = "casereview_phone"
@@ -74,6 +75,13 @@ class PollCard:
     @property
     def waiting(self) -> int:
         return sum(1 for response in self.mine if not response.approved and not response.hidden)
+
+    @property
+    def chosen_role(self) -> str:
+        """The role the form shows chosen: as sent with a refused answer, else as last given."""
+        if self.typed:
+            return self.role
+        return self.mine[0].role if self.mine else ""
 
     @property
     def scale_values(self) -> range:
@@ -175,26 +183,22 @@ def answer(request, code, poll_pk):
     """A phone's answer. With JavaScript (poll-phone.js sends HX-Request) the answer is one
     request: the reply is the poll's card, updated, with its thank-you or what to change. Without
     it, the form posts as forms do and the phone is sent back to the workshop's page."""
-    # One query for the poll, its workshop and the LA's poll settings: a phone's answer is the
-    # busiest request of the day (docs/benchmarks.md).
-    candidates = join_code_candidates(code)
-    poll = (
-        Poll.objects.select_related("workshop__organisation__poll_settings")
-        .filter(pk=poll_pk, workshop__join_code__in=candidates).first()
-        if candidates else None
-    )
+    # Kept per process while the workshop's polls are unchanged: a phone's answer is the busiest
+    # request of the day (docs/benchmarks.md).
+    poll = poll_to_answer(code, poll_pk)
     if poll is None:
         return redirect(f"{reverse('join')}?code={code[:12]}")
     phone = _phone(request)
     words, role = request.POST.getlist("word"), request.POST.get("role", "")
     card = PollCard(poll, [], [])
+    mine = None  # the phone's answers after a stored answer, as the service returns them
     if phone is None:
         # No cookie (blocked, or expired while the page was open): start again, nothing stored.
         card.notices.append(Message(messages.ERROR, "Your answer was not sent because your browser did not keep this page's cookie. Please answer again."))
     else:
         value = request.POST.get("value", "")
         try:
-            services.poll_answer(
+            mine = services.poll_answer(
                 poll=poll, phone=phone, words=words, choice=request.POST.get("choice", ""),
                 value=int(value) if value.isdigit() else None, role=role,
             )
@@ -210,9 +214,12 @@ def answer(request, code, poll_pk):
     refused = bool(card.errors) or any(notice.level == messages.ERROR for notice in card.notices)
 
     if request.htmx:
-        card.mine = list(phone_answers(poll, phone)) if phone else []
-        return render(request, "workshops/attendee/_poll_card.html", {**_card_context(poll.workshop.join_code), "card": card},
-                      status=400 if refused else 200)
+        card.mine = mine if mine is not None else list(phone_answers(poll, phone)) if phone else []
+        # The card alone needs no context processors (the signed-in member, messages): only its
+        # form token.
+        html = render_to_string("workshops/attendee/_poll_card.html",
+                                {**_card_context(poll.workshop.join_code), "card": card, "csrf_token": get_token(request)})
+        return HttpResponse(html, status=400 if refused else 200)
     if card.errors:
         return _render_attend(request, poll.workshop, phone, failed=card, status=400)
     for notice in card.notices:

@@ -234,6 +234,7 @@ def poll_settings(request):
     form = PollSettingsForm(request.POST or None, instance=settings)
     if request.method == "POST" and form.is_valid():
         form.save()
+        services.poll_settings_saved(organisation=request.membership.organisation)
         messages.success(request, "Saved the poll settings.")
         return redirect("poll_settings")
     return render(request, "workshops/polls/settings.html", {"form": form})
