@@ -31,7 +31,7 @@ _AXIS = {"gridcolor": "white", "linecolor": "white", "ticks": "", "title": {"sta
 # hides the zero lines, gives bars their thin edge and patterns their look, keeps category labels
 # that look like numbers as categories (autotypenumbers)... Only the parts for the trace types and
 # the 2-D axes these charts draw are kept (7 KB a figure was mostly polar, 3-D and map settings);
-# the test above checks it against plotly.py's own.
+# tests/analytics/test_charts_draw_as_plotly_drew_them.py checks it against plotly.py's own.
 TEMPLATE = {
     "data": {
         "bar": [{"error_x": {"color": "#2a3f5f"}, "error_y": {"color": "#2a3f5f"},
