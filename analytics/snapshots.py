@@ -9,6 +9,7 @@ periodic sweep catches up once they are back.
 """
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,6 +38,13 @@ COALESCE_SECONDS = 15
 # Poll answers arrive by the hundred within seconds of a poll opening, in every workshop at once,
 # and the projector shows them live without snapshots: a dashboard's poll figures may lag a minute.
 POLL_ANSWERS_COALESCE_SECONDS = 60
+# A process that queued, or found queued, a scope's refresh does not ask Redis again for that scope
+# for this long (a third of the wait at most, and never past the queued run's start): phone answers
+# arrive by the hundred a second, and each asked Redis twice to learn that the refresh was queued.
+REQUEST_MEMO_SECONDS = 5.0
+REQUEST_MEMO_SIZE = 4096
+# (organisation id, scope key) -> time.monotonic() until which this process skips Redis.
+_queued_here: dict[tuple[int, str], float] = {}
 
 
 def queued_marker(organisation_id: int, scope_key: str) -> str:
@@ -80,23 +88,71 @@ def snapshot_to_read(organisation: Organisation, scope: Scope, snapshots=None) -
 
 def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE_SECONDS) -> None:
     """Queue a recomputation of each scope in ``after`` seconds, unless one is queued already.
-    Never raises. Writes wait to coalesce; a reader looking at stale figures asks with after=0."""
+    Never raises. Writes wait to coalesce; a reader looking at stale figures asks with after=0.
+
+    The marker holds when the queued run starts (Unix time), so that a process that finds it can
+    skip Redis until shortly before then (``_queued_here``). Why a skipped request loses nothing:
+    it skips only while a run queued for this scope has not started yet, and that run clears the
+    marker and reads the fingerprint before the data, after this request's change has committed
+    (requests are made after commit). Were a run to start early all the same (a clock far off
+    between hosts), the change would still not be lost for long: the snapshot's fingerprint no
+    longer matches the data, so a reader gets it recomputed at once (snapshot_to_read asks with
+    after=0, which never skips) and the beat sweep (sweep_stale_snapshots) queues it within a minute."""
     from analytics.tasks import refresh_snapshot  # the task module imports this one
 
+    memo = after > 0 and not settings.CELERY_TASK_ALWAYS_EAGER  # in-process tasks run at once: nothing stays queued
+    now = time.monotonic()
     for scope_key in dict.fromkeys(scope_keys):
+        if memo and _queued_here.get((organisation_id, scope_key), 0) > now:
+            continue
         marker = queued_marker(organisation_id, scope_key)
         try:
-            if not cache.add(marker, timezone.now().isoformat(), timeout=QUEUED_MARKER_SECONDS):
+            starts = time.time() + after
+            if not cache.add(marker, starts, timeout=QUEUED_MARKER_SECONDS):
                 if cache_is_down():  # Redis, and so the broker, is down: logged below, not queued
                     raise ConnectionError("the cache (Redis) does not answer")
+                if memo:
+                    _remember_queued(organisation_id, scope_key, now, _start_of(marker), after)
                 continue
             refresh_snapshot.apply_async((organisation_id, scope_key), countdown=after)
+            if memo:
+                _remember_queued(organisation_id, scope_key, now, starts, after)
         except Exception:  # noqa: BLE001 - Redis or the broker down: the save has happened; catch up later
             logger.warning("Report refresh for %s %s not queued; the sweep will catch up.", organisation_id, scope_key, exc_info=True)
             try:
                 cache.delete(marker)
             except Exception:  # noqa: BLE001
                 pass
+
+
+def _remember_queued(organisation_id: int, scope_key: str, now: float, starts, after: float) -> None:
+    """Skip Redis for this scope for a third of ``after`` (5 s at most), and never later than a
+    second before the queued run starts (``starts``: Unix time, from the marker; unknown: no skip)."""
+    try:
+        left = float(starts) - time.time() - 1
+    except (TypeError, ValueError):  # a marker from before it held the start, or gone meanwhile
+        return
+    skip = min(after / 3, REQUEST_MEMO_SECONDS, left)
+    if skip <= 0:
+        return
+    if len(_queued_here) >= REQUEST_MEMO_SIZE:  # bounded: drop what has run out, or everything
+        for key in [key for key, until in _queued_here.items() if until <= now]:
+            del _queued_here[key]
+        if len(_queued_here) >= REQUEST_MEMO_SIZE:
+            _queued_here.clear()
+    _queued_here[(organisation_id, scope_key)] = now + skip
+
+
+def _start_of(marker: str):
+    try:
+        return cache.get(marker)
+    except Exception:  # noqa: BLE001 - no skip then, and the request stands as it is
+        return None
+
+
+def forget_queued(organisation_id: int, scope_key: str) -> None:
+    """The scope's queued run has started (in this process): from now on a request must queue again."""
+    _queued_here.pop((organisation_id, scope_key), None)
 
 
 def refresh_after_commit(organisation_id: int, scope_keys, *, after: float = COALESCE_SECONDS) -> None:

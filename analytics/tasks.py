@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.core.cache import cache
 
-from analytics.snapshots import compute_snapshot, queued_marker, request_refresh, stale_snapshots
+from analytics.snapshots import compute_snapshot, forget_queued, queued_marker, request_refresh, stale_snapshots
 
 
 # Idempotent (the same data gives the same snapshot), so it is safe to acknowledge late: a worker
@@ -11,6 +11,7 @@ from analytics.snapshots import compute_snapshot, queued_marker, request_refresh
 def refresh_snapshot(organisation_id: int, scope_key: str) -> None:
     # Cleared before reading: a change from now on queues another run rather than being missed.
     cache.delete(queued_marker(organisation_id, scope_key))
+    forget_queued(organisation_id, scope_key)
     compute_snapshot(organisation_id, scope_key)
 
 
