@@ -12,3 +12,10 @@ class WorkshopsConfig(AppConfig):
         from workshops.polls.services import load_word_dictionaries
 
         load_word_dictionaries()
+
+    def wrap_wsgi(self, application):
+        """Called by casereview.wsgi: the phones' follow check, the commonest request of a workshop
+        day, is answered before Django (workshops/polls/follow.py)."""
+        from workshops.polls.follow import follow_checks_first
+
+        return follow_checks_first(application)

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.base import Message
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop
 from workshops.polls import services
+from workshops.polls.follow import follow_answer
 from workshops.polls.limits import limit_answers, limit_join, limit_page_opens
 from workshops.polls.selectors import live_version, phone_answers, poll_to_answer, workshop_for_code
 from workshops.polls.text import MAX_PHRASE_LENGTH
@@ -132,19 +133,12 @@ def follow(request, code):
     changed? Nearly free: the version comes from the cache (the database only on a miss), no
     session or cookie is read or written, and an unchanged version answers 204 (or 304 to an
     If-None-Match) with no body. A changed one answers its version; the page then reloads its
-    polls, keeping what the attendee is typing (static/js/poll-phone.js)."""
-    if len(code) != JOIN_CODE_LENGTH or not code.isalnum():
-        return HttpResponse(status=404)
-    version = live_version(code)
-    etag = f'"{version}"'
-    if request.GET.get("v") == version:
-        response = HttpResponse(status=204)
-    elif request.headers.get("If-None-Match") == etag:
-        response = HttpResponse(status=304)
-    else:
-        response = JsonResponse({"version": version})
-    response["ETag"] = etag
-    response["Cache-Control"] = "no-cache"
+    polls, keeping what the attendee is typing (static/js/poll-phone.js). In web processes
+    ``follow.follow_checks_first`` answers it before Django, from the same function."""
+    status, headers, body = follow_answer(code, request.GET.get("v"), request.headers.get("If-None-Match"))
+    response = HttpResponse(body, status=status, content_type=headers.pop("Content-Type", None))
+    for name, value in headers.items():
+        response[name] = value
     return response
 
 
