@@ -34,10 +34,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import aiohttp
-
+from bench.client import Client, ClientError
 from bench.cpu import cpu_seconds
-from bench.load import Measurement, session
+from bench.load import Measurement
 from bench.web import THANKS, WORDS, Facilitator, Person, Phone, answer_request, join, room_of_cases, signed_in
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -69,6 +68,7 @@ class DayPhone:
     phone: Phone
     version: str
     answered: set = field(default_factory=set)
+    follow: tuple[str, bytes] = ("", b"")  # the follow check as sent, encoded once for each version
 
 
 @dataclass
@@ -222,7 +222,7 @@ class Day:
         self.lags.append(started - scheduled)
         try:
             problem = await request()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except ClientError as exc:
             problem = f"{type(exc).__name__}: {exc}"
         measurement = self.measurements[kind]
         self.timeline.append((started - self.start, kind, time.perf_counter() - started, problem is None))
@@ -245,14 +245,18 @@ class Day:
 
     def _phone(self, workshop: DayWorkshop, phone: DayPhone):
         async def follow():
-            url = f"{self.base_url}/j/{workshop.code}/follow/?v={phone.version}"
-            async with self.http.get(url, headers={"X-Forwarded-For": phone.phone.address}) as response:
-                if response.status == 204:
-                    await response.read()
-                    return None
-                if response.status != 200:
-                    return f"follow: HTTP {response.status}"
-                phone.version = (await response.json())["version"]
+            if phone.follow[0] != phone.version:
+                phone.follow = (phone.version, self.http.request("GET", f"/j/{workshop.code}/follow/?v={phone.version}",
+                                                                 {"X-Forwarded-For": phone.phone.address}))
+            response = await self.http.send(phone.follow[1])
+            if response.status == 204:
+                return None
+            if response.status != 200:
+                return f"follow: HTTP {response.status}"
+            try:
+                phone.version = json.loads(response.body)["version"]
+            except (ValueError, KeyError, TypeError):
+                return f"follow: HTTP 200 without a version ({response.body[:40]!r})"
             self._send(PAGE, time.perf_counter(), lambda: self._page(workshop, phone))
             return None
 
@@ -262,12 +266,11 @@ class Day:
         """What poll-phone.js does when the version changed: fetch the open polls' shared cards
         (no cookie) and bring in the new ones. The phone then answers each poll it has not
         answered, within 20 s of its opening."""
-        url = f"{self.base_url}/j/{workshop.code}/cards/?v={phone.version}"
-        async with self.http.get(url, headers={"X-Forwarded-For": phone.phone.address, "Accept": "text/html"}) as response:
-            body = await response.read()
-            if response.status != 200:
-                return f"cards: HTTP {response.status}"
-        for found in OPEN_POLL_SECTION.finditer(body):
+        response = await self.http.get(f"/j/{workshop.code}/cards/?v={phone.version}",
+                                       {"X-Forwarded-For": phone.phone.address, "Accept": "text/html"})
+        if response.status != 200:
+            return f"cards: HTTP {response.status}"
+        for found in OPEN_POLL_SECTION.finditer(response.body):
             poll = int(found.group(1))
             if poll not in phone.answered:
                 phone.answered.add(poll)
@@ -282,12 +285,14 @@ class Day:
         data = {"word": self.rng.sample(WORDS, self.rng.randint(1, 3))} if word_poll else {"choice": self.rng.choice(CHOICES)}
         self.answers_sent += len(data["word"]) if word_poll else 1
 
+        sent = answer_request(self.base_url, workshop.code, poll, phone.phone, data)
+        request = self.http.request("POST", sent["url"].removeprefix(self.base_url), sent["headers"], sent["data"])
+
         async def answer():
-            async with self.http.post(**answer_request(self.base_url, workshop.code, poll, phone.phone, data)) as response:
-                body = await response.read()
-                if response.status != 200 or THANKS not in body:
-                    return f"answer: HTTP {response.status}" + ("" if response.status != 200 else " without the thank-you")
-                return None
+            response = await self.http.send(request)
+            if response.status != 200 or THANKS not in response.body:
+                return f"answer: HTTP {response.status}" + ("" if response.status != 200 else " without the thank-you")
+            return None
 
         self._send(ANSWER, at, answer)
 
@@ -306,13 +311,11 @@ class Day:
             if not ideal:
                 data += [("non_ideal_areas", str(pk)) for pk in self.choices["areas"]] + [("better_provision", str(self.choices["better"]))]
             self.saves_sent += 1
-            url = f"{self.base_url}/rooms/{room}/cases/{allocation}/review/"
-            async with self.http.post(url, data=data, headers=facilitator.person.headers(self.origin, htmx=True), allow_redirects=False) as response:
-                await response.read()
-                if response.status != 200 or "HX-Push-Url" not in response.headers:
-                    return f"review save: HTTP {response.status} without the next case"
-                facilitator.versions[allocation] += 1
-                return None
+            response = await self.http.post(f"/rooms/{room}/cases/{allocation}/review/", data, facilitator.person.headers(self.origin, htmx=True))
+            if response.status != 200 or "hx-push-url" not in response.headers:
+                return f"review save: HTTP {response.status} without the next case"
+            facilitator.versions[allocation] += 1
+            return None
 
         return self._every(SAVE, SAVE_EVERY, save, first=self.rng.uniform(0, SAVE_EVERY[0]))
 
@@ -325,11 +328,9 @@ class Day:
 
             async def press():
                 self.opened[poll] = time.perf_counter()
-                url = f"{self.base_url}/polls/{poll}/state/"
-                async with self.http.post(url, data={"action": "open"}, headers=lead, allow_redirects=False) as response:
-                    await response.read()
-                    if response.status != 302:
-                        return f"open a poll: HTTP {response.status}"
+                response = await self.http.post(f"/polls/{poll}/state/", {"action": "open"}, lead)
+                if response.status != 302:
+                    return f"open a poll: HTTP {response.status}"
                 workshop.showing, workshop.fingerprint = poll, ""
                 return None
 
@@ -340,29 +341,33 @@ class Day:
 
     def _screens(self, workshop: DayWorkshop):
         lead = workshop.lead.headers(self.origin, htmx=True)
+        showing: list = [None, b""]  # (poll, fingerprint) and the projector's request for them, encoded once
 
         async def projector():
             if workshop.showing is None:
                 return None  # nothing opened yet: the projector shows the join code only
-            url = f"{self.base_url}/polls/{workshop.showing}/present/results/?since={workshop.fingerprint}"
-            async with self.http.get(url, headers=lead) as response:
-                body = await response.read()
-                if response.status == 200:
-                    found = FINGERPRINT.search(body)
-                    workshop.fingerprint = found.group(1).decode() if found else ""
-                    return None
-                return None if response.status == 204 else f"projector: HTTP {response.status}"
+            if showing[0] != (workshop.showing, workshop.fingerprint):
+                showing[:] = (workshop.showing, workshop.fingerprint), self.http.request(
+                    "GET", f"/polls/{workshop.showing}/present/results/?since={workshop.fingerprint}", lead)
+            response = await self.http.send(showing[1])
+            if response.status == 200:
+                found = FINGERPRINT.search(response.body)
+                workshop.fingerprint = found.group(1).decode() if found else ""
+                return None
+            return None if response.status == 204 else f"projector: HTTP {response.status}"
+
+        control_room_request = self.http.request("GET", f"/workshops/{workshop.pk}/control-room/", lead)
 
         async def control_room():
-            async with self.http.get(f"{self.base_url}/workshops/{workshop.pk}/control-room/", headers=lead) as response:
-                await response.read()
-                return None if response.status == 200 else f"control room: HTTP {response.status}"
+            response = await self.http.send(control_room_request)
+            return None if response.status == 200 else f"control room: HTTP {response.status}"
 
         def dashboard(person: Person):
+            request = self.http.request("GET", f"/dashboards/workshops/{workshop.pk}/", person.headers(self.origin))
+
             async def read():
-                async with self.http.get(f"{self.base_url}/dashboards/workshops/{workshop.pk}/", headers=person.headers(self.origin)) as response:
-                    await response.read()
-                    return None if response.status == 200 else f"dashboard: HTTP {response.status}"
+                response = await self.http.send(request)
+                return None if response.status == 200 else f"dashboard: HTTP {response.status}"
             return read
 
         return [self._every(PROJECTOR, PROJECTOR_EVERY, projector), self._every(CONTROL_ROOM, CONTROL_ROOM_EVERY, control_room),
@@ -372,18 +377,18 @@ class Day:
         self.opened: dict[int, float] = {}
         self.start = time.perf_counter() + 0.5
         self.end = self.start + self.seconds
-        async with session() as self.http:
-            people = []
-            for workshop in self.workshops:
-                people += [self._phone(workshop, phone) for phone in workshop.phones]
-                people += [self._facilitator(workshop, number) for number in range(len(workshop.facilitators))]
-                people += [self._lead(workshop), *self._screens(workshop)]
-            await asyncio.gather(*people)
-            # Answers still due (a poll opened late in the step) and requests still in flight.
-            while self.in_flight or any(not task.done() for task in asyncio.all_tasks() if task is not asyncio.current_task()):
-                await asyncio.sleep(0.1)
-                if time.perf_counter() > self.end + 60:
-                    break
+        self.http = Client(self.base_url)
+        people = []
+        for workshop in self.workshops:
+            people += [self._phone(workshop, phone) for phone in workshop.phones]
+            people += [self._facilitator(workshop, number) for number in range(len(workshop.facilitators))]
+            people += [self._lead(workshop), *self._screens(workshop)]
+        await asyncio.gather(*people)
+        # Answers still due (a poll opened late in the step) and requests still in flight.
+        while self.in_flight or any(not task.done() for task in asyncio.all_tasks() if task is not asyncio.current_task()):
+            await asyncio.sleep(0.1)
+            if time.perf_counter() > self.end + 60:
+                break
         for measurement in self.measurements.values():
             measurement.seconds = self.seconds
 
