@@ -97,6 +97,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.generator_cost", description=__doc__.splitlines()[0])
     parser.add_argument("--workshops", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--loop", choices=["day", "asyncio"], default="day",
+                        help="day: as bench/day.py runs a step (uvloop where installed, since this change); asyncio: asyncio's own loop")
     parser.add_argument("--day-from", help="a git revision whose bench/day.py to run (default: this checkout's)")
     options = parser.parse_args()
 
@@ -106,9 +108,15 @@ def main() -> None:
         port = int(server.stdout.readline())
         base_url = f"http://127.0.0.1:{port}"
         step = day.Day(base_url, workshops(day, options.workshops), 0, options.seconds, {})
-        runner = getattr(day, "run_loop", asyncio.run)
+        runner = asyncio.run if options.loop == "asyncio" else getattr(day, "run_loop", asyncio.run)
         wall, cpu, times = time.perf_counter(), time.process_time(), os.times()
-        runner(step.run())
+        loop_used = []
+
+        async def timed_step():
+            loop_used.append(type(asyncio.get_running_loop()).__module__.split(".")[0])
+            await step.run()
+
+        runner(timed_step())
         cpu, wall, after = time.process_time() - cpu, time.perf_counter() - wall, os.times()
         user, system = after.user - times.user, after.system - times.system
     finally:
@@ -118,7 +126,7 @@ def main() -> None:
     errors = sum(m.errors for m in step.measurements.values())
     lags = sorted(step.lags)
     follow = step.measurements[day.FOLLOW]
-    print(f"Day from {options.day_from or 'this checkout'}: {options.workshops} workshops, {options.seconds:g} s: {requests:,} requests "
+    print(f"Day from {options.day_from or 'this checkout'}, {loop_used[0]} loop: {options.workshops} workshops, {options.seconds:g} s: {requests:,} requests "
           f"({requests / options.seconds:,.0f}/s), {errors} errors{' (' + next(m.error_examples[0] for m in step.measurements.values() if m.errors) + ')' if errors else ''}; "
           f"generator CPU {cpu:.2f} s in {wall:.1f} s = {cpu * 1000 / requests:.3f} ms a request (user {user * 1000 / requests:.3f}, system {system * 1000 / requests:.3f}), "
           f"{cpu / options.seconds * 100:.0f}% of a core over the step's {options.seconds:g} s; "
