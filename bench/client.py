@@ -101,10 +101,14 @@ class _Exchange:
         except (BlockingIOError, InterruptedError):
             sent = 0
         except OSError as exc:
-            if not (connecting and exc.errno == errno.ENOTCONN):
+            if connecting and exc.errno == errno.ENOTCONN:
+                sent = 0  # still connecting: sent once the socket is writable
+            elif connecting:  # the handshake failed (refused, unreachable)
+                self._fail(f"could not connect to {self.client.host}:{self.client.port}: {errno.errorcode.get(exc.errno, exc.errno)} {exc.strerror}")
+                return
+            else:
                 self._fail(f"could not send the request: {type(exc).__name__}: {exc}")
                 return
-            sent = 0
         self.request = self.request[sent:]
         loop = self.client.loop
         if self.request:
