@@ -430,18 +430,6 @@ async def _join_phones(base_url: str, workshop: DayWorkshop) -> None:
     workshop.phones = [DayPhone(phone, version) for phone in joined]
 
 
-def run_loop(coroutine):
-    """Run a step's coroutine on uvloop where it is installed (requirements-dev.txt: it cuts the
-    generator's CPU a request, docs/benchmarks.md), else on asyncio's own loop. The product never
-    needs it."""
-    try:
-        import uvloop
-    except ImportError:
-        return asyncio.run(coroutine)
-    with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
-        return runner.run(coroutine)
-
-
 def _stored(workshops: list[DayWorkshop], step: int) -> tuple[int, int]:
     from workshops.models import CaseReview, PollResponse
 
@@ -472,7 +460,7 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
         settle(scheduled=False)
         cpu_before = cpu_seconds()
         day = Day(base_url, in_step, index, seconds, choices)
-        run_loop(day.run())
+        asyncio.run(day.run())
         cpu_after = cpu_seconds()
         answers, reviews = _stored(in_step, index)
         totals: dict[str, float] = {}

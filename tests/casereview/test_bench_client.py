@@ -297,7 +297,7 @@ def short_day(monkeypatch):
 def test_a_day_step_sends_each_kind_checks_the_answers_and_keeps_the_timeline(short_day):
     with http_server(_site()) as (base_url, seen):
         step = day_model.Day(base_url, [_workshop(phones=5)], 0, 2.0, {})
-        day_model.run_loop(step.run())
+        asyncio.run(step.run())
     counted = {kind: (m.requests, m.errors) for kind, m in step.measurements.items()}
     assert all(errors == 0 for _, errors in counted.values()), {k: m.error_examples for k, m in step.measurements.items()}
     assert counted[day_model.FOLLOW][0] >= 5 * 2.0 / 0.3
@@ -315,7 +315,7 @@ def test_a_day_step_sends_each_kind_checks_the_answers_and_keeps_the_timeline(sh
 def test_a_day_step_counts_a_failing_answer_as_an_error_with_its_reason(short_day):
     with http_server(_site(fail_follow=True)) as (base_url, _):
         step = day_model.Day(base_url, [_workshop(phones=3)], 0, 1.0, {})
-        day_model.run_loop(step.run())
+        asyncio.run(step.run())
     follow = step.measurements[day_model.FOLLOW]
     assert follow.requests == 0 and follow.errors >= 3
     assert follow.error_examples[0] == "follow: HTTP 500"
