@@ -34,10 +34,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import aiohttp
-
+from bench.client import Client, ClientError
 from bench.cpu import cpu_seconds
-from bench.load import Measurement, session
+from bench.load import Measurement
 from bench.web import THANKS, WORDS, Facilitator, Person, Phone, answer_request, join, room_of_cases, signed_in
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -69,6 +68,7 @@ class DayPhone:
     phone: Phone
     version: str
     answered: set = field(default_factory=set)
+    follow: tuple[str, bytes] = ("", b"")  # the follow check as sent, encoded once for each version
 
 
 @dataclass
@@ -199,7 +199,7 @@ class Day:
         self.measurements = {kind: Measurement(kind, 0, seconds) for kind in KINDS}
         self.lags: list[float] = []
         self.timeline: list[tuple[float, str, float, bool]] = []  # (sent, kind, latency, ok), for bench/results/day-timeline.json
-        self.in_flight: set[asyncio.Task] = set()
+        self.in_flight = 0  # requests sent and not yet answered
         self.rng = random.Random(step)
         self.answers_sent = 0  # rows an answer sent should store (a word poll: one per word)
         self.saves_sent = 0
@@ -212,69 +212,100 @@ class Day:
             await asyncio.sleep(delay)
 
     def _send(self, kind: str, scheduled: float, request) -> None:
-        """Send now, in a task of its own: the next request never waits for this one's answer."""
-        task = asyncio.create_task(self._timed(kind, scheduled, request))
-        self.in_flight.add(task)
-        task.add_done_callback(self.in_flight.discard)
-
-    async def _timed(self, kind: str, scheduled: float, request) -> None:
+        """Send now: ``request()`` gives the request as bytes and the check of its answer
+        (``check(response)``: None when it is what was expected, or a short reason), or None when
+        the person has nothing to send (counted as answered at once, as it always was). The answer
+        is checked when it is in, in a callback of the client's: the next request never waits for
+        this one's answer, and no task is made for it."""
         started = time.perf_counter()
         self.lags.append(started - scheduled)
-        try:
-            problem = await request()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            problem = f"{type(exc).__name__}: {exc}"
-        measurement = self.measurements[kind]
-        self.timeline.append((started - self.start, kind, time.perf_counter() - started, problem is None))
-        if problem is None:
-            measurement.latencies.append(time.perf_counter() - started)
-        else:
-            measurement.error(problem)
+        prepared = request()
+        if prepared is None:
+            self._answered(None, kind, started, None)
+            return
+        self.in_flight += 1
+        self.http.start(prepared[0], self._answered, kind, started, prepared[1])
 
-    async def _every(self, kind: str, interval, request, first=None) -> None:
+    def _answered(self, response, kind: str, started: float, check) -> None:
+        """Latency from sending to the whole answer read and checked."""
+        if check is None:
+            problem = None
+        else:
+            self.in_flight -= 1
+            if isinstance(response, ClientError):
+                problem = f"{type(response).__name__}: {response}"
+            else:
+                try:
+                    problem = check(response)
+                except Exception as exc:  # noqa: BLE001 - an answer the check could not read is an error, never hidden
+                    problem = f"{kind}: HTTP {response.status}, unreadable ({type(exc).__name__}: {exc})"
+        latency = time.perf_counter() - started
+        self.timeline.append((started - self.start, kind, latency, problem is None))
+        if problem is None:
+            self.measurements[kind].latencies.append(latency)
+        else:
+            self.measurements[kind].error(problem)
+
+    def _every(self, kind: str, interval, request, first=None) -> asyncio.Future:
         """``request()`` at a random first moment in the first interval, then every ``interval`` s
-        (a (low, high) pair: a random interval each time) until the step ends."""
+        (a (low, high) pair: a random interval each time) until the step ends. Timed by the loop's
+        timer callbacks, not a sleeping task each: the future returned is done with the last."""
         low, high = interval if isinstance(interval, tuple) else (interval, interval)
-        at = self.start + (first if first is not None else self.rng.uniform(0, high))
-        while at < self.end:
-            await self._until(at)
+        loop = asyncio.get_running_loop()
+        done = loop.create_future()
+
+        def at_moment(at: float) -> None:
             self._send(kind, at, request)
-            at += self.rng.uniform(low, high)
+            schedule(at + self.rng.uniform(low, high))
+
+        def schedule(at: float) -> None:
+            if at < self.end:
+                loop.call_later(at - time.perf_counter(), at_moment, at)
+            else:
+                done.set_result(None)
+
+        schedule(self.start + (first if first is not None else self.rng.uniform(0, high)))
+        return done
 
     # --- The people ---------------------------------------------------------------------------
 
     def _phone(self, workshop: DayWorkshop, phone: DayPhone):
-        async def follow():
-            url = f"{self.base_url}/j/{workshop.code}/follow/?v={phone.version}"
-            async with self.http.get(url, headers={"X-Forwarded-For": phone.phone.address}) as response:
-                if response.status == 204:
-                    await response.read()
-                    return None
-                if response.status != 200:
-                    return f"follow: HTTP {response.status}"
-                phone.version = (await response.json())["version"]
+        def check(response) -> str | None:
+            if response.status == 204:
+                return None
+            if response.status != 200:
+                return f"follow: HTTP {response.status}"
+            phone.version = json.loads(response.body)["version"]
             self._send(PAGE, time.perf_counter(), lambda: self._page(workshop, phone))
             return None
 
+        def follow():
+            if phone.follow[0] != phone.version:
+                phone.follow = (phone.version, self.http.request("GET", f"/j/{workshop.code}/follow/?v={phone.version}",
+                                                                 {"X-Forwarded-For": phone.phone.address}))
+            return phone.follow[1], check
+
         return self._every(FOLLOW, FOLLOW_EVERY, follow)
 
-    async def _page(self, workshop: DayWorkshop, phone: DayPhone) -> str | None:
+    def _page(self, workshop: DayWorkshop, phone: DayPhone):
         """What poll-phone.js does when the version changed: fetch the open polls' shared cards
         (no cookie) and bring in the new ones. The phone then answers each poll it has not
         answered, within 20 s of its opening."""
-        url = f"{self.base_url}/j/{workshop.code}/cards/?v={phone.version}"
-        async with self.http.get(url, headers={"X-Forwarded-For": phone.phone.address, "Accept": "text/html"}) as response:
-            body = await response.read()
+        def check(response) -> str | None:
             if response.status != 200:
                 return f"cards: HTTP {response.status}"
-        for found in OPEN_POLL_SECTION.finditer(body):
-            poll = int(found.group(1))
-            if poll not in phone.answered:
-                phone.answered.add(poll)
-                opened = self.opened.get(poll, time.perf_counter())
-                at = self.rng.uniform(max(time.perf_counter(), opened + 1), opened + ANSWER_WITHIN)
-                asyncio.create_task(self._answer_at(workshop, phone, poll, at))
-        return None
+            for found in OPEN_POLL_SECTION.finditer(response.body):
+                poll = int(found.group(1))
+                if poll not in phone.answered:
+                    phone.answered.add(poll)
+                    opened = self.opened.get(poll, time.perf_counter())
+                    at = self.rng.uniform(max(time.perf_counter(), opened + 1), opened + ANSWER_WITHIN)
+                    asyncio.create_task(self._answer_at(workshop, phone, poll, at))
+            return None
+
+        request = self.http.request("GET", f"/j/{workshop.code}/cards/?v={phone.version}",
+                                    {"X-Forwarded-For": phone.phone.address, "Accept": "text/html"})
+        return request, check
 
     async def _answer_at(self, workshop: DayWorkshop, phone: DayPhone, poll: int, at: float) -> None:
         await self._until(at)
@@ -282,19 +313,21 @@ class Day:
         data = {"word": self.rng.sample(WORDS, self.rng.randint(1, 3))} if word_poll else {"choice": self.rng.choice(CHOICES)}
         self.answers_sent += len(data["word"]) if word_poll else 1
 
-        async def answer():
-            async with self.http.post(**answer_request(self.base_url, workshop.code, poll, phone.phone, data)) as response:
-                body = await response.read()
-                if response.status != 200 or THANKS not in body:
-                    return f"answer: HTTP {response.status}" + ("" if response.status != 200 else " without the thank-you")
-                return None
+        def check(response) -> str | None:
+            if response.status != 200 or THANKS not in response.body:
+                return f"answer: HTTP {response.status}" + ("" if response.status != 200 else " without the thank-you")
+            return None
+
+        def answer():
+            sent = answer_request(self.base_url, workshop.code, poll, phone.phone, data)
+            return self.http.request("POST", sent["url"].removeprefix(self.base_url), sent["headers"], sent["data"]), check
 
         self._send(ANSWER, at, answer)
 
     def _facilitator(self, workshop: DayWorkshop, number: int):
         facilitator = workshop.facilitators[number]
 
-        async def save():
+        def save():
             position = workshop.saved.get(number, 0)
             if position >= len(facilitator.cases):
                 return None  # the room is done: nothing to send
@@ -306,13 +339,15 @@ class Day:
             if not ideal:
                 data += [("non_ideal_areas", str(pk)) for pk in self.choices["areas"]] + [("better_provision", str(self.choices["better"]))]
             self.saves_sent += 1
-            url = f"{self.base_url}/rooms/{room}/cases/{allocation}/review/"
-            async with self.http.post(url, data=data, headers=facilitator.person.headers(self.origin, htmx=True), allow_redirects=False) as response:
-                await response.read()
-                if response.status != 200 or "HX-Push-Url" not in response.headers:
+
+            def check(response) -> str | None:
+                if response.status != 200 or "hx-push-url" not in response.headers:
                     return f"review save: HTTP {response.status} without the next case"
                 facilitator.versions[allocation] += 1
                 return None
+
+            request = self.http.request("POST", f"/rooms/{room}/cases/{allocation}/review/", facilitator.person.headers(self.origin, htmx=True), data)
+            return request, check
 
         return self._every(SAVE, SAVE_EVERY, save, first=self.rng.uniform(0, SAVE_EVERY[0]))
 
@@ -323,15 +358,15 @@ class Day:
         async def open_poll(poll: int, at: float) -> None:
             await self._until(at)
 
-            async def press():
-                self.opened[poll] = time.perf_counter()
-                url = f"{self.base_url}/polls/{poll}/state/"
-                async with self.http.post(url, data={"action": "open"}, headers=lead, allow_redirects=False) as response:
-                    await response.read()
-                    if response.status != 302:
-                        return f"open a poll: HTTP {response.status}"
+            def check(response) -> str | None:
+                if response.status != 302:
+                    return f"open a poll: HTTP {response.status}"
                 workshop.showing, workshop.fingerprint = poll, ""
                 return None
+
+            def press():
+                self.opened[poll] = time.perf_counter()
+                return self.http.request("POST", f"/polls/{poll}/state/", lead, {"action": "open"}), check
 
             self._send(OPEN_POLL, at, press)
 
@@ -340,50 +375,51 @@ class Day:
 
     def _screens(self, workshop: DayWorkshop):
         lead = workshop.lead.headers(self.origin, htmx=True)
+        showing: list = [None, b""]  # (poll, fingerprint) and the projector's request for them, encoded once
 
-        async def projector():
+        def projector_check(response) -> str | None:
+            if response.status == 200:
+                found = FINGERPRINT.search(response.body)
+                workshop.fingerprint = found.group(1).decode() if found else ""
+                return None
+            return None if response.status == 204 else f"projector: HTTP {response.status}"
+
+        def projector():
             if workshop.showing is None:
                 return None  # nothing opened yet: the projector shows the join code only
-            url = f"{self.base_url}/polls/{workshop.showing}/present/results/?since={workshop.fingerprint}"
-            async with self.http.get(url, headers=lead) as response:
-                body = await response.read()
-                if response.status == 200:
-                    found = FINGERPRINT.search(body)
-                    workshop.fingerprint = found.group(1).decode() if found else ""
-                    return None
-                return None if response.status == 204 else f"projector: HTTP {response.status}"
+            if showing[0] != (workshop.showing, workshop.fingerprint):
+                showing[:] = (workshop.showing, workshop.fingerprint), self.http.request(
+                    "GET", f"/polls/{workshop.showing}/present/results/?since={workshop.fingerprint}", lead)
+            return showing[1], projector_check
 
-        async def control_room():
-            async with self.http.get(f"{self.base_url}/workshops/{workshop.pk}/control-room/", headers=lead) as response:
-                await response.read()
-                return None if response.status == 200 else f"control room: HTTP {response.status}"
+        def expect_200(what: str, request: bytes):
+            def check(response) -> str | None:
+                return None if response.status == 200 else f"{what}: HTTP {response.status}"
+            return lambda: (request, check)
 
-        def dashboard(person: Person):
-            async def read():
-                async with self.http.get(f"{self.base_url}/dashboards/workshops/{workshop.pk}/", headers=person.headers(self.origin)) as response:
-                    await response.read()
-                    return None if response.status == 200 else f"dashboard: HTTP {response.status}"
-            return read
-
+        control_room = expect_200("control room", self.http.request("GET", f"/workshops/{workshop.pk}/control-room/", lead))
+        dashboards = [expect_200("dashboard", self.http.request("GET", f"/dashboards/workshops/{workshop.pk}/", person.headers(self.origin)))
+                      for person in workshop.send_leads]
         return [self._every(PROJECTOR, PROJECTOR_EVERY, projector), self._every(CONTROL_ROOM, CONTROL_ROOM_EVERY, control_room),
-                *(self._every(DASHBOARD, DASHBOARD_EVERY, dashboard(person)) for person in workshop.send_leads)]
+                *(self._every(DASHBOARD, DASHBOARD_EVERY, dashboard) for dashboard in dashboards)]
 
     async def run(self) -> None:
         self.opened: dict[int, float] = {}
         self.start = time.perf_counter() + 0.5
         self.end = self.start + self.seconds
-        async with session() as self.http:
-            people = []
-            for workshop in self.workshops:
-                people += [self._phone(workshop, phone) for phone in workshop.phones]
-                people += [self._facilitator(workshop, number) for number in range(len(workshop.facilitators))]
-                people += [self._lead(workshop), *self._screens(workshop)]
-            await asyncio.gather(*people)
-            # Answers still due (a poll opened late in the step) and requests still in flight.
-            while self.in_flight or any(not task.done() for task in asyncio.all_tasks() if task is not asyncio.current_task()):
-                await asyncio.sleep(0.1)
-                if time.perf_counter() > self.end + 60:
-                    break
+        self.http = Client(self.base_url)
+        people = []
+        for workshop in self.workshops:
+            people += [self._phone(workshop, phone) for phone in workshop.phones]
+            people += [self._facilitator(workshop, number) for number in range(len(workshop.facilitators))]
+            people += [self._lead(workshop), *self._screens(workshop)]
+        await asyncio.gather(*people)
+        # Answers still due (a poll opened late in the step) and requests still in flight.
+        while self.in_flight or any(not task.done() for task in asyncio.all_tasks() if task is not asyncio.current_task()):
+            await asyncio.sleep(0.1)
+            if time.perf_counter() > self.end + 60:
+                break
+        self.http.close()  # anything still unanswered is counted as an error, with its reason
         for measurement in self.measurements.values():
             measurement.seconds = self.seconds
 
