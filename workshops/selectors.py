@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from casereview.models import Role
@@ -99,18 +99,23 @@ class RoomProgress:
 
 
 def workshop_progress(workshop: Workshop) -> tuple[list[RoomProgress], int]:
-    """Each room's cases by status, and how many cases are not in any room yet."""
-    rooms = workshop.rooms.select_related("current_allocation__case").prefetch_related(
-        "facilitators",
-        Prefetch("allocations", queryset=CaseAllocation.objects.select_related("review")),
-    )
-    progress = []
-    for room in rooms:
-        counts = {status: 0 for status in ReviewStatus.values}
-        allocations = list(room.allocations.all())
-        for allocation in allocations:
-            counts[allocation_status(allocation, room)] += 1
-        progress.append(RoomProgress(room, counts, len(allocations), room.current_allocation))
+    """Each room's cases by status, and how many cases are not in any room yet.
+
+    The lead's control room asks for this every 5 s in every running workshop, so the cases are
+    read as (room, allocation, review status) tuples, not as objects: the status is decided as
+    ``allocation_status`` decides it."""
+    rooms = list(workshop.rooms.select_related("current_allocation__case"))
+    counts = {room.pk: dict.fromkeys(ReviewStatus.values, 0) for room in rooms}
+    current = {room.pk: room.current_allocation_id for room in rooms}
+    for room_id, allocation_id, review_id, consensus in CaseAllocation.objects.filter(room__in=rooms).values_list(
+        "room_id", "pk", "review__pk", "review__consensus_reached"
+    ):
+        if review_id is not None:
+            status = ReviewStatus.DONE if consensus else ReviewStatus.NO_CONSENSUS  # CaseReview.status
+        else:
+            status = ReviewStatus.IN_DISCUSSION if current[room_id] == allocation_id else ReviewStatus.TO_DO
+        counts[room_id][status] += 1
+    progress = [RoomProgress(room, counts[room.pk], sum(counts[room.pk].values()), room.current_allocation) for room in rooms]
     unallocated = workshop.allocations.filter(room__isnull=True, kind=CaseAllocation.Kind.FIRST).count()
     return progress, unallocated
 
