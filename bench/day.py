@@ -19,7 +19,7 @@ ones were answered, so a slow server shows as latency rather than as fewer reque
 measured from sending; how late the load generator itself sent (it shares the machine's two cores)
 is reported beside it, so a step the generator could not drive is not blamed on the server.
 
-The benchmark steps up the number of simultaneous workshops (1, 2, 3, 5, 10, 20, 35, 50 by default),
+The benchmark steps up the number of simultaneous workshops (1, 2, 3, 5, 10, 15, 20, 35, 50 by default),
 one minute each, and stops after the first step that fails. The capacity is the largest step at
 which every kind of request keeps p95 < 300 ms, p99 < 1 s and no errors, and every answer and
 save sent is stored.
