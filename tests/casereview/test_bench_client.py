@@ -6,6 +6,7 @@ import json
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl
@@ -15,6 +16,14 @@ import pytest
 from bench import day as day_model
 from bench.client import Client, ClientError
 from bench.web import THANKS, Person, Phone
+
+
+def run(coroutine):
+    """``asyncio.run`` in a thread of its own, as the benchmark runs it in a process of its own: in
+    the whole suite the browser journeys' Playwright (its sync API) keeps an event loop running in
+    the main thread until the session ends, and asyncio.run() refuses to start beside it."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @contextmanager
@@ -97,7 +106,7 @@ def answer_with(status: int, body: bytes = b"", headers: dict | None = None):
 
 def test_a_get_sends_the_headers_given_and_reads_status_headers_and_body():
     with http_server(answer_with(200, b"<p>the page</p>", {"HX-Push-Url": "/rooms/1/cases/2/"})) as (base_url, seen):
-        response = asyncio.run(_get(base_url, "/j/ABC/cards/?v=3", {"Cookie": "sessionid=s1", "X-Forwarded-For": "198.18.0.7"}))
+        response = run(_get(base_url, "/j/ABC/cards/?v=3", {"Cookie": "sessionid=s1", "X-Forwarded-For": "198.18.0.7"}))
     assert (response.status, response.body) == (200, b"<p>the page</p>")
     assert response.headers["hx-push-url"] == "/rooms/1/cases/2/"
     method, path, headers, _ = seen[0]
@@ -119,16 +128,16 @@ async def _post(base_url, path, form, headers=None):
 
 def test_a_204_has_no_body_and_needs_no_length():
     with http_server(answer_with(204)) as (base_url, _):
-        response = asyncio.run(_get(base_url, "/j/ABC/follow/?v=1"))
+        response = run(_get(base_url, "/j/ABC/follow/?v=1"))
     assert (response.status, response.body) == (204, b"")
     assert "content-length" not in response.headers
 
 
 def test_a_post_sends_the_form_urlencoded_with_repeated_names():
     with http_server(answer_with(302, headers={"Location": "/polls/1/"})) as (base_url, seen):
-        response = asyncio.run(_post(base_url, "/j/ABC/polls/4/", {"csrfmiddlewaretoken": "t0k", "word": ["feeling safe", "friends & family"]},
+        response = run(_post(base_url, "/j/ABC/polls/4/", {"csrfmiddlewaretoken": "t0k", "word": ["feeling safe", "friends & family"]},
                                      {"X-CSRFToken": "t0k", "HX-Request": "true", "Origin": "https://example.test"}))
-        pairs = asyncio.run(_post(base_url, "/rooms/1/cases/2/review/", [("action", "save"), ("themes", "3"), ("themes", "5")]))
+        pairs = run(_post(base_url, "/rooms/1/cases/2/review/", [("action", "save"), ("themes", "3"), ("themes", "5")]))
     assert response.status == 302 and response.headers["location"] == "/polls/1/"
     assert pairs.status == 302
     (method, path, headers, body), (_, _, _, pairs_body) = seen
@@ -155,7 +164,7 @@ def test_a_chunked_answer_is_put_back_together_even_in_pieces_sent_apart():
 
     with raw_server(chunked) as base_url:
         started = time.perf_counter()
-        response = asyncio.run(_get(base_url, "/stream/"))
+        response = run(_get(base_url, "/stream/"))
         took = time.perf_counter() - started
     assert (response.status, response.body) == (200, b"hello, world")
     assert 0.3 <= took < 0.5
@@ -170,7 +179,7 @@ def test_an_answer_without_a_length_runs_to_the_connections_end():
         connection.close()
 
     with raw_server(to_the_end) as base_url:
-        response = asyncio.run(_get(base_url, "/"))
+        response = run(_get(base_url, "/"))
     assert response.body == b"part one, part two"
 
 
@@ -192,7 +201,7 @@ def _cut_short(sent: bytes):
 def test_an_answer_cut_short_or_not_http_is_an_error_that_says_why(sent, reason):
     with raw_server(_cut_short(sent)) as base_url:
         with pytest.raises(ClientError, match=reason.replace("(", r"\(").replace(")", r"\)")):
-            asyncio.run(_get(base_url, "/"))
+            run(_get(base_url, "/"))
 
 
 def test_a_server_that_never_answers_is_an_error_within_the_timeout():
@@ -206,7 +215,7 @@ def test_a_server_that_never_answers_is_an_error_within_the_timeout():
     with raw_server(silent) as base_url:
         started = time.perf_counter()
         with pytest.raises(ClientError, match=r"no whole answer within 0\.5 s: 0 bytes received"):
-            asyncio.run(_get(base_url, "/", timeout=0.5))
+            run(_get(base_url, "/", timeout=0.5))
         took = time.perf_counter() - started
         hold.set()
     assert 0.5 <= took < 1.0
@@ -216,7 +225,7 @@ def test_a_refused_connection_is_an_error():
     with socket.create_server(("127.0.0.1", 0)) as closed:
         port = closed.getsockname()[1]
     with pytest.raises(ClientError, match="could not connect to 127.0.0.1:.*ECONNREFUSED"):
-        asyncio.run(_get(f"http://127.0.0.1:{port}", "/"))
+        run(_get(f"http://127.0.0.1:{port}", "/"))
 
 
 def test_start_calls_back_with_the_answer_or_the_error_and_no_task():
@@ -241,7 +250,7 @@ def test_start_calls_back_with_the_answer_or_the_error_and_no_task():
     with socket.create_server(("127.0.0.1", 0)) as closed:
         refused_url = f"http://127.0.0.1:{closed.getsockname()[1]}"
     with http_server(answer_with(200, b"ok")) as (base_url, _):
-        asyncio.run(both(base_url, refused_url))
+        run(both(base_url, refused_url))
     outcomes = dict(results)
     assert outcomes["answer"].status == 200 and outcomes["answer"].body == b"ok"
     assert isinstance(outcomes["refused"], ClientError)
@@ -297,7 +306,7 @@ def short_day(monkeypatch):
 def test_a_day_step_sends_each_kind_checks_the_answers_and_keeps_the_timeline(short_day):
     with http_server(_site()) as (base_url, seen):
         step = day_model.Day(base_url, [_workshop(phones=5)], 0, 2.0, {})
-        asyncio.run(step.run())
+        run(step.run())
     counted = {kind: (m.requests, m.errors) for kind, m in step.measurements.items()}
     assert all(errors == 0 for _, errors in counted.values()), {k: m.error_examples for k, m in step.measurements.items()}
     assert counted[day_model.FOLLOW][0] >= 5 * 2.0 / 0.3
@@ -315,7 +324,7 @@ def test_a_day_step_sends_each_kind_checks_the_answers_and_keeps_the_timeline(sh
 def test_a_day_step_counts_a_failing_answer_as_an_error_with_its_reason(short_day):
     with http_server(_site(fail_follow=True)) as (base_url, _):
         step = day_model.Day(base_url, [_workshop(phones=3)], 0, 1.0, {})
-        asyncio.run(step.run())
+        run(step.run())
     follow = step.measurements[day_model.FOLLOW]
     assert follow.requests == 0 and follow.errors >= 3
     assert follow.error_examples[0] == "follow: HTTP 500"
