@@ -142,7 +142,7 @@ def themes_chart(rows: list[dict]) -> dict:
     if not rows or "barrier_share" not in rows[0]:  # a snapshot from before the split
         return ranked_chart(rows, "Analysed reviews naming the theme")
     rows = [r for r in rows if r["count"]] or rows[:1]
-    labels = [r["label"] for r in rows]
+    labels = [plain(r["label"]) for r in rows]
     data = [
         _bar(labels, [r["barrier_share"] or 0 for r in rows], name="As a barrier (share of non-ideal reviews)", marker={"color": NOT_IDEAL},
              text=[f"{r['barrier_count']} ({_pct(r['barrier_share'])})" for r in rows], textposition="outside", cliponaxis=False,

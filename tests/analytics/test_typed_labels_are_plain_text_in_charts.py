@@ -21,6 +21,8 @@ def _markup_in(figure: dict) -> list[str]:
 FIGURES = {
     "words on the dashboard": lambda label: charts.words_chart({"answers": 2, "words": [{"word": label, "count": 2}]}),
     "themes and areas": lambda label: charts.ranked_chart([{"label": label, "count": 3, "share": 0.5}], "Reviews"),
+    "themes as barriers and enablers": lambda label: charts.themes_chart([{
+        "label": label, "count": 3, "barrier_count": 2, "barrier_share": 0.5, "enabler_count": 1, "enabler_share": 0.25}]),
     "provision": lambda label: charts.provision_chart({"provision": [{"label": label, "ideal": 1, "reviewed": 2}]}),
     "crosstab": lambda label: charts.crosstab_chart(
         {"provision_crosstab": [{"current_label": label, "better_label": label, "count": 1}]}),
