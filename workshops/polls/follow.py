@@ -10,6 +10,7 @@ live version, from this process's memory of the last second or from the cache.""
 
 import json
 import re
+from http import HTTPStatus
 
 from django.conf import settings
 
@@ -34,9 +35,6 @@ def follow_answer(code: str, asked_version: str | None, if_none_match: str | Non
     return 200, {**headers, "Content-Type": "application/json"}, json.dumps({"version": version}).encode()
 
 
-REASONS = {200: "OK", 204: "No Content", 304: "Not Modified"}
-
-
 def follow_checks_first(django_application):
     """A WSGI application that answers the follow check itself and passes everything else to
     Django. Only a GET of the exact follow address over HTTPS (when the site asks for HTTPS) is
@@ -51,7 +49,7 @@ def follow_checks_first(django_application):
                 status, headers, body = follow_answer(found.group(1), _query_version(environ), environ.get("HTTP_IF_NONE_MATCH"))
                 if status != 404:
                     headers = {**headers, **security_headers, "Content-Length": str(len(body))}
-                    start_response(f"{status} {REASONS[status]}", list(headers.items()))
+                    start_response(f"{status} {HTTPStatus(status).phrase}", list(headers.items()))
                     return [body]
         return django_application(environ, start_response)
 
