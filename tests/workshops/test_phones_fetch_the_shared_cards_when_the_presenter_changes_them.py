@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from workshops.models import Poll, Workshop
 from workshops.polls.services import poll_set_open
-from workshops.polls.views import attendee
+from workshops.polls import follow
 
 
 def shared(client, workshop):
@@ -21,7 +21,7 @@ def test_the_cards_of_the_open_polls_with_no_answers_of_a_phone_and_no_form_toke
 
 
 def test_a_second_phone_costs_no_query_and_no_cookie_is_written(client, workshop, words_poll, django_assert_num_queries):
-    attendee._shared_cards.clear()
+    follow._shared_cards.clear()
     first = shared(client, workshop)
     with django_assert_num_queries(0):
         second = shared(client.__class__(), workshop)
@@ -42,7 +42,7 @@ def test_a_poll_opened_is_in_the_next_version_s_cards(client, workshop, words_po
 
 def test_a_closed_workshop_has_no_cards(client, workshop, words_poll):
     Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.CLOSED)
-    attendee._shared_cards.clear()
+    follow._shared_cards.clear()
     response = shared(client, workshop)
     assert response.status_code == 200 and "<section" not in response.content.decode()
 

@@ -1,23 +1,34 @@
-"""The follow check: what every phone on a workshop's page asks every 2 to 3 seconds, by far the
-commonest request of a workshop day (100 phones: 40 a second).
+"""What phones following the presenter ask: the follow check, every 2 to 3 seconds, by far the
+commonest request of a workshop day (100 phones: 40 a second); and, when it says the open polls
+changed, their shared cards (the room's 100 phones within 3 seconds, every room opening its polls
+at much the same time).
 
-It is answered in two places from the one function here, ``follow_answer``: by the Django view
-(``views.attendee.follow``, what tests and the development server reach) and, in web processes, by
-``follow_checks_first`` in front of Django, which answers it before Django builds a request and
-runs its middleware: that was most of the check's cost on a small server (docs/benchmarks.md).
-Nothing in the answer depends on a session, a cookie, the host or the user: it is the workshop's
-live version, from this process's memory of the last second or from the cache."""
+Both are answered in web processes by ``follow_checks_first``, in front of Django, before Django
+builds a request and runs its middleware: that was most of their cost on a small server
+(docs/benchmarks.md). The follow check is answered from the one function here, ``follow_answer``,
+also used by the Django view (``views.attendee.follow``, what tests and the development server
+reach). The cards are answered from what the Django view (``views.attendee.shared_cards``) rendered
+for the workshop's current version in this process, kept here; until it has, the request goes to
+Django. Nothing in either answer depends on a session, a cookie, the host or the user."""
 
 import json
 import re
 from http import HTTPStatus
 
+from csp.utils import build_policy
 from django.conf import settings
 
 from workshops.models import JOIN_CODE_LENGTH
 from workshops.polls.selectors import live_version
 
 FOLLOW_PATH = re.compile(rf"^/j/([A-Za-z0-9]{{{JOIN_CODE_LENGTH}}})/follow/$")
+CARDS_PATH = re.compile(rf"^/j/([A-Za-z0-9]{{{JOIN_CODE_LENGTH}}})/cards/$")
+
+# (join code, version) -> the open polls' cards every phone gets for that version, as the view
+# rendered them (utf-8); bounded, whatever codes are asked for.
+_shared_cards: dict[tuple[str, str], bytes] = {}
+SHARED_CARDS_KEPT = 1000
+CARDS_HEADERS = {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache"}
 
 
 def follow_answer(code: str, asked_version: str | None, if_none_match: str | None) -> tuple[int, dict[str, str], bytes]:
@@ -35,22 +46,42 @@ def follow_answer(code: str, asked_version: str | None, if_none_match: str | Non
     return 200, {**headers, "Content-Type": "application/json"}, json.dumps({"version": version}).encode()
 
 
+def kept_shared_cards(code: str, version: str) -> bytes | None:
+    return _shared_cards.get((code, version))
+
+
+def keep_shared_cards(code: str, version: str, html: bytes) -> None:
+    """``html`` must be the cards of exactly ``version`` (``selectors.open_polls_with_version``)."""
+    if len(_shared_cards) >= SHARED_CARDS_KEPT:
+        _shared_cards.clear()
+    _shared_cards[(code, version)] = html
+
+
 def follow_checks_first(django_application):
-    """A WSGI application that answers the follow check itself and passes everything else to
-    Django. Only a GET of the exact follow address over HTTPS (when the site asks for HTTPS) is
-    answered here; a request Django would redirect or refuse otherwise still goes to Django. The
-    answer carries the headers Django's security middleware would add."""
+    """A WSGI application that answers the follow check, and the shared cards this process has
+    already rendered for the current version, itself and passes everything else to Django. Only a
+    GET of those exact addresses over HTTPS (when the site asks for HTTPS) is answered here; a
+    request Django would redirect or refuse otherwise still goes to Django. The answers carry the
+    headers Django's security middleware (and, for the cards' HTML, django-csp's) would add."""
     security_headers = _security_headers()
+    cards_headers = {**CARDS_HEADERS, **security_headers, "Content-Security-Policy": build_policy()}
+
+    def answer(start_response, status, headers, body):
+        start_response(f"{status} {HTTPStatus(status).phrase}", [*headers.items(), ("Content-Length", str(len(body)))])
+        return [body]
 
     def application(environ, start_response):
         if environ.get("REQUEST_METHOD") == "GET" and _is_secure_enough(environ):
-            found = FOLLOW_PATH.match(environ.get("PATH_INFO", ""))
-            if found:
+            path = environ.get("PATH_INFO", "")
+            if found := FOLLOW_PATH.match(path):
                 status, headers, body = follow_answer(found.group(1), _query_version(environ), environ.get("HTTP_IF_NONE_MATCH"))
                 if status != 404:
-                    headers = {**headers, **security_headers, "Content-Length": str(len(body))}
-                    start_response(f"{status} {HTTPStatus(status).phrase}", list(headers.items()))
-                    return [body]
+                    return answer(start_response, status, {**headers, **security_headers}, body)
+            elif found := CARDS_PATH.match(path):
+                code = found.group(1)
+                html = kept_shared_cards(code, live_version(code))
+                if html is not None:
+                    return answer(start_response, 200, cards_headers, html)
         return django_application(environ, start_response)
 
     return application

@@ -244,20 +244,43 @@ def live_version_key(join_code: str) -> str:
     return f"polls-live:{join_code}"
 
 
+# What a phone's page shows of each open poll, and the LA's rules for answers: the version covers these.
+_VERSIONED_FIELDS = ("pk", "round", "kind", "question", "options", "scale_max", "words_per_attendee", "ask_role", "approve_first")
+_RULE_FIELDS = ("profanity_filter_on", "blocked_words")
+_OPEN_NOW = {"is_open": True, "workshop__status__in": [Workshop.Status.DRAFT, Workshop.Status.LIVE]}
+
+
+def _version_of(state: list[tuple]) -> str:
+    return hashlib.blake2b(repr(state).encode(), digest_size=8).hexdigest()
+
+
 def live_version_from_database(join_code: str) -> str:
     """What the phones on a workshop's page should show, as a short version string: which polls
     are open, in which round and form, and whether the workshop still runs; and the LA's rules for
     answers, which decide what an answer may say (``poll_to_answer`` keeps a poll per version).
     One query."""
     rows = (
-        Poll.objects.filter(workshop__join_code=join_code, is_open=True, workshop__status__in=[Workshop.Status.DRAFT, Workshop.Status.LIVE])
-        .order_by("position", "created_at", "pk")
-        .values_list("pk", "round", "kind", "question", "options", "scale_max", "words_per_attendee", "ask_role", "approve_first",
-                     "workshop__organisation__poll_settings__profanity_filter_on", "workshop__organisation__poll_settings__blocked_words")
+        Poll.objects.filter(workshop__join_code=join_code, **_OPEN_NOW).order_by("position", "created_at", "pk")
+        .values_list(*_VERSIONED_FIELDS, *(f"workshop__organisation__poll_settings__{name}" for name in _RULE_FIELDS))
     )
     # An LA without settings yet gets the defaults with its first answer: the same rules, the same version.
-    state = [row[:-2] + (DEFAULT_POLL_RULES if row[-1] is None else row[-2:]) for row in rows]
-    return hashlib.blake2b(repr(state).encode(), digest_size=8).hexdigest()
+    return _version_of([row[:-2] + (DEFAULT_POLL_RULES if row[-1] is None else row[-2:]) for row in rows])
+
+
+def open_polls_with_version(join_code: str) -> tuple[str, list[Poll]]:
+    """The workshop's open polls, in the phone's order, and the version of exactly what was read
+    (one query): what is kept under a version is then never newer or older than it, even when a
+    poll opens or closes as it is read."""
+    polls = list(
+        Poll.objects.filter(workshop__join_code=join_code, **_OPEN_NOW).order_by("position", "created_at", "pk")
+        .select_related("workshop__organisation__poll_settings")
+    )
+    state = []
+    for poll in polls:
+        rules = getattr(poll.workshop.organisation, "poll_settings", None)
+        state.append(tuple(getattr(poll, name) for name in _VERSIONED_FIELDS)
+                     + (DEFAULT_POLL_RULES if rules is None else tuple(getattr(rules, name) for name in _RULE_FIELDS)))
+    return _version_of(state), polls
 
 
 def forget_live_version(join_code: str) -> None:

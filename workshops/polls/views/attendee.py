@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop
 from workshops.polls import services
-from workshops.polls.follow import follow_answer
+from workshops.polls.follow import CARDS_HEADERS, follow_answer, keep_shared_cards, kept_shared_cards
 from workshops.polls.limits import limit_answers, limit_join, limit_page_opens
-from workshops.polls.selectors import live_version, phone_answers, poll_to_answer, workshop_for_code
+from workshops.polls.selectors import live_version, open_polls_with_version, phone_answers, poll_to_answer, workshop_for_code
 from workshops.polls.text import MAX_PHRASE_LENGTH
 
 PHONE_COOKIE = "casereview_phone"
@@ -142,33 +142,26 @@ def follow(request, code):
     return response
 
 
-# (join code, version) -> the cards every phone gets for it; bounded, whatever codes are asked for.
-_shared_cards: dict[tuple[str, str], str] = {}
-SHARED_CARDS_KEPT = 1000
-
-
 @require_GET
 def shared_cards(request, code):
     """What a phone fetches when the follow check says the open polls changed: their cards, the
     same for every phone (no answers of its own, no form token: the page gave it one). So each web
-    process renders them once per version and a room of phones arriving within seconds of the
-    lead opening a poll costs what the follow check costs. No session or cookie is read or set.
-    A closed or unknown workshop has no cards: the phone then says no poll is open."""
+    process renders them once per version and keeps them, and in web processes
+    ``follow.follow_checks_first`` answers every later phone before Django: a room of phones
+    arriving within seconds of the lead opening a poll costs what the follow check costs. No
+    session or cookie is read or set. A closed or unknown workshop has no cards: the phone then
+    says no poll is open."""
     if len(code) != JOIN_CODE_LENGTH or not code.isalnum():
         return HttpResponse(status=404)
-    version = live_version(code)
-    html = _shared_cards.get((code, version))
+    html = kept_shared_cards(code, live_version(code))
     if html is None:
-        workshop = Workshop.objects.filter(join_code=code).exclude(status=Workshop.Status.CLOSED).first()
-        cards = [PollCard(poll, [], []) for poll in workshop.polls.filter(is_open=True)] if workshop else []
+        # The version of exactly the polls read, so the cards are never kept under another one.
+        version, polls = open_polls_with_version(code)
+        cards = [PollCard(poll, [], []) for poll in polls]
         html = render_to_string("workshops/attendee/_shared_cards.html",
-                                {**_card_context(code), "cards": cards, "version": version, "shared": True})
-        if len(_shared_cards) >= SHARED_CARDS_KEPT:
-            _shared_cards.clear()
-        _shared_cards[(code, version)] = html
-    response = HttpResponse(html)
-    response["Cache-Control"] = "no-cache"
-    return response
+                                {**_card_context(code), "cards": cards, "version": version, "shared": True}).encode()
+        keep_shared_cards(code, version, html)
+    return HttpResponse(html, headers=CARDS_HEADERS)
 
 
 @limit_answers
