@@ -31,7 +31,7 @@ def arguments():
     parser.add_argument("--sizes", default="1000,10000,100000,1000000", help="reviews for the aggregation benchmark")
     parser.add_argument("--only", choices=["web", "aggregation", "day"],
                         help="run one part only: web, aggregation, or day (the workshop-day load model, not run by default)")
-    parser.add_argument("--steps", default="1,2,3,5,10,15,20,35,50", help="day: simultaneous workshops at each step (default 1,2,3,5,10,15,20,35,50)")
+    parser.add_argument("--steps", default="1,5,10,15,20,35,50", help="day: simultaneous workshops at each step (default 1,5,10,15,20,35,50)")
     parser.add_argument("--step-seconds", type=float, default=60, help="day: length of each step (default 60)")
     parser.add_argument("--all-steps", action="store_true", help="day: run every step, even after one that does not hold")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", environment.DEFAULT_DATABASE_URL))

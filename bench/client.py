@@ -79,10 +79,17 @@ class _Exchange:
         self.chunked = False
         self.watching = None  # "reading", "writing" or None
         self.finished = False
+        self.sock = None
 
     def start(self) -> None:
         client = self.client
-        self.sock = sock = socket.socket(client.family, socket.SOCK_STREAM)
+        try:
+            self.sock = sock = socket.socket(client.family, socket.SOCK_STREAM)
+        except OSError as exc:
+            # Out of file descriptors (a server that stopped answering leaves thousands of requests
+            # open): the request was never sent, and counts as an error of its kind, never lost.
+            self._fail(f"could not open a connection: {errno.errorcode.get(exc.errno, exc.errno)} {exc.strerror}")
+            return
         sock.setblocking(False)
         self.fd = sock.fileno()
         self.deadline = client.loop.time() + client.timeout
@@ -205,7 +212,8 @@ class _Exchange:
             self.client.loop.remove_reader(self.fd)
         elif self.watching == "writing":
             self.client.loop.remove_writer(self.fd)
-        self.sock.close()
+        if self.sock is not None:
+            self.sock.close()
         self.client.in_flight.discard(self)
         self.callback(result, *self.arguments)
 

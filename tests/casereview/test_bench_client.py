@@ -2,6 +2,7 @@
 the day model's step (bench/day.py) driven through it against a stand-in for the site."""
 
 import asyncio
+import errno
 import json
 import socket
 import threading
@@ -226,6 +227,23 @@ def test_a_refused_connection_is_an_error():
         port = closed.getsockname()[1]
     with pytest.raises(ClientError, match="could not connect to 127.0.0.1:.*ECONNREFUSED"):
         run(_get(f"http://127.0.0.1:{port}", "/"))
+
+
+def test_no_file_descriptor_left_is_an_error_of_the_request_not_an_exception(monkeypatch):
+    """A collapsing step leaves thousands of requests open; the next ones must still be counted."""
+    def no_descriptors(*args, **kwargs):
+        raise OSError(errno.EMFILE, "Too many open files")
+
+    results = []
+
+    async def one():
+        client = Client("http://127.0.0.1:9")
+        monkeypatch.setattr(socket, "socket", no_descriptors)
+        client.start(client.request("GET", "/"), lambda result: results.append(result))
+        assert not client.in_flight
+
+    run(one())
+    assert isinstance(results[0], ClientError) and "could not open a connection: EMFILE Too many open files" in str(results[0])
 
 
 def test_start_calls_back_with_the_answer_or_the_error_and_no_task():
