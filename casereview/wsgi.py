@@ -12,7 +12,7 @@ application = get_wsgi_application()
 for app_config in apps.get_app_configs():
     if hasattr(app_config, "warm_up"):
         app_config.warm_up()
-    # An app may answer its commonest request before Django does (the phones' follow check,
+    # An app may answer its commonest requests before Django does (what following phones ask,
     # workshops/polls/follow.py): through its AppConfig, so this module imports no app.
     if hasattr(app_config, "wrap_wsgi"):
         application = app_config.wrap_wsgi(application)

@@ -14,8 +14,9 @@ class WorkshopsConfig(AppConfig):
         load_word_dictionaries()
 
     def wrap_wsgi(self, application):
-        """Called by casereview.wsgi: the phones' follow check, the commonest request of a workshop
-        day, is answered before Django (workshops/polls/follow.py)."""
+        """Called by casereview.wsgi: what phones following the presenter ask, the commonest requests
+        of a workshop day (the follow check, and the open polls' cards once rendered), is answered
+        before Django (workshops/polls/follow.py)."""
         from workshops.polls.follow import follow_checks_first
 
         return follow_checks_first(application)
