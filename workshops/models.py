@@ -235,6 +235,14 @@ class ReviewStatus(models.TextChoices):
     DONE = "done", "Done"
     NO_CONSENSUS = "no_consensus", "No consensus"
 
+    @classmethod
+    def of(cls, consensus_reached: bool | None, discussed_now: bool = False) -> "ReviewStatus":
+        """A case's status in its room: from its review (None: not reviewed yet), else whether the
+        room has it open now. The one rule for the console, the control room and a review."""
+        if consensus_reached is not None:
+            return cls.DONE if consensus_reached else cls.NO_CONSENSUS
+        return cls.IN_DISCUSSION if discussed_now else cls.TO_DO
+
 
 class CaseReview(models.Model):
     """The room's judgement on one case in one workshop (DESIGN.md §2).
@@ -274,7 +282,7 @@ class CaseReview(models.Model):
 
     @property
     def status(self) -> str:
-        return ReviewStatus.DONE if self.consensus_reached else ReviewStatus.NO_CONSENSUS
+        return ReviewStatus.of(self.consensus_reached)
 
 
 class ReviewAudit(models.Model):

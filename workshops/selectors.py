@@ -49,16 +49,8 @@ def rooms_to_open(user):
 
 def allocation_status(allocation: CaseAllocation, room: BreakoutRoom | None) -> str:
     review = getattr(allocation, "review", None)
-    return status_of(review.consensus_reached if review is not None else None,
-                     room is not None and room.current_allocation_id == allocation.pk)
-
-
-def status_of(consensus_reached: bool | None, discussed_now: bool) -> str:
-    """A case's status in its room: from its review (None: not reviewed yet), else whether the
-    room has it open now."""
-    if consensus_reached is not None:
-        return ReviewStatus.DONE if consensus_reached else ReviewStatus.NO_CONSENSUS
-    return ReviewStatus.IN_DISCUSSION if discussed_now else ReviewStatus.TO_DO
+    return ReviewStatus.of(review.consensus_reached if review is not None else None,
+                           room is not None and room.current_allocation_id == allocation.pk)
 
 
 @dataclass
@@ -108,14 +100,14 @@ def workshop_progress(workshop: Workshop) -> tuple[list[RoomProgress], int]:
 
     The lead's control room asks for this every 5 s in every running workshop, so the cases are
     read as (room, allocation, review) tuples, not as objects, and given their status by
-    ``status_of`` as ``allocation_status`` gives it."""
+    ``ReviewStatus.of`` as ``allocation_status`` gives it."""
     rooms = list(workshop.rooms.select_related("current_allocation__case"))
     counts = {room.pk: dict.fromkeys(ReviewStatus.values, 0) for room in rooms}
     current = {room.pk: room.current_allocation_id for room in rooms}
     for room_id, allocation_id, review_id, consensus in CaseAllocation.objects.filter(room__in=rooms).values_list(
         "room_id", "pk", "review__pk", "review__consensus_reached"
     ):
-        counts[room_id][status_of(consensus if review_id is not None else None, current[room_id] == allocation_id)] += 1
+        counts[room_id][ReviewStatus.of(consensus if review_id is not None else None, current[room_id] == allocation_id)] += 1
     progress = [RoomProgress(room, counts[room.pk], sum(counts[room.pk].values()), room.current_allocation) for room in rooms]
     unallocated = workshop.allocations.filter(room__isnull=True, kind=CaseAllocation.Kind.FIRST).count()
     return progress, unallocated
