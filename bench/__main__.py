@@ -11,6 +11,7 @@ import json
 import os
 import platform
 import subprocess
+import sys
 from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
@@ -111,6 +112,7 @@ def day_benchmark(options, settings) -> dict:
         "steps": [
             {"workshops": r.workshops, "holds": r.holds, "problems": r.problems(), "answers_sent": r.answers_sent,
              "answers_stored": r.answers_stored, "saves_sent": r.saves_sent, "saves_stored": r.saves_stored,
+             "answers_lost": r.answers_lost, "saves_lost": r.saves_lost,
              "cpu_percent": r.cpu_percent, "send_lag_p99_ms": r.send_lag_p99_ms,
              "kinds": [{"name": m.name, "requests": m.requests, "rate": m.rate, "p50_ms": m.percentile(50), "p95_ms": m.percentile(95),
                         "p99_ms": m.percentile(99), "errors": m.errors} for m in r.measurements.values() if m.requests or m.errors]}
@@ -130,13 +132,14 @@ def day_markdown(day: dict) -> list[str]:
         lines += [f"| {step['workshops']} | {k['name']} | {k['rate']:,.1f} | {k['p50_ms']:.0f} | {k['p95_ms']:.0f} | {k['p99_ms']:.0f} | {k['errors']} |"
                   for k in step["kinds"]]
     kinds = sorted({kind for step in day["steps"] for kind in step["cpu_percent"]})
-    lines += ["", "| workshops | holds | answers stored | reviews stored | generator sent late (p99 ms) | CPU % of one core: "
-              + ", ".join(kinds) + " |", "|---:|---|---:|---:|---:|---|"]
+    lines += ["", "| workshops | holds | answers stored | reviews stored | acknowledged, not stored (answers, reviews) | "
+              "generator sent late (p99 ms) | CPU % of one core: " + ", ".join(kinds) + " |", "|---:|---|---:|---:|---:|---:|---|"]
     for step in day["steps"]:
         verdict = "yes" if step["holds"] else "**no**: " + "; ".join(step["problems"])
         cpu = ", ".join(f"{step['cpu_percent'].get(kind, 0):.0f}" for kind in kinds)
         lines.append(f"| {step['workshops']} | {verdict} | {step['answers_stored']:,} of {step['answers_sent']:,} | "
-                     f"{step['saves_stored']} of {step['saves_sent']} | {step['send_lag_p99_ms']:.0f} | {cpu} |")
+                     f"{step['saves_stored']} of {step['saves_sent']} | {step['answers_lost']}, {step['saves_lost']} | "
+                     f"{step['send_lag_p99_ms']:.0f} | {cpu} |")
     return lines + [""]
 
 
@@ -217,6 +220,8 @@ def markdown(results: dict) -> str:
 
 
 def main() -> None:
+    # Line by line even into a file or a pipe: a run takes minutes, and its progress is read as it goes.
+    sys.stdout.reconfigure(line_buffering=True)
     options = arguments()
     RESULTS.mkdir(exist_ok=True)
     settings = environment.settings_environment(options.database_url, options.redis_url)

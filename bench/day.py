@@ -171,6 +171,10 @@ class StepResult:
     saves_stored: int
     cpu_percent: dict[str, float]  # of one core, by kind of process
     send_lag_p99_ms: float  # how late the load generator sent, at the 99th percentile
+    # What the server said it stored (an answer's thank-you, a save's next case) and is not in the
+    # database, checked row by row: data lost, whether or not the step held otherwise.
+    answers_lost: int = 0
+    saves_lost: int = 0
 
     def problems(self) -> list[str]:
         found = []
@@ -187,6 +191,8 @@ class StepResult:
             found.append(f"answers stored {self.answers_stored:,} of {self.answers_sent:,}")
         if self.saves_stored != self.saves_sent:
             found.append(f"reviews stored {self.saves_stored:,} of {self.saves_sent:,}")
+        if self.answers_lost or self.saves_lost:
+            found.append(f"acknowledged but not stored: {self.answers_lost:,} answers, {self.saves_lost:,} reviews")
         return found
 
     @property
@@ -207,6 +213,11 @@ class Day:
         self.rng = random.Random(step)
         self.answers_sent = 0  # rows an answer sent should store (a word poll: one per word)
         self.saves_sent = 0
+        # What the server acknowledged: (poll, the phone's cookies, a word or the choice) for each
+        # row an answer with the thank-you stored, and the allocation of each save answered with the
+        # next case. Checked against the database after the step (``_acknowledged_not_stored``).
+        self.acknowledged_answers: list[tuple[int, str, str]] = []
+        self.acknowledged_saves: list[int] = []
 
     # --- Sending and timing -------------------------------------------------------------------
 
@@ -322,6 +333,7 @@ class Day:
         def check(response) -> str | None:
             if response.status != 200 or THANKS not in response.body:
                 return f"answer: HTTP {response.status}" + ("" if response.status != 200 else " without the thank-you")
+            self.acknowledged_answers += [(poll, phone.phone.cookie, given) for given in (data["word"] if word_poll else [data["choice"]])]
             return None
 
         def answer():
@@ -350,6 +362,7 @@ class Day:
                 if response.status != 200 or "hx-push-url" not in response.headers:
                     return f"review save: HTTP {response.status} without the next case"
                 facilitator.versions[allocation] += 1
+                self.acknowledged_saves.append(allocation)
                 return None
 
             request = self.http.request("POST", f"/rooms/{room}/cases/{allocation}/review/", facilitator.person.headers(self.origin, htmx=True), data)
@@ -445,6 +458,32 @@ def _stored(workshops: list[DayWorkshop], step: int) -> tuple[int, int]:
     return answers, reviews
 
 
+def phone_token(cookies: str) -> str:
+    """The phone's token as the server stores it with its answers: its signed cookie, read as the
+    server reads it."""
+    from django.http import HttpRequest
+    from django.http.cookie import parse_cookie
+
+    from workshops.polls.views.attendee import PHONE_COOKIE, PHONE_COOKIE_SALT
+
+    request = HttpRequest()
+    request.COOKIES = parse_cookie(cookies)
+    return request.get_signed_cookie(PHONE_COOKIE, salt=PHONE_COOKIE_SALT)
+
+
+def _acknowledged_not_stored(day: Day) -> tuple[int, int]:
+    """How many answer rows and reviews the server acknowledged that are not in the database."""
+    from workshops.models import CaseReview, PollResponse
+
+    polls = {poll for poll, _, _ in day.acknowledged_answers}
+    stored = {(poll, phone, text or choice) for poll, phone, text, choice
+              in PollResponse.objects.filter(poll_id__in=polls).values_list("poll_id", "phone", "text", "choice")}
+    tokens = {cookies: phone_token(cookies) for cookies in {cookies for _, cookies, _ in day.acknowledged_answers}}
+    answers_lost = sum(1 for poll, cookies, given in day.acknowledged_answers if (poll, tokens[cookies], given) not in stored)
+    reviewed = set(CaseReview.objects.filter(allocation_id__in=day.acknowledged_saves).values_list("allocation_id", flat=True))
+    return answers_lost, len(set(day.acknowledged_saves) - reviewed)
+
+
 def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going: bool = False) -> list[StepResult]:
     """Each step in turn, the busiest last; stops after the first step that does not hold."""
     workshops: list[DayWorkshop] = []
@@ -477,6 +516,7 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
             count, seconds, day.measurements, day.answers_sent, answers, day.saves_sent, reviews - reviews_before,
             {kind: used / seconds * 100 for kind, used in totals.items()},
             ordered[int(0.99 * (len(ordered) - 1))] * 1000 if ordered else 0.0,
+            *_acknowledged_not_stored(day),
         )
         results.append(result)
         say_step(result, say)
@@ -496,6 +536,7 @@ def say_step(result: StepResult, say) -> None:
                 f"p99 {m.percentile(99):.0f} ms, {m.errors} errors")
     cpu = ", ".join(f"{kind} {percent:.0f}%" for kind, percent in result.cpu_percent.items())
     say(f"    answers stored {result.answers_stored:,} of {result.answers_sent:,}; reviews {result.saves_stored} of {result.saves_sent}; "
+        f"acknowledged but not stored: {result.answers_lost} answers, {result.saves_lost} reviews; "
         f"CPU (of one core) {cpu}; the generator sent p99 {result.send_lag_p99_ms:.0f} ms late")
     say(f"    {'holds' if result.holds else 'does not hold: ' + '; '.join(result.problems())}")
 
