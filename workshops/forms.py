@@ -163,7 +163,10 @@ class CaseReviewForm(forms.Form):
         widget=forms.HiddenInput, required=False,
     )
 
-    def __init__(self, *args, organisation, review=None, **kwargs):
+    def __init__(self, *args, organisation, review=None, offered_with_no_review=None, **kwargs):
+        """``offered_with_no_review``: the terms another form of this LA offered for a case with no
+        review (its ``offered``), when this one is for a case with no review too: the same lists,
+        not read again (a save answered with the next case draws two such forms)."""
         super().__init__(*args, **kwargs)
         self.set_aside = {}
         fields_by_kind = {
@@ -173,7 +176,11 @@ class CaseReviewForm(forms.Form):
         }
         # One query for the three lists. Retired terms are not offered, except those this review
         # already uses, so saving it again keeps them.
-        offered = offered_terms(organisation, fields_by_kind, keeping=[term.pk for term in self._terms_of(review)])
+        if review is None and offered_with_no_review is not None:
+            offered = offered_with_no_review
+        else:
+            offered = offered_terms(organisation, fields_by_kind, keeping=[term.pk for term in self._terms_of(review)])
+        self.offered = offered
         for kind, field in fields_by_kind.items():
             field.terms = offered[kind]
         self.helper = FormHelper()

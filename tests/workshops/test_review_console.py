@@ -95,6 +95,44 @@ def test_reopening_a_reviewed_case_shows_its_saved_answer(client_for, facilitato
     assert 'name="version" value="1"' in page
 
 
+
+def _themes_offered(page: str) -> set[int]:
+    return {int(pk) for pk in re.findall(r'name="themes" value="(\d+)"', page)}
+
+
+def test_the_next_cases_form_offers_the_las_current_terms_after_a_first_review_and_after_an_edit(
+    client_for, facilitator, room, allocations, term
+):
+    """A first review's form and the next case's form offer the same terms, read once for both;
+    an edit's form also offers the retired terms its review keeps, and the next case's never does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    client = client_for(facilitator)
+    kept = term("theme", "WORKFORCE_CAPACITY")
+    client.post(save_url(room, allocations[0]), not_ideal_post(term, themes=[kept.pk]), **HTMX)
+    kept.retired_at = timezone.now()
+    kept.save()
+    active = term("theme", "TRANSITION_BETWEEN_SETTINGS").pk
+
+    first_review_post = not_ideal_post(term)
+    with CaptureQueriesContext(connection) as first_review:
+        page = client.post(save_url(room, allocations[1]), first_review_post, **HTMX).content.decode()
+    assert "Saved C-002" in page and "Case C-003" in page
+    assert active in _themes_offered(page) and kept.pk not in _themes_offered(page)
+    term_reads = [q["sql"] for q in first_review.captured_queries if 'FROM "casereview_vocabularyterm"' in q["sql"]]
+    assert len(term_reads) == 1
+    assert not [q["sql"] for q in first_review.captured_queries
+                if 'FROM "workshops_casereview"' in q["sql"] and re.search(rf'"allocation_id" = {allocations[2].pk}\b', q["sql"])]
+
+    edit_form = client.get(console_url(room, allocations[0])).content.decode()
+    assert kept.pk in _themes_offered(edit_form)  # the edited review keeps its retired theme
+    page = client.post(save_url(room, allocations[0]), not_ideal_post(term, version=1, themes=[kept.pk]), **HTMX).content.decode()
+    assert "Saved C-001" in page
+    assert active in _themes_offered(page) and kept.pk not in _themes_offered(page)
+
+
 # Access: the room's facilitator and the LA's lead may use it; nobody else.
 
 def test_the_lead_may_use_any_room_of_the_la(client_for, lead, room, allocations, term):

@@ -42,12 +42,18 @@ def _review_of(allocation):
     return CaseReview.objects.filter(allocation=allocation).prefetch_related("non_ideal_areas", "themes").first()
 
 
-def _render(request, room, allocation, form=None, *, conflict=None, saved=None, status=200, lines=None, confirm=None):
+_READ_IT = object()  # _render's default: read the case's review
+
+
+def _render(request, room, allocation, form=None, *, conflict=None, saved=None, status=200, lines=None, confirm=None, review=_READ_IT,
+            offered_with_no_review=None):
     lines = room_cases(room) if lines is None else lines
-    review = _review_of(allocation) if allocation else None
+    if review is _READ_IT:
+        review = _review_of(allocation) if allocation else None
     set_aside = _set_aside_of(review)
     if allocation and form is None:
-        form = CaseReviewForm(initial=CaseReviewForm.initial_for(review), organisation=room.workshop.organisation, review=review)
+        form = CaseReviewForm(initial=CaseReviewForm.initial_for(review), organisation=room.workshop.organisation, review=review,
+                              offered_with_no_review=offered_with_no_review)
         if set_aside and request.GET.get("restore") == "set-aside":
             form.initial = form.initial_from_set_aside(set_aside, review.version)
     context = {
@@ -132,7 +138,10 @@ def review_save(request, room_pk, allocation_pk):
         if next_allocation:
             return redirect("room_console_case", room_pk=room.pk, allocation_pk=next_allocation.pk)
         return redirect("room_console", room_pk=room.pk)
-    response = _render(request, room, next_allocation, saved=saved, lines=lines)
+    # The next case is one still to do (next_case_after): it has no review, so none is read; and
+    # after a first review its form offers what the form just saved offered.
+    response = _render(request, room, next_allocation, saved=saved, lines=lines, review=None,
+                       offered_with_no_review=form.offered if review is None else None)
     # The address bar follows the case on screen, so a reload reopens it (with any draft).
     next_url = (
         reverse("room_console_case", args=[room.pk, next_allocation.pk]) if next_allocation else reverse("room_console", args=[room.pk])
