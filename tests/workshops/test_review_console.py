@@ -95,7 +95,6 @@ def test_reopening_a_reviewed_case_shows_its_saved_answer(client_for, facilitato
     assert 'name="version" value="1"' in page
 
 
-
 def _themes_offered(page: str) -> set[int]:
     return {int(pk) for pk in re.findall(r'name="themes" value="(\d+)"', page)}
 
