@@ -28,4 +28,4 @@ COPY --from=build /app /app
 WORKDIR /app
 USER casereview
 EXPOSE 8000
-CMD ["gunicorn", "casereview.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-", "--no-control-socket"]
+CMD ["gunicorn", "-c", "python:casereview.gunicorn_config", "casereview.wsgi", "--bind", "0.0.0.0:8000"]

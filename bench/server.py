@@ -33,8 +33,9 @@ class Stack:
     def __enter__(self) -> "Stack":
         log = open(PROJECT / "bench" / "results" / "server.log", "w")  # noqa: SIM115 - closed with the processes
         self.processes.append(subprocess.Popen(
-            [BIN / "gunicorn", "casereview.wsgi", "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-             "--backlog", "4096", "--log-level", "warning"],
+            # As production runs it (casereview/gunicorn_config.py: the access log included), on a port of its own.
+            [BIN / "gunicorn", "-c", "python:casereview.gunicorn_config", "casereview.wsgi", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--log-level", "warning"],
             cwd=PROJECT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         ))
         self.processes.append(subprocess.Popen(

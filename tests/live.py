@@ -147,8 +147,9 @@ class Processes:
 
     def web(self, environment: dict) -> "Server":
         port = free_port()
-        process = self.start("gunicorn", [str(BIN / "gunicorn"), "casereview.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                                          "--timeout", "30"], environment)
+        # Production's settings (casereview/gunicorn_config.py), two workers.
+        process = self.start("gunicorn", [str(BIN / "gunicorn"), "-c", "python:casereview.gunicorn_config", "casereview.wsgi",
+                                          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "30"], environment)
         server = Server(port)
         wait_until(lambda: server.get("/health/alive/")[0] == 200, 30, "gunicorn to start", [process])
         return server
