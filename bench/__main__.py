@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bench import environment
+from casereview import gunicorn_config
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -27,7 +28,8 @@ def arguments():
     parser.add_argument("--phones", type=int, default=50, help="concurrent phones, also for the trivial endpoint (default 50)")
     parser.add_argument("--facilitators", type=int, default=10, help="concurrent facilitators saving reviews, each in a room of their own (default 10)")
     parser.add_argument("--readers", type=int, default=5, help="concurrent dashboard readers and projector screens (default 5)")
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers (default 2 x cores + 1)")
+    parser.add_argument("--workers", type=int, default=gunicorn_config.workers,
+                        help=f"gunicorn workers (default {gunicorn_config.workers}, as production runs: casereview/gunicorn_config.py)")
     parser.add_argument("--burst", type=int, default=2000, help="phones answering at once (default 2000)")
     parser.add_argument("--sizes", default="1000,10000,100000,1000000", help="reviews for the aggregation benchmark")
     parser.add_argument("--only", choices=["web", "aggregation", "day"],

@@ -10,9 +10,19 @@ import os
 
 from gunicorn.glogging import Logger
 
-# Sync workers, about two a core (docs/benchmarks.md: 5 held the workshop day better than 9 on 2
-# cores); WEB_CONCURRENCY sets another number.
-workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * (os.cpu_count() or 1) + 1)
+
+def _cores() -> int:
+    """The cores this process may run on, not all the host's (a container limited by a CPU quota
+    rather than a set of cores needs WEB_CONCURRENCY)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+# Sync workers, two a core plus one (docs/benchmarks.md: on 2 cores 5 workers held the workshop day
+# better than 9, and better than 3 at 15 workshops); WEB_CONCURRENCY sets another number.
+workers = int(os.environ.get("WEB_CONCURRENCY") or 2 * _cores() + 1)
 # Room in the listen queue for a room of phones arriving within the same second.
 backlog = 4096
 # gunicorn would make its control socket under $HOME, and the image's user has none.
