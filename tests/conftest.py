@@ -43,6 +43,20 @@ def cache_of_its_own(settings):
     return prefix
 
 
+@pytest.fixture(autouse=True)
+def process_memories_of_its_own(monkeypatch):
+    """Each test starts with empty per-process memories (what a web process keeps between requests:
+    the versions read, the polls answered, the shared cards, the refreshes queued). On SQLite ids
+    repeat from test to test, so one test's memory of organisation 1 or poll 1 would otherwise
+    answer for the next test's."""
+    from analytics import snapshots
+    from workshops.polls import follow, selectors
+
+    for module, name in ((snapshots, "_queued_here"), (selectors, "_read_versions"), (selectors, "_answered_polls"),
+                         (follow, "_shared_cards")):
+        monkeypatch.setattr(module, name, {})
+
+
 @pytest.fixture
 def postgresql(request):
     """For tests whose point needs PostgreSQL's concurrency (SQLite serialises every write)."""

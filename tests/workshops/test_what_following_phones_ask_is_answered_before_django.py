@@ -46,13 +46,6 @@ def call(application, environ):
     return answered["status"], answered["headers"], body
 
 
-@pytest.fixture(autouse=True)
-def nothing_kept():
-    follow._shared_cards.clear()
-    yield
-    follow._shared_cards.clear()
-
-
 @pytest.fixture
 def shortcut():
     django = Django()
