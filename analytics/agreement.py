@@ -23,7 +23,9 @@ OUTCOME_CATEGORIES = ["ideal", "not_ideal", "no_consensus"]
 OUTCOME_WORDS = {"ideal": "Ideal", "not_ideal": "Not ideal", "no_consensus": "No consensus"}
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20260520  # fixed: the same answers always give the same interval
-NOT_ENOUGH = "Not enough cases: κ needs at least {minimum} cases that two or more rooms reviewed (there {verb} {cases})."
+NOT_ENOUGH = (
+    "Not enough cases: κ needs at least {minimum} cases that two or more rooms reviewed (there {verb} {cases})."
+)
 ONE_CATEGORY = "Every answer was the same ({category}), so chance alone would agree every time: κ is not defined."
 
 
@@ -86,8 +88,15 @@ def agreement_figures(ratings: list[list[str]], categories: list[str]) -> dict:
     cases = len(ratings)
     agreed = sum(1 for answers in ratings if len(set(answers)) == 1)
     figures = {
-        "cases": cases, "agreed": agreed, "percent": round(agreed / cases, 4) if cases else None,
-        "method": None, "kappa": None, "ci95": None, "reading": "", "reason": None, "small": cases < 5,
+        "cases": cases,
+        "agreed": agreed,
+        "percent": round(agreed / cases, 4) if cases else None,
+        "method": None,
+        "kappa": None,
+        "ci95": None,
+        "reading": "",
+        "reason": None,
+        "small": cases < 5,
     }
     if cases < MIN_CASES:
         figures["reason"] = NOT_ENOUGH.format(minimum=MIN_CASES, verb="is" if cases == 1 else "are", cases=cases)
@@ -145,19 +154,38 @@ def agreement_report(organisation: Organisation, scope: Scope) -> dict:
     rows = (
         in_scope.filter(Q(allocation__primary_id__in=doubled) | Q(allocation_id__in=doubled))
         .values_list(
-            "pk", "allocation_id", "allocation__primary_id", "allocation__kind", "allocation__workshop__title",
-            "allocation__case__reference", "allocation__room__name", "consensus_reached", "ideal_outcome",
-            "better_provision__code", "better_provision__label",
+            "pk",
+            "allocation_id",
+            "allocation__primary_id",
+            "allocation__kind",
+            "allocation__workshop__title",
+            "allocation__case__reference",
+            "allocation__room__name",
+            "consensus_reached",
+            "ideal_outcome",
+            "better_provision__code",
+            "better_provision__label",
         )
         .order_by("allocation__case__reference", "pk")
     )
     groups: dict[int, dict] = {}
     for pk, allocation, primary, kind, workshop, reference, room, consensus, ideal, better, better_label in rows:
-        group = groups.setdefault(primary or allocation, {"reference": reference, "workshop": workshop, "answers": [], "moderated": None})
+        group = groups.setdefault(
+            primary or allocation, {"reference": reference, "workshop": workshop, "answers": [], "moderated": None}
+        )
         if kind == CaseAllocation.Kind.MODERATION:
             group["moderated"] = Answer("Moderated", False, pk, _outcome(consensus, ideal), better, better_label)
         else:
-            group["answers"].append(Answer(room or "No room", kind == CaseAllocation.Kind.FIRST, pk, _outcome(consensus, ideal), better, better_label))
+            group["answers"].append(
+                Answer(
+                    room or "No room",
+                    kind == CaseAllocation.Kind.FIRST,
+                    pk,
+                    _outcome(consensus, ideal),
+                    better,
+                    better_label,
+                )
+            )
     cases = []
     for group in groups.values():
         group["answers"].sort(key=lambda answer: (not answer.first, answer.review))  # the first room's first
@@ -175,12 +203,19 @@ def agreement_report(organisation: Organisation, scope: Scope) -> dict:
         betters = {answer.better for answer in group["answers"] if answer.outcome == "not_ideal"}
         if len(outcomes) > 1 or len(betters) > 1:
             moderated = group["moderated"]
-            disagreements.append({
-                "reference": group["reference"], "workshop": group["workshop"],
-                "rooms": {answer.room: answer.in_words for answer in group["answers"]},
-                "on": [name for name, differs in (("outcome", len(outcomes) > 1), ("better provision", len(betters) > 1)) if differs],
-                "moderated": moderated.in_words if moderated else None,
-            })
+            disagreements.append(
+                {
+                    "reference": group["reference"],
+                    "workshop": group["workshop"],
+                    "rooms": {answer.room: answer.in_words for answer in group["answers"]},
+                    "on": [
+                        name
+                        for name, differs in (("outcome", len(outcomes) > 1), ("better provision", len(betters) > 1))
+                        if differs
+                    ],
+                    "moderated": moderated.in_words if moderated else None,
+                }
+            )
     disagreements.sort(key=lambda row: (row["moderated"] is not None, row["workshop"], row["reference"]))
     outcome = agreement_figures(outcome_ratings, OUTCOME_CATEGORIES)
     return {

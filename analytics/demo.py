@@ -38,9 +38,18 @@ MEASURES = ["pupils", "ehcp", "sen_support", "ehcp_suspended", "send_exclusions"
 def load(organisation):
     if SettingsDataset.objects.filter(organisation=organisation, name=NAME).exists():
         return
-    dataset = SettingsDataset.objects.create(organisation=organisation, name=NAME, description=DESCRIPTION, measures=MEASURES)
+    dataset = SettingsDataset.objects.create(
+        organisation=organisation, name=NAME, description=DESCRIPTION, measures=MEASURES
+    )
     SettingRow.objects.bulk_create(
-        SettingRow(dataset=dataset, urn=urn, name=name, phase="Secondary", locality=locality, deprivation_decile=decile,
-                   values=dict(zip(MEASURES, figures)))
+        SettingRow(
+            dataset=dataset,
+            urn=urn,
+            name=name,
+            phase="Secondary",
+            locality=locality,
+            deprivation_decile=decile,
+            values=dict(zip(MEASURES, figures)),
+        )
         for urn, name, locality, decile, *figures in SCHOOLS
     )

@@ -26,7 +26,12 @@ TITLES = {SEN: "the DfE school-level SEN file", EXCLUSIONS: "the DfE school-leve
 MAX_BYTES = 200 * 1024 * 1024  # a national file, as downloaded
 SUPPRESSED = {"c", "x", "z", "u", ":", "low", "", "..", "-"}
 TOTAL = {"total", "all pupils", "all"}
-EXCLUSION_MEASURES = {"headcount": "headcount", "suspension": "suspensions", "perm_excl": "perm_excl", "one_plus_susp": "pupils_suspended"}
+EXCLUSION_MEASURES = {
+    "headcount": "headcount",
+    "suspension": "suspensions",
+    "perm_excl": "perm_excl",
+    "one_plus_susp": "pupils_suspended",
+}
 SEN_COLUMNS = {"school_urn", "la_name", "sen_provision", "pupil_count"}
 EXCLUSION_COLUMNS = {"school_urn", "la_name", "headcount", "suspension"}
 
@@ -84,16 +89,35 @@ def read(filename: str, data: bytes, la_name: str) -> tuple[str, list[School], l
     try:
         frame = pd.read_csv(io.BytesIO(data), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     except (UnicodeDecodeError, pd.errors.ParserError) as error:
-        return kind, [], [RowProblem(0, f"{TITLES[kind].capitalize()} could not be read as CSV UTF-8 ({type(error).__name__}).")], []
+        return (
+            kind,
+            [],
+            [RowProblem(0, f"{TITLES[kind].capitalize()} could not be read as CSV UTF-8 ({type(error).__name__}).")],
+            [],
+        )
     frame.columns = [column.strip().lower() for column in frame.columns]
     frame["line"] = frame.index + 2  # the header is line 1
     if not la_name.strip():
-        return kind, [], [RowProblem(0, f"This is {TITLES[kind]}: choose the local authority whose schools to read, as the file's la_name column writes it.")], []
+        return (
+            kind,
+            [],
+            [
+                RowProblem(
+                    0,
+                    f"This is {TITLES[kind]}: choose the local authority whose schools to read, as the file's la_name column writes it.",
+                )
+            ],
+            [],
+        )
     names = sorted(set(frame["la_name"].str.strip()))
     chosen = frame["la_name"].str.strip().str.casefold() == la_name.strip().casefold()
     if not chosen.any():
         near = difflib.get_close_matches(la_name.strip(), names, n=1, cutoff=0.6)
-        hint = f" Did you mean “{near[0]}”?" if near else f" It has {len(names)} local authorit{'y' if len(names) == 1 else 'ies'}, such as {', '.join(names[:3])}."
+        hint = (
+            f" Did you mean “{near[0]}”?"
+            if near
+            else f" It has {len(names)} local authorit{'y' if len(names) == 1 else 'ies'}, such as {', '.join(names[:3])}."
+        )
         return kind, [], [RowProblem(0, f"The file has no schools of “{la_name.strip()}”.{hint}")], []
     frame = frame[chosen]
     notes = []
@@ -112,8 +136,12 @@ def read(filename: str, data: bytes, la_name: str) -> tuple[str, list[School], l
 
 def _school_of(row) -> School:
     phase = row.get("phase_type_grouping") or row.get("education_phase") or row.get("school_type") or ""
-    return School(urn=row["school_urn"].strip(), name=row.get("school_name", "").strip(), phase=phase.strip(),
-                  locality=(row.get("district_administrative_name") or "").strip())
+    return School(
+        urn=row["school_urn"].strip(),
+        name=row.get("school_name", "").strip(),
+        phase=phase.strip(),
+        locality=(row.get("district_administrative_name") or "").strip(),
+    )
 
 
 def _sen(frame: pd.DataFrame) -> tuple[list[School], list[RowProblem]]:
@@ -125,8 +153,13 @@ def _sen(frame: pd.DataFrame) -> tuple[list[School], list[RowProblem]]:
         try:
             value = _number(row["pupil_count"])
         except ValueError:
-            problems.append(RowProblem(row["line"], f"pupil_count “{row['pupil_count']}” is not a whole number of 0 or more, "
-                                                    "nor a DfE mark for a figure not given (c, x, z, u, :)."))
+            problems.append(
+                RowProblem(
+                    row["line"],
+                    f"pupil_count “{row['pupil_count']}” is not a whole number of 0 or more, "
+                    "nor a DfE mark for a figure not given (c, x, z, u, :).",
+                )
+            )
             continue
         school = schools.setdefault(row["school_urn"].strip(), _school_of(row))
         # Recent files give each provision per primary need as well as in total: the total is read,
@@ -145,7 +178,9 @@ def _exclusions(frame: pd.DataFrame) -> tuple[list[School], list[RowProblem]]:
     for row in frame.to_dict("records"):
         urn = row["school_urn"].strip()
         if urn in first_line:
-            problems.append(RowProblem(row["line"], f"school_urn {urn} is also on line {first_line[urn]} for the same year."))
+            problems.append(
+                RowProblem(row["line"], f"school_urn {urn} is also on line {first_line[urn]} for the same year.")
+            )
             continue
         first_line[urn] = row["line"]
         school = _school_of(row)
@@ -155,8 +190,13 @@ def _exclusions(frame: pd.DataFrame) -> tuple[list[School], list[RowProblem]]:
             try:
                 school.values[measure] = _number(row[column])
             except ValueError:
-                problems.append(RowProblem(row["line"], f"{column} “{row[column]}” is not a whole number of 0 or more, "
-                                                        "nor a DfE mark for a figure not given (c, x, z, u, :)."))
+                problems.append(
+                    RowProblem(
+                        row["line"],
+                        f"{column} “{row[column]}” is not a whole number of 0 or more, "
+                        "nor a DfE mark for a figure not given (c, x, z, u, :).",
+                    )
+                )
         schools[urn] = school
     return list(schools.values()), problems
 
@@ -169,7 +209,11 @@ def merge(first: list[School], second: list[School]) -> list[School]:
         if school.urn in joined:
             here = joined[school.urn]
             here.values |= school.values
-            here.name, here.phase, here.locality = here.name or school.name, here.phase or school.phase, here.locality or school.locality
+            here.name, here.phase, here.locality = (
+                here.name or school.name,
+                here.phase or school.phase,
+                here.locality or school.locality,
+            )
         else:
             joined[school.urn] = school
     return list(joined.values())

@@ -14,9 +14,14 @@ class ReportSnapshot(models.Model):
     figures came from: when the data's fingerprint differs, the snapshot is stale (DESIGN.md §3)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="report_snapshots")
-    scope = models.CharField(max_length=KEY_MAX_LENGTH, help_text="all, workshop:ID, phase:CODE, ..., or a combination: workshop:ID,phase:CODE")
+    scope = models.CharField(
+        max_length=KEY_MAX_LENGTH,
+        help_text="all, workshop:ID, phase:CODE, ..., or a combination: workshop:ID,phase:CODE",
+    )
     figures = models.JSONField()
-    charts = models.JSONField(default=dict, help_text="The dashboard's Plotly charts, drawn from the figures when they were computed.")
+    charts = models.JSONField(
+        default=dict, help_text="The dashboard's Plotly charts, drawn from the figures when they were computed."
+    )
     fingerprint = models.CharField(max_length=120)
     computed_at = models.DateTimeField(default=timezone.now)
     duration_ms = models.PositiveIntegerField(default=0)
@@ -74,9 +79,10 @@ class VariationSettings(models.Model):
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="variation_settings")
     suppress_small_counts = models.BooleanField(
-        default=True, verbose_name="Suppress small counts",
+        default=True,
+        verbose_name="Suppress small counts",
         help_text="Show counts of 1 to 4, and the rates made from them, as “fewer than 5” in tables and downloads, "
-                  "so no pupil can be recognised in a small group.",
+        "so no pupil can be recognised in a small group.",
     )
 
     objects = TenantQuerySet.as_manager()

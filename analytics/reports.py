@@ -64,8 +64,13 @@ def _wilson_bounds(count: int, n: int) -> tuple[float, float]:
 
 def _shares(prefix: str, count: int, n: int) -> dict:
     """``{prefix}_count, _n, _share, _ci95, _small``: one share of a group with its interval."""
-    return {f"{prefix}_count": count, f"{prefix}_n": n, f"{prefix}_share": _share(count, n), f"{prefix}_ci95": _wilson(count, n),
-            f"{prefix}_small": n < SMALL_NUMBER}
+    return {
+        f"{prefix}_count": count,
+        f"{prefix}_n": n,
+        f"{prefix}_share": _share(count, n),
+        f"{prefix}_ci95": _wilson(count, n),
+        f"{prefix}_small": n < SMALL_NUMBER,
+    }
 
 
 class Labels:
@@ -91,12 +96,14 @@ def tally(counts: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     """Grouped review counts summed ``by`` some dimensions into the four numbers every figure is
     made of: reviewed, excluded (no consensus), analysed (consensus and an outcome), ideal."""
     consensus = counts.consensus.astype(bool)
-    numbers = pd.DataFrame({
-        "reviewed": counts.n,
-        "excluded": counts.n.where(~consensus, 0),
-        "analysed": counts.n.where(consensus & counts.ideal.notna(), 0),
-        "ideal": counts.n.where(consensus & counts.ideal.eq(True), 0),
-    })
+    numbers = pd.DataFrame(
+        {
+            "reviewed": counts.n,
+            "excluded": counts.n.where(~consensus, 0),
+            "analysed": counts.n.where(consensus & counts.ideal.notna(), 0),
+            "ideal": counts.n.where(consensus & counts.ideal.eq(True), 0),
+        }
+    )
     if not by:
         return numbers.sum().to_frame().T
     return numbers.groupby([counts[column] for column in by], dropna=False).sum()
@@ -118,7 +125,9 @@ def outcome(numbers, children: int = 0) -> dict:
     }
 
 
-def term_counts(counts: dict[str, int], n: int, kind: str, labels: Labels, children: dict[str, int] | None = None) -> list[dict]:
+def term_counts(
+    counts: dict[str, int], n: int, kind: str, labels: Labels, children: dict[str, int] | None = None
+) -> list[dict]:
     """How many of ``n`` reviews named each term, and the share with its interval. Every current
     term is listed (0 too); a retired one only where a review named it."""
     children = children or {}
@@ -128,13 +137,23 @@ def term_counts(counts: dict[str, int], n: int, kind: str, labels: Labels, child
         if term["retired"] and code not in counts:
             continue
         count = int(counts.get(code, 0))
-        rows.append({**term, "count": count, "share": _share(count, n), "ci95": _wilson(count, n), "n": n,
-                     "children": int(children.get(code, 0)), "small": n < SMALL_NUMBER})
+        rows.append(
+            {
+                **term,
+                "count": count,
+                "share": _share(count, n),
+                "ci95": _wilson(count, n),
+                "n": n,
+                "children": int(children.get(code, 0)),
+                "small": n < SMALL_NUMBER,
+            }
+        )
     return sorted(rows, key=lambda row: (-row["count"], row["label"]))
 
 
-def theme_counts(barriers: dict[str, int], enablers: dict[str, int], outcome_figures: dict, labels: Labels,
-                 children: dict[str, int]) -> list[dict]:
+def theme_counts(
+    barriers: dict[str, int], enablers: dict[str, int], outcome_figures: dict, labels: Labels, children: dict[str, int]
+) -> list[dict]:
     """Themes over the analysed reviews, and split: as barriers (named in non-ideal reviews, share
     of the non-ideal) and as enablers (named in ideal reviews, share of the ideal). ``count`` and
     ``share`` stay over all analysed reviews, as before."""
@@ -155,12 +174,20 @@ def provision_table(by_provision: pd.DataFrame, labels: Labels, children: dict |
         analysed, ideal, left_out = here.get("analysed", 0), here.get("ideal", 0), here.get("excluded", 0)
         if not analysed and not left_out:
             continue
-        rows.append({
-            **labels.term(VocabularyKind.PROVISION, code),
-            "reviewed": analysed, "ideal": ideal, "ideal_share": _share(ideal, analysed),
-            "ci95": _wilson(ideal, analysed), "ci95_of": "ideal_share", "non_ideal": analysed - ideal,
-            "children": int(children.get(code, 0)), "excluded": left_out, "small": analysed < SMALL_NUMBER,
-        })
+        rows.append(
+            {
+                **labels.term(VocabularyKind.PROVISION, code),
+                "reviewed": analysed,
+                "ideal": ideal,
+                "ideal_share": _share(ideal, analysed),
+                "ci95": _wilson(ideal, analysed),
+                "ci95_of": "ideal_share",
+                "non_ideal": analysed - ideal,
+                "children": int(children.get(code, 0)),
+                "excluded": left_out,
+                "small": analysed < SMALL_NUMBER,
+            }
+        )
     return rows
 
 
@@ -170,18 +197,47 @@ def dbv_summary(provision_rows: list[dict], crosstab: list[dict], outcome_figure
     be better supported; with a total row."""
     better: dict[str, list[dict]] = {}
     for pair in crosstab:
-        better.setdefault(pair["current"], []).append({"code": pair["better"], "label": pair["better_label"], "count": pair["count"]})
+        better.setdefault(pair["current"], []).append(
+            {"code": pair["better"], "label": pair["better_label"], "count": pair["count"]}
+        )
     rows = [
-        {key: row[key] for key in ("code", "label", "retired", "reviewed", "children", "ideal", "non_ideal", "ideal_share", "ci95",
-                                   "ci95_of", "excluded", "small")}
-        | {"non_ideal_share": _share(row["non_ideal"], row["reviewed"]),
-           "better": sorted(better.get(row["code"], []), key=lambda b: (-b["count"], b["label"]))}
+        {
+            key: row[key]
+            for key in (
+                "code",
+                "label",
+                "retired",
+                "reviewed",
+                "children",
+                "ideal",
+                "non_ideal",
+                "ideal_share",
+                "ci95",
+                "ci95_of",
+                "excluded",
+                "small",
+            )
+        }
+        | {
+            "non_ideal_share": _share(row["non_ideal"], row["reviewed"]),
+            "better": sorted(better.get(row["code"], []), key=lambda b: (-b["count"], b["label"])),
+        }
         for row in provision_rows
     ]
     n, ideal = outcome_figures["n"], outcome_figures["ideal"]
-    total = {"label": "All provisions", "reviewed": n, "children": outcome_figures["children"], "ideal": ideal, "non_ideal": n - ideal,
-             "ideal_share": _share(ideal, n), "ci95": _wilson(ideal, n), "ci95_of": "ideal_share",
-             "non_ideal_share": _share(n - ideal, n), "excluded": excluded, "small": n < SMALL_NUMBER}
+    total = {
+        "label": "All provisions",
+        "reviewed": n,
+        "children": outcome_figures["children"],
+        "ideal": ideal,
+        "non_ideal": n - ideal,
+        "ideal_share": _share(ideal, n),
+        "ci95": _wilson(ideal, n),
+        "ci95_of": "ideal_share",
+        "non_ideal_share": _share(n - ideal, n),
+        "excluded": excluded,
+        "small": n < SMALL_NUMBER,
+    }
     return {"rows": rows, "total": total}
 
 
@@ -192,9 +248,13 @@ def provision_crosstab(counts: pd.DataFrame, labels: Labels) -> list[dict]:
     order = {code: i for i, code in enumerate(labels.order(VocabularyKind.PROVISION))}
     rows = [
         {
-            "current": current, "better": better if isinstance(better, str) else None, "count": int(count),
+            "current": current,
+            "better": better if isinstance(better, str) else None,
+            "count": int(count),
             "current_label": labels.term(VocabularyKind.PROVISION, current)["label"],
-            "better_label": labels.term(VocabularyKind.PROVISION, better)["label"] if isinstance(better, str) else "Not recorded",
+            "better_label": labels.term(VocabularyKind.PROVISION, better)["label"]
+            if isinstance(better, str)
+            else "Not recorded",
         }
         for (current, better), count in pairs.items()
     ]
@@ -211,12 +271,22 @@ def breakdown(numbers: pd.DataFrame, groups: list[tuple], children: dict | None 
             continue
         group = {name: int(value) for name, value in present[key].items()}
         analysed, ideal = group["analysed"], group["ideal"]
-        rows.append({
-            "key": key, "label": label, "reviewed": group["reviewed"], "excluded": group["excluded"],
-            "analysed": analysed, "children": int(children.get(key, 0)), "ideal": ideal, "non_ideal": analysed - ideal,
-            "non_ideal_share": _share(analysed - ideal, analysed), "ci95": _wilson(analysed - ideal, analysed),
-            "ci95_of": "non_ideal_share", "small": analysed < SMALL_NUMBER,
-        })
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "reviewed": group["reviewed"],
+                "excluded": group["excluded"],
+                "analysed": analysed,
+                "children": int(children.get(key, 0)),
+                "ideal": ideal,
+                "non_ideal": analysed - ideal,
+                "non_ideal_share": _share(analysed - ideal, analysed),
+                "ci95": _wilson(analysed - ideal, analysed),
+                "ci95_of": "non_ideal_share",
+                "small": analysed < SMALL_NUMBER,
+            }
+        )
     return rows
 
 
@@ -236,8 +306,15 @@ def compare(rows: list[dict], what: str) -> dict:
     """Does the share not ideal differ between the groups? Fisher's exact test for two groups,
     χ² for more (with a warning where expected counts are small), and the p-value in words."""
     groups = [row for row in rows if row["analysed"]]
-    result = {"by": what, "groups": len(groups), "analysed": sum(row["analysed"] for row in groups), "test": None,
-              "statistic": None, "p_value": None, "small_expected": False}
+    result = {
+        "by": what,
+        "groups": len(groups),
+        "analysed": sum(row["analysed"] for row in groups),
+        "test": None,
+        "statistic": None,
+        "p_value": None,
+        "small_expected": False,
+    }
     table = [[row["ideal"], row["non_ideal"]] for row in groups]
     if len(groups) < 2:
         return result | {"words": f"Fewer than two {what}s have analysed reviews: there is nothing to compare."}
@@ -246,38 +323,59 @@ def compare(rows: list[dict], what: str) -> dict:
         return result | {"words": f"Every analysed review was {same}: there is no difference between {what}s to test."}
     if len(groups) == 2:
         test = stats.fisher_exact(table)
-        result |= {"test": "fisher_exact", "p_value": float(test.pvalue),
-                   "statistic": float(test.statistic) if math.isfinite(test.statistic) else None}
+        result |= {
+            "test": "fisher_exact",
+            "p_value": float(test.pvalue),
+            "statistic": float(test.statistic) if math.isfinite(test.statistic) else None,
+        }
         named = "Fisher's exact test"
     else:
         test = stats.chi2_contingency(table, correction=False)
-        result |= {"test": "chi_squared", "p_value": float(test.pvalue), "statistic": float(test.statistic),
-                   "dof": int(test.dof), "small_expected": bool((test.expected_freq < 5).any())}
+        result |= {
+            "test": "chi_squared",
+            "p_value": float(test.pvalue),
+            "statistic": float(test.statistic),
+            "dof": int(test.dof),
+            "small_expected": bool((test.expected_freq < 5).any()),
+        }
         named = f"χ² test ({int(test.dof)} degrees of freedom)"
     p = result["p_value"]
-    chance = "less than 1 time in 1,000" if p < 0.001 else f"about {max(round(p * 100), 1)} time{'s' if round(p * 100) != 1 else ''} in 100"
+    chance = (
+        "less than 1 time in 1,000"
+        if p < 0.001
+        else f"about {max(round(p * 100), 1)} time{'s' if round(p * 100) != 1 else ''} in 100"
+    )
     verdict = "unlikely to be chance alone" if p < 0.05 else "it could well be chance"
-    words = (f"{named}, p = {_p_text(p)}: if the {what}s did not really differ, differences in the share not ideal at least as "
-             f"large as these would come up by chance {chance}; {verdict}.")
+    words = (
+        f"{named}, p = {_p_text(p)}: if the {what}s did not really differ, differences in the share not ideal at least as "
+        f"large as these would come up by chance {chance}; {verdict}."
+    )
     if result["small_expected"]:
         words += f" Some {what}s have few reviews, so the χ² approximation is rough: read the p-value as a guide only."
     return result | {"words": words}
 
 
-def breakdowns(organisation: Organisation, scope: Scope, by_place: pd.DataFrame, by_provision: pd.DataFrame, labels: Labels) -> dict[str, list[dict]]:
+def breakdowns(
+    organisation: Organisation, scope: Scope, by_place: pd.DataFrame, by_provision: pd.DataFrame, labels: Labels
+) -> dict[str, list[dict]]:
     """Outcome figures per workshop, room, phase, need, support level and provision."""
     workshops = selectors.workshop_names(organisation)
-    workshop_groups = sorted(((pk, title) for pk, (title, _) in workshops.items()), key=lambda g: (workshops[g[0]][1], g[1]))
+    workshop_groups = sorted(
+        ((pk, title) for pk, (title, _) in workshops.items()), key=lambda g: (workshops[g[0]][1], g[1])
+    )
     rooms = selectors.room_names(organisation)  # id -> (name, workshop title, workshop date)
     in_order = sorted(rooms.items(), key=lambda item: (item[1][2], item[1][1], item[1][0], item[0]))
     room_groups = [(pk, f"{name} ({title})") for pk, (name, title, _) in in_order]
+
     def children(dimension, *, coded=False):
         counts = selectors.children_counts(organisation, scope, selectors.ANALYSED, dimension)
         return {labels.code(key): n for key, n in counts.items()} if coded else counts
 
     result = {
         "workshop": breakdown(tally(by_place, ["workshop"]), workshop_groups, children("workshop")),
-        "room": breakdown(tally(by_place.dropna(subset=["room"]).astype({"room": int}), ["room"]), room_groups, children("room")),
+        "room": breakdown(
+            tally(by_place.dropna(subset=["room"]).astype({"room": int}), ["room"]), room_groups, children("room")
+        ),
     }
     by_case = selectors.review_counts(organisation, scope, "phase", "primary_need", "support_level")
     for dimension in ("phase", "primary_need", "support_level"):
@@ -285,16 +383,28 @@ def breakdowns(organisation: Organisation, scope: Scope, by_place: pd.DataFrame,
     tallies = {dimension: tally(by_case, [dimension]) for dimension in ("phase", "primary_need", "support_level")}
     for dimension, numbers in (tallies | {"provision": by_provision}).items():
         kind = BREAKDOWN_VOCABULARY[dimension]
-        result[dimension] = breakdown(numbers, [(code, labels.term(kind, code)["label"]) for code in labels.order(kind)],
-                                      children(dimension, coded=True))
+        result[dimension] = breakdown(
+            numbers,
+            [(code, labels.term(kind, code)["label"]) for code in labels.order(kind)],
+            children(dimension, coded=True),
+        )
     return {dimension: result[dimension] for dimension in BREAKDOWNS}
 
 
 def disciplines(people: pd.DataFrame, rooms_in_scope) -> list[dict]:
     """Who was in the rooms whose reviews are in scope, per discipline: people and rooms."""
-    totals = people[people.room.isin(rooms_in_scope)].groupby("discipline").agg(people=("people", "sum"), rooms=("room", "nunique"))
+    totals = (
+        people[people.room.isin(rooms_in_scope)]
+        .groupby("discipline")
+        .agg(people=("people", "sum"), rooms=("room", "nunique"))
+    )
     return [
-        {"code": d.value, "label": d.label, "people": int(totals.loc[d.value, "people"]), "rooms": int(totals.loc[d.value, "rooms"])}
+        {
+            "code": d.value,
+            "label": d.label,
+            "people": int(totals.loc[d.value, "people"]),
+            "rooms": int(totals.loc[d.value, "rooms"]),
+        }
         for d in Discipline
         if d.value in totals.index
     ]
@@ -310,22 +420,38 @@ def words_polls(words: pd.DataFrame) -> list[dict]:
         by_role = []
         answered = answers[answers.role != ""]
         for role, group in answered.groupby("role"):
-            top = group.word.value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable").head(10)
+            top = (
+                group.word.value_counts().sort_index(kind="stable").sort_values(ascending=False, kind="stable").head(10)
+            )
             phones = int(group.phone.nunique())
-            by_role.append({"role": role, "label": Discipline(role).label, "answers": len(group), "phones": phones,
-                            "small": phones < SMALL_NUMBER, "words": [{"word": w, "count": int(c)} for w, c in top.items()]})
+            by_role.append(
+                {
+                    "role": role,
+                    "label": Discipline(role).label,
+                    "answers": len(group),
+                    "phones": phones,
+                    "small": phones < SMALL_NUMBER,
+                    "words": [{"word": w, "count": int(c)} for w, c in top.items()],
+                }
+            )
         per_group = answered.groupby(["word", "role"]).size()
-        compare = [
-            {"word": w, "counts": [int(per_group.get((w, g["role"]), 0)) for g in by_role]}
-            for w in counts.index[:10]
-        ] if by_role else []
-        polls.append({
-            "id": int(poll_id), "question": answers.question.iloc[0], "workshop": answers.workshop_title.iloc[0],
-            "answers": len(answers), "phones": int(answers.phone.nunique()),
-            "words": [{"word": w, "count": int(c)} for w, c in counts.items()],
-            "by_role": by_role,
-            "compare": compare,
-        })
+        compare = (
+            [{"word": w, "counts": [int(per_group.get((w, g["role"]), 0)) for g in by_role]} for w in counts.index[:10]]
+            if by_role
+            else []
+        )
+        polls.append(
+            {
+                "id": int(poll_id),
+                "question": answers.question.iloc[0],
+                "workshop": answers.workshop_title.iloc[0],
+                "answers": len(answers),
+                "phones": int(answers.phone.nunique()),
+                "words": [{"word": w, "count": int(c)} for w, c in counts.items()],
+                "by_role": by_role,
+                "compare": compare,
+            }
+        )
     return polls
 
 
@@ -335,13 +461,25 @@ def process_maps(steps: pd.DataFrame, findings: pd.DataFrame) -> list[dict]:
     maps = []
     for map_id, map_steps in steps.sort_values(["map", "position", "step"]).groupby("map", sort=True):
         rows = [
-            {"step": int(s.step), "position": int(s.position), "title": s.step_title,
-             "counts": {kind: int(counts.get((s.step, kind), 0)) for kind in FindingKind.values}}
+            {
+                "step": int(s.step),
+                "position": int(s.position),
+                "title": s.step_title,
+                "counts": {kind: int(counts.get((s.step, kind), 0)) for kind in FindingKind.values},
+            }
             for s in map_steps.itertuples()
         ]
         totals = {kind: sum(r["counts"][kind] for r in rows) for kind in FindingKind.values}
-        maps.append({"id": int(map_id), "title": map_steps.map_title.iloc[0], "workshop": map_steps.workshop_title.iloc[0],
-                     "steps": rows, "totals": totals, "findings": sum(totals.values())})
+        maps.append(
+            {
+                "id": int(map_id),
+                "title": map_steps.map_title.iloc[0],
+                "workshop": map_steps.workshop_title.iloc[0],
+                "steps": rows,
+                "totals": totals,
+                "findings": sum(totals.values()),
+            }
+        )
     return maps
 
 
@@ -395,12 +533,17 @@ def _build_report(organisation: Organisation, scope: Scope) -> dict:
 
     def named(relation, reviews):
         counts = selectors.review_term_children(organisation, scope, relation, reviews)
-        return ({labels.code(term_id): n for term_id, (n, _) in counts.items()},
-                {labels.code(term_id): children for term_id, (_, children) in counts.items()})
+        return (
+            {labels.code(term_id): n for term_id, (n, _) in counts.items()},
+            {labels.code(term_id): children for term_id, (_, children) in counts.items()},
+        )
 
     themes, theme_children = named("themes", selectors.ANALYSED)
     areas, area_children = named("non_ideal_areas", selectors.NON_IDEAL)
-    provision_children = {labels.code(key): n for key, n in selectors.children_counts(organisation, scope, selectors.ANALYSED, "provision").items()}
+    provision_children = {
+        labels.code(key): n
+        for key, n in selectors.children_counts(organisation, scope, selectors.ANALYSED, "provision").items()
+    }
     provision_rows = provision_table(by_provision, labels, provision_children)
     crosstab = provision_crosstab(by_provision_and_better, labels)
     by_group = breakdowns(organisation, scope, by_place, by_provision, labels)
@@ -410,17 +553,30 @@ def _build_report(organisation: Organisation, scope: Scope) -> dict:
         "analysed": int(overall.analysed),
         "children": selectors.children_counts(organisation, scope, Q())[None],
         "outcome": figures,
-        "non_ideal_areas": term_counts(areas, figures["non_ideal"], VocabularyKind.NON_IDEAL_AREA, labels, area_children),
-        "themes": theme_counts(named("themes", selectors.NON_IDEAL)[0], named("themes", selectors.IDEAL)[0], figures, labels, theme_children),
+        "non_ideal_areas": term_counts(
+            areas, figures["non_ideal"], VocabularyKind.NON_IDEAL_AREA, labels, area_children
+        ),
+        "themes": theme_counts(
+            named("themes", selectors.NON_IDEAL)[0],
+            named("themes", selectors.IDEAL)[0],
+            figures,
+            labels,
+            theme_children,
+        ),
         "provision": provision_rows,
         "provision_crosstab": crosstab,
         "dbv_summary": dbv_summary(provision_rows, crosstab, figures, int(overall.excluded)),
         "breakdowns": by_group,
-        "comparisons": [compare(by_group[dimension], what) | {"label": BREAKDOWNS[dimension]} for dimension, what in COMPARED.items()],
+        "comparisons": [
+            compare(by_group[dimension], what) | {"label": BREAKDOWNS[dimension]}
+            for dimension, what in COMPARED.items()
+        ],
         "comparisons_warning": COMPARISONS_WARNING,
         "disciplines": disciplines(selectors.room_disciplines(organisation), by_place.room.dropna()),
         "polls": words_polls(selectors.words_frame(organisation, scope)),
-        "process_maps": process_maps(selectors.steps_frame(organisation, scope), selectors.findings_frame(organisation, scope)),
+        "process_maps": process_maps(
+            selectors.steps_frame(organisation, scope), selectors.findings_frame(organisation, scope)
+        ),
         "combined_themes": combined_themes(themes, selectors.finding_themes_frame(organisation, scope), labels),
         "agreement": agreement_report(organisation, scope),
     }

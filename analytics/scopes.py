@@ -147,5 +147,6 @@ def scopes_of_review(review) -> list[str]:
     }
     return [
         Scope.of(**{kind: own[kind] for kind in chosen}).key
-        for size in range(len(PART_KINDS) + 1) for chosen in combinations(PART_KINDS, size)
+        for size in range(len(PART_KINDS) + 1)
+        for chosen in combinations(PART_KINDS, size)
     ]

@@ -7,7 +7,17 @@ from analytics.models import VariationSettings
 from analytics.scopes import VOCABULARY_SCOPES, Scope
 from casereview.models import Organisation, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
-from workshops.models import BreakoutRoom, Case, CaseReview, Poll, PollResponse, ProcessFinding, ProcessStep, RoomDiscipline, Workshop
+from workshops.models import (
+    BreakoutRoom,
+    Case,
+    CaseReview,
+    Poll,
+    PollResponse,
+    ProcessFinding,
+    ProcessStep,
+    RoomDiscipline,
+    Workshop,
+)
 from workshops.polls.selectors import SHOWN, word_labels
 
 # Where each dimension of a review lives: the database groups by these ids, the report turns them
@@ -33,7 +43,9 @@ def all_reviews_in(organisation: Organisation, scope: Scope):
     # The case belongs to the LA as well as the workshop (allocation keeps them together). Saying so
     # lets PostgreSQL read this LA's cases by index instead of every LA's: a report's time then
     # follows the LA's data, not the installation's (docs/benchmarks.md).
-    return CaseReview.objects.for_organisation(organisation).filter(scope.review_filter(), allocation__case__organisation=organisation)
+    return CaseReview.objects.for_organisation(organisation).filter(
+        scope.review_filter(), allocation__case__organisation=organisation
+    )
 
 
 def reviews_in(organisation: Organisation, scope: Scope):
@@ -52,7 +64,10 @@ def responses_in(organisation: Organisation, scope: Scope):
 def _state(queryset, part: str, *, changes: bool = True, rounds: bool = False):
     """One row: how many rows ``queryset`` has, its latest change, and for polls the sum of rounds."""
     return (
-        queryset.order_by().annotate(part=Value(part, output_field=CharField())).values("part").annotate(
+        queryset.order_by()
+        .annotate(part=Value(part, output_field=CharField()))
+        .values("part")
+        .annotate(
             n=Count("id"),
             latest=Max("updated_at") if changes else Value(None, output_field=DateTimeField()),
             rounds=Sum("round") if rounds else Value(0, output_field=IntegerField()),
@@ -111,7 +126,12 @@ def review_counts(organisation: Organisation, scope: Scope, *dimensions: str) ->
     """Reviews in scope counted by ``dimensions`` and by (consensus, ideal): one GROUP BY, so the
     frame has one row per group, however many reviews there are."""
     fields = [REVIEW_DIMENSIONS[dimension] for dimension in dimensions]
-    rows = reviews_in(organisation, scope).values_list(*fields, "consensus_reached", "ideal_outcome").annotate(n=Count("id")).order_by()
+    rows = (
+        reviews_in(organisation, scope)
+        .values_list(*fields, "consensus_reached", "ideal_outcome")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     return pd.DataFrame.from_records(list(rows), columns=[*dimensions, "consensus", "ideal", "n"])
 
 
@@ -121,13 +141,17 @@ def review_term_counts(organisation: Organisation, scope: Scope, relation: str, 
     return {term: n for term, (n, _) in review_term_children(organisation, scope, relation, reviews).items()}
 
 
-def review_term_children(organisation: Organisation, scope: Scope, relation: str, reviews: Q) -> dict[int, tuple[int, int]]:
+def review_term_children(
+    organisation: Organisation, scope: Scope, relation: str, reviews: Q
+) -> dict[int, tuple[int, int]]:
     """Term id -> (reviews naming it, distinct children of those reviews), in one GROUP BY."""
     through = getattr(CaseReview, relation).through
     in_scope = reviews_in(organisation, scope).filter(reviews).values("id")
     rows = (
-        through.objects.filter(casereview__in=in_scope).values_list("vocabularyterm_id")
-        .annotate(n=Count("id"), children=Count("casereview__allocation__case_id", distinct=True)).order_by()
+        through.objects.filter(casereview__in=in_scope)
+        .values_list("vocabularyterm_id")
+        .annotate(n=Count("id"), children=Count("casereview__allocation__case_id", distinct=True))
+        .order_by()
     )
     return {term: (n, children) for term, n, children in rows}
 
@@ -146,18 +170,25 @@ def children_counts(organisation: Organisation, scope: Scope, reviews: Q, *dimen
 
 def workshop_names(organisation: Organisation) -> dict[int, tuple[str, object]]:
     """Workshop id -> (title, date)."""
-    return {pk: (title, day) for pk, title, day in Workshop.objects.for_organisation(organisation).values_list("id", "title", "date")}
+    return {
+        pk: (title, day)
+        for pk, title, day in Workshop.objects.for_organisation(organisation).values_list("id", "title", "date")
+    }
 
 
 def room_names(organisation: Organisation) -> dict[int, tuple[str, str, object]]:
     """Room id -> (name, workshop title, workshop date)."""
-    rooms = BreakoutRoom.objects.for_organisation(organisation).values_list("id", "name", "workshop__title", "workshop__date")
+    rooms = BreakoutRoom.objects.for_organisation(organisation).values_list(
+        "id", "name", "workshop__title", "workshop__date"
+    )
     return {pk: (name, title, day) for pk, name, title, day in rooms}
 
 
 def room_disciplines(organisation: Organisation) -> pd.DataFrame:
     """Who was in each of the LA's rooms: (room, discipline, people)."""
-    rows = RoomDiscipline.objects.filter(room__in=BreakoutRoom.objects.for_organisation(organisation)).values_list("room_id", "discipline", "count")
+    rows = RoomDiscipline.objects.filter(room__in=BreakoutRoom.objects.for_organisation(organisation)).values_list(
+        "room_id", "discipline", "count"
+    )
     return pd.DataFrame.from_records(list(rows), columns=["room", "discipline", "people"])
 
 
@@ -171,7 +202,10 @@ def words_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
         .values_list("poll_id", "poll__question", "poll__workshop__title", "phone", "lemma", "normalised", "role")
     )
     labels = word_labels((r[0], r[4] or r[5], r[5], 1) for r in rows)
-    records = [(poll, question, title, phone, labels[(poll, lemma or phrase)], role) for poll, question, title, phone, lemma, phrase, role in rows]
+    records = [
+        (poll, question, title, phone, labels[(poll, lemma or phrase)], role)
+        for poll, question, title, phone, lemma, phrase, role in rows
+    ]
     return pd.DataFrame.from_records(records, columns=["poll", "question", "workshop_title", "phone", "word", "role"])
 
 
@@ -185,14 +219,24 @@ def filter_options(organisation: Organisation, *, retired: bool = True) -> dict[
     options: the LA's workshops, latest first, and its terms in the LA's order; retired terms after
     the current ones, marked so (history keeps them: a past workshop may be read by a need
     retired since), unless ``retired`` is False."""
-    workshops = Workshop.objects.for_organisation(organisation).order_by("-date", "pk").values_list("pk", "title", "date")
+    workshops = (
+        Workshop.objects.for_organisation(organisation).order_by("-date", "pk").values_list("pk", "title", "date")
+    )
     options = {"workshop": [(str(pk), f"{title} ({day:%-d %b %Y})") for pk, title, day in workshops]}
-    terms = VocabularyTerm.objects.for_organisation(organisation).filter(kind__in=[kind for kind, _ in VOCABULARY_SCOPES.values()])
+    terms = VocabularyTerm.objects.for_organisation(organisation).filter(
+        kind__in=[kind for kind, _ in VOCABULARY_SCOPES.values()]
+    )
     if not retired:
         terms = terms.filter(retired_at__isnull=True)
-    rows = sorted(terms.values_list("kind", "code", "label", "retired_at", "position"), key=lambda t: (t[3] is not None, t[4]))
+    rows = sorted(
+        terms.values_list("kind", "code", "label", "retired_at", "position"), key=lambda t: (t[3] is not None, t[4])
+    )
     for kind, (vocabulary_kind, _) in VOCABULARY_SCOPES.items():
-        options[kind] = [(code, f"{label} (retired)" if gone else label) for of_kind, code, label, gone, _ in rows if of_kind == vocabulary_kind]
+        options[kind] = [
+            (code, f"{label} (retired)" if gone else label)
+            for of_kind, code, label, gone, _ in rows
+            if of_kind == vocabulary_kind
+        ]
     return options
 
 
@@ -210,7 +254,9 @@ def steps_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
     rows = steps_in(organisation, scope).values_list(
         "id", "position", "title", "process_map_id", "process_map__title", "process_map__workshop__title"
     )
-    return pd.DataFrame.from_records(list(rows), columns=["step", "position", "step_title", "map", "map_title", "workshop_title"])
+    return pd.DataFrame.from_records(
+        list(rows), columns=["step", "position", "step_title", "map", "map_title", "workshop_title"]
+    )
 
 
 def findings_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
@@ -220,11 +266,15 @@ def findings_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
 
 def finding_themes_frame(organisation: Organisation, scope: Scope) -> pd.DataFrame:
     through = ProcessFinding.themes.through
-    rows = through.objects.filter(processfinding__in=findings_in(organisation, scope)).values_list("processfinding_id", "vocabularyterm__code")
+    rows = through.objects.filter(processfinding__in=findings_in(organisation, scope)).values_list(
+        "processfinding_id", "vocabularyterm__code"
+    )
     return pd.DataFrame.from_records(list(rows), columns=["finding", "code"])
 
 
 def suppresses_small_counts(organisation: Organisation) -> bool:
     """Whether the LA shows counts of 1 to 4 as "fewer than 5" (on unless a lead turned it off)."""
-    chosen = VariationSettings.objects.for_organisation(organisation).values_list("suppress_small_counts", flat=True).first()
+    chosen = (
+        VariationSettings.objects.for_organisation(organisation).values_list("suppress_small_counts", flat=True).first()
+    )
     return True if chosen is None else chosen

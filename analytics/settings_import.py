@@ -23,8 +23,18 @@ from workshops.tables import TableError, read_table
 REQUIRED = ["urn", "name"]
 TEXT_COLUMNS = ["urn", "name", "phase", "locality", "region", "deprivation_decile"]
 STANDARD_MEASURES = ["pupils", "ehcp", "sen_support"]
-TEMPLATE_COLUMNS = ["urn", "name", "phase", "locality", "deprivation_decile", "pupils", "ehcp", "sen_support",
-                    "suspensions_send", "exclusions_send"]
+TEMPLATE_COLUMNS = [
+    "urn",
+    "name",
+    "phase",
+    "locality",
+    "deprivation_decile",
+    "pupils",
+    "ehcp",
+    "sen_support",
+    "suspensions_send",
+    "exclusions_send",
+]
 URN = re.compile(r"^\d{6,7}$")
 MEASURE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -48,24 +58,50 @@ def _dataset_text_problems(name: str, description: str) -> list[RowProblem]:
     return problems
 
 
-def settings_import(*, organisation, name: str, filename: str, data: bytes, by=None, description: str = "",
-                    la_name: str = "", more: tuple[str, bytes] | None = None) -> SettingsDataset:
+def settings_import(
+    *,
+    organisation,
+    name: str,
+    filename: str,
+    data: bytes,
+    by=None,
+    description: str = "",
+    la_name: str = "",
+    more: tuple[str, bytes] | None = None,
+) -> SettingsDataset:
     """Store one dataset of settings, or raise ImportRejected listing every problem.
 
     ``more`` is a second file (name, bytes) joined on the URN: only for the DfE files."""
     if dfe_files.kind_of(filename, data) or (more and dfe_files.kind_of(*more)):
-        return _dfe_import(organisation=organisation, name=name, description=description, by=by, la_name=la_name,
-                           files=[(filename, data), *([more] if more else [])])
+        return _dfe_import(
+            organisation=organisation,
+            name=name,
+            description=description,
+            by=by,
+            la_name=la_name,
+            files=[(filename, data), *([more] if more else [])],
+        )
     if more:
-        raise ImportRejected([RowProblem(0, "A second file can only be joined to a DfE school-level file (SEN or exclusions); "
-                                            "upload one table of settings on its own.")])
+        raise ImportRejected(
+            [
+                RowProblem(
+                    0,
+                    "A second file can only be joined to a DfE school-level file (SEN or exclusions); "
+                    "upload one table of settings on its own.",
+                )
+            ]
+        )
     try:
         rows = read_table(filename, data, required=REQUIRED, optional=None)
     except TableError as error:
         raise ImportRejected([RowProblem(0, str(error))]) from None
     columns = list(dict.fromkeys(column for row in rows for column in row.values))
     measures = [c for c in columns if c not in TEXT_COLUMNS]
-    problems = [RowProblem(0, f"“{m}” is not a usable column name: use lower-case letters, digits and _.") for m in measures if not MEASURE_NAME.match(m)]
+    problems = [
+        RowProblem(0, f"“{m}” is not a usable column name: use lower-case letters, digits and _.")
+        for m in measures
+        if not MEASURE_NAME.match(m)
+    ]
     problems += _dataset_text_problems(name, description)
     seen, parsed = {}, []
     for row in rows:
@@ -81,7 +117,9 @@ def settings_import(*, organisation, name: str, filename: str, data: bytes, by=N
         for column in ("name", "phase", "locality", "region"):
             limit = SettingRow._meta.get_field("locality" if column == "region" else column).max_length
             if len(row.get(column)) > limit:
-                row_problems.append(f"{column} is {len(row.get(column))} characters long; at most {limit} fit. Shorten it.")
+                row_problems.append(
+                    f"{column} is {len(row.get(column))} characters long; at most {limit} fit. Shorten it."
+                )
                 continue
             try:
                 reject_identifiers(row.get(column))
@@ -98,12 +136,20 @@ def settings_import(*, organisation, name: str, filename: str, data: bytes, by=N
                 row_problems.append(f"{measure} “{row.get(measure)}” is not a number of 0 or more.")
         problems += [RowProblem(row.line, message) for message in row_problems]
         if not row_problems:
-            parsed.append(SettingRow(
-                urn=urn, name=row.get("name"), phase=row.get("phase"), locality=row.get("locality") or row.get("region"),
-                deprivation_decile=int(decile) if decile else None, values=values,
-            ))
+            parsed.append(
+                SettingRow(
+                    urn=urn,
+                    name=row.get("name"),
+                    phase=row.get("phase"),
+                    locality=row.get("locality") or row.get("region"),
+                    deprivation_decile=int(decile) if decile else None,
+                    values=values,
+                )
+            )
     if not measures:
-        problems.append(RowProblem(0, "The file has no numeric columns to analyse (for example pupils, ehcp, suspensions_send)."))
+        problems.append(
+            RowProblem(0, "The file has no numeric columns to analyse (for example pupils, ehcp, suspensions_send).")
+        )
     if problems:
         raise ImportRejected(problems)
     return _store(organisation, name, description, measures, parsed, by)
@@ -112,7 +158,11 @@ def settings_import(*, organisation, name: str, filename: str, data: bytes, by=N
 def _store(organisation, name, description, measures, parsed, by) -> SettingsDataset:
     with transaction.atomic():
         dataset = SettingsDataset.objects.create(
-            organisation=organisation, name=name.strip(), description=description.strip(), measures=measures, uploaded_by=by
+            organisation=organisation,
+            name=name.strip(),
+            description=description.strip(),
+            measures=measures,
+            uploaded_by=by,
         )
         for setting in parsed:
             setting.dataset = dataset
@@ -128,11 +178,20 @@ def _dfe_import(*, organisation, name, description, by, la_name, files) -> Setti
     for filename, data in files:
         kind = dfe_files.kind_of(filename, data)
         if kind is None:
-            problems.append(RowProblem(0, f"{filename} is not a DfE school-level SEN or exclusions file (CSV, with school_urn and "
-                                          "la_name columns); a DfE file can be joined only with another DfE file."))
+            problems.append(
+                RowProblem(
+                    0,
+                    f"{filename} is not a DfE school-level SEN or exclusions file (CSV, with school_urn and "
+                    "la_name columns); a DfE file can be joined only with another DfE file.",
+                )
+            )
             continue
         if kind in kinds:
-            problems.append(RowProblem(0, f"Two files of the same kind ({dfe_files.TITLES[kind]}); upload one SEN and one exclusions file."))
+            problems.append(
+                RowProblem(
+                    0, f"Two files of the same kind ({dfe_files.TITLES[kind]}); upload one SEN and one exclusions file."
+                )
+            )
             continue
         kinds.append(kind)
         _, schools, file_problems, file_notes = dfe_files.read(filename, data, la_name)
@@ -153,8 +212,13 @@ def _dfe_import(*, organisation, name, description, by, la_name, files) -> Setti
     schools = read[0] if len(read) == 1 else dfe_files.merge(*read)
     measures = list(dict.fromkeys(measure for school in schools for measure in school.values))
     parsed = [
-        SettingRow(urn=s.urn, name=s.name or f"URN {s.urn}", phase=s.phase[:60], locality=s.locality[:100],
-                   values={measure: s.values.get(measure) for measure in measures})
+        SettingRow(
+            urn=s.urn,
+            name=s.name or f"URN {s.urn}",
+            phase=s.phase[:60],
+            locality=s.locality[:100],
+            values={measure: s.values.get(measure) for measure in measures},
+        )
         for s in sorted(schools, key=lambda s: s.name)
     ]
     dataset = _store(organisation, name, description, measures, parsed, by)

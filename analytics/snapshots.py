@@ -63,9 +63,15 @@ def compute_snapshot(organisation_id: int, scope_key: str) -> ReportSnapshot:
     drawn = dashboard_charts(figures, scope.kinds)
     with transaction.atomic():
         snapshot, _ = ReportSnapshot.objects.update_or_create(
-            organisation=organisation, scope=scope.key,
-            defaults={"figures": figures, "charts": drawn, "fingerprint": fingerprint, "computed_at": timezone.now(),
-                      "duration_ms": duration_ms},
+            organisation=organisation,
+            scope=scope.key,
+            defaults={
+                "figures": figures,
+                "charts": drawn,
+                "fingerprint": fingerprint,
+                "computed_at": timezone.now(),
+                "duration_ms": duration_ms,
+            },
         )
     return snapshot
 
@@ -117,8 +123,13 @@ def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE
             refresh_snapshot.apply_async((organisation_id, scope_key), countdown=after)
             if memo:
                 _remember_queued(organisation_id, scope_key, now, starts, after)
-        except Exception:  # noqa: BLE001 - Redis or the broker down: the save has happened; catch up later
-            logger.warning("Report refresh for %s %s not queued; the sweep will catch up.", organisation_id, scope_key, exc_info=True)
+        except Exception:  # Redis or the broker down: the save has happened; the sweep catches up
+            logger.warning(
+                "Report refresh for %s %s not queued; the sweep will catch up.",
+                organisation_id,
+                scope_key,
+                exc_info=True,
+            )
             try:
                 cache.delete(marker)
             except Exception:  # noqa: BLE001
@@ -163,7 +174,9 @@ def refresh_after_commit(organisation_id: int, scope_keys, *, after: float = COA
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return
     scope_keys = list(scope_keys)
-    transaction.on_commit(lambda: request_refresh(organisation_id, kept_scopes(organisation_id, scope_keys), after=after), robust=True)
+    transaction.on_commit(
+        lambda: request_refresh(organisation_id, kept_scopes(organisation_id, scope_keys), after=after), robust=True
+    )
 
 
 def kept_scopes(organisation_id: int, scope_keys) -> list[str]:
@@ -177,7 +190,11 @@ def kept_scopes(organisation_id: int, scope_keys) -> list[str]:
     combined = [key for key in scope_keys if is_combined(key)]
     if not combined:
         return list(scope_keys)
-    kept = set(ReportSnapshot.objects.filter(organisation_id=organisation_id, scope__in=combined).values_list("scope", flat=True))
+    kept = set(
+        ReportSnapshot.objects.filter(organisation_id=organisation_id, scope__in=combined).values_list(
+            "scope", flat=True
+        )
+    )
     return [key for key in scope_keys if not is_combined(key) or key in kept]
 
 

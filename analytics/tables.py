@@ -31,8 +31,15 @@ def _children(row):
 
 
 def _theme_flag(row) -> str:
-    small = [name for name, flag in (("barrier share", row.get("barrier_small")), ("enabler share", row.get("enabler_small")),
-                                     ("share of analysed", row["small"])) if flag]
+    small = [
+        name
+        for name, flag in (
+            ("barrier share", row.get("barrier_small")),
+            ("enabler share", row.get("enabler_small")),
+            ("share of analysed", row["small"]),
+        )
+        if flag
+    ]
     return f"Small numbers ({SMALL_NOTE}): {', '.join(small)}" if small else ""
 
 
@@ -40,52 +47,143 @@ def tables_of(figures: dict) -> dict[str, Table]:
     outcome = figures["outcome"]
     tables = {
         "outcome": Table(
-            "outcome", "Outcome of the case reviews",
+            "outcome",
+            "Outcome of the case reviews",
             ["Outcome", "Reviews", "Share of analysed", "95% confidence interval", "Note"],
             [
-                ["Ideal outcome", outcome["ideal"], _pct(outcome["ideal_share"]), _ci(outcome.get("ideal_ci95")), _flag(outcome["small"])],
-                ["Could have been better (not ideal)", outcome["non_ideal"], _pct(outcome["non_ideal_share"]),
-                 _ci(outcome["ci95"]), _flag(outcome["small"])],
+                [
+                    "Ideal outcome",
+                    outcome["ideal"],
+                    _pct(outcome["ideal_share"]),
+                    _ci(outcome.get("ideal_ci95")),
+                    _flag(outcome["small"]),
+                ],
+                [
+                    "Could have been better (not ideal)",
+                    outcome["non_ideal"],
+                    _pct(outcome["non_ideal_share"]),
+                    _ci(outcome["ci95"]),
+                    _flag(outcome["small"]),
+                ],
                 ["Analysed (n)", figures["analysed"], "100%" if figures["analysed"] else "—", "", ""],
                 ["Excluded: no consensus (not in any share)", figures["excluded"], "", "", ""],
-                ["Children in the analysed reviews (a child reviewed twice counts once)", outcome.get("children", "—"), "", "", ""],
+                [
+                    "Children in the analysed reviews (a child reviewed twice counts once)",
+                    outcome.get("children", "—"),
+                    "",
+                    "",
+                    "",
+                ],
             ],
         ),
         # New columns go after the ones a download (or the Power BI feed) already had, never between them.
         "areas": Table(
-            "areas", "Areas that were not ideal",
-            ["Area", "Code", "Non-ideal reviews naming it", "Share of non-ideal reviews", "n", "Note", "95% confidence interval", "Children"],
-            [[_retired(r), r["code"], r["count"], _pct(r["share"]), r["n"], _flag(r["small"]), _ci(r.get("ci95")), _children(r)]
-             for r in figures["non_ideal_areas"]],
+            "areas",
+            "Areas that were not ideal",
+            [
+                "Area",
+                "Code",
+                "Non-ideal reviews naming it",
+                "Share of non-ideal reviews",
+                "n",
+                "Note",
+                "95% confidence interval",
+                "Children",
+            ],
+            [
+                [
+                    _retired(r),
+                    r["code"],
+                    r["count"],
+                    _pct(r["share"]),
+                    r["n"],
+                    _flag(r["small"]),
+                    _ci(r.get("ci95")),
+                    _children(r),
+                ]
+                for r in figures["non_ideal_areas"]
+            ],
             "A review may name several areas, so shares do not add up to 100%.",
         ),
         "themes": Table(
-            "themes", "Themes that most contributed to the outcome, as barriers (non-ideal reviews) and enablers (ideal reviews)",
-            ["Theme", "Code", "Analysed reviews naming it", "Share of analysed reviews", "n", "Note", "95% confidence interval",
-             "As a barrier: non-ideal reviews naming it", "Share of non-ideal reviews", "95% CI (barrier)",
-             "As an enabler: ideal reviews naming it", "Share of ideal reviews", "95% CI (enabler)", "Children"],
-            [[_retired(r), r["code"], r["count"], _pct(r["share"]), r["n"], _theme_flag(r), _ci(r.get("ci95")),
-              r.get("barrier_count", "—"), _pct(r.get("barrier_share")), _ci(r.get("barrier_ci95")),
-              r.get("enabler_count", "—"), _pct(r.get("enabler_share")), _ci(r.get("enabler_ci95")), _children(r)]
-             for r in figures["themes"]],
+            "themes",
+            "Themes that most contributed to the outcome, as barriers (non-ideal reviews) and enablers (ideal reviews)",
+            [
+                "Theme",
+                "Code",
+                "Analysed reviews naming it",
+                "Share of analysed reviews",
+                "n",
+                "Note",
+                "95% confidence interval",
+                "As a barrier: non-ideal reviews naming it",
+                "Share of non-ideal reviews",
+                "95% CI (barrier)",
+                "As an enabler: ideal reviews naming it",
+                "Share of ideal reviews",
+                "95% CI (enabler)",
+                "Children",
+            ],
+            [
+                [
+                    _retired(r),
+                    r["code"],
+                    r["count"],
+                    _pct(r["share"]),
+                    r["n"],
+                    _theme_flag(r),
+                    _ci(r.get("ci95")),
+                    r.get("barrier_count", "—"),
+                    _pct(r.get("barrier_share")),
+                    _ci(r.get("barrier_ci95")),
+                    r.get("enabler_count", "—"),
+                    _pct(r.get("enabler_share")),
+                    _ci(r.get("enabler_ci95")),
+                    _children(r),
+                ]
+                for r in figures["themes"]
+            ],
             "A review may name several themes. A barrier's share is of the non-ideal reviews; an enabler's, of the ideal ones.",
         ),
         "provision": Table(
-            "provision", "Outcomes by provision at the time of the review",
-            ["Current provision", "Code", "Reviewed (with consensus)", "Ideal", "Share ideal", "No consensus (left out)", "Note",
-             "95% confidence interval", "Children"],
-            [[_retired(r), r["code"], r["reviewed"], r["ideal"], _pct(r["ideal_share"]), r["excluded"], _flag(r["small"]),
-              _ci(r.get("ci95")), _children(r)]
-             for r in figures["provision"]],
+            "provision",
+            "Outcomes by provision at the time of the review",
+            [
+                "Current provision",
+                "Code",
+                "Reviewed (with consensus)",
+                "Ideal",
+                "Share ideal",
+                "No consensus (left out)",
+                "Note",
+                "95% confidence interval",
+                "Children",
+            ],
+            [
+                [
+                    _retired(r),
+                    r["code"],
+                    r["reviewed"],
+                    r["ideal"],
+                    _pct(r["ideal_share"]),
+                    r["excluded"],
+                    _flag(r["small"]),
+                    _ci(r.get("ci95")),
+                    _children(r),
+                ]
+                for r in figures["provision"]
+            ],
             "Provision as it was when the case was reviewed.",
         ),
         "crosstab": Table(
-            "crosstab", "Current provision and the provision that would better support the CYP (non-ideal reviews)",
+            "crosstab",
+            "Current provision and the provision that would better support the CYP (non-ideal reviews)",
             ["Current provision", "Better provision", "Reviews"],
             [[r["current_label"], r["better_label"], r["count"]] for r in figures["provision_crosstab"]],
         ),
         "disciplines": Table(
-            "disciplines", "Who was in the rooms",
+            "disciplines",
+            "Who was in the rooms",
             ["Discipline", "People", "Rooms with this discipline"],
             [[r["label"], r["people"], r["rooms"]] for r in figures["disciplines"]],
         ),
@@ -93,60 +191,137 @@ def tables_of(figures: dict) -> dict[str, Table]:
     if "dbv_summary" in figures:
         summary = figures["dbv_summary"]
         tables["dbv-summary"] = Table(
-            "dbv-summary", "Summary by provision at the time of the review",
-            ["Provision at review", "Reviewed (with consensus)", "Children", "Ideal", "Not ideal", "Share ideal", "95% confidence interval",
-             "Where the not-ideal would be better supported", "Note"],
-            [[_retired(r) if r.get("code") else r["label"], r["reviewed"], r["children"], r["ideal"], r["non_ideal"], _pct(r["ideal_share"]),
-              _ci(r["ci95"]), ", ".join(f"{b['label']} ({b['count']})" for b in r.get("better", [])) or "—", _flag(r["small"])]
-             for r in [*summary["rows"], summary["total"]]],
+            "dbv-summary",
+            "Summary by provision at the time of the review",
+            [
+                "Provision at review",
+                "Reviewed (with consensus)",
+                "Children",
+                "Ideal",
+                "Not ideal",
+                "Share ideal",
+                "95% confidence interval",
+                "Where the not-ideal would be better supported",
+                "Note",
+            ],
+            [
+                [
+                    _retired(r) if r.get("code") else r["label"],
+                    r["reviewed"],
+                    r["children"],
+                    r["ideal"],
+                    r["non_ideal"],
+                    _pct(r["ideal_share"]),
+                    _ci(r["ci95"]),
+                    ", ".join(f"{b['label']} ({b['count']})" for b in r.get("better", [])) or "—",
+                    _flag(r["small"]),
+                ]
+                for r in [*summary["rows"], summary["total"]]
+            ],
             f"{figures['excluded']} review{'s' if figures['excluded'] != 1 else ''} without consensus left out of every share.",
         )
     if "comparisons" in figures:
         tables["comparisons"] = Table(
-            "comparisons", "Do the groups differ in the share not ideal?",
+            "comparisons",
+            "Do the groups differ in the share not ideal?",
             ["Compared by", "Groups", "Analysed reviews", "Test", "p-value", "In words"],
-            [[c["label"], c["groups"], c["analysed"], {"fisher_exact": "Fisher's exact", "chi_squared": "χ²"}.get(c["test"], "—"),
-              "—" if c["p_value"] is None else ("below 0.001" if c["p_value"] < 0.001 else f"{c['p_value']:.3f}"), c["words"]]
-             for c in figures["comparisons"]],
+            [
+                [
+                    c["label"],
+                    c["groups"],
+                    c["analysed"],
+                    {"fisher_exact": "Fisher's exact", "chi_squared": "χ²"}.get(c["test"], "—"),
+                    "—" if c["p_value"] is None else ("below 0.001" if c["p_value"] < 0.001 else f"{c['p_value']:.3f}"),
+                    c["words"],
+                ]
+                for c in figures["comparisons"]
+            ],
             figures["comparisons_warning"],
         )
     for dimension, title in BREAKDOWNS.items():
         tables[f"by-{dimension}"] = Table(
-            f"by-{dimension}", f"Outcomes by {title.lower()}",
-            [title, "Reviewed", "No consensus", "Analysed", "Ideal", "Not ideal", "Share not ideal", "Note", "95% confidence interval", "Children"],
-            [[r["label"], r["reviewed"], r["excluded"], r["analysed"], r["ideal"], r["non_ideal"], _pct(r["non_ideal_share"]), _flag(r["small"]),
-              _ci(r.get("ci95")), _children(r)]
-             for r in figures["breakdowns"][dimension]],
+            f"by-{dimension}",
+            f"Outcomes by {title.lower()}",
+            [
+                title,
+                "Reviewed",
+                "No consensus",
+                "Analysed",
+                "Ideal",
+                "Not ideal",
+                "Share not ideal",
+                "Note",
+                "95% confidence interval",
+                "Children",
+            ],
+            [
+                [
+                    r["label"],
+                    r["reviewed"],
+                    r["excluded"],
+                    r["analysed"],
+                    r["ideal"],
+                    r["non_ideal"],
+                    _pct(r["non_ideal_share"]),
+                    _flag(r["small"]),
+                    _ci(r.get("ci95")),
+                    _children(r),
+                ]
+                for r in figures["breakdowns"][dimension]
+            ],
         )
     for poll in figures["polls"]:
         tables[f"poll-{poll['id']}"] = Table(
-            f"poll-{poll['id']}", f"{poll['question']} ({poll['workshop']})",
-            ["Answer", "Count"], [[w["word"], w["count"]] for w in poll["words"]],
+            f"poll-{poll['id']}",
+            f"{poll['question']} ({poll['workshop']})",
+            ["Answer", "Count"],
+            [[w["word"], w["count"]] for w in poll["words"]],
             f"{poll['answers']} answers from {poll['phones']} phones; hidden answers left out.",
         )
         if poll["by_role"]:
             groups = poll["by_role"]
             tables[f"poll-{poll['id']}-roles"] = Table(
-                f"poll-{poll['id']}-roles", f"{poll['question']}: the most given answers by stakeholder group, side by side",
+                f"poll-{poll['id']}-roles",
+                f"{poll['question']}: the most given answers by stakeholder group, side by side",
                 ["Answer"] + [f"{g['label']} (n={g['phones']} phones)" for g in groups],
                 [[row["word"], *row["counts"]] for row in poll["compare"]]
-                + [["Answers in the group", *[g["answers"] for g in groups]], ["Note", *["Small number (fewer than 5 phones: treat with caution)" if g["small"] else "" for g in groups]]],
+                + [
+                    ["Answers in the group", *[g["answers"] for g in groups]],
+                    [
+                        "Note",
+                        *[
+                            "Small number (fewer than 5 phones: treat with caution)" if g["small"] else ""
+                            for g in groups
+                        ],
+                    ],
+                ],
                 "n is the number of phones in the group that answered; answers without a role are left out of this table.",
             )
     tables["combined-themes"] = Table(
-        "combined-themes", "Themes across case reviews and process maps",
+        "combined-themes",
+        "Themes across case reviews and process maps",
         ["Theme", "Code", "Case reviews naming it", "Process map findings naming it", "Together"],
-        [[r["label"] + (" (retired)" if r["retired"] else ""), r["code"], r["reviews"], r["findings"], r["total"]] for r in figures["combined_themes"]],
+        [
+            [r["label"] + (" (retired)" if r["retired"] else ""), r["code"], r["reviews"], r["findings"], r["total"]]
+            for r in figures["combined_themes"]
+        ],
         "Case reviews: analysed reviews only. A review or a finding may name several themes.",
     )
     if "agreement" in figures:  # snapshots computed before agreement between rooms have none
         tables |= agreement_tables(figures["agreement"])
     for process_map in figures["process_maps"]:
         tables[f"process-{process_map['id']}"] = Table(
-            f"process-{process_map['id']}", f"{process_map['title']} ({process_map['workshop']}): findings by step",
+            f"process-{process_map['id']}",
+            f"{process_map['title']} ({process_map['workshop']}): findings by step",
             ["Step", *FindingKind.labels, "All"],
-            [[f"{s['position']}. {s['title']}", *[s["counts"][k] for k in FindingKind.values], sum(s["counts"].values())]
-             for s in process_map["steps"]],
+            [
+                [
+                    f"{s['position']}. {s['title']}",
+                    *[s["counts"][k] for k in FindingKind.values],
+                    sum(s["counts"].values()),
+                ]
+                for s in process_map["steps"]
+            ],
         )
     return tables
 
@@ -166,23 +341,44 @@ def agreement_tables(agreement: dict) -> dict[str, Table]:
     """Agreement between rooms: the figures (every reader), and the disagreements (shown to those
     who may see which room said what: analytics/views.py)."""
     rows = []
-    for label, key in (("Outcome (ideal / not ideal / no consensus)", "outcome"), ("Better provision (rooms that said not ideal)", "better_provision")):
+    for label, key in (
+        ("Outcome (ideal / not ideal / no consensus)", "outcome"),
+        ("Better provision (rooms that said not ideal)", "better_provision"),
+    ):
         figures = agreement[key]
-        rows.append([
-            label, figures["cases"], f"{figures['agreed']} of {figures['cases']} ({_pct(figures['percent'])})" if figures["cases"] else "—",
-            _kappa(figures), _interval(figures["ci95"]), figures["reason"] or figures["reading"], _flag(figures["small"]),
-        ])
+        rows.append(
+            [
+                label,
+                figures["cases"],
+                f"{figures['agreed']} of {figures['cases']} ({_pct(figures['percent'])})" if figures["cases"] else "—",
+                _kappa(figures),
+                _interval(figures["ci95"]),
+                figures["reason"] or figures["reading"],
+                _flag(figures["small"]),
+            ]
+        )
     return {
         "agreement": Table(
-            "agreement", "Agreement between rooms on the cases two or more rooms reviewed",
-            ["Question", "Cases", "Every room agreed", "κ", "95% confidence interval", "In words", "Note"], rows,
+            "agreement",
+            "Agreement between rooms on the cases two or more rooms reviewed",
+            ["Question", "Cases", "Every room agreed", "κ", "95% confidence interval", "In words", "Note"],
+            rows,
             "κ is agreement beyond chance: 1 perfect, 0 no better than chance.",
         ),
         "disagreements": Table(
-            "disagreements", "Disagreements between rooms",
+            "disagreements",
+            "Disagreements between rooms",
             ["Case", "Workshop", "Differ on", "Each room's answer", "Moderated answer"],
-            [[row["reference"], row["workshop"], ", ".join(row["on"]), "; ".join(f"{room}: {answer}" for room, answer in row["rooms"].items()),
-              row["moderated"] or "Awaiting moderation"] for row in agreement["disagreements"]],
+            [
+                [
+                    row["reference"],
+                    row["workshop"],
+                    ", ".join(row["on"]),
+                    "; ".join(f"{room}: {answer}" for room, answer in row["rooms"].items()),
+                    row["moderated"] or "Awaiting moderation",
+                ]
+                for row in agreement["disagreements"]
+            ],
             "Until a disagreement is moderated, the first room's answer counts in every other figure.",
         ),
     }

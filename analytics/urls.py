@@ -12,6 +12,10 @@ urlpatterns = [
     path("analysis/template.<str:file_format>", variation_views.dataset_template, name="dataset_template"),
     path("analysis/<int:pk>/", variation_views.variation, name="variation"),
     path("analysis/<int:pk>/delete/", variation_views.dataset_delete, name="dataset_delete"),
-    path("analysis/<int:pk>/download/<str:name>.<str:file_format>", variation_views.variation_download, name="variation_download"),
+    path(
+        "analysis/<int:pk>/download/<str:name>.<str:file_format>",
+        variation_views.variation_download,
+        name="variation_download",
+    ),
     path("", include("analytics.feed.urls")),
 ]

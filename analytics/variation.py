@@ -81,11 +81,19 @@ class Funnel:
 
 
 def _frame(rows) -> pd.DataFrame:
-    return pd.DataFrame([
-        {"urn": r.urn, "name": r.name, "phase": r.phase or "Not given", "locality": r.locality or "Not given",
-         "deprivation_decile": r.deprivation_decile, **{f"v_{k}": v for k, v in r.values.items()}}
-        for r in rows
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "urn": r.urn,
+                "name": r.name,
+                "phase": r.phase or "Not given",
+                "locality": r.locality or "Not given",
+                "deprivation_decile": r.deprivation_decile,
+                **{f"v_{k}": v for k, v in r.values.items()},
+            }
+            for r in rows
+        ]
+    )
 
 
 def default_model(measure: str) -> str:
@@ -139,7 +147,9 @@ def _variance(model: str, expected: float) -> float:
     return expected * (1 - expected) if model == "binomial" else expected
 
 
-def _limits(model: str, base, expected: float, mid: bool = False, widen: str = "none", phi: float = 1.0, tau2: float = 0.0) -> dict[str, np.ndarray]:
+def _limits(
+    model: str, base, expected: float, mid: bool = False, widen: str = "none", phi: float = 1.0, tau2: float = 0.0
+) -> dict[str, np.ndarray]:
     base = np.asarray(base, dtype=float)
     limits = {}
     for name, level in LEVELS.items():
@@ -203,13 +213,26 @@ def _model(data: pd.DataFrame, measure: str, base: str, chosen: str | None) -> t
         )
     if model == "binomial":
         how = "you chose it" if chosen else "the default for this column"
-        return model, f"A share of {base} (binomial; {how}): each of the {measure} is one of the {base}, so no setting can have more."
-    how = "you chose it" if chosen else f"the default: “{measure}” counts events, and one of the {base} can have several"
+        return (
+            model,
+            f"A share of {base} (binomial; {how}): each of the {measure} is one of the {base}, so no setting can have more.",
+        )
+    how = (
+        "you chose it" if chosen else f"the default: “{measure}” counts events, and one of the {base} can have several"
+    )
     return model, f"A rate per {base} (Poisson; {how})."
 
 
-def funnel(rows, measure: str, base: str, group: str | None = None, *, model: str | None = None,
-           p_value: str = "exact", widen: str = "none") -> Funnel:
+def funnel(
+    rows,
+    measure: str,
+    base: str,
+    group: str | None = None,
+    *,
+    model: str | None = None,
+    p_value: str = "exact",
+    widen: str = "none",
+) -> Funnel:
     if measure == base:
         raise AnalysisError("Choose a base that is not the measure itself.")
     if p_value not in P_VALUES:
@@ -224,10 +247,16 @@ def funnel(rows, measure: str, base: str, group: str | None = None, *, model: st
     data["base"] = data[f"v_{base}"].astype(float)
     left_out = [(r.name, f"no {base} given") for r in data.itertuples() if pd.isna(r.base)]
     left_out += [(r.name, f"{base} is 0, so there is no rate") for r in data.itertuples() if r.base == 0]
-    left_out += [(r.name, f"no {measure} given") for r in data.itertuples() if pd.isna(r.count) and not pd.isna(r.base) and r.base > 0]
+    left_out += [
+        (r.name, f"no {measure} given")
+        for r in data.itertuples()
+        if pd.isna(r.count) and not pd.isna(r.base) and r.base > 0
+    ]
     data = data[data["base"].notna() & (data["base"] > 0) & data["count"].notna()].copy()
     if len(data) < 2:
-        raise AnalysisError(f"At least two settings need both {measure} and a {base} above 0; this dataset has {len(data)}.")
+        raise AnalysisError(
+            f"At least two settings need both {measure} and a {base} above 0; this dataset has {len(data)}."
+        )
     # Counts of events are whole numbers, and so is a binomial base.
     data["count"] = data["count"].round()
     model, reason = _model(data, measure, base, model)
@@ -236,18 +265,24 @@ def funnel(rows, measure: str, base: str, group: str | None = None, *, model: st
     expected = data["count"].sum() / data["base"].sum()
     data["rate"] = data["count"] / data["base"]
     data["expected"] = expected
-    result = Funnel(measure, base, model, float(expected), data, pd.DataFrame(), left_out, model_reason=reason, p_value=p_value)
+    result = Funnel(
+        measure, base, model, float(expected), data, pd.DataFrame(), left_out, model_reason=reason, p_value=p_value
+    )
     grid = np.geomspace(data["base"].min(), data["base"].max(), 200)
     grid = np.unique(grid.round() if model == "binomial" else grid.round(2))  # a binomial base is a whole number
 
     if expected == 0 or (model == "binomial" and expected == 1):
         # Every setting is exactly as expected: there is no variation to flag.
-        everyone = "none of the settings has any" if expected == 0 else f"every one of the {base} is counted in {measure}"
+        everyone = (
+            "none of the settings has any" if expected == 0 else f"every one of the {base} is counted in {measure}"
+        )
         result.note = f"No setting is flagged: {everyone}, so every setting's rate is exactly the expected rate of {expected:.0%}."
         for name in ("lower_998", "lower_95", "upper_95", "upper_998"):
             data[name] = expected
         data["p_upper"], data["p_lower"], data["z"], data["flag"] = 1.0, 1.0, 0.0, "within"
-        result.curve = pd.DataFrame({"base": grid, **{n: expected for n in ("lower_998", "lower_95", "upper_95", "upper_998")}})
+        result.curve = pd.DataFrame(
+            {"base": grid, **{n: expected for n in ("lower_998", "lower_95", "upper_95", "upper_998")}}
+        )
     else:
         result.phi, result.tau2 = overdispersion(model, data["count"], data["base"], expected)
         used = widen if result.phi > 1 else "none"
@@ -266,10 +301,18 @@ def funnel(rows, measure: str, base: str, group: str | None = None, *, model: st
         for name, values in _limits(model, data["base"], expected, mid, used, result.phi, result.tau2).items():
             data[name] = values
         data["flag"] = np.select(
-            [data.p_upper < LEVELS["998"], data.p_upper < LEVELS["95"], data.p_lower < LEVELS["998"], data.p_lower < LEVELS["95"]],
-            ["higher_998", "higher_95", "lower_998", "lower_95"], default="within",
+            [
+                data.p_upper < LEVELS["998"],
+                data.p_upper < LEVELS["95"],
+                data.p_lower < LEVELS["998"],
+                data.p_lower < LEVELS["95"],
+            ],
+            ["higher_998", "higher_95", "lower_998", "lower_95"],
+            default="within",
         )
-        result.curve = pd.DataFrame({"base": grid, **_limits(model, grid, expected, mid, used, result.phi, result.tau2)})
+        result.curve = pd.DataFrame(
+            {"base": grid, **_limits(model, grid, expected, mid, used, result.phi, result.tau2)}
+        )
     result.settings = data.reset_index(drop=True)
     if group:
         if group not in GROUPS:
@@ -280,23 +323,32 @@ def funnel(rows, measure: str, base: str, group: str | None = None, *, model: st
 
 def _dispersion_note(phi: float, tau2: float, asked: str, used: str) -> str:
     if phi <= 1:
-        return (f"φ = {phi:.2f}: the settings vary no more than chance alone would make them, so the limits need no widening"
-                + (" and are not widened." if asked != "none" else "."))
+        return (
+            f"φ = {phi:.2f}: the settings vary no more than chance alone would make them, so the limits need no widening"
+            + (" and are not widened." if asked != "none" else ".")
+        )
     said = f"φ = {phi:.2f}: the settings vary about {phi:.1f} times as much as chance alone would make them (τ² = {tau2:.2g})."
     if used == "multiplicative":
         return f"{said} The limits are widened by √φ, so a flag means a difference beyond what schools usually differ by, not only beyond chance."
     if used == "additive":
-        return (f"{said} The limits are widened by τ², the variance between settings, so a flag means a difference beyond what "
-                "schools usually differ by; large settings gain most, as their own chance variation is smallest.")
-    return (f"{said} With limits for chance alone, more settings are flagged than the labels suggest, large ones most; "
-            "consider widening the limits.")
+        return (
+            f"{said} The limits are widened by τ², the variance between settings, so a flag means a difference beyond what "
+            "schools usually differ by; large settings gain most, as their own chance variation is smallest."
+        )
+    return (
+        f"{said} With limits for chance alone, more settings are flagged than the labels suggest, large ones most; "
+        "consider widening the limits."
+    )
 
 
 def compare_groups(data: pd.DataFrame, group: str, model: str) -> pd.DataFrame:
     """The rate of each group (all its settings together), with a 95% interval."""
     grouped = data.groupby(data[group].astype(str), sort=True).agg(
-        settings=("urn", "count"), count=("count", "sum"), base=("base", "sum"),
-        higher=("flag", lambda f: int(f.str.startswith("higher").sum())), lower=("flag", lambda f: int(f.str.startswith("lower").sum())),
+        settings=("urn", "count"),
+        count=("count", "sum"),
+        base=("base", "sum"),
+        higher=("flag", lambda f: int(f.str.startswith("higher").sum())),
+        lower=("flag", lambda f: int(f.str.startswith("lower").sum())),
     )
     grouped["rate"] = grouped["count"] / grouped["base"]
     if model == "binomial":

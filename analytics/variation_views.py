@@ -28,7 +28,11 @@ FEWER = "fewer than 5"
 def dataset_list(request):
     is_lead = request.membership.is_lead
     organisation = request.membership.organisation
-    form = SettingsUploadForm(request.POST or None, request.FILES or None, initial={"la_name": organisation.name}) if is_lead else None
+    form = (
+        SettingsUploadForm(request.POST or None, request.FILES or None, initial={"la_name": organisation.name})
+        if is_lead
+        else None
+    )
     problems = []
     if request.method == "POST":
         if not is_lead:
@@ -37,20 +41,36 @@ def dataset_list(request):
             upload, more = form.cleaned_data["file"], form.cleaned_data["more_file"]
             try:
                 dataset = settings_import(
-                    organisation=organisation, name=form.cleaned_data["name"], description=form.cleaned_data["description"],
-                    filename=upload.name, data=upload.read(), by=request.user, la_name=form.cleaned_data["la_name"],
+                    organisation=organisation,
+                    name=form.cleaned_data["name"],
+                    description=form.cleaned_data["description"],
+                    filename=upload.name,
+                    data=upload.read(),
+                    by=request.user,
+                    la_name=form.cleaned_data["la_name"],
                     more=(more.name, more.read()) if more else None,
                 )
             except ImportRejected as rejected:
                 problems = rejected.problems
             else:
                 notes = " ".join(getattr(dataset, "import_notes", []))
-                messages.success(request, f"Uploaded “{dataset.name}”: {dataset.rows.count()} settings. {notes}".strip())
+                messages.success(
+                    request, f"Uploaded “{dataset.name}”: {dataset.rows.count()} settings. {notes}".strip()
+                )
                 return redirect("variation", pk=dataset.pk)
-    datasets = for_member(request.user, SettingsDataset).select_related("uploaded_by").annotate(settings_count=Count("rows"))
-    settings_form = VariationSettingsForm(instance=VariationSettings(suppress_small_counts=suppresses_small_counts(organisation))) if is_lead else None
-    return render(request, "analytics/variation/datasets.html",
-                  {"datasets": datasets, "form": form, "problems": problems, "settings_form": settings_form})
+    datasets = (
+        for_member(request.user, SettingsDataset).select_related("uploaded_by").annotate(settings_count=Count("rows"))
+    )
+    settings_form = (
+        VariationSettingsForm(instance=VariationSettings(suppress_small_counts=suppresses_small_counts(organisation)))
+        if is_lead
+        else None
+    )
+    return render(
+        request,
+        "analytics/variation/datasets.html",
+        {"datasets": datasets, "form": form, "problems": problems, "settings_form": settings_form},
+    )
 
 
 @require_POST
@@ -74,7 +94,11 @@ def dataset_template(request, file_format):
     if file_format == "csv":
         return _download(as_csv(table), "text/csv; charset=utf-8", "settings-template.csv")
     if file_format == "xlsx":
-        return _download(as_xlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "settings-template.xlsx")
+        return _download(
+            as_xlsx(table),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "settings-template.xlsx",
+        )
     raise Http404("Templates come as .csv or .xlsx.")
 
 
@@ -90,12 +114,17 @@ def dataset_delete(request, pk):
 def _analysis(request, dataset):
     measures = dataset.measures
     measure = request.GET.get("measure") or next((m for m in measures if m not in STANDARD_MEASURES), measures[0])
-    base = request.GET.get("base") or next((m for m in ("ehcp", "pupils", *measures) if m in measures and m != measure), measure)
+    base = request.GET.get("base") or next(
+        (m for m in ("ehcp", "pupils", *measures) if m in measures and m != measure), measure
+    )
     group = request.GET.get("group") or None
     if measure not in measures or base not in measures:
         raise AnalysisError("Choose a measure and a base from the dataset's columns.")
-    options = {"model": request.GET.get("model") or None, "p_value": request.GET.get("p_value") or "exact",
-               "widen": request.GET.get("widen") or "none"}
+    options = {
+        "model": request.GET.get("model") or None,
+        "p_value": request.GET.get("p_value") or "exact",
+        "widen": request.GET.get("widen") or "none",
+    }
     return funnel(dataset.rows.all(), measure, base, group, **options), measure, base, group
 
 
@@ -112,18 +141,38 @@ def _settings_table(result, sort: str, suppress: bool) -> Table:
     rows = []
     for r in settings.itertuples():
         small_count, small_base = suppress and _suppressed(r.count), suppress and _suppressed(r.base)
-        rows.append([
-            r.name, r.urn, r.locality, FEWER if small_count else int(r.count), FEWER if small_base else _figure(r.base),
-            "suppressed" if small_count or small_base else f"{r.rate:.1%}", f"{r.expected:.1%}",
-            "suppressed" if small_base else f"{r.lower_95:.1%} to {r.upper_95:.1%}",
-            "suppressed" if small_count or small_base else _p(min(r.p_upper, r.p_lower)), FLAGS[r.flag],
-        ])
+        rows.append(
+            [
+                r.name,
+                r.urn,
+                r.locality,
+                FEWER if small_count else int(r.count),
+                FEWER if small_base else _figure(r.base),
+                "suppressed" if small_count or small_base else f"{r.rate:.1%}",
+                f"{r.expected:.1%}",
+                "suppressed" if small_base else f"{r.lower_95:.1%} to {r.upper_95:.1%}",
+                "suppressed" if small_count or small_base else _p(min(r.p_upper, r.p_lower)),
+                FLAGS[r.flag],
+            ]
+        )
     note = f"Counts of 1 to 4 and the rates made from them are shown as “{FEWER}”." if suppress else ""
     return Table(
-        "settings", f"{result.measure} per {result.base}, by setting",
-        ["Setting", "URN", "Locality", result.measure, result.base, "Rate", "Expected rate", "95% range at this size",
-         "One-sided p-value", "Flag"],
-        rows, note,
+        "settings",
+        f"{result.measure} per {result.base}, by setting",
+        [
+            "Setting",
+            "URN",
+            "Locality",
+            result.measure,
+            result.base,
+            "Rate",
+            "Expected rate",
+            "95% range at this size",
+            "One-sided p-value",
+            "Flag",
+        ],
+        rows,
+        note,
     )
 
 
@@ -137,10 +186,31 @@ def _p(value: float) -> str:
 
 def _group_table(result, group: str) -> Table:
     return Table(
-        "groups", f"{result.measure} per {result.base}, by {GROUPS[group].lower()}",
-        [GROUPS[group], "Settings", result.measure, result.base, "Rate", "95% interval", "Higher than expected", "Lower than expected"],
-        [[r.group, r.settings, int(r.count), int(r.base), f"{r.rate:.1%}", f"{r.low:.1%} to {r.high:.1%}", r.higher, r.lower]
-         for r in result.groups.itertuples()],
+        "groups",
+        f"{result.measure} per {result.base}, by {GROUPS[group].lower()}",
+        [
+            GROUPS[group],
+            "Settings",
+            result.measure,
+            result.base,
+            "Rate",
+            "95% interval",
+            "Higher than expected",
+            "Lower than expected",
+        ],
+        [
+            [
+                r.group,
+                r.settings,
+                int(r.count),
+                int(r.base),
+                f"{r.rate:.1%}",
+                f"{r.low:.1%} to {r.high:.1%}",
+                r.higher,
+                r.lower,
+            ]
+            for r in result.groups.itertuples()
+        ],
     )
 
 
@@ -169,18 +239,34 @@ def measure_words(name: str) -> tuple[str, str]:
 @member_required()
 def variation(request, pk):
     dataset = get_for_member_or_404(request.user, SettingsDataset, pk=pk)
-    context = {"dataset": dataset, "groups": GROUPS, "models": MODELS, "p_values": P_VALUES, "widenings": OVERDISPERSION,
-               "chosen": {name: request.GET.get(name, "") for name in ("model", "p_value", "widen")}}
+    context = {
+        "dataset": dataset,
+        "groups": GROUPS,
+        "models": MODELS,
+        "p_values": P_VALUES,
+        "widenings": OVERDISPERSION,
+        "chosen": {name: request.GET.get(name, "") for name in ("model", "p_value", "widen")},
+    }
     try:
         result, measure, base, group = _analysis(request, dataset)
     except AnalysisError as error:
-        context |= {"error": str(error), "measure": request.GET.get("measure"), "base": request.GET.get("base"), "group": request.GET.get("group"),
-                    "default_model_label": MODELS[default_model(request.GET.get("measure") or "")]}
+        context |= {
+            "error": str(error),
+            "measure": request.GET.get("measure"),
+            "base": request.GET.get("base"),
+            "group": request.GET.get("group"),
+            "default_model_label": MODELS[default_model(request.GET.get("measure") or "")],
+        }
         return render(request, "analytics/variation/analysis.html", context, status=200)
     sort = request.GET.get("sort", "flag")
     suppress = suppresses_small_counts(dataset.organisation)
     context |= {
-        "result": result, "measure": measure, "base": base, "group": group, "sort": sort, "suppress": suppress,
+        "result": result,
+        "measure": measure,
+        "base": base,
+        "group": group,
+        "sort": sort,
+        "suppress": suppress,
         "chart": charts.funnel_chart(result, FLAGS, suppress=suppress),
         "table": _settings_table(result, sort, suppress),
         "counts": {FLAGS[f]: int((result.settings.flag == f).sum()) for f in FLAGS},
@@ -188,7 +274,10 @@ def variation(request, pk):
     context["default_model_label"] = MODELS[default_model(measure)]
     context["rate_words"] = f"{measure_words(measure)[0]} per {measure_words(base)[1]}"
     if result.groups is not None:
-        context |= {"group_table": _group_table(result, group), "group_chart": charts.group_chart(result.groups, GROUPS[group])}
+        context |= {
+            "group_table": _group_table(result, group),
+            "group_chart": charts.group_chart(result.groups, GROUPS[group]),
+        }
     return render(request, "analytics/variation/analysis.html", context)
 
 
@@ -208,7 +297,11 @@ def variation_download(request, pk, name, file_format):
     if file_format == "csv":
         return _download(as_csv(table), "text/csv; charset=utf-8", f"variation-{dataset.pk}-{name}.csv")
     if file_format == "xlsx":
-        return _download(as_xlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"variation-{dataset.pk}-{name}.xlsx")
+        return _download(
+            as_xlsx(table),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"variation-{dataset.pk}-{name}.xlsx",
+        )
     raise Http404("Downloads come as .csv or .xlsx.")
 
 

@@ -17,9 +17,9 @@ from django.views.decorators.http import require_GET
 
 from analytics import charts
 from analytics.extensions import dashboard_sections
+from analytics.forms import ScopeFilterForm
 from analytics.models import ReportSnapshot
 from analytics.reports import BREAKDOWNS
-from analytics.forms import ScopeFilterForm
 from analytics.scopes import PART_KINDS, SEPARATOR, VOCABULARY_SCOPES, Scope, UnknownScope
 from analytics.selectors import filter_options
 from analytics.snapshots import is_refresh_queued, snapshot_to_read
@@ -61,7 +61,9 @@ def _scope(request, workshop_pk=None) -> tuple[Scope, dict[str, str]]:
         if kind == "workshop":
             labels[kind] = get_for_member_or_404(request.user, Workshop, pk=int(value)).title
         else:
-            labels[kind] = get_for_member_or_404(request.user, VocabularyTerm, kind=VOCABULARY_SCOPES[kind][0], code=value).label
+            labels[kind] = get_for_member_or_404(
+                request.user, VocabularyTerm, kind=VOCABULARY_SCOPES[kind][0], code=value
+            ).label
     return scope, labels
 
 
@@ -74,7 +76,9 @@ def dashboard_address(scope: Scope) -> str:
 def _freshness(organisation, scope: Scope) -> Freshness:
     """Where the scope's figures stand; asks for a refresh when they are missing or stale. The
     figures and charts are deferred: they are read only when the page is not in the cache yet."""
-    snapshots = ReportSnapshot.objects.defer("figures", "charts").annotate(reviewed=Cast(KT("figures__reviewed"), IntegerField()))
+    snapshots = ReportSnapshot.objects.defer("figures", "charts").annotate(
+        reviewed=Cast(KT("figures__reviewed"), IntegerField())
+    )
     snapshot, stale = snapshot_to_read(organisation, scope, snapshots)
     return Freshness(snapshot, stale, stale and is_refresh_queued(organisation.pk, scope.key))
 
@@ -96,16 +100,28 @@ def _figures_context(snapshot: ReportSnapshot, scope: Scope, show_disagreements:
         # In the reports' order: a JSON column does not keep the order of an object's keys.
         # Provision has its own section above (with its no-consensus count and intervals): shown once on the
         # page; its breakdown table stays in the downloads and the Power BI feed.
-        "breakdown_charts": [(tables[f"by-{d}"], drawn["breakdowns"][d]) for d in BREAKDOWNS
-                             if d in drawn["breakdowns"] and d not in ON_PAGE_ELSEWHERE],
-        "polls": [(poll, tables[f"poll-{poll['id']}"], tables.get(f"poll-{poll['id']}-roles"), drawn["polls"][str(poll["id"])])
-                  for poll in figures["polls"]],
+        "breakdown_charts": [
+            (tables[f"by-{d}"], drawn["breakdowns"][d])
+            for d in BREAKDOWNS
+            if d in drawn["breakdowns"] and d not in ON_PAGE_ELSEWHERE
+        ],
+        "polls": [
+            (
+                poll,
+                tables[f"poll-{poll['id']}"],
+                tables.get(f"poll-{poll['id']}-roles"),
+                drawn["polls"][str(poll["id"])],
+            )
+            for poll in figures["polls"]
+        ],
         "combined_themes_chart": drawn["combined_themes"],
         "combined_themes_table": tables["combined-themes"],
         # Snapshots computed before these existed have neither; the page leaves them out until the next refresh.
         "dbv_table": tables.get("dbv-summary"),
         "comparisons_table": tables.get("comparisons"),
-        "process_maps": [(tables[f"process-{m['id']}"], drawn["process_maps"][str(m["id"])]) for m in figures["process_maps"]],
+        "process_maps": [
+            (tables[f"process-{m['id']}"], drawn["process_maps"][str(m["id"])]) for m in figures["process_maps"]
+        ],
         "show_disagreements": show_disagreements,
     }
 
@@ -115,12 +131,14 @@ def _figures_html(snapshot: ReportSnapshot, scope: Scope, show_disagreements: bo
     who may see them, so rendered once per snapshot and kept in the cache; without the cache
     (Redis down) rendered each time. Two versions: with the disagreements between rooms (which
     room said what), and without, for facilitators off the moderation panel (double review is blind)."""
-    key = f"dashboard-figures:{snapshot.pk}:{snapshot.computed_at.timestamp():.6f}:{scope.key}:{int(show_disagreements)}"
+    key = (
+        f"dashboard-figures:{snapshot.pk}:{snapshot.computed_at.timestamp():.6f}:{scope.key}:{int(show_disagreements)}"
+    )
     html = cache.get(key)  # None with Redis down too: the cache fails open (casereview/cache.py)
     if html is None:
         html = render_to_string("analytics/_figures.html", _figures_context(snapshot, scope, show_disagreements))
         cache.set(key, str(html), FIGURES_CACHE_SECONDS)
-    return mark_safe(html)  # noqa: S308 - our own template's output
+    return mark_safe(html)  # our own template's output, escaped when it was rendered
 
 
 @member_required()
@@ -134,8 +152,12 @@ def dashboard(request, workshop_pk=None):
         return redirect(dashboard_address(form.scope()))
     scope, labels = _scope(request, workshop_pk)
     freshness = _freshness(organisation, scope)
-    context = {"scope": scope, "scope_title": scope.describe(labels), "freshness": freshness,
-               "filter_form": ScopeFilterForm(options=filter_options(organisation), scope=scope)}
+    context = {
+        "scope": scope,
+        "scope_title": scope.describe(labels),
+        "freshness": freshness,
+        "filter_form": ScopeFilterForm(options=filter_options(organisation), scope=scope),
+    }
     if freshness.snapshot:
         context["figures_html"] = _figures_html(freshness.snapshot, scope, may_see_disagreements(request.user))
     context["extra_sections"] = dashboard_sections(request, scope)  # from apps above analytics (extensions.py)
@@ -172,7 +194,9 @@ def download(request, name, file_format):
     if file_format == "csv":
         response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     response["Content-Disposition"] = f'attachment; filename="{download_name(scope, name)}.{file_format}"'
     return response
 

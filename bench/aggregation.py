@@ -12,9 +12,9 @@ reported). Both write their figures in one shape, and the benchmark fails if the
 
 import json
 import os
-import tempfile
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,7 +51,9 @@ THEMES_SQL = TERMS_SQL.format(table="workshops_casereview_themes", outcome="r.id
 
 
 def _sql_figures(cursor, organisation_id: int) -> dict:
-    cursor.execute("SELECT id, code FROM casereview_vocabularyterm WHERE organisation_id = %(la)s", {"la": organisation_id})
+    cursor.execute(
+        "SELECT id, code FROM casereview_vocabularyterm WHERE organisation_id = %(la)s", {"la": organisation_id}
+    )
     code = dict(cursor.fetchall())
     code[None] = None
 
@@ -74,12 +76,16 @@ def _sql_figures(cursor, organisation_id: int) -> dict:
 
 def _report_figures(report: dict) -> dict:
     """The report's figures in the shape the SQL gives them."""
+
     def numbers(row):
         return [row["reviewed"], row["excluded"], row["analysed"], row["ideal"]]
 
     return {
         "outcome": [report["reviewed"], report["excluded"], report["analysed"], report["outcome"]["ideal"]],
-        "breakdowns": {dimension: {str(row["key"]): numbers(row) for row in rows} for dimension, rows in report["breakdowns"].items()},
+        "breakdowns": {
+            dimension: {str(row["key"]): numbers(row) for row in rows}
+            for dimension, rows in report["breakdowns"].items()
+        },
         "crosstab": {f"{row['current']}>{row['better']}": row["count"] for row in report["provision_crosstab"]},
         "areas": {row["code"]: row["count"] for row in report["non_ideal_areas"] if row["count"]},
         "themes": {row["code"]: row["count"] for row in report["themes"] if row["count"]},
@@ -124,16 +130,23 @@ def _measure(method: str) -> dict:
         timings.append((sum(per_la), max(per_la)))
     total, slowest = sorted(timings)[len(timings) // 2]
     return {
-        "seconds": total, "slowest_la_seconds": slowest, "rounds": [t for t, _ in timings],
-        "peak_mib": (_memory_kib("VmHWM") - before) / 1024, "figures": figures,
+        "seconds": total,
+        "slowest_la_seconds": slowest,
+        "rounds": [t for t, _ in timings],
+        "peak_mib": (_memory_kib("VmHWM") - before) / 1024,
+        "figures": figures,
     }
 
 
 def measure_in_child(method: str, environment: dict) -> dict:
     """Run one method in a fresh process with the benchmark's settings; its result."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
-        subprocess.run([sys.executable, "-m", "bench.aggregation", method, out.name], env={**os.environ, **environment}, check=True,
-                       cwd=Path(__file__).resolve().parent.parent)
+        subprocess.run(
+            [sys.executable, "-m", "bench.aggregation", method, out.name],
+            env={**os.environ, **environment},
+            check=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
         return json.loads(Path(out.name).read_text())
 
 
@@ -149,10 +162,14 @@ def run(sizes: list[int], environment: dict, say) -> list[dict]:
         report = measure_in_child("report", environment)
         sql = measure_in_child("sql", environment)
         if report.pop("figures") != sql.pop("figures"):
-            raise SystemExit(f"The report's figures differ from the SQL's at {size} reviews: the benchmark found a bug.")
+            raise SystemExit(
+                f"The report's figures differ from the SQL's at {size} reviews: the benchmark found a bug."
+            )
         results.append({"reviews": size, "report": report, "sql": sql, "ratio": report["seconds"] / sql["seconds"]})
-        say(f"  {size:>9,} reviews: report {report['seconds']:.3f} s ({report['peak_mib']:.1f} MiB), "
-            f"SQL {sql['seconds']:.3f} s ({sql['peak_mib']:.1f} MiB), ratio {results[-1]['ratio']:.2f}")
+        say(
+            f"  {size:>9,} reviews: report {report['seconds']:.3f} s ({report['peak_mib']:.1f} MiB), "
+            f"SQL {sql['seconds']:.3f} s ({sql['peak_mib']:.1f} MiB), ratio {results[-1]['ratio']:.2f}"
+        )
     return results
 
 

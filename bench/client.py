@@ -59,7 +59,7 @@ def _chunked(data: bytes, start: int) -> bytes | None:
         chunk_start = line_end + 2
         if len(data) < chunk_start + size + 2:
             return None
-        parts.append(data[chunk_start:chunk_start + size])
+        parts.append(data[chunk_start : chunk_start + size])
         at = chunk_start + size + 2
 
 
@@ -67,8 +67,23 @@ class _Exchange:
     """One request and its answer on a connection of its own: a non-blocking socket driven by the
     event loop's reader and writer callbacks (no transport, no task, no future)."""
 
-    __slots__ = ("client", "request", "callback", "arguments", "sock", "fd", "deadline", "data", "status", "headers",
-                 "body_start", "length", "chunked", "watching", "finished")
+    __slots__ = (
+        "client",
+        "request",
+        "callback",
+        "arguments",
+        "sock",
+        "fd",
+        "deadline",
+        "data",
+        "status",
+        "headers",
+        "body_start",
+        "length",
+        "chunked",
+        "watching",
+        "finished",
+    )
 
     def __init__(self, client: "Client", request: bytes, callback, arguments: tuple):
         self.client, self.request, self.callback, self.arguments = client, request, callback, arguments
@@ -97,7 +112,9 @@ class _Exchange:
         client.watch()
         code = sock.connect_ex(client.address)
         if code not in (0, errno.EINPROGRESS):
-            self._fail(f"could not connect to {client.host}:{client.port}: {errno.errorcode.get(code, code)} {os.strerror(code)}")
+            self._fail(
+                f"could not connect to {client.host}:{client.port}: {errno.errorcode.get(code, code)} {os.strerror(code)}"
+            )
             return
         # On loopback the handshake is usually over by now: send at once, or once it is.
         self._send(connecting=code != 0)
@@ -111,7 +128,9 @@ class _Exchange:
             if connecting and exc.errno == errno.ENOTCONN:
                 sent = 0  # still connecting: sent once the socket is writable
             elif connecting:  # the handshake failed (refused, unreachable)
-                self._fail(f"could not connect to {self.client.host}:{self.client.port}: {errno.errorcode.get(exc.errno, exc.errno)} {exc.strerror}")
+                self._fail(
+                    f"could not connect to {self.client.host}:{self.client.port}: {errno.errorcode.get(exc.errno, exc.errno)} {exc.strerror}"
+                )
                 return
             else:
                 self._fail(f"could not send the request: {type(exc).__name__}: {exc}")
@@ -131,7 +150,9 @@ class _Exchange:
     def _writable(self) -> None:
         error = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if error:
-            self._fail(f"could not connect to {self.client.host}:{self.client.port}: {errno.errorcode.get(error, error)} {os.strerror(error)}")
+            self._fail(
+                f"could not connect to {self.client.host}:{self.client.port}: {errno.errorcode.get(error, error)} {os.strerror(error)}"
+            )
             return
         self._send()
 
@@ -160,7 +181,9 @@ class _Exchange:
                 if body is not None:
                     self._finish(Response(self.status, self.headers, body))
             elif self.length is not None and len(self.data) - self.body_start >= self.length:
-                self._finish(Response(self.status, self.headers, self.data[self.body_start:self.body_start + self.length]))
+                self._finish(
+                    Response(self.status, self.headers, self.data[self.body_start : self.body_start + self.length])
+                )
         except ClientError as exc:
             self._finish(exc)
 
@@ -189,17 +212,22 @@ class _Exchange:
     def _ended(self) -> None:
         """The server closed the connection: the end of the body, or of an answer cut short."""
         if self.status and self.length is None and not self.chunked:
-            self._finish(Response(self.status, self.headers, self.data[self.body_start:]))
+            self._finish(Response(self.status, self.headers, self.data[self.body_start :]))
         elif not self.status:
             self._fail(f"the server closed the connection after {len(self.data)} bytes, before the answer's head ended")
         else:
             got = len(self.data) - self.body_start
-            self._fail(f"the server closed the connection {got} bytes into a body {'chunked' if self.chunked else f'of {self.length}'}"
-                       f" (HTTP {self.status})")
+            self._fail(
+                f"the server closed the connection {got} bytes into a body {'chunked' if self.chunked else f'of {self.length}'}"
+                f" (HTTP {self.status})"
+            )
 
     def expire(self) -> None:
         got = f"{len(self.data)} bytes" + (f" (HTTP {self.status})" if self.status else "")
-        self._fail(f"no whole answer within {self.client.timeout:g} s: " + (got + " received" if self.watching == "reading" else "still connecting"))
+        self._fail(
+            f"no whole answer within {self.client.timeout:g} s: "
+            + (got + " received" if self.watching == "reading" else "still connecting")
+        )
 
     def _fail(self, reason: str) -> None:
         self._finish(ClientError(reason))
@@ -242,7 +270,11 @@ class Client:
         if headers:
             head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
         if form is None:
-            return (head + "\r\n").encode("latin-1") if method != "POST" else (head + "Content-Length: 0\r\n\r\n").encode("latin-1")
+            return (
+                (head + "\r\n").encode("latin-1")
+                if method != "POST"
+                else (head + "Content-Length: 0\r\n\r\n").encode("latin-1")
+            )
         body = urlencode(form, doseq=True).encode()
         head += f"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n\r\n"
         return head.encode("latin-1") + body

@@ -19,7 +19,11 @@ def cpu_seconds() -> dict[tuple[str, str], float]:
             command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue  # the process ended meanwhile
-        kind = "load generator" if entry.name == str(os.getpid()) else next((kind for kind in KINDS if kind in command), None)
+        kind = (
+            "load generator"
+            if entry.name == str(os.getpid())
+            else next((kind for kind in KINDS if kind in command), None)
+        )
         if kind:
             used_by[(kind, entry.name)] = (int(fields[11]) + int(fields[12])) / TICKS  # utime + stime
     return used_by

@@ -61,7 +61,9 @@ def empty_database() -> None:
 
 def _terms(organisation) -> dict[str, list[int]]:
     ids = {}
-    for kind, pk in VocabularyTerm.objects.filter(organisation=organisation).order_by("position").values_list("kind", "pk"):
+    for kind, pk in (
+        VocabularyTerm.objects.filter(organisation=organisation).order_by("position").values_list("kind", "pk")
+    ):
         ids.setdefault(kind, []).append(pk)
     return ids
 
@@ -72,7 +74,8 @@ def generate(reviews: int, seed: int = 2026, local_authorities: int = LOCAL_AUTH
     empty_database()
     rng = random.Random(seed)
     organisations = [
-        organisation_create(slug=f"bench-la-{n:02d}", name=f"Benchmark LA {n:02d}") for n in range(1, local_authorities + 1)
+        organisation_create(slug=f"bench-la-{n:02d}", name=f"Benchmark LA {n:02d}")
+        for n in range(1, local_authorities + 1)
     ]
     terms = {organisation.pk: _terms(organisation) for organisation in organisations}
     now = timezone.now()
@@ -81,14 +84,26 @@ def generate(reviews: int, seed: int = 2026, local_authorities: int = LOCAL_AUTH
     ids = {"workshop": count(1), "room": count(1), "case": count(1)}
     disciplines_present = [d.value for d in Discipline]
 
-    per_la = [reviews // local_authorities + (1 if n < reviews % local_authorities else 0) for n in range(local_authorities)]
+    per_la = [
+        reviews // local_authorities + (1 if n < reviews % local_authorities else 0) for n in range(local_authorities)
+    ]
     for organisation, la_reviews in zip(organisations, per_la):
         vocabulary = terms[organisation.pk]
         workshop_count = -(-la_reviews // CASES_PER_WORKSHOP)
         for w in range(workshop_count):
             workshop_id = next(ids["workshop"])
-            workshops.append((workshop_id, organisation.pk, f"Case review workshop {w + 1}", date(2024, 1, 8) + timedelta(days=w % 700),
-                              "Benchmark", Workshop.Status.CLOSED, next(codes), now))
+            workshops.append(
+                (
+                    workshop_id,
+                    organisation.pk,
+                    f"Case review workshop {w + 1}",
+                    date(2024, 1, 8) + timedelta(days=w % 700),
+                    "Benchmark",
+                    Workshop.Status.CLOSED,
+                    next(codes),
+                    now,
+                )
+            )
             room_ids = []
             for r in range(ROOMS_PER_WORKSHOP):
                 room_id = next(ids["room"])
@@ -100,34 +115,96 @@ def generate(reviews: int, seed: int = 2026, local_authorities: int = LOCAL_AUTH
             for position in range(in_workshop):
                 case_id = next(ids["case"])
                 provision = rng.choice(vocabulary[VocabularyKind.PROVISION])
-                phase, need, support = (rng.choice(vocabulary[VocabularyKind.PHASE]), rng.choice(vocabulary[VocabularyKind.PRIMARY_NEED]),
-                                        rng.choice(vocabulary[VocabularyKind.SUPPORT_LEVEL]))
-                cases.append((case_id, organisation.pk, f"C-{case_id:07d}", phase, str(rng.randint(1, 11)), need, support, provision, now, now))
+                phase, need, support = (
+                    rng.choice(vocabulary[VocabularyKind.PHASE]),
+                    rng.choice(vocabulary[VocabularyKind.PRIMARY_NEED]),
+                    rng.choice(vocabulary[VocabularyKind.SUPPORT_LEVEL]),
+                )
+                cases.append(
+                    (
+                        case_id,
+                        organisation.pk,
+                        f"C-{case_id:07d}",
+                        phase,
+                        str(rng.randint(1, 11)),
+                        need,
+                        support,
+                        provision,
+                        now,
+                        now,
+                    )
+                )
                 allocations.append((case_id, workshop_id, case_id, room_ids[position % ROOMS_PER_WORKSHOP], position))
                 consensus = rng.random() >= NO_CONSENSUS_SHARE
                 ideal = (rng.random() < IDEAL_SHARE) if consensus else None
                 better = rng.choice(vocabulary[VocabularyKind.PROVISION]) if ideal is False else None
-                review_rows.append((case_id, case_id, consensus, ideal, better, "", provision, phase, need, support, now, 1, now))
+                review_rows.append(
+                    (case_id, case_id, consensus, ideal, better, "", provision, phase, need, support, now, 1, now)
+                )
                 if ideal is False:
-                    areas.extend((case_id, term) for term in rng.sample(vocabulary[VocabularyKind.NON_IDEAL_AREA], rng.randint(1, 3)))
+                    areas.extend(
+                        (case_id, term)
+                        for term in rng.sample(vocabulary[VocabularyKind.NON_IDEAL_AREA], rng.randint(1, 3))
+                    )
                 if consensus and ideal is not None:
-                    themes.extend((case_id, term) for term in rng.sample(vocabulary[VocabularyKind.THEME], rng.randint(0, 3)))
+                    themes.extend(
+                        (case_id, term) for term in rng.sample(vocabulary[VocabularyKind.THEME], rng.randint(0, 3))
+                    )
 
     with connection.cursor() as django_cursor:
         cursor = django_cursor.cursor  # psycopg's own cursor, for COPY
-        _copy(cursor, Workshop, ["id", "organisation_id", "title", "date", "focus", "status", "join_code", "created_at"], workshops)
+        _copy(
+            cursor,
+            Workshop,
+            ["id", "organisation_id", "title", "date", "focus", "status", "join_code", "created_at"],
+            workshops,
+        )
         _copy(cursor, BreakoutRoom, ["id", "workshop_id", "name"], rooms)
         _copy(cursor, RoomDiscipline, ["id", "room_id", "discipline", "count"], disciplines)
-        _copy(cursor, Case, ["id", "organisation_id", "reference", "phase_id", "year_group", "primary_need_id",
-                             "support_level_id", "current_provision_id", "created_at", "updated_at"], cases)
+        _copy(
+            cursor,
+            Case,
+            [
+                "id",
+                "organisation_id",
+                "reference",
+                "phase_id",
+                "year_group",
+                "primary_need_id",
+                "support_level_id",
+                "current_provision_id",
+                "created_at",
+                "updated_at",
+            ],
+            cases,
+        )
         _copy(cursor, CaseAllocation, ["id", "workshop_id", "case_id", "room_id", "position"], allocations)
-        _copy(cursor, CaseReview, ["id", "allocation_id", "consensus_reached", "ideal_outcome", "better_provision_id", "notes",
-                                   "provision_at_review_id", "phase_at_review_id", "primary_need_at_review_id",
-                                   "support_level_at_review_id", "reviewed_at", "version", "updated_at"], review_rows)
+        _copy(
+            cursor,
+            CaseReview,
+            [
+                "id",
+                "allocation_id",
+                "consensus_reached",
+                "ideal_outcome",
+                "better_provision_id",
+                "notes",
+                "provision_at_review_id",
+                "phase_at_review_id",
+                "primary_need_at_review_id",
+                "support_level_at_review_id",
+                "reviewed_at",
+                "version",
+                "updated_at",
+            ],
+            review_rows,
+        )
         _copy(cursor, CaseReview.non_ideal_areas.through._meta.db_table, ["casereview_id", "vocabularyterm_id"], areas)
         _copy(cursor, CaseReview.themes.through._meta.db_table, ["casereview_id", "vocabularyterm_id"], themes)
         for model in (Workshop, BreakoutRoom, RoomDiscipline, Case, CaseAllocation, CaseReview):
             table = model._meta.db_table
-            cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))")
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT coalesce(max(id), 1) FROM {table}))"
+            )
         cursor.execute("ANALYZE")
     return organisations

@@ -59,8 +59,14 @@ CHOICES = ["Mainstream with support", "Resourced provision", "Special school", "
 P95_LIMIT_MS, P99_LIMIT_MS = 300, 1000
 
 KINDS = (
-    "Follow check (phone)", "Cards after a poll opens (phone)", "Poll answer (phone, one request)", "Review save (facilitator)",
-    "Projector refresh", "Control room refresh", "Dashboard (SEND lead)", "Open a poll (lead)",
+    "Follow check (phone)",
+    "Cards after a poll opens (phone)",
+    "Poll answer (phone, one request)",
+    "Review save (facilitator)",
+    "Projector refresh",
+    "Control room refresh",
+    "Dashboard (SEND lead)",
+    "Open a poll (lead)",
 )
 FOLLOW, PAGE, ANSWER, SAVE, PROJECTOR, CONTROL_ROOM, DASHBOARD, OPEN_POLL = KINDS
 OPEN_POLL_SECTION = re.compile(rb'<section class="card mb-4 poll-card" id="poll-(\d+)"')
@@ -113,22 +119,45 @@ def set_up(workshops: list[DayWorkshop], wanted: int, steps: int) -> None:
     made = workshops
     for number in range(len(workshops) + 1, wanted + 1):
         workshop = models.Workshop.objects.create(
-            organisation=organisation, title=f"Case review day, workshop {number}", date=date.today(), status=models.Workshop.Status.LIVE,
+            organisation=organisation,
+            title=f"Case review day, workshop {number}",
+            date=date.today(),
+            status=models.Workshop.Status.LIVE,
         )
         facilitators = []
         for seat in range(1, FACILITATORS_PER_WORKSHOP + 1):
-            member, _ = membership_add(organisation=organisation, email=f"facilitator{number}-{seat}@day.test", role=Role.FACILITATOR)
+            member, _ = membership_add(
+                organisation=organisation, email=f"facilitator{number}-{seat}@day.test", role=Role.FACILITATOR
+            )
             cases = room_of_cases(workshop, f"Room {seat}", member.user, terms, rng, f"D-{number:02d}-{seat:02d}")
             facilitators.append(Facilitator(signed_in(member.user), cases, {allocation: 0 for _, allocation in cases}))
         polls = []
         for step in range(1, steps + 1):
-            word = models.Poll.objects.create(workshop=workshop, question=f"Step {step}: what does an ideal outcome mean to you?",
-                                              kind=models.Poll.Kind.WORDS, approve_first=False, position=2 * step)
-            choice = models.Poll.objects.create(workshop=workshop, question=f"Step {step}: where should support start?",
-                                                kind=models.Poll.Kind.CHOICE, options=CHOICES, position=2 * step + 1)
+            word = models.Poll.objects.create(
+                workshop=workshop,
+                question=f"Step {step}: what does an ideal outcome mean to you?",
+                kind=models.Poll.Kind.WORDS,
+                approve_first=False,
+                position=2 * step,
+            )
+            choice = models.Poll.objects.create(
+                workshop=workshop,
+                question=f"Step {step}: where should support start?",
+                kind=models.Poll.Kind.CHOICE,
+                options=CHOICES,
+                position=2 * step + 1,
+            )
             polls.append((word.pk, choice.pk))
-        made.append(DayWorkshop(workshop.pk, workshop.join_code, signed_in(lead.user), [signed_in(user) for user in send_leads],
-                                facilitators, polls))
+        made.append(
+            DayWorkshop(
+                workshop.pk,
+                workshop.join_code,
+                signed_in(lead.user),
+                [signed_in(user) for user in send_leads],
+                facilitators,
+                polls,
+            )
+        )
 
 
 def review_choices() -> dict:
@@ -136,9 +165,11 @@ def review_choices() -> dict:
     from casereview.vocabularies import VocabularyKind
 
     terms = VocabularyTerm.objects.filter(organisation__slug="day").order_by("position")
-    return {"areas": [t.pk for t in terms.filter(kind=VocabularyKind.NON_IDEAL_AREA)[:2]],
-            "better": terms.filter(kind=VocabularyKind.PROVISION).first().pk,
-            "themes": [t.pk for t in terms.filter(kind=VocabularyKind.THEME)[:2]]}
+    return {
+        "areas": [t.pk for t in terms.filter(kind=VocabularyKind.NON_IDEAL_AREA)[:2]],
+        "better": terms.filter(kind=VocabularyKind.PROVISION).first().pk,
+        "themes": [t.pk for t in terms.filter(kind=VocabularyKind.THEME)[:2]],
+    }
 
 
 def _live_version(code: str) -> str:
@@ -208,7 +239,9 @@ class Day:
         self.workshops, self.step, self.seconds, self.choices = workshops, step, seconds, choices
         self.measurements = {kind: Measurement(kind, 0, seconds) for kind in KINDS}
         self.lags: list[float] = []
-        self.timeline: list[tuple[float, str, float, bool]] = []  # (sent, kind, latency, ok), for bench/results/day-timeline.json
+        self.timeline: list[
+            tuple[float, str, float, bool]
+        ] = []  # (sent, kind, latency, ok), for bench/results/day-timeline.json
         self.in_flight = 0  # requests sent and not yet answered
         self.rng = random.Random(step)
         self.answers_sent = 0  # rows an answer sent should store (a word poll: one per word)
@@ -298,8 +331,12 @@ class Day:
 
         def follow():
             if phone.follow[0] != phone.version:
-                phone.follow = (phone.version, self.http.request("GET", f"/j/{workshop.code}/follow/?v={phone.version}",
-                                                                 {"X-Forwarded-For": phone.phone.address}))
+                phone.follow = (
+                    phone.version,
+                    self.http.request(
+                        "GET", f"/j/{workshop.code}/follow/?v={phone.version}", {"X-Forwarded-For": phone.phone.address}
+                    ),
+                )
             return phone.follow[1], check
 
         return self._every(FOLLOW, FOLLOW_EVERY, follow)
@@ -308,6 +345,7 @@ class Day:
         """What poll-phone.js does when the version changed: fetch the open polls' shared cards
         (no cookie) and bring in the new ones. The phone then answers each poll it has not
         answered, within 20 s of its opening."""
+
         def check(response) -> str | None:
             if response.status != 200:
                 return f"cards: HTTP {response.status}"
@@ -320,25 +358,36 @@ class Day:
                     asyncio.create_task(self._answer_at(workshop, phone, poll, at))
             return None
 
-        request = self.http.request("GET", f"/j/{workshop.code}/cards/?v={phone.version}",
-                                    {"X-Forwarded-For": phone.phone.address, "Accept": "text/html"})
+        request = self.http.request(
+            "GET",
+            f"/j/{workshop.code}/cards/?v={phone.version}",
+            {"X-Forwarded-For": phone.phone.address, "Accept": "text/html"},
+        )
         return request, check
 
     async def _answer_at(self, workshop: DayWorkshop, phone: DayPhone, poll: int, at: float) -> None:
         await self._until(at)
         word_poll = poll == workshop.polls[self.step][0]
-        data = {"word": self.rng.sample(WORDS, self.rng.randint(1, 3))} if word_poll else {"choice": self.rng.choice(CHOICES)}
+        data = (
+            {"word": self.rng.sample(WORDS, self.rng.randint(1, 3))}
+            if word_poll
+            else {"choice": self.rng.choice(CHOICES)}
+        )
         self.answers_sent += len(data["word"]) if word_poll else 1
 
         def check(response) -> str | None:
             if response.status != 200 or THANKS not in response.body:
                 return f"answer: HTTP {response.status}" + ("" if response.status != 200 else " without the thank-you")
-            self.acknowledged_answers += [(poll, phone.phone.cookie, given) for given in (data["word"] if word_poll else [data["choice"]])]
+            self.acknowledged_answers += [
+                (poll, phone.phone.cookie, given) for given in (data["word"] if word_poll else [data["choice"]])
+            ]
             return None
 
         def answer():
             sent = answer_request(self.base_url, workshop.code, poll, phone.phone, data)
-            return self.http.request("POST", sent["url"].removeprefix(self.base_url), sent["headers"], sent["data"]), check
+            return self.http.request(
+                "POST", sent["url"].removeprefix(self.base_url), sent["headers"], sent["data"]
+            ), check
 
         self._send(ANSWER, at, answer)
 
@@ -352,10 +401,16 @@ class Day:
             workshop.saved[number] = position + 1
             room, allocation = facilitator.cases[position]
             ideal = self.rng.random() < 0.5
-            data = [("action", "save"), ("version", str(facilitator.versions[allocation])), ("ideal_outcome", "yes" if ideal else "no"),
-                    ("notes", "")] + [("themes", str(pk)) for pk in self.choices["themes"]]
+            data = [
+                ("action", "save"),
+                ("version", str(facilitator.versions[allocation])),
+                ("ideal_outcome", "yes" if ideal else "no"),
+                ("notes", ""),
+            ] + [("themes", str(pk)) for pk in self.choices["themes"]]
             if not ideal:
-                data += [("non_ideal_areas", str(pk)) for pk in self.choices["areas"]] + [("better_provision", str(self.choices["better"]))]
+                data += [("non_ideal_areas", str(pk)) for pk in self.choices["areas"]] + [
+                    ("better_provision", str(self.choices["better"]))
+                ]
             self.saves_sent += 1
 
             def check(response) -> str | None:
@@ -365,7 +420,12 @@ class Day:
                 self.acknowledged_saves.append(allocation)
                 return None
 
-            request = self.http.request("POST", f"/rooms/{room}/cases/{allocation}/review/", facilitator.person.headers(self.origin, htmx=True), data)
+            request = self.http.request(
+                "POST",
+                f"/rooms/{room}/cases/{allocation}/review/",
+                facilitator.person.headers(self.origin, htmx=True),
+                data,
+            )
             return request, check
 
         return self._every(SAVE, SAVE_EVERY, save, first=self.rng.uniform(0, SAVE_EVERY[0]))
@@ -407,20 +467,35 @@ class Day:
             if workshop.showing is None:
                 return None  # nothing opened yet: the projector shows the join code only
             if showing[0] != (workshop.showing, workshop.fingerprint):
-                showing[:] = (workshop.showing, workshop.fingerprint), self.http.request(
-                    "GET", f"/polls/{workshop.showing}/present/results/?since={workshop.fingerprint}", lead)
+                showing[:] = (
+                    (workshop.showing, workshop.fingerprint),
+                    self.http.request(
+                        "GET", f"/polls/{workshop.showing}/present/results/?since={workshop.fingerprint}", lead
+                    ),
+                )
             return showing[1], projector_check
 
         def expect_200(what: str, request: bytes):
             def check(response) -> str | None:
                 return None if response.status == 200 else f"{what}: HTTP {response.status}"
+
             return lambda: (request, check)
 
-        control_room = expect_200("control room", self.http.request("GET", f"/workshops/{workshop.pk}/control-room/", lead))
-        dashboards = [expect_200("dashboard", self.http.request("GET", f"/dashboards/workshops/{workshop.pk}/", person.headers(self.origin)))
-                      for person in workshop.send_leads]
-        return [self._every(PROJECTOR, PROJECTOR_EVERY, projector), self._every(CONTROL_ROOM, CONTROL_ROOM_EVERY, control_room),
-                *(self._every(DASHBOARD, DASHBOARD_EVERY, dashboard) for dashboard in dashboards)]
+        control_room = expect_200(
+            "control room", self.http.request("GET", f"/workshops/{workshop.pk}/control-room/", lead)
+        )
+        dashboards = [
+            expect_200(
+                "dashboard",
+                self.http.request("GET", f"/dashboards/workshops/{workshop.pk}/", person.headers(self.origin)),
+            )
+            for person in workshop.send_leads
+        ]
+        return [
+            self._every(PROJECTOR, PROJECTOR_EVERY, projector),
+            self._every(CONTROL_ROOM, CONTROL_ROOM_EVERY, control_room),
+            *(self._every(DASHBOARD, DASHBOARD_EVERY, dashboard) for dashboard in dashboards),
+        ]
 
     async def run(self) -> None:
         self.opened: dict[int, float] = {}
@@ -434,7 +509,9 @@ class Day:
             people += [self._lead(workshop), *self._screens(workshop)]
         await asyncio.gather(*people)
         # Answers still due (a poll opened late in the step) and requests still in flight.
-        while self.in_flight or any(not task.done() for task in asyncio.all_tasks() if task is not asyncio.current_task()):
+        while self.in_flight or any(
+            not task.done() for task in asyncio.all_tasks() if task is not asyncio.current_task()
+        ):
             await asyncio.sleep(0.1)
             if time.perf_counter() > self.end + ANSWERS_AWAITED_AFTER_THE_STEP:
                 break
@@ -476,11 +553,19 @@ def _acknowledged_not_stored(day: Day) -> tuple[int, int]:
     from workshops.models import CaseReview, PollResponse
 
     polls = {poll for poll, _, _ in day.acknowledged_answers}
-    stored = {(poll, phone, text or choice) for poll, phone, text, choice
-              in PollResponse.objects.filter(poll_id__in=polls).values_list("poll_id", "phone", "text", "choice")}
+    stored = {
+        (poll, phone, text or choice)
+        for poll, phone, text, choice in PollResponse.objects.filter(poll_id__in=polls).values_list(
+            "poll_id", "phone", "text", "choice"
+        )
+    }
     tokens = {cookies: phone_token(cookies) for cookies in {cookies for _, cookies, _ in day.acknowledged_answers}}
-    answers_lost = sum(1 for poll, cookies, given in day.acknowledged_answers if (poll, tokens[cookies], given) not in stored)
-    reviewed = set(CaseReview.objects.filter(allocation_id__in=day.acknowledged_saves).values_list("allocation_id", flat=True))
+    answers_lost = sum(
+        1 for poll, cookies, given in day.acknowledged_answers if (poll, tokens[cookies], given) not in stored
+    )
+    reviewed = set(
+        CaseReview.objects.filter(allocation_id__in=day.acknowledged_saves).values_list("allocation_id", flat=True)
+    )
     return answers_lost, len(set(day.acknowledged_saves) - reviewed)
 
 
@@ -496,7 +581,9 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
         for workshop in workshops[:count]:
             if not workshop.phones:
                 asyncio.run(_join_phones(base_url, workshop))
-        say(f"  {count} workshops: set up and {count * PHONES_PER_WORKSHOP:,} phones joined in {time.perf_counter() - started:.1f} s (not timed)")
+        say(
+            f"  {count} workshops: set up and {count * PHONES_PER_WORKSHOP:,} phones joined in {time.perf_counter() - started:.1f} s (not timed)"
+        )
         in_step = workshops[:count]
         _, reviews_before = _stored(in_step, index)
         # Nothing queued or running; refreshes the worker holds for later (a minute after answers)
@@ -513,7 +600,13 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
             totals[kind] = totals.get(kind, 0.0) + used - cpu_before.get((kind, pid), 0.0)
         ordered = sorted(day.lags)
         result = StepResult(
-            count, seconds, day.measurements, day.answers_sent, answers, day.saves_sent, reviews - reviews_before,
+            count,
+            seconds,
+            day.measurements,
+            day.answers_sent,
+            answers,
+            day.saves_sent,
+            reviews - reviews_before,
             {kind: used / seconds * 100 for kind, used in totals.items()},
             ordered[int(0.99 * (len(ordered) - 1))] * 1000 if ordered else 0.0,
             *_acknowledged_not_stored(day),
@@ -532,12 +625,16 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
 def say_step(result: StepResult, say) -> None:
     for kind, m in result.measurements.items():
         if m.requests or m.errors:
-            say(f"    {kind}: {m.rate:,.1f} req/s, p50 {m.percentile(50):.0f} ms, p95 {m.percentile(95):.0f} ms, "
-                f"p99 {m.percentile(99):.0f} ms, {m.errors} errors")
+            say(
+                f"    {kind}: {m.rate:,.1f} req/s, p50 {m.percentile(50):.0f} ms, p95 {m.percentile(95):.0f} ms, "
+                f"p99 {m.percentile(99):.0f} ms, {m.errors} errors"
+            )
     cpu = ", ".join(f"{kind} {percent:.0f}%" for kind, percent in result.cpu_percent.items())
-    say(f"    answers stored {result.answers_stored:,} of {result.answers_sent:,}; reviews {result.saves_stored} of {result.saves_sent}; "
+    say(
+        f"    answers stored {result.answers_stored:,} of {result.answers_sent:,}; reviews {result.saves_stored} of {result.saves_sent}; "
         f"acknowledged but not stored: {result.answers_lost} answers, {result.saves_lost} reviews; "
-        f"CPU (of one core) {cpu}; the generator sent p99 {result.send_lag_p99_ms:.0f} ms late")
+        f"CPU (of one core) {cpu}; the generator sent p99 {result.send_lag_p99_ms:.0f} ms late"
+    )
     say(f"    {'holds' if result.holds else 'does not hold: ' + '; '.join(result.problems())}")
 
 

@@ -48,9 +48,14 @@ def create_database(database_url: str) -> None:
 
 def migrate(environment: dict[str, str]) -> None:
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=PROJECT, env={**os.environ, **environment}, check=True
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=PROJECT,
+        env={**os.environ, **environment},
+        check=True,
     )
     subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=PROJECT, env={**os.environ, **environment},
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=PROJECT,
+        env={**os.environ, **environment},
         check=True,
     )

@@ -25,7 +25,7 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 
-SERVER = r'''
+SERVER = r"""
 import asyncio, socket, sys
 
 PAGE = b"<html><body>" + b"x" * 2000 + b"</body></html>"
@@ -62,7 +62,7 @@ try:
     uvloop.run(main())
 except ImportError:
     asyncio.run(main())
-'''
+"""
 
 
 def load_day(revision: str | None):
@@ -70,7 +70,9 @@ def load_day(revision: str | None):
         from bench import day
 
         return day
-    source = subprocess.run(["git", "show", f"{revision}:bench/day.py"], cwd=PROJECT, capture_output=True, text=True, check=True).stdout
+    source = subprocess.run(
+        ["git", "show", f"{revision}:bench/day.py"], cwd=PROJECT, capture_output=True, text=True, check=True
+    ).stdout
     path = Path(tempfile.mkdtemp()) / "day_at_revision.py"
     path.write_text(source)
     spec = importlib.util.spec_from_file_location("bench.day_at_revision", path)
@@ -84,12 +86,26 @@ def workshops(day, count: int) -> list:
 
     made = []
     for number in range(count):
-        person = Person("sessionid=abcdefghijklmnopqrstuvwxyz012345; csrftoken=0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef")
-        made.append(day.DayWorkshop(
-            number + 1, f"CODE{number:04d}", person, [person, person], [], [(1000 + 2 * number, 1001 + 2 * number)],
-            [day.DayPhone(Phone(f"sessionid=phone{n}; csrftoken=t{n}", f"t{n}", 0, f"198.18.{number}.{n + 1}"), "v1-abc")
-             for n in range(day.PHONES_PER_WORKSHOP)],
-        ))
+        person = Person(
+            "sessionid=abcdefghijklmnopqrstuvwxyz012345; csrftoken=0123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdef",
+        )
+        made.append(
+            day.DayWorkshop(
+                number + 1,
+                f"CODE{number:04d}",
+                person,
+                [person, person],
+                [],
+                [(1000 + 2 * number, 1001 + 2 * number)],
+                [
+                    day.DayPhone(
+                        Phone(f"sessionid=phone{n}; csrftoken=t{n}", f"t{n}", 0, f"198.18.{number}.{n + 1}"), "v1-abc"
+                    )
+                    for n in range(day.PHONES_PER_WORKSHOP)
+                ],
+            )
+        )
     return made
 
 
@@ -97,8 +113,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.generator_cost", description=__doc__.splitlines()[0])
     parser.add_argument("--workshops", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--loop", choices=["asyncio", "uvloop"], default="asyncio",
-                        help="the event loop: asyncio's own, as bench/day.py runs a step, or uvloop (where installed: not a requirement)")
+    parser.add_argument(
+        "--loop",
+        choices=["asyncio", "uvloop"],
+        default="asyncio",
+        help="the event loop: asyncio's own, as bench/day.py runs a step, or uvloop (where installed: not a requirement)",
+    )
     parser.add_argument("--day-from", help="a git revision whose bench/day.py to run (default: this checkout's)")
     options = parser.parse_args()
 
@@ -131,11 +151,13 @@ def main() -> None:
     errors = sum(m.errors for m in step.measurements.values())
     lags = sorted(step.lags)
     follow = step.measurements[day.FOLLOW]
-    print(f"Day from {options.day_from or 'this checkout'}, {loop_used[0]} loop: {options.workshops} workshops, {options.seconds:g} s: {requests:,} requests "
-          f"({requests / options.seconds:,.0f}/s), {errors} errors{' (' + next(m.error_examples[0] for m in step.measurements.values() if m.errors) + ')' if errors else ''}; "
-          f"generator CPU {cpu:.2f} s in {wall:.1f} s = {cpu * 1000 / requests:.3f} ms a request (user {user * 1000 / requests:.3f}, system {system * 1000 / requests:.3f}), "
-          f"{cpu / options.seconds * 100:.0f}% of a core over the step's {options.seconds:g} s; "
-          f"follow check p50 {follow.percentile(50):.1f} ms, p99 {follow.percentile(99):.1f} ms; sent late p99 {lags[int(0.99 * (len(lags) - 1))] * 1000:.1f} ms")
+    print(
+        f"Day from {options.day_from or 'this checkout'}, {loop_used[0]} loop: {options.workshops} workshops, {options.seconds:g} s: {requests:,} requests "
+        f"({requests / options.seconds:,.0f}/s), {errors} errors{' (' + next(m.error_examples[0] for m in step.measurements.values() if m.errors) + ')' if errors else ''}; "
+        f"generator CPU {cpu:.2f} s in {wall:.1f} s = {cpu * 1000 / requests:.3f} ms a request (user {user * 1000 / requests:.3f}, system {system * 1000 / requests:.3f}), "
+        f"{cpu / options.seconds * 100:.0f}% of a core over the step's {options.seconds:g} s; "
+        f"follow check p50 {follow.percentile(50):.1f} ms, p99 {follow.percentile(99):.1f} ms; sent late p99 {lags[int(0.99 * (len(lags) - 1))] * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":

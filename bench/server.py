@@ -31,19 +31,54 @@ class Stack:
         self.processes: list[subprocess.Popen] = []
 
     def __enter__(self) -> "Stack":
-        log = open(PROJECT / "bench" / "results" / "server.log", "w")  # noqa: SIM115 - closed with the processes
-        self.processes.append(subprocess.Popen(
-            # As production runs it (casereview/gunicorn_config.py: the access log included), on a port of its own.
-            [BIN / "gunicorn", "-c", "python:casereview.gunicorn_config", "casereview.wsgi", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--log-level", "warning"],
-            cwd=PROJECT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        ))
-        self.processes.append(subprocess.Popen(
-            # As docker-compose.yml runs it: below the web processes' CPU priority.
-            ["nice", "-n", "10", BIN / "celery", "-A", "casereview", "worker", "--concurrency", "1", "--loglevel", "WARNING", "--without-gossip",
-             "--without-mingle"],
-            cwd=PROJECT, env=self.environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-        ))
+        log = open(PROJECT / "bench" / "results" / "server.log", "w")  # closed with the processes
+        self.processes.append(
+            subprocess.Popen(
+                # As production runs it (casereview/gunicorn_config.py: the access log included), on a port of its own.
+                [
+                    BIN / "gunicorn",
+                    "-c",
+                    "python:casereview.gunicorn_config",
+                    "casereview.wsgi",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--workers",
+                    str(self.workers),
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=PROJECT,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+        self.processes.append(
+            subprocess.Popen(
+                # As docker-compose.yml runs it: below the web processes' CPU priority.
+                [
+                    "nice",
+                    "-n",
+                    "10",
+                    BIN / "celery",
+                    "-A",
+                    "casereview",
+                    "worker",
+                    "--concurrency",
+                    "1",
+                    "--loglevel",
+                    "WARNING",
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                cwd=PROJECT,
+                env=self.environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
         try:
             self._wait_until_up()
             self._wait_for_worker()

@@ -19,9 +19,26 @@ from importlib import import_module
 from bench.load import Measurement, closed_loop, session
 
 WORDS = [
-    "independence", "friends", "feeling safe", "belonging", "happy at school", "confidence", "being heard",
-    "a good job", "college", "living locally", "trusted adults", "routine", "communication", "inclusion",
-    "thriving", "family support", "healthy", "ambition", "resilience", "early help",
+    "independence",
+    "friends",
+    "feeling safe",
+    "belonging",
+    "happy at school",
+    "confidence",
+    "being heard",
+    "a good job",
+    "college",
+    "living locally",
+    "trusted adults",
+    "routine",
+    "communication",
+    "inclusion",
+    "thriving",
+    "family support",
+    "healthy",
+    "ambition",
+    "resilience",
+    "early help",
 ]
 CASES_PER_ROOM = 8
 # Enough cases that no facilitator runs out within a measurement: 12 workshops' rooms of 8 are 96
@@ -91,10 +108,14 @@ def signed_in(user) -> Person:
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     request.session.save()
     secret = get_random_string(32)
-    return Person(f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}; {settings.CSRF_COOKIE_NAME}={secret}", secret)
+    return Person(
+        f"{settings.SESSION_COOKIE_NAME}={request.session.session_key}; {settings.CSRF_COOKIE_NAME}={secret}", secret
+    )
 
 
-def room_of_cases(workshop, name: str, facilitator_user, terms: dict, rng: random.Random, reference: str) -> list[tuple[int, int]]:
+def room_of_cases(
+    workshop, name: str, facilitator_user, terms: dict, rng: random.Random, reference: str
+) -> list[tuple[int, int]]:
     """A breakout room of ``workshop`` with its facilitator and eight cases of random phase, need,
     support and provision (terms: the LA's, by kind); returns (room, allocation) in review order."""
     from casereview.vocabularies import VocabularyKind
@@ -104,15 +125,24 @@ def room_of_cases(workshop, name: str, facilitator_user, terms: dict, rng: rando
     room.facilitators.add(facilitator_user)
     cases = models.Case.objects.bulk_create(
         models.Case(
-            organisation_id=workshop.organisation_id, reference=f"{reference}{position}", year_group=str(rng.randint(7, 11)),
-            **{field_name: rng.choice(terms[kind]) for field_name, kind in [
-                ("phase", VocabularyKind.PHASE), ("primary_need", VocabularyKind.PRIMARY_NEED),
-                ("support_level", VocabularyKind.SUPPORT_LEVEL), ("current_provision", VocabularyKind.PROVISION)]},
+            organisation_id=workshop.organisation_id,
+            reference=f"{reference}{position}",
+            year_group=str(rng.randint(7, 11)),
+            **{
+                field_name: rng.choice(terms[kind])
+                for field_name, kind in [
+                    ("phase", VocabularyKind.PHASE),
+                    ("primary_need", VocabularyKind.PRIMARY_NEED),
+                    ("support_level", VocabularyKind.SUPPORT_LEVEL),
+                    ("current_provision", VocabularyKind.PROVISION),
+                ]
+            },
         )
         for position in range(1, CASES_PER_ROOM + 1)
     )
     allocations = models.CaseAllocation.objects.bulk_create(
-        models.CaseAllocation(workshop=workshop, case=case, room=room, position=position) for position, case in enumerate(cases, start=1)
+        models.CaseAllocation(workshop=workshop, case=case, room=room, position=position)
+        for position, case in enumerate(cases, start=1)
     )
     return [(room.pk, allocation.pk) for allocation in allocations]
 
@@ -136,7 +166,9 @@ def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
         terms.setdefault(term.kind, []).append(term)
     day = [
         models.Workshop.objects.create(
-            organisation=organisation, title=f"Secondary transition case review, session {number}", date=date.today(),
+            organisation=organisation,
+            title=f"Secondary transition case review, session {number}",
+            date=date.today(),
             status=models.Workshop.Status.LIVE,
         )
         for number in range(1, workshops + 1)
@@ -145,22 +177,37 @@ def set_up(facilitators: int, workshops: int = WORKSHOPS) -> Workshop:
     rng = random.Random(9)
     made = []
     for number in range(1, facilitators + 1):
-        facilitator, _ = membership_add(organisation=organisation, email=f"facilitator{number}@bench.test", role=Role.FACILITATOR)
+        facilitator, _ = membership_add(
+            organisation=organisation, email=f"facilitator{number}@bench.test", role=Role.FACILITATOR
+        )
         cases = []
         for sitting, workshop in enumerate(day, start=1):
-            cases += room_of_cases(workshop, f"Room {number}", facilitator.user, terms, rng, f"C-{sitting:02d}-{number:02d}")
+            cases += room_of_cases(
+                workshop, f"Room {number}", facilitator.user, terms, rng, f"C-{sitting:02d}-{number:02d}"
+            )
         made.append(Facilitator(signed_in(facilitator.user), cases, {allocation: 0 for _, allocation in cases}))
     workshop = day[0]
     polls = [
         # Shown at once (approve before showing off): the burst measures how soon the projector shows them.
-        models.Poll.objects.create(workshop=workshop, question=question, kind=models.Poll.Kind.WORDS, is_open=True, approve_first=False)
+        models.Poll.objects.create(
+            workshop=workshop, question=question, kind=models.Poll.Kind.WORDS, is_open=True, approve_first=False
+        )
         for question in ("What does an ideal outcome mean to you?", "One word for how today felt")
     ]
     poll_saved(poll=polls[-1])  # as the lead's poll form does: the phones' version is announced
     return Workshop(
-        workshop.pk, workshop.join_code, polls[0].pk, polls[1].pk, polls[0].words_per_attendee, signed_in(lead.user), made,
-        {"areas": [t.pk for t in terms[VocabularyKind.NON_IDEAL_AREA][:2]], "better": terms[VocabularyKind.PROVISION][0].pk,
-         "themes": [t.pk for t in terms[VocabularyKind.THEME][:2]]},
+        workshop.pk,
+        workshop.join_code,
+        polls[0].pk,
+        polls[1].pk,
+        polls[0].words_per_attendee,
+        signed_in(lead.user),
+        made,
+        {
+            "areas": [t.pk for t in terms[VocabularyKind.NON_IDEAL_AREA][:2]],
+            "better": terms[VocabularyKind.PROVISION][0].pk,
+            "themes": [t.pk for t in terms[VocabularyKind.THEME][:2]],
+        },
     )
 
 
@@ -187,8 +234,12 @@ def answer_request(base_url: str, code: str, poll: int, phone: Phone, data: dict
     return {
         "url": f"{base_url}/j/{code}/polls/{poll}/",
         "data": {"csrfmiddlewaretoken": phone.token, **data},
-        "headers": {"Cookie": phone.cookie, "Origin": base_url.replace("http://", "https://"), "X-Forwarded-For": phone.address,
-                    "HX-Request": "true"},
+        "headers": {
+            "Cookie": phone.cookie,
+            "Origin": base_url.replace("http://", "https://"),
+            "X-Forwarded-For": phone.address,
+            "HX-Request": "true",
+        },
         "allow_redirects": False,
     }
 
@@ -201,9 +252,12 @@ def _expect(status: int, wanted: int, what: str) -> str | None:
     return None if status == wanted else f"{what}: HTTP {status}"
 
 
-async def phone_measurements(base_url: str, workshop: Workshop, *, phones: int, seconds: float, say, settle) -> list[Measurement]:
+async def phone_measurements(
+    base_url: str, workshop: Workshop, *, phones: int, seconds: float, say, settle
+) -> list[Measurement]:
     """The ceiling (a trivial endpoint), and beside it what phones ask most: the follow check and
     the answer (one request, answered with the card), each for a fixed time in a closed loop."""
+
     async def alive(http, client, n):
         async with http.get(f"{base_url}/health/alive/") as response:
             await response.read()
@@ -226,7 +280,9 @@ async def phone_measurements(base_url: str, workshop: Workshop, *, phones: int, 
             return _expect(response.status, 204, "follow")
 
     await asyncio.to_thread(settle)
-    results.append(await closed_loop("Phone follow check (204, nothing changed)", follow, clients=phones, seconds=seconds))
+    results.append(
+        await closed_loop("Phone follow check (204, nothing changed)", follow, clients=phones, seconds=seconds)
+    )
     say(results[-1])
 
     # Enough phones for every answer the ceiling's rate would allow, each giving its words one by one.
@@ -245,10 +301,14 @@ async def phone_measurements(base_url: str, workshop: Workshop, *, phones: int, 
         phone.words_left -= 1
         async with http.post(**_answer(base_url, workshop.code, workshop.answers_poll, phone, rng)) as response:
             body = await response.read()
-            return _expect(response.status, 200, "answer") or (None if THANKS in body else "answer: no thank-you in the card")
+            return _expect(response.status, 200, "answer") or (
+                None if THANKS in body else "answer: no thank-you in the card"
+            )
 
     await asyncio.to_thread(settle)
-    results.append(await closed_loop("Poll answer (one request, answered with the card)", answer, clients=phones, seconds=seconds))
+    results.append(
+        await closed_loop("Poll answer (one request, answered with the card)", answer, clients=phones, seconds=seconds)
+    )
     results[-1].stored = await asyncio.to_thread(_stored_answers, workshop.answers_poll)
     say(results[-1])
 
@@ -270,13 +330,20 @@ async def scenarios(
         # Case after case through the facilitator's rooms; should they all be done, saving again edits.
         room, allocation = facilitator.cases[n % len(facilitator.cases)]
         ideal = n % 2 == 0
-        data = {"action": "save", "version": str(facilitator.versions[allocation]), "ideal_outcome": "yes" if ideal else "no", "notes": ""}
+        data = {
+            "action": "save",
+            "version": str(facilitator.versions[allocation]),
+            "ideal_outcome": "yes" if ideal else "no",
+            "notes": "",
+        }
         data = list(data.items()) + [("themes", str(pk)) for pk in workshop.review_choices["themes"]]
         if not ideal:
             data += [("non_ideal_areas", str(pk)) for pk in workshop.review_choices["areas"]]
             data += [("better_provision", str(workshop.review_choices["better"]))]
         url = f"{base_url}/rooms/{room}/cases/{allocation}/review/"
-        async with http.post(url, data=data, headers=facilitator.person.headers(origin, htmx=True), allow_redirects=False) as response:
+        async with http.post(
+            url, data=data, headers=facilitator.person.headers(origin, htmx=True), allow_redirects=False
+        ) as response:
             await response.read()
             if response.status != 200 or "HX-Push-Url" not in response.headers:
                 return f"review save: HTTP {response.status} without the next case (a conflict or a refused form)"
@@ -284,7 +351,11 @@ async def scenarios(
             return None
 
     await asyncio.to_thread(settle)
-    results.append(await closed_loop("Review save (facilitator, htmx)", save_review, clients=len(workshop.facilitators), seconds=seconds))
+    results.append(
+        await closed_loop(
+            "Review save (facilitator, htmx)", save_review, clients=len(workshop.facilitators), seconds=seconds
+        )
+    )
     say(results[-1])
 
     await asyncio.to_thread(_fresh_snapshots, workshop)
@@ -304,7 +375,9 @@ async def scenarios(
     async def projector(http, client, n):
         async with http.get(f"{base_url}/polls/{workshop.answers_poll}/present/results/", headers=lead) as response:
             body = await response.read()
-            return _expect(response.status, 200, "projector") or (None if ANSWER_COUNT.search(body) else "projector: no count")
+            return _expect(response.status, 200, "projector") or (
+                None if ANSWER_COUNT.search(body) else "projector: no count"
+            )
 
     await asyncio.to_thread(settle)
     results.append(await closed_loop("Projector refresh (word cloud)", projector, clients=readers, seconds=seconds))
@@ -354,7 +427,14 @@ async def burst(base_url: str, workshop: Workshop, phones: int) -> Burst:
                 break
             await asyncio.sleep(0.05)
     visible_after = time.perf_counter() - last_reply
-    return Burst(phones, join_seconds, answer_seconds, statuses, await asyncio.to_thread(_stored_answers, workshop.burst_poll), visible_after)
+    return Burst(
+        phones,
+        join_seconds,
+        answer_seconds,
+        statuses,
+        await asyncio.to_thread(_stored_answers, workshop.burst_poll),
+        visible_after,
+    )
 
 
 def _stored_answers(poll_pk: int) -> int:

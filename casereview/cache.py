@@ -50,7 +50,9 @@ class ReusingRedisCache(RedisCache):
             return call()
         except RedisError as error:
             if time.monotonic() >= self._down_until:
-                logger.warning("Cache %s failed, carrying on without the cache for %ss: %s", operation, RETRY_AFTER_SECONDS, error)
+                logger.warning(
+                    "Cache %s failed, carrying on without the cache for %ss: %s", operation, RETRY_AFTER_SECONDS, error
+                )
             self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
             return fallback
 
@@ -67,7 +69,9 @@ class ReusingRedisCache(RedisCache):
         return self._fail_open("set", None, lambda: super(ReusingRedisCache, self).set(key, value, timeout, version))
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        return self._fail_open("set_many", list(data), lambda: super(ReusingRedisCache, self).set_many(data, timeout, version))
+        return self._fail_open(
+            "set_many", list(data), lambda: super(ReusingRedisCache, self).set_many(data, timeout, version)
+        )
 
     @property
     def is_down(self) -> bool:
@@ -97,6 +101,7 @@ class ReusingRedisCache(RedisCache):
         """Add one to each counter ``(key, seconds)``, making it first for its window if it is new,
         in one round trip (a phone's answer counts in two windows: docs/benchmarks.md). The counts
         after adding, or None when Redis does not answer."""
+
         def count():
             pipeline = self._cache.get_client(write=True).pipeline(transaction=False)
             for key, seconds in windows:

@@ -69,7 +69,10 @@ def normalise_for_matching(text: str) -> tuple[str, list[int]]:
             while end < len(characters) and (characters[end] in _DIGIT_SEPARATORS or characters[end].isspace()):
                 end += 1
             between_digits = (
-                kept_characters and kept_characters[-1].isdecimal() and end < len(characters) and characters[end].isdecimal()
+                kept_characters
+                and kept_characters[-1].isdecimal()
+                and end < len(characters)
+                and characters[end].isdecimal()
             )
             if not between_digits:
                 kept_characters.extend(characters[position:end])
@@ -102,8 +105,14 @@ def find_identifiers(text: str, *, strict: bool = False) -> list[Finding]:
     def is_nhs(candidate: str) -> bool:
         return strict or nhs.is_valid(candidate)
 
-    findings = [finding("a UPN (unique pupil number)", m.start(), m.end()) for m in UPN_CANDIDATE.finditer(normal) if is_upn(m.group())]
-    findings += [finding("an NHS number", m.start(), m.end()) for m in NHS_CANDIDATE.finditer(normal) if is_nhs(m.group())]
+    findings = [
+        finding("a UPN (unique pupil number)", m.start(), m.end())
+        for m in UPN_CANDIDATE.finditer(normal)
+        if is_upn(m.group())
+    ]
+    findings += [
+        finding("an NHS number", m.start(), m.end()) for m in NHS_CANDIDATE.finditer(normal) if is_nhs(m.group())
+    ]
     findings += [finding("an email address", m.start(), m.end()) for m in EMAIL.finditer(normal)]
     findings += [finding("a postcode", m.start(), m.end()) for m in POSTCODE.finditer(normal)]
     for match in phonenumbers.PhoneNumberMatcher(normal, "GB", leniency=phonenumbers.Leniency.VALID):

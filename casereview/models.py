@@ -51,7 +51,8 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True, validators=[reject_identifiers])
     slug = models.SlugField(max_length=60, unique=True)
     retention_months = models.PositiveSmallIntegerField(
-        default=12, validators=[MinValueValidator(1), MaxValueValidator(120)],
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
         help_text="A workshop and everything of it is deleted this many months after its date.",
     )
     created_at = models.DateTimeField(default=timezone.now)
@@ -110,9 +111,7 @@ class VocabularyTerm(models.Model):
         ordering = ["kind", "position", "label"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "kind", "code"], name="vocabulary_code_unique_per_kind"),
-            models.UniqueConstraint(
-                fields=["organisation", "kind", "label"], name="vocabulary_label_unique_per_kind"
-            ),
+            models.UniqueConstraint(fields=["organisation", "kind", "label"], name="vocabulary_label_unique_per_kind"),
         ]
 
     def __str__(self):

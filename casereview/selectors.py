@@ -61,7 +61,9 @@ class VocabularyLookup:
             examples = sorted({t.code for t in current})[:6]
             # Codes last: where a label and a code are alike, the suggestion is the code.
             hint = did_you_mean(value, [t.label for t in current] + [t.code for t in current])
-            raise ValueError(f"“{value}” is not a {entry} your LA uses.{hint} Use a code such as {', '.join(examples)}, or a label.")
+            raise ValueError(
+                f"“{value}” is not a {entry} your LA uses.{hint} Use a code such as {', '.join(examples)}, or a label."
+            )
         if term.is_retired:
             raise ValueError(f"“{value}” is a retired {entry}; use a current one.")
         return term

@@ -86,7 +86,10 @@ def password_link_for(user: User) -> str:
     """A one-time link with which the person sets their own password (valid PASSWORD_RESET_TIMEOUT)."""
     path = reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     return settings.SITE_URL + path
 
@@ -107,7 +110,11 @@ def vocabulary_term_add(*, organisation: Organisation, kind: str, label: str) ->
     try:
         with transaction.atomic():
             return VocabularyTerm.objects.create(
-                organisation=organisation, kind=kind, code=code, label=label, position=(last.position + 1 if last else 1)
+                organisation=organisation,
+                kind=kind,
+                code=code,
+                label=label,
+                position=(last.position + 1 if last else 1),
             )
     except IntegrityError:
         raise ValidationError(f"There is already an entry called {label!r} in this list.") from None

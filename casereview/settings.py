@@ -97,14 +97,14 @@ TEMPLATES = [
 # Database. Persistent connections with health checks: a web process reuses its connection
 # across requests instead of paying for a new one each time, and notices a dead one.
 CONN_MAX_AGE = env_int("CONN_MAX_AGE", 60, minimum=0)
-DATABASES = {
-    "default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE)
-}
+DATABASES = {"default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=CONN_MAX_AGE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Tell the planner that reading by index is cheap, as it is on SSD storage (PostgreSQL's
     # default of 4 dates from spinning disks). Otherwise it reads every LA's reviews to report on
     # one, and a report's time grows with the whole installation, not with the LA (docs/benchmarks.md).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=" + env_str("DATABASE_RANDOM_PAGE_COST", "1.1")
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=" + env_str(
+        "DATABASE_RANDOM_PAGE_COST", "1.1"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: cache and Celery broker. Unset: a local-memory cache and tasks run in-process.
@@ -142,8 +142,14 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "casereview.tasks.worker_heartbeat", "schedule": 60.0},
     # Catches up any snapshot whose refresh request was lost (Redis or the worker was down).
-    "sweep-stale-report-snapshots": {"task": "analytics.tasks.sweep_stale_snapshots", "schedule": float(env_int("REPORT_SWEEP_SECONDS", 60, minimum=1))},
-    "delete-workshops-past-retention": {"task": "workshops.tasks.delete_workshops_past_retention", "schedule": 24 * 3600.0},
+    "sweep-stale-report-snapshots": {
+        "task": "analytics.tasks.sweep_stale_snapshots",
+        "schedule": float(env_int("REPORT_SWEEP_SECONDS", 60, minimum=1)),
+    },
+    "delete-workshops-past-retention": {
+        "task": "workshops.tasks.delete_workshops_past_retention",
+        "schedule": 24 * 3600.0,
+    },
 }
 
 AUTH_USER_MODEL = "casereview.User"

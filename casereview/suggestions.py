@@ -1,4 +1,4 @@
-""""Did you mean …?" for a name a person typed that nearly matches a known one (a slug, a
+""" "Did you mean …?" for a name a person typed that nearly matches a known one (a slug, a
 workshop title, a vocabulary code), so a typo costs one more try rather than a search."""
 
 from difflib import get_close_matches

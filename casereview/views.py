@@ -125,7 +125,12 @@ class ThrottledPasswordResetView(PasswordResetView):
 
     def form_valid(self, form):
         email = form.cleaned_data["email"].strip().lower()
-        if over_limit(self.request, group="password-reset-address", rate=PASSWORD_RESET_PER_ADDRESS, key=lambda group, request: email):
+        if over_limit(
+            self.request,
+            group="password-reset-address",
+            rate=PASSWORD_RESET_PER_ADDRESS,
+            key=lambda group, request: email,
+        ):
             # The same page as when an email is sent, so nobody learns whether the address has an
             # account or has been asked for; the owner already has a link from the first requests.
             return HttpResponseRedirect(self.get_success_url())

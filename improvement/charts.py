@@ -17,18 +17,40 @@ def kpi_chart(summary: dict) -> dict:
     periods = [row["period"] for row in summary["values"]]
     values = [row["value"] for row in summary["values"]]
     unit = f" {summary['unit']}" if summary["unit"] and summary["unit"] != "%" else summary["unit"] or ""
-    fig = go.Figure(go.Scatter(
-        x=periods, y=values, mode="lines+markers+text", name=summary["name"], text=[f"{v}{unit}" for v in values],
-        textposition="top center", marker={"color": NEUTRAL, "size": 9}, line={"color": NEUTRAL},
-        hovertemplate="%{x}: %{y}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=periods,
+            y=values,
+            mode="lines+markers+text",
+            name=summary["name"],
+            text=[f"{v}{unit}" for v in values],
+            textposition="top center",
+            marker={"color": NEUTRAL, "size": 9},
+            line={"color": NEUTRAL},
+            hovertemplate="%{x}: %{y}<extra></extra>",
+        )
+    )
     if summary["target"] is not None and periods:
-        fig.add_trace(go.Scatter(
-            x=[periods[0], periods[-1]], y=[summary["target"]] * 2, mode="lines", name=f"Target: {summary['target']}{unit}",
-            line={"color": TARGET, "dash": "dash", "width": 2}, hoverinfo="skip",
-        ))
-    fig.update_layout(height=340, margin={"l": 10, "r": 30, "t": 60, "b": 40}, font=FONT, plot_bgcolor="#fff", paper_bgcolor="#fff",
-                      showlegend=True, legend={"orientation": "h", "y": 1.15}, yaxis_title=summary["unit"] or "Value")
+        fig.add_trace(
+            go.Scatter(
+                x=[periods[0], periods[-1]],
+                y=[summary["target"]] * 2,
+                mode="lines",
+                name=f"Target: {summary['target']}{unit}",
+                line={"color": TARGET, "dash": "dash", "width": 2},
+                hoverinfo="skip",
+            )
+        )
+    fig.update_layout(
+        height=340,
+        margin={"l": 10, "r": 30, "t": 60, "b": 40},
+        font=FONT,
+        plot_bgcolor="#fff",
+        paper_bgcolor="#fff",
+        showlegend=True,
+        legend={"orientation": "h", "y": 1.15},
+        yaxis_title=summary["unit"] or "Value",
+    )
     fig.update_xaxes(automargin=True, gridcolor="#e9ecef", type="category")
     fig.update_yaxes(automargin=True, gridcolor="#e9ecef")
     return json.loads(fig.to_json())
@@ -40,9 +62,17 @@ def kpi_table(summary: dict) -> Table:
 
     kpi = Kpi(target=summary["target"], direction=summary["direction"])
     rows = [
-        [row["period"], row["value"], summary["target"] if summary["target"] is not None else "—",
-         (kpi_rag(kpi, row["value"]) or "no target").capitalize()]
+        [
+            row["period"],
+            row["value"],
+            summary["target"] if summary["target"] is not None else "—",
+            (kpi_rag(kpi, row["value"]) or "no target").capitalize(),
+        ]
         for row in summary["values"]
     ]
-    return Table("kpi", f"{summary['name']} by period", ["Period", f"Value ({summary['unit']})" if summary["unit"] else "Value",
-                                                           "Target", "RAG against target"], rows)
+    return Table(
+        "kpi",
+        f"{summary['name']} by period",
+        ["Period", f"Value ({summary['unit']})" if summary["unit"] else "Value", "Target", "RAG against target"],
+        rows,
+    )

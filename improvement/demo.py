@@ -12,7 +12,17 @@ from django.utils import timezone
 from casereview.models import Membership, Role, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
 from improvement import services
-from improvement.models import ActionChange, ActionStatus, FocusArea, Kpi, KpiKind, Plan, Rag, Recommendation, Workstream
+from improvement.models import (
+    ActionChange,
+    ActionStatus,
+    FocusArea,
+    Kpi,
+    KpiKind,
+    Plan,
+    Rag,
+    Recommendation,
+    Workstream,
+)
 from improvement.services import ActionData
 from workshops.models import CaseReview
 
@@ -23,85 +33,232 @@ D = datetime.date
 # action: (title, owner, due, status, [(date of the save, rag, issue, mitigation)], [progress], [next steps])
 PLAN = {
     "Culture": [
-        (1, "Families and schools are confident that mainstream settings can meet needs well.", ["PARENTAL_CONFIDENCE_IN_MAINSTREAM"], [
-            ("Co-produce a guide to inclusive mainstream provision with the parent carer forum", "Head of SEND", D(2026, 12, 18),
-             ActionStatus.IN_PROGRESS,
-             [(D(2026, 4, 2), Rag.GREEN, "", ""),
-              (D(2026, 7, 15), Rag.AMBER, "Forum members' availability over the summer delays the second drafting session.",
-               "Two evening sessions in September; drafts shared online for comment.")],
-             [(D(2026, 6, 10), "First drafting session held with 14 parent carers and 6 SENCOs."),
-              (D(2026, 9, 22), "Second draft shared with the forum for comment.")],
-             [("Agree the final draft with the forum", False), ("Present the guide to the SEND Improvement Board", False)]),
-        ]),
+        (
+            1,
+            "Families and schools are confident that mainstream settings can meet needs well.",
+            ["PARENTAL_CONFIDENCE_IN_MAINSTREAM"],
+            [
+                (
+                    "Co-produce a guide to inclusive mainstream provision with the parent carer forum",
+                    "Head of SEND",
+                    D(2026, 12, 18),
+                    ActionStatus.IN_PROGRESS,
+                    [
+                        (D(2026, 4, 2), Rag.GREEN, "", ""),
+                        (
+                            D(2026, 7, 15),
+                            Rag.AMBER,
+                            "Forum members' availability over the summer delays the second drafting session.",
+                            "Two evening sessions in September; drafts shared online for comment.",
+                        ),
+                    ],
+                    [
+                        (D(2026, 6, 10), "First drafting session held with 14 parent carers and 6 SENCOs."),
+                        (D(2026, 9, 22), "Second draft shared with the forum for comment."),
+                    ],
+                    [
+                        ("Agree the final draft with the forum", False),
+                        ("Present the guide to the SEND Improvement Board", False),
+                    ],
+                ),
+            ],
+        ),
     ],
     "Co-production": [
-        (10, "Parent carers and young people shape decisions about provision from the start.", ["EARLY_HELP_AND_FAMILY_SUPPORT"], []),
+        (
+            10,
+            "Parent carers and young people shape decisions about provision from the start.",
+            ["EARLY_HELP_AND_FAMILY_SUPPORT"],
+            [],
+        ),
     ],
     "Identify–assess–meet need": [
-        (14, "The graduated response is evidenced in every school before a request for assessment.",
-         ["GRADUATED_RESPONSE_NOT_EVIDENCED", "INCLUSION_CAPACITY_IN_MAINSTREAM"], [
-            ("Launch a graduated response toolkit and audit 20 requests for assessment against it", "SEND Quality Assurance Lead",
-             D(2026, 10, 31), ActionStatus.IN_PROGRESS,
-             [(D(2026, 3, 20), Rag.GREEN, "", ""),
-              (D(2026, 6, 1), Rag.AMBER, "Audit sample not yet agreed with schools forum.", "Sample drawn from the May panel instead."),
-              (D(2026, 9, 1), Rag.GREEN, "", "")],
-             [(D(2026, 5, 14), "Toolkit published on the Local Offer."), (D(2026, 9, 1), "12 of 20 audits completed.")],
-             [("Complete the remaining 8 audits", False), ("Report audit findings to SENCO network", False)]),
-            ("Outreach from maintained special schools to mainstream secondaries", "Head of Inclusion", D(2026, 9, 30),
-             ActionStatus.IN_PROGRESS,
-             [(D(2026, 4, 1), Rag.GREEN, "", ""),
-              (D(2026, 8, 20), Rag.AMBER, "Two special schools cannot release staff until January.",
-               "Start with the two schools that can; revisit staffing at the autumn headteachers' meeting.")],
-             [(D(2026, 7, 3), "Outreach agreement signed by two special schools.")], [("Agree the January start with the other two schools", False)]),
-        ]),
-        (15, "Children get specialist assessment and therapy without long waits.", ["WAITING_TIMES_FOR_SPECIALIST_SERVICES"], [
-            ("Reduce the wait for speech and language therapy assessment to 18 weeks", "Designated Clinical Officer", D(2027, 3, 31),
-             ActionStatus.IN_PROGRESS,
-             [(D(2026, 4, 15), Rag.AMBER, "Waiting list grew after the spring referrals.", "Additional sessions commissioned for the summer term."),
-              (D(2026, 10, 5), Rag.RED, "Two therapist posts vacant; the wait is 41 weeks.",
-               "Agency cover approved; recruitment campaign with the ICB in November.")],
-             [(D(2026, 10, 5), "Agency cover approved by the ICB.")], [("Fill the two therapist posts", False)]),
-        ]),
+        (
+            14,
+            "The graduated response is evidenced in every school before a request for assessment.",
+            ["GRADUATED_RESPONSE_NOT_EVIDENCED", "INCLUSION_CAPACITY_IN_MAINSTREAM"],
+            [
+                (
+                    "Launch a graduated response toolkit and audit 20 requests for assessment against it",
+                    "SEND Quality Assurance Lead",
+                    D(2026, 10, 31),
+                    ActionStatus.IN_PROGRESS,
+                    [
+                        (D(2026, 3, 20), Rag.GREEN, "", ""),
+                        (
+                            D(2026, 6, 1),
+                            Rag.AMBER,
+                            "Audit sample not yet agreed with schools forum.",
+                            "Sample drawn from the May panel instead.",
+                        ),
+                        (D(2026, 9, 1), Rag.GREEN, "", ""),
+                    ],
+                    [
+                        (D(2026, 5, 14), "Toolkit published on the Local Offer."),
+                        (D(2026, 9, 1), "12 of 20 audits completed."),
+                    ],
+                    [("Complete the remaining 8 audits", False), ("Report audit findings to SENCO network", False)],
+                ),
+                (
+                    "Outreach from maintained special schools to mainstream secondaries",
+                    "Head of Inclusion",
+                    D(2026, 9, 30),
+                    ActionStatus.IN_PROGRESS,
+                    [
+                        (D(2026, 4, 1), Rag.GREEN, "", ""),
+                        (
+                            D(2026, 8, 20),
+                            Rag.AMBER,
+                            "Two special schools cannot release staff until January.",
+                            "Start with the two schools that can; revisit staffing at the autumn headteachers' meeting.",
+                        ),
+                    ],
+                    [(D(2026, 7, 3), "Outreach agreement signed by two special schools.")],
+                    [("Agree the January start with the other two schools", False)],
+                ),
+            ],
+        ),
+        (
+            15,
+            "Children get specialist assessment and therapy without long waits.",
+            ["WAITING_TIMES_FOR_SPECIALIST_SERVICES"],
+            [
+                (
+                    "Reduce the wait for speech and language therapy assessment to 18 weeks",
+                    "Designated Clinical Officer",
+                    D(2027, 3, 31),
+                    ActionStatus.IN_PROGRESS,
+                    [
+                        (
+                            D(2026, 4, 15),
+                            Rag.AMBER,
+                            "Waiting list grew after the spring referrals.",
+                            "Additional sessions commissioned for the summer term.",
+                        ),
+                        (
+                            D(2026, 10, 5),
+                            Rag.RED,
+                            "Two therapist posts vacant; the wait is 41 weeks.",
+                            "Agency cover approved; recruitment campaign with the ICB in November.",
+                        ),
+                    ],
+                    [(D(2026, 10, 5), "Agency cover approved by the ICB.")],
+                    [("Fill the two therapist posts", False)],
+                ),
+            ],
+        ),
     ],
     "Joint commissioning": [
-        (30, "Moves between settings are planned early, with the receiving setting involved.", ["TRANSITION_BETWEEN_SETTINGS"], [
-            ("Commission transition support for year 6 to year 7 moves of children with an EHCP", "Commissioning Manager, SEND",
-             D(2026, 7, 31), ActionStatus.DONE,
-             [(D(2026, 3, 11), Rag.GREEN, "", "")],
-             [(D(2026, 7, 20), "Transition support in place for 46 children moving to secondary in September.")], [("Evaluate with families in the autumn term", True)]),
-        ]),
+        (
+            30,
+            "Moves between settings are planned early, with the receiving setting involved.",
+            ["TRANSITION_BETWEEN_SETTINGS"],
+            [
+                (
+                    "Commission transition support for year 6 to year 7 moves of children with an EHCP",
+                    "Commissioning Manager, SEND",
+                    D(2026, 7, 31),
+                    ActionStatus.DONE,
+                    [(D(2026, 3, 11), Rag.GREEN, "", "")],
+                    [(D(2026, 7, 20), "Transition support in place for 46 children moving to secondary in September.")],
+                    [("Evaluate with families in the autumn term", True)],
+                ),
+            ],
+        ),
     ],
 }
 
 RISKS = [
-    ("Capacity for change", "Workloads have increased over the last months, making additional improvement work difficult.", Rag.RED,
-     "Actions not delivered on time; slower improvement for children and families.",
-     "Clear staffing structure in place; streamline processes to free time for improvement work.", "Director of Education", D(2026, 12, 15)),
-    ("Increase in requests for EHC needs assessment", "Requests rose by a third between January and June.", Rag.AMBER,
-     "Timeliness of assessments; pressure on educational psychology and health colleagues.",
-     "Permanent staffing; communication to schools about the graduated response.", "Head of SEND", D(2026, 11, 1)),
+    (
+        "Capacity for change",
+        "Workloads have increased over the last months, making additional improvement work difficult.",
+        Rag.RED,
+        "Actions not delivered on time; slower improvement for children and families.",
+        "Clear staffing structure in place; streamline processes to free time for improvement work.",
+        "Director of Education",
+        D(2026, 12, 15),
+    ),
+    (
+        "Increase in requests for EHC needs assessment",
+        "Requests rose by a third between January and June.",
+        Rag.AMBER,
+        "Timeliness of assessments; pressure on educational psychology and health colleagues.",
+        "Permanent staffing; communication to schools about the graduated response.",
+        "Head of SEND",
+        D(2026, 11, 1),
+    ),
 ]
 
 MONTHS = [D(2025, 12, 1)] + [D(2026, month, 1) for month in range(1, 12)]
 KPIS = [
-    ("Requests for EHC needs assessment", KpiKind.HOW_MUCH, "requests", Kpi.Direction.DOWN, Decimal(45),
-     [52, 48, 55, 61, 58, 57, 49, 38, 51, 50, 47, 44]),
-    ("Decisions to assess made within 6 weeks", KpiKind.HOW_WELL, "%", Kpi.Direction.UP, Decimal(90),
-     [71, 74, 70, 76, 79, 81, 83, 80, 85, 86, 88, 87]),
-    ("New EHCPs issued within 20 weeks", KpiKind.HOW_WELL, "%", Kpi.Direction.UP, Decimal(60),
-     [38, 41, 44, 43, 47, 50, 52, 55, 54, 58, 57, 61]),
+    (
+        "Requests for EHC needs assessment",
+        KpiKind.HOW_MUCH,
+        "requests",
+        Kpi.Direction.DOWN,
+        Decimal(45),
+        [52, 48, 55, 61, 58, 57, 49, 38, 51, 50, 47, 44],
+    ),
+    (
+        "Decisions to assess made within 6 weeks",
+        KpiKind.HOW_WELL,
+        "%",
+        Kpi.Direction.UP,
+        Decimal(90),
+        [71, 74, 70, 76, 79, 81, 83, 80, 85, 86, 88, 87],
+    ),
+    (
+        "New EHCPs issued within 20 weeks",
+        KpiKind.HOW_WELL,
+        "%",
+        Kpi.Direction.UP,
+        Decimal(60),
+        [38, 41, 44, 43, 47, 50, 52, 55, 54, 58, 57, 61],
+    ),
 ]
 COMPUTED_KPIS = [
-    ("Case reviews held", KpiKind.HOW_MUCH, "reviews", Kpi.Direction.UP, Decimal(8), Kpi.Source.REVIEWS_PER_MONTH, Kpi.Frequency.MONTHLY),
-    ("Share of reviews not ideal", KpiKind.DIFFERENCE, "%", Kpi.Direction.DOWN, Decimal(50), Kpi.Source.NON_IDEAL_SHARE, Kpi.Frequency.PER_WORKSHOP),
+    (
+        "Case reviews held",
+        KpiKind.HOW_MUCH,
+        "reviews",
+        Kpi.Direction.UP,
+        Decimal(8),
+        Kpi.Source.REVIEWS_PER_MONTH,
+        Kpi.Frequency.MONTHLY,
+    ),
+    (
+        "Share of reviews not ideal",
+        KpiKind.DIFFERENCE,
+        "%",
+        Kpi.Direction.DOWN,
+        Decimal(50),
+        Kpi.Source.NON_IDEAL_SHARE,
+        Kpi.Frequency.PER_WORKSHOP,
+    ),
 ]
 
 RECOMMENDATIONS = [
-    (1, "PARENTAL_CONFIDENCE_IN_MAINSTREAM", "Publish, with the parent carer forum, what every mainstream school offers at SEN support.",
-     Recommendation.Decision.ACCEPTED, ""),
-    (2, "WORKFORCE_CAPACITY", "Create a shared SEND workforce development offer across education, health and care.",
-     Recommendation.Decision.DEFERRED, "Waiting for the People Plan refresh in the spring; revisit in April 2027."),
-    (3, "COMMUNICATION_BETWEEN_SETTINGS", "Adopt one information-sharing template for every move between settings.", Recommendation.Decision.OPEN, ""),
+    (
+        1,
+        "PARENTAL_CONFIDENCE_IN_MAINSTREAM",
+        "Publish, with the parent carer forum, what every mainstream school offers at SEN support.",
+        Recommendation.Decision.ACCEPTED,
+        "",
+    ),
+    (
+        2,
+        "WORKFORCE_CAPACITY",
+        "Create a shared SEND workforce development offer across education, health and care.",
+        Recommendation.Decision.DEFERRED,
+        "Waiting for the People Plan refresh in the spring; revisit in April 2027.",
+    ),
+    (
+        3,
+        "COMMUNICATION_BETWEEN_SETTINGS",
+        "Adopt one information-sharing template for every move between settings.",
+        Recommendation.Decision.OPEN,
+        "",
+    ),
 ]
 
 # (how many non-ideal reviews, outcome, note)
@@ -118,9 +275,12 @@ def load(organisation) -> None:
         return
     lead = Membership.objects.filter(organisation=organisation, role=Role.LEAD).select_related("user").first()
     by = lead.user if lead else None
-    themes = {t.code: t for t in VocabularyTerm.objects.for_organisation(organisation).filter(kind=VocabularyKind.THEME)}
-    plan = Plan.objects.create(organisation=organisation, title=PLAN_TITLE,
-                               purpose="What we do about what the case review workshops found.")
+    themes = {
+        t.code: t for t in VocabularyTerm.objects.for_organisation(organisation).filter(kind=VocabularyKind.THEME)
+    }
+    plan = Plan.objects.create(
+        organisation=organisation, title=PLAN_TITLE, purpose="What we do about what the case review workshops found."
+    )
     areas, later = {}, []
     for position, (name, focus_areas) in enumerate(PLAN.items(), start=1):
         workstream = Workstream.objects.create(plan=plan, name=name, position=position)
@@ -129,39 +289,91 @@ def load(organisation) -> None:
             area.themes.set([themes[code] for code in codes if code in themes])
             areas[number] = area
             for title, owner, due, status, saves, progress, next_steps in actions:
-                later += _action(area, title, owner, due, status, saves, progress, next_steps, [themes[c] for c in codes if c in themes], by)
+                later += _action(
+                    area,
+                    title,
+                    owner,
+                    due,
+                    status,
+                    saves,
+                    progress,
+                    next_steps,
+                    [themes[c] for c in codes if c in themes],
+                    by,
+                )
     for title, detail, rag, impact, mitigation, owner, review in RISKS:
-        services.risk_save(plan=plan, risk=None, by=by, expected_version=0, values={
-            "title": title, "detail": detail, "rag": rag, "impact": impact, "mitigation": mitigation, "owner": owner,
-            "review_date": review, "closed": False})
+        services.risk_save(
+            plan=plan,
+            risk=None,
+            by=by,
+            expected_version=0,
+            values={
+                "title": title,
+                "detail": detail,
+                "rag": rag,
+                "impact": impact,
+                "mitigation": mitigation,
+                "owner": owner,
+                "review_date": review,
+                "closed": False,
+            },
+        )
     for name, kind, unit, direction, target, values in KPIS:
         kpi = Kpi.objects.create(plan=plan, name=name, kind=kind, unit=unit, direction=direction, target=target)
         for period, value in zip(MONTHS, values):
             services.kpi_value_set(kpi=kpi, period=period, value=Decimal(value), by=by)
     for name, kind, unit, direction, target, source, frequency in COMPUTED_KPIS:
-        Kpi.objects.create(plan=plan, name=name, kind=kind, unit=unit, direction=direction, target=target, source=source, frequency=frequency)
+        Kpi.objects.create(
+            plan=plan,
+            name=name,
+            kind=kind,
+            unit=unit,
+            direction=direction,
+            target=target,
+            source=source,
+            frequency=frequency,
+        )
     for number, code, text, decision, reason in RECOMMENDATIONS:
         recommendation = Recommendation.objects.create(plan=plan, number=number, theme=themes[code], text=text)
         if decision != Recommendation.Decision.OPEN:
-            services.recommendation_decide(recommendation=recommendation, decision=decision, reason=reason, focus_area=areas[1],
-                                           owner="Parent carer forum liaison officer", due=D(2027, 2, 26), by=by)
+            services.recommendation_decide(
+                recommendation=recommendation,
+                decision=decision,
+                reason=reason,
+                focus_area=areas[1],
+                owner="Parent carer forum liaison officer",
+                due=D(2027, 2, 26),
+                by=by,
+            )
     _follow_ups(organisation, by)
-    first = services.update_freeze(plan=plan, title="Monitoring update – September 2026", as_of=FIRST_UPDATE, by=by,
-                                   highlights="Graduated response toolkit published\nTransition support commissioned for 46 children\n"
-                                              "Second draft of the inclusive mainstream guide shared with families")
+    first = services.update_freeze(
+        plan=plan,
+        title="Monitoring update – September 2026",
+        as_of=FIRST_UPDATE,
+        by=by,
+        highlights="Graduated response toolkit published\nTransition support commissioned for 46 children\n"
+        "Second draft of the inclusive mainstream guide shared with families",
+    )
     first.frozen_at = timezone.make_aware(datetime.datetime(2026, 9, 30, 16, 0))
     first.save(update_fields=["frozen_at"])
     for action, day, data in later:  # what changed after the September update
         _save(action.focus_area, action, day, data, by)
-    services.update_freeze(plan=plan, title="Monitoring update – November 2026", as_of=timezone.localdate(), by=by,
-                           highlights="Speech and language therapy waits escalated to red\n12 of 20 graduated response audits completed")
+    services.update_freeze(
+        plan=plan,
+        title="Monitoring update – November 2026",
+        as_of=timezone.localdate(),
+        by=by,
+        highlights="Speech and language therapy waits escalated to red\n12 of 20 graduated response audits completed",
+    )
 
 
 FIRST_UPDATE = D(2026, 9, 30)
 
 
 def _save(area, action, day, data, by):
-    action = services.action_save(focus_area=area, action=action, data=data, by=by, expected_version=action.version if action else 0)
+    action = services.action_save(
+        focus_area=area, action=action, data=data, by=by, expected_version=action.version if action else 0
+    )
     # The demo tells a year's story: each save dated when it would have happened.
     ActionChange.objects.filter(action=action, version=action.version).update(
         changed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
@@ -173,8 +385,16 @@ def _action(area, title, owner, due, status, saves, progress, next_steps, themes
     """Saves the action as it stood at the first update; returns the saves that came after it."""
     action, later = None, []
     for day, rag, issue, mitigation in saves:
-        data = ActionData(title=title, owner=owner, due=due, status=status if day == saves[-1][0] else ActionStatus.IN_PROGRESS,
-                          rag=rag, issue=issue, mitigation=mitigation, themes=themes)
+        data = ActionData(
+            title=title,
+            owner=owner,
+            due=due,
+            status=status if day == saves[-1][0] else ActionStatus.IN_PROGRESS,
+            rag=rag,
+            issue=issue,
+            mitigation=mitigation,
+            themes=themes,
+        )
         if day > FIRST_UPDATE and action is not None:
             later.append((action, day, data))
         else:
@@ -190,12 +410,15 @@ def _action(area, title, owner, due, status, saves, progress, next_steps, themes
 
 def _follow_ups(organisation, by):
     reviews = list(
-        CaseReview.objects.for_organisation(organisation).filter(consensus_reached=True, ideal_outcome=False)
+        CaseReview.objects.for_organisation(organisation)
+        .filter(consensus_reached=True, ideal_outcome=False)
         .order_by("reviewed_at", "pk")
     )
     start = 0
     for count, outcome, note in FOLLOW_UPS:
-        for review in reviews[start:start + count]:
+        for review in reviews[start : start + count]:
             day = max(review.reviewed_at.date() + datetime.timedelta(days=90), review.reviewed_at.date())
-            services.follow_up_add(review=review, date=min(day, timezone.localdate()), outcome=outcome, note=note, by=by)
+            services.follow_up_add(
+                review=review, date=min(day, timezone.localdate()), outcome=outcome, note=note, by=by
+            )
         start += count

@@ -31,13 +31,16 @@ def _findings_of(organisation):
     return (
         ProcessFinding.objects.for_organisation(organisation)
         .filter(kind__in=[FindingKind.BLOCKER, FindingKind.ROOT_CAUSE])
-        .select_related("step__process_map").order_by("step__process_map__title", "step__position", "pk")
+        .select_related("step__process_map")
+        .order_by("step__process_map__title", "step__position", "pk")
     )
 
 
 class FindingsField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, finding):
-        return f"{finding.get_kind_display()} at “{finding.step.title}” ({finding.step.process_map.title}): {finding.text}"
+        return (
+            f"{finding.get_kind_display()} at “{finding.step.title}” ({finding.step.process_map.title}): {finding.text}"
+        )
 
 
 class _EvidenceMixin:
@@ -46,19 +49,29 @@ class _EvidenceMixin:
     def _evidence_fields(self, organisation):
         keeping = self.instance.themes.values_list("pk", flat=True) if self.instance.pk else ()
         self.fields["themes"] = TermsMultipleChoiceField(
-            required=False, widget=forms.CheckboxSelectMultiple, help_text="The review themes this answers.",
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text="The review themes this answers.",
         )
-        self.fields["themes"].terms = offered_terms(organisation, [VocabularyKind.THEME], keeping=keeping)[VocabularyKind.THEME]
+        self.fields["themes"].terms = offered_terms(organisation, [VocabularyKind.THEME], keeping=keeping)[
+            VocabularyKind.THEME
+        ]
         if self.instance.pk:
             self.initial.setdefault("themes", [t.pk for t in self.instance.themes.all()])
         self.fields["findings"] = FindingsField(
-            queryset=_findings_of(organisation), required=False, widget=forms.CheckboxSelectMultiple,
-            label="Process map blockers and root causes", help_text="Findings of your process maps that this answers.",
+            queryset=_findings_of(organisation),
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="Process map blockers and root causes",
+            help_text="Findings of your process maps that this answers.",
         )
         self.fields["funnel_finding"].label = "Compare settings finding"
         self.fields["funnel_dataset"] = forms.ModelChoiceField(
-            queryset=SettingsDataset.objects.for_organisation(organisation), required=False, label="Compare settings dataset",
-            help_text="The dataset of the funnel plot the finding comes from.", initial=self.instance.funnel_dataset_id,
+            queryset=SettingsDataset.objects.for_organisation(organisation),
+            required=False,
+            label="Compare settings dataset",
+            help_text="The dataset of the funnel plot the finding comes from.",
+            initial=self.instance.funnel_dataset_id,
         )
 
 
@@ -74,7 +87,12 @@ class PlanForm(forms.ModelForm):
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
-        if Plan.objects.for_organisation(self.organisation).filter(title__iexact=title).exclude(pk=self.instance.pk).exists():
+        if (
+            Plan.objects.for_organisation(self.organisation)
+            .filter(title__iexact=title)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
             raise ValidationError("Your LA already has a plan with this title.")
         return title
 
@@ -83,8 +101,10 @@ class WorkstreamForm(forms.ModelForm):
     class Meta:
         model = Workstream
         fields = ["name", "position"]
-        help_texts = {"name": "For example: Culture, Co-production, Identify–assess–meet need, Joint commissioning.",
-                      "position": "Workstreams are listed in this order."}
+        help_texts = {
+            "name": "For example: Culture, Co-production, Identify–assess–meet need, Joint commissioning.",
+            "position": "Workstreams are listed in this order.",
+        }
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -117,18 +137,39 @@ class ActionForm(_EvidenceMixin, forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = ["focus_area", "title", "owner", "due", "status", "rag", "issue", "mitigation", "funnel_finding", "funnel_dataset"]
+        fields = [
+            "focus_area",
+            "title",
+            "owner",
+            "due",
+            "status",
+            "rag",
+            "issue",
+            "mitigation",
+            "funnel_finding",
+            "funnel_dataset",
+        ]
         labels = {"title": "Milestone or action"}
-        widgets = {"due": DATE, "issue": forms.Textarea(attrs={"rows": 3}), "mitigation": forms.Textarea(attrs={"rows": 3}),
-                   "rag": forms.RadioSelect}
-        help_texts = {"owner": f"A staff role or a member of staff, e.g. Head of SEND. {NO_NAMES}",
-                      "issue": "Required when the action is amber or red: what is getting in the way.",
-                      "mitigation": "Required when the action is amber or red: what is being done about it."}
+        widgets = {
+            "due": DATE,
+            "issue": forms.Textarea(attrs={"rows": 3}),
+            "mitigation": forms.Textarea(attrs={"rows": 3}),
+            "rag": forms.RadioSelect,
+        }
+        help_texts = {
+            "owner": f"A staff role or a member of staff, e.g. Head of SEND. {NO_NAMES}",
+            "issue": "Required when the action is amber or red: what is getting in the way.",
+            "mitigation": "Required when the action is amber or red: what is being done about it.",
+        }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["focus_area"].queryset = FocusArea.objects.for_organisation(organisation).select_related("workstream__plan")
-        self.fields["focus_area"].label_from_instance = lambda a: f"{a.workstream.plan.title} › {a.workstream.name} › {a.number}. {a.statement[:80]}"
+        self.fields["focus_area"].queryset = FocusArea.objects.for_organisation(organisation).select_related(
+            "workstream__plan"
+        )
+        self.fields["focus_area"].label_from_instance = lambda a: (
+            f"{a.workstream.plan.title} › {a.workstream.name} › {a.number}. {a.statement[:80]}"
+        )
         self.fields["rag"].choices = Rag.choices
         self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
         self._evidence_fields(organisation)
@@ -145,8 +186,9 @@ class ActionForm(_EvidenceMixin, forms.ModelForm):
 
 class ProgressNoteForm(forms.Form):
     date = forms.DateField(widget=DATE)
-    text = forms.CharField(label="Progress", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                           validators=[reject_identifiers])
+    text = forms.CharField(
+        label="Progress", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, validators=[reject_identifiers]
+    )
 
 
 class NextStepForm(forms.Form):
@@ -176,19 +218,33 @@ class RecommendationForm(forms.ModelForm):
 
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
-        choices=[(c.value, c.label) for c in Recommendation.Decision if c != Recommendation.Decision.OPEN], widget=forms.RadioSelect,
+        choices=[(c.value, c.label) for c in Recommendation.Decision if c != Recommendation.Decision.OPEN],
+        widget=forms.RadioSelect,
     )
-    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                             validators=[reject_identifiers], help_text="Required when deferring or declining.")
-    focus_area = forms.ModelChoiceField(queryset=FocusArea.objects.none(), required=False,
-                                        label="Focus area of the new action", help_text="When accepting.")
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        validators=[reject_identifiers],
+        help_text="Required when deferring or declining.",
+    )
+    focus_area = forms.ModelChoiceField(
+        queryset=FocusArea.objects.none(),
+        required=False,
+        label="Focus area of the new action",
+        help_text="When accepting.",
+    )
     owner = forms.CharField(required=False, max_length=120, label="Owner of the new action", help_text=NO_NAMES)
     due = forms.DateField(required=False, widget=DATE, label="Due date of the new action")
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["focus_area"].queryset = FocusArea.objects.filter(workstream__plan=plan).select_related("workstream")
-        self.fields["focus_area"].label_from_instance = lambda a: f"{a.workstream.name} › {a.number}. {a.statement[:80]}"
+        self.fields["focus_area"].queryset = FocusArea.objects.filter(workstream__plan=plan).select_related(
+            "workstream"
+        )
+        self.fields["focus_area"].label_from_instance = lambda a: (
+            f"{a.workstream.name} › {a.number}. {a.statement[:80]}"
+        )
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"]
@@ -202,8 +258,13 @@ class RiskForm(forms.ModelForm):
     class Meta:
         model = Risk
         fields = ["title", "detail", "rag", "impact", "mitigation", "owner", "review_date", "closed"]
-        widgets = {"review_date": DATE, "rag": forms.RadioSelect, "detail": forms.Textarea(attrs={"rows": 2}),
-                   "impact": forms.Textarea(attrs={"rows": 2}), "mitigation": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "review_date": DATE,
+            "rag": forms.RadioSelect,
+            "detail": forms.Textarea(attrs={"rows": 2}),
+            "impact": forms.Textarea(attrs={"rows": 2}),
+            "mitigation": forms.Textarea(attrs={"rows": 2}),
+        }
         help_texts = {"owner": NO_NAMES, "closed": "Closed risks leave the register's counts but stay listed."}
 
     def __init__(self, *args, **kwargs):
@@ -216,7 +277,9 @@ class KpiForm(forms.ModelForm):
     class Meta:
         model = Kpi
         fields = ["name", "kind", "unit", "direction", "target", "frequency", "source"]
-        help_texts = {"source": "Computed KPIs take their values from casereview's own figures; the others are entered or imported."}
+        help_texts = {
+            "source": "Computed KPIs take their values from casereview's own figures; the others are entered or imported."
+        }
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
@@ -249,12 +312,24 @@ class KpiImportForm(forms.Form):
 class FollowUpForm(forms.Form):
     date = forms.DateField(widget=DATE)
     outcome = forms.ChoiceField(choices=FollowUpOutcome.choices, widget=forms.RadioSelect, label="What happened")
-    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=1000,
-                           validators=[reject_identifiers], help_text=NO_NAMES)
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=1000,
+        validators=[reject_identifiers],
+        help_text=NO_NAMES,
+    )
 
 
 class UpdateForm(forms.Form):
-    title = forms.CharField(max_length=200, validators=[reject_identifiers], help_text="For example: Monitoring update – April 2027.")
+    title = forms.CharField(
+        max_length=200, validators=[reject_identifiers], help_text="For example: Monitoring update – April 2027."
+    )
     as_of = forms.DateField(widget=DATE, label="As at")
-    highlights = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}), max_length=4000,
-                                 validators=[reject_identifiers], help_text="One highlight per line.")
+    highlights = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=4000,
+        validators=[reject_identifiers],
+        help_text="One highlight per line.",
+    )

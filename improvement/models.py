@@ -10,11 +10,11 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from analytics.models import SettingsDataset
 from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation, VocabularyTerm
 from casereview.tenancy import TenantQuerySet
 from casereview.vocabularies import VocabularyKind
-from analytics.models import SettingsDataset
 from workshops.models import CaseReview, ProcessFinding
 
 
@@ -72,11 +72,15 @@ class FocusArea(models.Model):
     )
     findings = models.ManyToManyField(ProcessFinding, blank=True, related_name="+")
     funnel_finding = models.CharField(
-        max_length=300, blank=True, validators=[reject_identifiers],
+        max_length=300,
+        blank=True,
+        validators=[reject_identifiers],
         help_text="A finding of Compare settings, e.g. “Suspensions of pupils with an EHCP above the 99.8% limit at 3 secondaries”.",
     )
     # The Compare settings dataset the finding comes from; kept (as none) if the dataset is deleted.
-    funnel_dataset = models.ForeignKey(SettingsDataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    funnel_dataset = models.ForeignKey(
+        SettingsDataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = TenantQuerySet.as_manager()
 
@@ -105,7 +109,9 @@ class Action(models.Model):
     focus_area = models.ForeignKey(FocusArea, on_delete=models.CASCADE, related_name="actions")
     title = models.CharField(max_length=300, validators=[reject_identifiers])
     owner = models.CharField(
-        max_length=120, validators=[reject_identifiers], help_text="A staff role or a member of staff, e.g. Head of SEND."
+        max_length=120,
+        validators=[reject_identifiers],
+        help_text="A staff role or a member of staff, e.g. Head of SEND.",
     )
     due = models.DateField()
     status = models.CharField(max_length=20, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED)
@@ -117,7 +123,9 @@ class Action(models.Model):
     )
     findings = models.ManyToManyField(ProcessFinding, blank=True, related_name="+")
     funnel_finding = models.CharField(max_length=300, blank=True, validators=[reject_identifiers])
-    funnel_dataset = models.ForeignKey(SettingsDataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    funnel_dataset = models.ForeignKey(
+        SettingsDataset, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -225,7 +233,9 @@ class Risk(models.Model):
     rag = models.CharField("RAG", max_length=10, choices=Rag.choices)
     impact = models.TextField(blank=True, max_length=2000, validators=[reject_identifiers])
     mitigation = models.TextField(blank=True, max_length=2000, validators=[reject_identifiers])
-    owner = models.CharField(max_length=120, validators=[reject_identifiers], help_text="A staff role or a member of staff.")
+    owner = models.CharField(
+        max_length=120, validators=[reject_identifiers], help_text="A staff role or a member of staff."
+    )
     review_date = models.DateField()
     closed = models.BooleanField(default=False)
     # Grows with every save, as on actions: a save based on an older version is a conflict.
@@ -286,7 +296,9 @@ class Kpi(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="kpis")
     name = models.CharField(max_length=200, validators=[reject_identifiers])
     kind = models.CharField(max_length=20, choices=KpiKind.choices)
-    unit = models.CharField(max_length=40, blank=True, validators=[reject_identifiers], help_text="e.g. %, reviews, days.")
+    unit = models.CharField(
+        max_length=40, blank=True, validators=[reject_identifiers], help_text="e.g. %, reviews, days."
+    )
     direction = models.CharField(max_length=10, choices=Direction.choices, default=Direction.UP)
     target = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     frequency = models.CharField(max_length=20, choices=Frequency.choices, default=Frequency.MONTHLY)
@@ -314,7 +326,9 @@ class KpiValue(models.Model):
     kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="values")
     period = models.DateField()
     value = models.DecimalField(max_digits=12, decimal_places=2)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     entered_at = models.DateTimeField(default=timezone.now)
 
     objects = TenantQuerySet.as_manager()

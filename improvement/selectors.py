@@ -45,12 +45,17 @@ def plans_for(user):
 def plan_tree(plan: Plan):
     """The plan's workstreams, each with its focus areas and their actions (themes, findings,
     notes and next steps read in a handful of queries)."""
-    actions = Action.objects.select_related("funnel_dataset").prefetch_related("themes", "findings", "progress_notes", "next_steps")
-    areas = FocusArea.objects.select_related("funnel_dataset").prefetch_related("themes", "findings", Prefetch("actions", queryset=actions))
+    actions = Action.objects.select_related("funnel_dataset").prefetch_related(
+        "themes", "findings", "progress_notes", "next_steps"
+    )
+    areas = FocusArea.objects.select_related("funnel_dataset").prefetch_related(
+        "themes", "findings", Prefetch("actions", queryset=actions)
+    )
     return plan.workstreams.prefetch_related(Prefetch("focus_areas", queryset=areas))
 
 
 # --- evidence from the report snapshots -------------------------------------------------------
+
 
 @dataclass
 class ReportFigures:
@@ -89,9 +94,15 @@ def theme_shares(organisation, figures: dict | None = None) -> dict[str, dict]:
     if not figures:
         return {}
     return {
-        row["code"]: {"label": row["label"], "count": row["barrier_count"], "n": row["barrier_n"],
-                      "share": row["barrier_share"], "small": row["barrier_small"]}
-        for row in figures.get("themes", []) if "barrier_n" in row
+        row["code"]: {
+            "label": row["label"],
+            "count": row["barrier_count"],
+            "n": row["barrier_n"],
+            "share": row["barrier_share"],
+            "small": row["barrier_small"],
+        }
+        for row in figures.get("themes", [])
+        if "barrier_n" in row
     }
 
 
@@ -100,8 +111,12 @@ def themes_without_action(organisation, plans=None) -> list[VocabularyTerm]:
     cites it): the gaps. A focus area citing a theme without any action yet leaves it a gap."""
     plans = plans if plans is not None else Plan.objects.for_organisation(organisation)
     cited = set(Action.objects.filter(focus_area__workstream__plan__in=plans).values_list("themes", flat=True))
-    cited |= set(FocusArea.objects.filter(workstream__plan__in=plans, actions__isnull=False).values_list("themes", flat=True))
-    themes = VocabularyTerm.objects.for_organisation(organisation).filter(kind=VocabularyKind.THEME, retired_at__isnull=True)
+    cited |= set(
+        FocusArea.objects.filter(workstream__plan__in=plans, actions__isnull=False).values_list("themes", flat=True)
+    )
+    themes = VocabularyTerm.objects.for_organisation(organisation).filter(
+        kind=VocabularyKind.THEME, retired_at__isnull=True
+    )
     return [theme for theme in themes.order_by("position", "label") if theme.pk not in cited]
 
 
@@ -109,7 +124,8 @@ def actions_by_theme(organisation) -> dict[int, list[Action]]:
     """Theme id -> the actions of the LA's plans that cite it (directly or through their focus area)."""
     actions = (
         Action.objects.for_organisation(organisation)
-        .select_related("focus_area__workstream__plan").prefetch_related("themes", "focus_area__themes")
+        .select_related("focus_area__workstream__plan")
+        .prefetch_related("themes", "focus_area__themes")
     )
     by_theme: dict[int, list[Action]] = {}
     for action in actions:
@@ -119,6 +135,7 @@ def actions_by_theme(organisation) -> dict[int, list[Action]]:
 
 
 # --- KPIs ---------------------------------------------------------------------------------------
+
 
 def _month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
@@ -135,7 +152,11 @@ def computed_series(kpi: Kpi, figures: dict | None = None) -> list[tuple[datetim
     if figures is None:
         figures = report_figures(organisation).figures
     rows = (figures or {}).get("breakdowns", {}).get("workshop", [])
-    dates = dict(Workshop.objects.for_organisation(organisation).filter(pk__in=[r["key"] for r in rows]).values_list("pk", "date"))
+    dates = dict(
+        Workshop.objects.for_organisation(organisation)
+        .filter(pk__in=[r["key"] for r in rows])
+        .values_list("pk", "date")
+    )
     if kpi.source == Kpi.Source.REVIEWS_PER_MONTH:
         per_month = Counter()
         for row in rows:
@@ -145,7 +166,8 @@ def computed_series(kpi: Kpi, figures: dict | None = None) -> list[tuple[datetim
     if kpi.source == Kpi.Source.NON_IDEAL_SHARE:
         series = [
             (dates[row["key"]], (Decimal(str(row["non_ideal_share"])) * 100).quantize(Decimal("0.1")))
-            for row in rows if row["key"] in dates and row["non_ideal_share"] is not None
+            for row in rows
+            if row["key"] in dates and row["non_ideal_share"] is not None
         ]
         return sorted(series)
     return []
@@ -180,8 +202,13 @@ def kpi_summary(kpi: Kpi, figures: dict | None = None) -> dict:
     series = kpi_series(kpi, figures)
     latest = series[-1] if series else None
     return {
-        "name": kpi.name, "kind": kpi.kind, "kind_label": KpiKind(kpi.kind).label, "unit": kpi.unit,
-        "direction": kpi.direction, "target": _number(kpi.target), "frequency": kpi.get_frequency_display(),
+        "name": kpi.name,
+        "kind": kpi.kind,
+        "kind_label": KpiKind(kpi.kind).label,
+        "unit": kpi.unit,
+        "direction": kpi.direction,
+        "target": _number(kpi.target),
+        "frequency": kpi.get_frequency_display(),
         "source": kpi.get_source_display(),
         "latest": {"period": latest[0].isoformat(), "value": _number(latest[1])} if latest else None,
         "rag": kpi_rag(kpi, latest[1] if latest else None),
@@ -190,6 +217,7 @@ def kpi_summary(kpi: Kpi, figures: dict | None = None) -> dict:
 
 
 # --- the plan as it stands -------------------------------------------------------------------
+
 
 def _rag_counts(rags) -> dict[str, int]:
     counts = Counter(rags)
@@ -204,10 +232,15 @@ def plan_overview(plan: Plan, today: datetime.date | None = None, *, compute_if_
     for workstream in plan_tree(plan):
         actions = [action for area in workstream.focus_areas.all() for action in area.actions.all()]
         late = [action for action in actions if action.is_overdue(today)]
-        workstreams.append({
-            "name": workstream.name, "focus_areas": len(workstream.focus_areas.all()), "actions": len(actions),
-            "rag": _rag_counts(a.rag for a in actions), "overdue": len(late),
-        })
+        workstreams.append(
+            {
+                "name": workstream.name,
+                "focus_areas": len(workstream.focus_areas.all()),
+                "actions": len(actions),
+                "rag": _rag_counts(a.rag for a in actions),
+                "overdue": len(late),
+            }
+        )
         overdue += [{"title": a.title, "owner": a.owner, "due": a.due.isoformat(), "rag": a.rag} for a in late]
     risks = plan.risks.filter(closed=False)
     return {
@@ -234,7 +267,9 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
         for theme in item.themes.all():
             share = shares.get(theme.code)
             if share and share["n"]:
-                lines.append(f"Theme: {theme.label} (named in {share['count']} of {share['n']} non-ideal reviews, {share['share'] * 100:.0f}%)")
+                lines.append(
+                    f"Theme: {theme.label} (named in {share['count']} of {share['n']} non-ideal reviews, {share['share'] * 100:.0f}%)"
+                )
             else:
                 lines.append(f"Theme: {theme.label}")
         lines += [f"{finding.get_kind_display()}: {finding.text}" for finding in item.findings.all()]
@@ -251,18 +286,42 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
             actions = []
             for action in area.actions.all():
                 all_actions.append(action)
-                actions.append({
-                    "title": action.title, "owner": action.owner, "due": action.due.isoformat(), "status": action.get_status_display(),
-                    "rag": action.rag, "overdue": action.is_overdue(today), "issue": action.issue, "mitigation": action.mitigation,
-                    "evidence": evidence(action),
-                    "progress": [{"date": n.date.isoformat(), "text": n.text} for n in action.progress_notes.all() if n.date <= today],
-                    "next_steps": [{"text": s.text, "done": s.done} for s in action.next_steps.all()],
-                })
-            areas.append({"number": area.number, "statement": area.statement, "evidence": evidence(area), "actions": actions})
-        workstreams.append({"name": workstream.name, "rag": _rag_counts(a.rag for a in all_actions), "focus_areas": areas})
+                actions.append(
+                    {
+                        "title": action.title,
+                        "owner": action.owner,
+                        "due": action.due.isoformat(),
+                        "status": action.get_status_display(),
+                        "rag": action.rag,
+                        "overdue": action.is_overdue(today),
+                        "issue": action.issue,
+                        "mitigation": action.mitigation,
+                        "evidence": evidence(action),
+                        "progress": [
+                            {"date": n.date.isoformat(), "text": n.text}
+                            for n in action.progress_notes.all()
+                            if n.date <= today
+                        ],
+                        "next_steps": [{"text": s.text, "done": s.done} for s in action.next_steps.all()],
+                    }
+                )
+            areas.append(
+                {"number": area.number, "statement": area.statement, "evidence": evidence(area), "actions": actions}
+            )
+        workstreams.append(
+            {"name": workstream.name, "rag": _rag_counts(a.rag for a in all_actions), "focus_areas": areas}
+        )
     risks = [
-        {"title": r.title, "detail": r.detail, "rag": r.rag, "impact": r.impact, "mitigation": r.mitigation, "owner": r.owner,
-         "review_date": r.review_date.isoformat(), "review_overdue": r.review_overdue(today)}
+        {
+            "title": r.title,
+            "detail": r.detail,
+            "rag": r.rag,
+            "impact": r.impact,
+            "mitigation": r.mitigation,
+            "owner": r.owner,
+            "review_date": r.review_date.isoformat(),
+            "review_overdue": r.review_overdue(today),
+        }
         for r in plan.risks.filter(closed=False)
     ]
     return {
@@ -278,6 +337,7 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
 
 # --- follow-ups ---------------------------------------------------------------------------------
 
+
 def non_ideal_reviews(organisation, scope: Scope | None = None):
     """The LA's reviews with consensus and an outcome that was not ideal: the ones worth following up."""
     reviews = CaseReview.objects.for_organisation(organisation).filter(consensus_reached=True, ideal_outcome=False)
@@ -291,7 +351,9 @@ def follow_up_summary(organisation, scope: Scope | None = None) -> dict:
     reviews = non_ideal_reviews(organisation, scope)
     latest: dict[int, str] = {}
     for review_id, outcome in (
-        CaseFollowUp.objects.filter(review__in=reviews).order_by("review_id", "date", "pk").values_list("review_id", "outcome")
+        CaseFollowUp.objects.filter(review__in=reviews)
+        .order_by("review_id", "date", "pk")
+        .values_list("review_id", "outcome")
     ):
         latest[review_id] = outcome  # ordered by date: the last one wins
     counts = Counter(latest.values())

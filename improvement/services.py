@@ -62,9 +62,13 @@ class ActionData:
         # Seed 003: every amber or red line says what the issue is and what is done about it.
         if self.rag in (Rag.AMBER, Rag.RED):
             if not self.issue.strip():
-                problems["issue"] = f"Say what the issue is: an action rated {Rag(self.rag).label.lower()} needs its reason."
+                problems["issue"] = (
+                    f"Say what the issue is: an action rated {Rag(self.rag).label.lower()} needs its reason."
+                )
             if not self.mitigation.strip():
-                problems["mitigation"] = f"Say what is being done about it: an action rated {Rag(self.rag).label.lower()} needs a mitigation."
+                problems["mitigation"] = (
+                    f"Say what is being done about it: an action rated {Rag(self.rag).label.lower()} needs a mitigation."
+                )
         for name in ("title", "owner", "issue", "mitigation", "funnel_finding"):
             try:
                 reject_identifiers(getattr(self, name))
@@ -122,7 +126,17 @@ def action_save(*, focus_area: FocusArea, action: Action | None, data: ActionDat
                 raise ValidationError("This action no longer exists.")
             action = Action(focus_area=focus_area, version=0)
             before = {}
-        for name in ("title", "owner", "due", "status", "rag", "issue", "mitigation", "funnel_finding", "funnel_dataset"):
+        for name in (
+            "title",
+            "owner",
+            "due",
+            "status",
+            "rag",
+            "issue",
+            "mitigation",
+            "funnel_finding",
+            "funnel_dataset",
+        ):
             value = getattr(data, name)
             setattr(action, name, value.strip() if isinstance(value, str) else value)
         action.focus_area = focus_area
@@ -133,7 +147,9 @@ def action_save(*, focus_area: FocusArea, action: Action | None, data: ActionDat
         action.findings.set(data.findings)
         after = action_summary(action)
         changes = {label: [before.get(label), value] for label, value in after.items() if before.get(label) != value}
-        ActionChange.objects.create(action=action, version=action.version, changed_by=by, rag=action.rag, changes=changes)
+        ActionChange.objects.create(
+            action=action, version=action.version, changed_by=by, rag=action.rag, changes=changes
+        )
     return action
 
 
@@ -158,8 +174,16 @@ def next_step_toggle(*, step: NextStep) -> NextStep:
 
 
 @transaction.atomic
-def recommendation_decide(*, recommendation: Recommendation, decision: str, reason: str = "", focus_area: FocusArea | None = None,
-                          owner: str = "", due: datetime.date | None = None, by=None) -> Recommendation:
+def recommendation_decide(
+    *,
+    recommendation: Recommendation,
+    decision: str,
+    reason: str = "",
+    focus_area: FocusArea | None = None,
+    owner: str = "",
+    due: datetime.date | None = None,
+    by=None,
+) -> Recommendation:
     """Accept a recommendation into a new action of ``focus_area`` (citing its theme), or defer or
     decline it with a reason. A decision is taken once; accepting again adds nothing."""
     if recommendation.decision != Recommendation.Decision.OPEN and recommendation.decision == decision:
@@ -187,9 +211,16 @@ def recommendation_decide(*, recommendation: Recommendation, decision: str, reas
     recommendation.save()
     if decision == Recommendation.Decision.ACCEPTED:
         action = action_save(
-            focus_area=focus_area, action=None, by=by, expected_version=0,
-            data=ActionData(title=f"Recommendation {recommendation.number}: {recommendation.text}"[:300], owner=owner, due=due,
-                            themes=[recommendation.theme]),
+            focus_area=focus_area,
+            action=None,
+            by=by,
+            expected_version=0,
+            data=ActionData(
+                title=f"Recommendation {recommendation.number}: {recommendation.text}"[:300],
+                owner=owner,
+                due=due,
+                themes=[recommendation.theme],
+            ),
         )
         recommendation.actions.add(action)
     return recommendation
@@ -203,8 +234,16 @@ class RiskConflict(Exception):
         self.current = current
 
 
-RISK_FIELDS = {"title": "Risk or issue", "detail": "Detail", "rag": "RAG", "impact": "Impact", "mitigation": "Mitigation",
-               "owner": "Owner", "review_date": "Review date", "closed": "Closed"}
+RISK_FIELDS = {
+    "title": "Risk or issue",
+    "detail": "Detail",
+    "rag": "RAG",
+    "impact": "Impact",
+    "mitigation": "Mitigation",
+    "owner": "Owner",
+    "review_date": "Review date",
+    "closed": "Closed",
+}
 
 
 def risk_summary(risk: Risk) -> dict[str, str]:
@@ -212,7 +251,9 @@ def risk_summary(risk: Risk) -> dict[str, str]:
     values["rag"] = Rag(risk.rag).label if risk.rag else "—"
     values["closed"] = "Yes" if risk.closed else "No"
     values["review_date"] = risk.review_date.isoformat() if risk.review_date else "—"
-    return {label: (str(values[name]) if values[name] not in ("", None) else "—") for name, label in RISK_FIELDS.items()}
+    return {
+        label: (str(values[name]) if values[name] not in ("", None) else "—") for name, label in RISK_FIELDS.items()
+    }
 
 
 def risk_save(*, plan: Plan, risk: Risk | None, values: dict, by, expected_version: int) -> Risk:
@@ -319,7 +360,9 @@ def kpi_import(*, plan: Plan, filename: str, data: bytes, by) -> int:
 
 def follow_up_add(*, review: CaseReview, date: datetime.date, outcome: str, note: str, by) -> CaseFollowUp:
     if date < review.reviewed_at.date():
-        raise ValidationError({"date": "A follow-up comes after the review: give a date on or after the day the case was reviewed."})
+        raise ValidationError(
+            {"date": "A follow-up comes after the review: give a date on or after the day the case was reviewed."}
+        )
     follow_up = CaseFollowUp(review=review, date=date, outcome=outcome, note=note.strip(), recorded_by=by)
     follow_up.full_clean()
     follow_up.save()
@@ -331,7 +374,9 @@ def update_freeze(*, plan: Plan, title: str, as_of: datetime.date, highlights: s
     edits to actions, risks or KPIs never change it."""
     from improvement.selectors import plan_content  # reads only; kept out of import time to avoid a cycle
 
-    update = MonitoringUpdate(plan=plan, title=title.strip(), as_of=as_of, highlights=highlights.strip(), frozen_by=by, content={})
+    update = MonitoringUpdate(
+        plan=plan, title=title.strip(), as_of=as_of, highlights=highlights.strip(), frozen_by=by, content={}
+    )
     update.content = plan_content(plan, today=as_of, highlights=update.highlight_lines())
     update.full_clean()
     update.save()

@@ -51,9 +51,20 @@ FORM = "improvement/form.html"
 
 def _form_page(request, form, *, title, back, button="Save", intro="", multipart=False, extra=None):
     back_label, url_name, args = back
-    return render(request, FORM, {"form": form, "title": title, "back_label": back_label, "back_url": reverse(url_name, args=args),
-                                  "button": button, "intro": intro,
-                                  "multipart": multipart, **(extra or {})})
+    return render(
+        request,
+        FORM,
+        {
+            "form": form,
+            "title": title,
+            "back_label": back_label,
+            "back_url": reverse(url_name, args=args),
+            "button": button,
+            "intro": intro,
+            "multipart": multipart,
+            **(extra or {}),
+        },
+    )
 
 
 def _is_lead(request) -> bool:
@@ -62,13 +73,19 @@ def _is_lead(request) -> bool:
 
 # --- plans ------------------------------------------------------------------------------------
 
+
 @member_required()
 def plan_list(request):
     organisation = request.membership.organisation
-    return render(request, "improvement/plan_list.html", {
-        "plans": selectors.plans_for(request.user), "can_edit": _is_lead(request),
-        "gaps": selectors.themes_without_action(organisation),
-    })
+    return render(
+        request,
+        "improvement/plan_list.html",
+        {
+            "plans": selectors.plans_for(request.user),
+            "can_edit": _is_lead(request),
+            "gaps": selectors.themes_without_action(organisation),
+        },
+    )
 
 
 @member_required(Role.LEAD)
@@ -101,19 +118,33 @@ def plan_detail(request, pk):
     overview = selectors.plan_overview(plan)
     rag_by_name = {w["name"]: w for w in overview["workstreams"]}
     workstreams = [(w, rag_by_name[w.name]) for w in selectors.plan_tree(plan)]
-    return render(request, "improvement/plan_detail.html", {
-        "plan": plan, "workstreams": workstreams, "overview": overview, "shares": shares, "report": report,
-        "risks": plan.risks.filter(closed=False), "updates": plan.updates.all()[:5], "can_edit": _is_lead(request),
-        "gaps": selectors.themes_without_action(plan.organisation, [plan]),
-    })
+    return render(
+        request,
+        "improvement/plan_detail.html",
+        {
+            "plan": plan,
+            "workstreams": workstreams,
+            "overview": overview,
+            "shares": shares,
+            "report": report,
+            "risks": plan.risks.filter(closed=False),
+            "updates": plan.updates.all()[:5],
+            "can_edit": _is_lead(request),
+            "gaps": selectors.themes_without_action(plan.organisation, [plan]),
+        },
+    )
 
 
 @member_required(Role.LEAD)
 def workstream_edit(request, plan_pk, pk=None):
     plan = get_for_member_or_404(request.user, Plan, pk=plan_pk)
     workstream = get_object_or_404(Workstream, pk=pk, plan=plan) if pk else None
-    form = WorkstreamForm(request.POST or None, instance=workstream, plan=plan,
-                          initial={"position": plan.workstreams.count() + 1} if workstream is None else None)
+    form = WorkstreamForm(
+        request.POST or None,
+        instance=workstream,
+        plan=plan,
+        initial={"position": plan.workstreams.count() + 1} if workstream is None else None,
+    )
     if request.method == "POST" and form.is_valid():
         form.instance.plan = plan
         form.save()
@@ -127,25 +158,41 @@ def focus_area_edit(request, workstream_pk, pk=None):
     workstream = get_for_member_or_404(request.user, Workstream, pk=workstream_pk)
     area = get_object_or_404(FocusArea, pk=pk, workstream=workstream) if pk else None
     numbers = FocusArea.objects.filter(workstream__plan=workstream.plan).values_list("number", flat=True)
-    form = FocusAreaForm(request.POST or None, instance=area, organisation=request.membership.organisation,
-                         initial={"number": max(numbers, default=0) + 1} if area is None else None)
+    form = FocusAreaForm(
+        request.POST or None,
+        instance=area,
+        organisation=request.membership.organisation,
+        initial={"number": max(numbers, default=0) + 1} if area is None else None,
+    )
     if request.method == "POST" and form.is_valid():
         form.instance.workstream = workstream
         area = form.save()
         messages.success(request, f"Saved focus area {area.number}.")
         return redirect("plan_detail", pk=workstream.plan_id)
-    return _form_page(request, form, title=f"Focus area of {workstream.name}",
-                      back=(workstream.plan.title, "plan_detail", [workstream.plan_id]))
+    return _form_page(
+        request,
+        form,
+        title=f"Focus area of {workstream.name}",
+        back=(workstream.plan.title, "plan_detail", [workstream.plan_id]),
+    )
 
 
 # --- actions ----------------------------------------------------------------------------------
 
+
 def _action_data(form) -> services.ActionData:
     data = form.cleaned_data
     return services.ActionData(
-        title=data["title"], owner=data["owner"], due=data["due"], status=data["status"], rag=data["rag"],
-        issue=data.get("issue") or "", mitigation=data.get("mitigation") or "", themes=list(data.get("themes") or []),
-        findings=list(data.get("findings") or []), funnel_finding=data.get("funnel_finding") or "",
+        title=data["title"],
+        owner=data["owner"],
+        due=data["due"],
+        status=data["status"],
+        rag=data["rag"],
+        issue=data.get("issue") or "",
+        mitigation=data.get("mitigation") or "",
+        themes=list(data.get("themes") or []),
+        findings=list(data.get("findings") or []),
+        funnel_finding=data.get("funnel_finding") or "",
         funnel_dataset=data.get("funnel_dataset"),
     )
 
@@ -154,13 +201,19 @@ def _save_action(request, form, action):
     """Saves through the service; returns the action, or None with the problems on the form."""
     try:
         return services.action_save(
-            focus_area=form.cleaned_data["focus_area"], action=action, data=_action_data(form), by=request.user,
+            focus_area=form.cleaned_data["focus_area"],
+            action=action,
+            data=_action_data(form),
+            by=request.user,
             expected_version=form.cleaned_data["version"],
         )
     except services.ActionConflict as conflict:
         form.conflict = services.action_summary(conflict.current)
-        form.add_error(None, "Someone else saved this action while you were editing it. Their version is shown below: "
-                             "check it, then save again to keep yours.")
+        form.add_error(
+            None,
+            "Someone else saved this action while you were editing it. Their version is shown below: "
+            "check it, then save again to keep yours.",
+        )
         # The next save is based on what the person has now seen.
         form.data = form.data.copy()
         form.data["version"] = conflict.current.version
@@ -181,7 +234,9 @@ def action_create(request):
         initial["themes"] = [theme.pk]
     form = ActionForm(request.POST or None, organisation=organisation, initial=initial)
     if not form.fields["focus_area"].queryset.exists():
-        messages.info(request, "Add a plan with a workstream and a focus area first: every action belongs to a focus area.")
+        messages.info(
+            request, "Add a plan with a workstream and a focus area first: every action belongs to a focus area."
+        )
         return redirect("plan_list")
     if request.method == "POST" and form.is_valid() and (action := _save_action(request, form, None)):
         messages.success(request, f"Added the action “{action.title}”.")
@@ -197,31 +252,56 @@ def action_edit(request, pk):
     if request.method == "POST" and form.is_valid() and _save_action(request, form, action):
         messages.success(request, "Saved the action.")
         return redirect("action_detail", pk=action.pk)
-    return _form_page(request, form, title=f"Edit: {action.title}", back=(action.title, "action_detail", [action.pk]),
-                      extra={"conflict": getattr(form, "conflict", None)})
+    return _form_page(
+        request,
+        form,
+        title=f"Edit: {action.title}",
+        back=(action.title, "action_detail", [action.pk]),
+        extra={"conflict": getattr(form, "conflict", None)},
+    )
 
 
 @member_required()
 def action_detail(request, pk):
     action = get_for_member_or_404(
-        request.user, Action.objects.select_related("focus_area__workstream__plan").prefetch_related("themes", "findings"), pk=pk
+        request.user,
+        Action.objects.select_related("focus_area__workstream__plan").prefetch_related("themes", "findings"),
+        pk=pk,
     )
     shares = selectors.theme_shares(request.membership.organisation)
     themes = [(theme, shares.get(theme.code)) for theme in action.themes.all()]
-    return render(request, "improvement/action_detail.html", {
-        "action": action, "plan": action.focus_area.workstream.plan, "themes": themes, "can_edit": _is_lead(request),
-        "changes": action.changes.select_related("changed_by"), "note_form": ProgressNoteForm(),
-        "step_form": NextStepForm(),
-    })
+    return render(
+        request,
+        "improvement/action_detail.html",
+        {
+            "action": action,
+            "plan": action.focus_area.workstream.plan,
+            "themes": themes,
+            "can_edit": _is_lead(request),
+            "changes": action.changes.select_related("changed_by"),
+            "note_form": ProgressNoteForm(),
+            "step_form": NextStepForm(),
+        },
+    )
 
 
 def _history_table(action) -> Table:
     rows = []
     for change in action.changes.select_related("changed_by").order_by("version"):
         for label, (before, after) in change.changes.items():
-            rows.append([change.version, change.changed_at.strftime("%Y-%m-%d %H:%M"),
-                         str(change.changed_by) if change.changed_by else "—", label, before or "", after or ""])
-    return Table("action-history", f"History of “{action.title}”", ["Version", "When", "Who", "What", "Before", "After"], rows)
+            rows.append(
+                [
+                    change.version,
+                    change.changed_at.strftime("%Y-%m-%d %H:%M"),
+                    str(change.changed_by) if change.changed_by else "—",
+                    label,
+                    before or "",
+                    after or "",
+                ]
+            )
+    return Table(
+        "action-history", f"History of “{action.title}”", ["Version", "When", "Who", "What", "Before", "After"], rows
+    )
 
 
 @member_required()
@@ -233,7 +313,9 @@ def action_history_download(request, pk, file_format):
     if file_format == "csv":
         response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
     else:
-        response = HttpResponse(as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response = HttpResponse(
+            as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
     response["Content-Disposition"] = f'attachment; filename="action-{action.pk}-history.{file_format}"'
     return response
 
@@ -244,10 +326,15 @@ def progress_note_add(request, action_pk):
     action = get_for_member_or_404(request.user, Action, pk=action_pk)
     form = ProgressNoteForm(request.POST)
     if form.is_valid():
-        services.progress_note_add(action=action, date=form.cleaned_data["date"], text=form.cleaned_data["text"], by=request.user)
+        services.progress_note_add(
+            action=action, date=form.cleaned_data["date"], text=form.cleaned_data["text"], by=request.user
+        )
         messages.success(request, "Added the progress note.")
     else:
-        messages.error(request, "The progress note was not added: " + " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(
+            request,
+            "The progress note was not added: " + " ".join(e for errors in form.errors.values() for e in errors),
+        )
     return redirect("action_detail", pk=action.pk)
 
 
@@ -260,7 +347,9 @@ def next_step_add(request, action_pk):
         services.next_step_add(action=action, text=form.cleaned_data["text"])
         messages.success(request, "Added the next step.")
     else:
-        messages.error(request, "The next step was not added: " + " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(
+            request, "The next step was not added: " + " ".join(e for errors in form.errors.values() for e in errors)
+        )
     return redirect("action_detail", pk=action.pk)
 
 
@@ -273,6 +362,7 @@ def next_step_toggle(request, next_step_pk):
 
 
 # --- recommendations --------------------------------------------------------------------------
+
 
 @member_required()
 def recommendation_list(request, plan_pk):
@@ -289,8 +379,11 @@ def recommendation_list(request, plan_pk):
     groups: dict = {}
     for recommendation in plan.recommendations.select_related("theme").prefetch_related("actions"):
         groups.setdefault(recommendation.theme, []).append(recommendation)
-    return render(request, "improvement/recommendations.html", {"plan": plan, "groups": groups.items(), "form": form,
-                                                                 "can_edit": _is_lead(request)})
+    return render(
+        request,
+        "improvement/recommendations.html",
+        {"plan": plan, "groups": groups.items(), "form": form, "can_edit": _is_lead(request)},
+    )
 
 
 @member_required(Role.LEAD)
@@ -301,25 +394,42 @@ def recommendation_decide(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.recommendation_decide(recommendation=recommendation, decision=data["decision"], reason=data["reason"],
-                                           focus_area=data["focus_area"], owner=data["owner"], due=data["due"], by=request.user)
+            services.recommendation_decide(
+                recommendation=recommendation,
+                decision=data["decision"],
+                reason=data["reason"],
+                focus_area=data["focus_area"],
+                owner=data["owner"],
+                due=data["due"],
+                by=request.user,
+            )
         except ValidationError as error:
             for field, problems in error.message_dict.items():
                 form.add_error(field if field in form.fields else None, problems)
         else:
-            messages.success(request, f"Recommendation {recommendation.number}: {recommendation.get_decision_display().lower()}.")
+            messages.success(
+                request, f"Recommendation {recommendation.number}: {recommendation.get_decision_display().lower()}."
+            )
             return redirect("recommendation_list", plan_pk=plan.pk)
-    return _form_page(request, form, title=f"Decide on recommendation {recommendation.number}",
-                      intro=f"{recommendation.theme.label}: {recommendation.text}",
-                      back=("Recommendations", "recommendation_list", [plan.pk]), button="Record the decision")
+    return _form_page(
+        request,
+        form,
+        title=f"Decide on recommendation {recommendation.number}",
+        intro=f"{recommendation.theme.label}: {recommendation.text}",
+        back=("Recommendations", "recommendation_list", [plan.pk]),
+        button="Record the decision",
+    )
 
 
 # --- risks ------------------------------------------------------------------------------------
 
+
 @member_required()
 def risk_list(request, plan_pk):
     plan = get_for_member_or_404(request.user, Plan, pk=plan_pk)
-    return render(request, "improvement/risks.html", {"plan": plan, "risks": plan.risks.all(), "can_edit": _is_lead(request)})
+    return render(
+        request, "improvement/risks.html", {"plan": plan, "risks": plan.risks.all(), "can_edit": _is_lead(request)}
+    )
 
 
 @member_required(Role.LEAD)
@@ -331,23 +441,37 @@ def risk_edit(request, plan_pk, pk=None):
     conflict = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.risk_save(plan=plan, risk=risk, values=form.cleaned_data, by=request.user,
-                               expected_version=form.cleaned_data["version"])
+            services.risk_save(
+                plan=plan,
+                risk=risk,
+                values=form.cleaned_data,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
         except services.RiskConflict as error:
             conflict = services.risk_summary(error.current)
-            form.add_error(None, "Someone else saved this risk while you were editing it. Their version is shown below: "
-                                 "check it, then save again to keep yours.")
+            form.add_error(
+                None,
+                "Someone else saved this risk while you were editing it. Their version is shown below: "
+                "check it, then save again to keep yours.",
+            )
             form.data = form.data.copy()
             form.data["version"] = error.current.version
         else:
             messages.success(request, "Saved the risk.")
             return redirect("risk_list", plan_pk=plan.pk)
     history = risk.changes.select_related("changed_by") if risk else None
-    return _form_page(request, form, title="Risk or issue", back=("Risks and issues", "risk_list", [plan.pk]),
-                      extra={"conflict": conflict, "history": history})
+    return _form_page(
+        request,
+        form,
+        title="Risk or issue",
+        back=("Risks and issues", "risk_list", [plan.pk]),
+        extra={"conflict": conflict, "history": history},
+    )
 
 
 # --- KPIs -------------------------------------------------------------------------------------
+
 
 @member_required()
 def kpi_list(request, plan_pk):
@@ -378,14 +502,25 @@ def kpi_detail(request, pk):
         if form is None:
             raise Http404("This KPI takes no entered values here.")
         if form.is_valid():
-            services.kpi_value_set(kpi=kpi, period=form.cleaned_data["period"], value=form.cleaned_data["value"], by=request.user)
+            services.kpi_value_set(
+                kpi=kpi, period=form.cleaned_data["period"], value=form.cleaned_data["value"], by=request.user
+            )
             messages.success(request, f"Saved the value for {form.cleaned_data['period']:%B %Y}.")
             return redirect("kpi_detail", pk=kpi.pk)
     summary = selectors.kpi_summary(kpi)
-    return render(request, "improvement/kpi_detail.html", {
-        "kpi": kpi, "plan": kpi.plan, "summary": summary, "form": form, "chart": kpi_chart(summary),
-        "table": kpi_table(summary), "chart_id": f"chart-kpi-{kpi.pk}",
-    })
+    return render(
+        request,
+        "improvement/kpi_detail.html",
+        {
+            "kpi": kpi,
+            "plan": kpi.plan,
+            "summary": summary,
+            "form": form,
+            "chart": kpi_chart(summary),
+            "table": kpi_table(summary),
+            "chart_id": f"chart-kpi-{kpi.pk}",
+        },
+    )
 
 
 @member_required(Role.LEAD)
@@ -407,22 +542,32 @@ def kpi_import(request, plan_pk):
 
 # --- follow-ups -------------------------------------------------------------------------------
 
+
 @member_required()
 def follow_up_list(request):
     organisation = request.membership.organisation
     reviews = (
         selectors.non_ideal_reviews(organisation)
         .select_related("allocation__case", "allocation__workshop", "provision_at_review", "better_provision")
-        .prefetch_related("follow_ups").order_by("-allocation__workshop__date", "allocation__case__reference")
+        .prefetch_related("follow_ups")
+        .order_by("-allocation__workshop__date", "allocation__case__reference")
     )
-    return render(request, "improvement/follow_ups.html", {
-        "reviews": reviews, "summary": selectors.follow_up_summary(organisation), "can_edit": _is_lead(request),
-    })
+    return render(
+        request,
+        "improvement/follow_ups.html",
+        {
+            "reviews": reviews,
+            "summary": selectors.follow_up_summary(organisation),
+            "can_edit": _is_lead(request),
+        },
+    )
 
 
 @member_required(Role.LEAD)
 def follow_up_add(request, review_pk):
-    review = get_for_member_or_404(request.user, CaseReview.objects.select_related("allocation__case", "better_provision"), pk=review_pk)
+    review = get_for_member_or_404(
+        request.user, CaseReview.objects.select_related("allocation__case", "better_provision"), pk=review_pk
+    )
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -434,12 +579,17 @@ def follow_up_add(request, review_pk):
             messages.success(request, f"Recorded the follow-up of {review.allocation.case.reference}.")
             return redirect("follow_up_list")
     better = review.better_provision.label if review.better_provision else "not recorded"
-    return _form_page(request, form, title=f"Follow up {review.allocation.case.reference}",
-                      intro=f"Reviewed on {review.reviewed_at:%-d %B %Y}; the room suggested: {better}.",
-                      back=("Case follow-ups", "follow_up_list", []))
+    return _form_page(
+        request,
+        form,
+        title=f"Follow up {review.allocation.case.reference}",
+        intro=f"Reviewed on {review.reviewed_at:%-d %B %Y}; the room suggested: {better}.",
+        back=("Case follow-ups", "follow_up_list", []),
+    )
 
 
 # --- monitoring updates -----------------------------------------------------------------------
+
 
 @member_required()
 def update_list(request, plan_pk):
@@ -447,10 +597,14 @@ def update_list(request, plan_pk):
     updates = list(plan.updates.all())
     names = list(dict.fromkeys(w["name"] for u in updates for w in u.content["workstreams"]))
     comparison = [
-        (name, [next((w["rag"] for w in u.content["workstreams"] if w["name"] == name), None) for u in updates]) for name in names
+        (name, [next((w["rag"] for w in u.content["workstreams"] if w["name"] == name), None) for u in updates])
+        for name in names
     ]
-    return render(request, "improvement/updates.html", {"plan": plan, "updates": updates, "comparison": comparison,
-                                                         "can_edit": _is_lead(request)})
+    return render(
+        request,
+        "improvement/updates.html",
+        {"plan": plan, "updates": updates, "comparison": comparison, "can_edit": _is_lead(request)},
+    )
 
 
 @member_required(Role.LEAD)
@@ -461,26 +615,35 @@ def update_create(request, plan_pk):
         update = services.update_freeze(plan=plan, by=request.user, **form.cleaned_data)
         messages.success(request, f"Froze “{update.title}”. Later changes to the plan do not change it.")
         return redirect("update_detail", pk=update.pk)
-    return _form_page(request, form, title="Freeze a monitoring update", button="Freeze the update",
-                      intro="The update copies the plan as it stands: RAG by workstream, actions, risks, KPIs, progress and next steps.",
-                      back=("Monitoring updates", "update_list", [plan.pk]))
+    return _form_page(
+        request,
+        form,
+        title="Freeze a monitoring update",
+        button="Freeze the update",
+        intro="The update copies the plan as it stands: RAG by workstream, actions, risks, KPIs, progress and next steps.",
+        back=("Monitoring updates", "update_list", [plan.pk]),
+    )
 
 
 @member_required()
 def update_detail(request, pk):
     update = get_for_member_or_404(request.user, MonitoringUpdate.objects.select_related("plan"), pk=pk)
-    return render(request, "improvement/update_detail.html", {"update": update, "content": update.content, "plan": update.plan})
+    return render(
+        request, "improvement/update_detail.html", {"update": update, "content": update.content, "plan": update.plan}
+    )
 
 
 @member_required()
 def update_docx(request, pk):
-    from improvement.word import update_document  # python-docx (and lxml) loaded when a document is asked for, not at start-up
+    from improvement.word import (
+        update_document,
+    )  # python-docx (and lxml) loaded when a document is asked for, not at start-up
 
     update = get_for_member_or_404(request.user, MonitoringUpdate, pk=pk)
     buffer = io.BytesIO()
     update_document(update).save(buffer)
-    response = HttpResponse(buffer.getvalue(),
-                            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
     response["Content-Disposition"] = f'attachment; filename="monitoring-update-{update.as_of:%Y-%m-%d}.docx"'
     return response
-

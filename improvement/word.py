@@ -35,14 +35,30 @@ def update_document(update: MonitoringUpdate) -> Document:
         document.add_paragraph(line, style="List Bullet")
 
     document.add_heading("RAG by workstream", level=1)
-    _table(document, ["Workstream", "Red", "Amber", "Green"],
-           [[w["name"], w["rag"]["red"], w["rag"]["amber"], w["rag"]["green"]] for w in content["workstreams"]])
+    _table(
+        document,
+        ["Workstream", "Red", "Amber", "Green"],
+        [[w["name"], w["rag"]["red"], w["rag"]["amber"], w["rag"]["green"]] for w in content["workstreams"]],
+    )
 
     document.add_heading("Programme risks and issues", level=1)
     if content["risks"]:
-        _table(document, ["Risk/Issue", "Detail", "RAG", "Impact", "Mitigation", "Owner", "Review"],
-               [[r["title"], r["detail"], RAG_WORDS[r["rag"]], r["impact"], r["mitigation"], r["owner"],
-                 r["review_date"] + (" (review overdue)" if r["review_overdue"] else "")] for r in content["risks"]])
+        _table(
+            document,
+            ["Risk/Issue", "Detail", "RAG", "Impact", "Mitigation", "Owner", "Review"],
+            [
+                [
+                    r["title"],
+                    r["detail"],
+                    RAG_WORDS[r["rag"]],
+                    r["impact"],
+                    r["mitigation"],
+                    r["owner"],
+                    r["review_date"] + (" (review overdue)" if r["review_overdue"] else ""),
+                ]
+                for r in content["risks"]
+            ],
+        )
     else:
         document.add_paragraph("No open risks or issues.")
 
@@ -56,8 +72,15 @@ def update_document(update: MonitoringUpdate) -> Document:
                     continue
                 milestone = f"{action['title']} (owner: {action['owner']}; due {action['due']}; {action['status']}"
                 milestone += "; overdue)" if action["overdue"] else ")"
-                rows.append([f"Focus Area {area['number']}: {area['statement']}", milestone, RAG_WORDS[action["rag"]],
-                             action["issue"], action["mitigation"]])
+                rows.append(
+                    [
+                        f"Focus Area {area['number']}: {area['statement']}",
+                        milestone,
+                        RAG_WORDS[action["rag"]],
+                        action["issue"],
+                        action["mitigation"],
+                    ]
+                )
                 progress += [f"{note['date']}: {note['text']}" for note in action["progress"]]
                 next_steps += [("☑ " if step["done"] else "☐ ") + step["text"] for step in action["next_steps"]]
         _table(document, ["Focus Area", "Milestone", "RAG", "Issue", "Mitigation"], rows)
@@ -70,11 +93,20 @@ def update_document(update: MonitoringUpdate) -> Document:
 
     document.add_heading("Key performance indicators", level=1)
     if content["kpis"]:
-        _table(document, ["KPI", "Kind", "Target", "Latest", "RAG"],
-               [[k["name"] + (f" ({k['unit']})" if k["unit"] else ""), k["kind_label"],
-                 "—" if k["target"] is None else k["target"],
-                 f"{k['latest']['value']} ({k['latest']['period']})" if k["latest"] else "No value yet", RAG_WORDS[k["rag"]]]
-                for k in content["kpis"]])
+        _table(
+            document,
+            ["KPI", "Kind", "Target", "Latest", "RAG"],
+            [
+                [
+                    k["name"] + (f" ({k['unit']})" if k["unit"] else ""),
+                    k["kind_label"],
+                    "—" if k["target"] is None else k["target"],
+                    f"{k['latest']['value']} ({k['latest']['period']})" if k["latest"] else "No value yet",
+                    RAG_WORDS[k["rag"]],
+                ]
+                for k in content["kpis"]
+            ],
+        )
     else:
         document.add_paragraph("No KPIs yet.")
 

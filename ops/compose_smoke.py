@@ -213,8 +213,12 @@ def read_compose(path: Path, environment: dict[str, str]) -> dict[str, Service]:
 
 def one_shots(services: dict[str, Service]) -> set[str]:
     """Services that run to completion: those another one waits for with service_completed_successfully."""
-    return {name for service in services.values() for name, condition in depends_on(service.spec).items()
-            if condition == "service_completed_successfully"}
+    return {
+        name
+        for service in services.values()
+        for name, condition in depends_on(service.spec).items()
+        if condition == "service_completed_successfully"
+    }
 
 
 def check_shape(path: Path) -> None:
@@ -225,42 +229,58 @@ def check_shape(path: Path) -> None:
     except MissingVariable:
         pass
     else:
-        raise SmokeFailure("docker-compose.yml starts without a .env: SECRET_KEY and POSTGRES_PASSWORD must be "
-                           "required from it (${SECRET_KEY:?...}), never made up or written into the file.")
+        raise SmokeFailure(
+            "docker-compose.yml starts without a .env: SECRET_KEY and POSTGRES_PASSWORD must be "
+            "required from it (${SECRET_KEY:?...}), never made up or written into the file."
+        )
     first, second = made_secrets(), made_secrets()
     one, other = read_compose(path, first), read_compose(path, second)
     for name, service in one.items():
-        if service.image is None and environment_of(service.spec).get("SECRET_KEY") == environment_of(other[name].spec).get("SECRET_KEY"):
+        if service.image is None and environment_of(service.spec).get("SECRET_KEY") == environment_of(
+            other[name].spec
+        ).get("SECRET_KEY"):
             raise SmokeFailure(f"{name}: SECRET_KEY does not come from .env (it is the same whatever .env says).")
-        if (service.image or "").startswith("postgres") and \
-                environment_of(service.spec).get("POSTGRES_PASSWORD") == environment_of(other[name].spec).get("POSTGRES_PASSWORD"):
+        if (service.image or "").startswith("postgres") and environment_of(service.spec).get(
+            "POSTGRES_PASSWORD"
+        ) == environment_of(other[name].spec).get("POSTGRES_PASSWORD"):
             raise SmokeFailure(f"{name}: the database password is written into docker-compose.yml; take it from .env.")
-        if service.image is None and first["POSTGRES_PASSWORD"] not in environment_of(service.spec).get("DATABASE_URL", ""):
+        if service.image is None and first["POSTGRES_PASSWORD"] not in environment_of(service.spec).get(
+            "DATABASE_URL", ""
+        ):
             raise SmokeFailure(f"{name}: DATABASE_URL does not use the database password from .env.")
 
     beats = [service for service in one.values() if runs_beat(service.command)]
     if not beats:
-        raise SmokeFailure("no service runs celery beat: the worker heartbeat, the stale-report sweep and the "
-                           "nightly retention job would never run.")
+        raise SmokeFailure(
+            "no service runs celery beat: the worker heartbeat, the stale-report sweep and the "
+            "nightly retention job would never run."
+        )
     if len(beats) > 1 or any("worker" in service.command for service in beats):
-        raise SmokeFailure("beat must run once, as a service of its own: "
-                           + ", ".join(service.name for service in beats) + " run it.")
-    replicas = ((beats[0].spec.get("deploy") or {}).get("replicas", 1))
+        raise SmokeFailure(
+            "beat must run once, as a service of its own: " + ", ".join(service.name for service in beats) + " run it."
+        )
+    replicas = (beats[0].spec.get("deploy") or {}).get("replicas", 1)
     if int(replicas) != 1:
-        raise SmokeFailure(f"{beats[0].name} runs beat with {replicas} replicas: every job would be sent {replicas} times.")
+        raise SmokeFailure(
+            f"{beats[0].name} runs beat with {replicas} replicas: every job would be sent {replicas} times."
+        )
 
     migrating = [service for service in one.values() if migrates(service.command)]
     finishing = one_shots(one)
     if len(migrating) != 1 or migrating[0].name not in finishing:
-        raise SmokeFailure("exactly one service must run the migrations, as a one-shot that the others wait for "
-                           "(condition: service_completed_successfully); now: "
-                           + (", ".join(service.name for service in migrating) or "none") + ".")
+        raise SmokeFailure(
+            "exactly one service must run the migrations, as a one-shot that the others wait for "
+            "(condition: service_completed_successfully); now: "
+            + (", ".join(service.name for service in migrating) or "none")
+            + "."
+        )
     for service in one.values():
         if service.name not in finishing and service.healthcheck is None:
             raise SmokeFailure(f"{service.name} keeps running but has no health check.")
 
 
 # --- Reading the Dockerfile and the build context -----------------------------------------------
+
 
 @dataclass
 class Stage:
@@ -323,7 +343,7 @@ def image_of(dockerfile: Path) -> Image:
     copying = next((stage for stage in stages if ("COPY", ". .") in stage.instructions), None)
     steps = []
     if copying:
-        after = copying.instructions[copying.instructions.index(("COPY", ". .")) + 1:]
+        after = copying.instructions[copying.instructions.index(("COPY", ". .")) + 1 :]
         steps = [rest for keyword, rest in after if keyword == "RUN"]
     return Image(workdir, user, environment, owned, steps)
 
@@ -351,7 +371,7 @@ def _pattern(pattern: str) -> re.Pattern:
             if end == -1:
                 out += re.escape(char)
             else:
-                body = pattern[index + 1:end]
+                body = pattern[index + 1 : end]
                 out += "[" + ("^" + body[1:] if body.startswith("^") else body) + "]"
                 index = end
         else:
@@ -396,7 +416,8 @@ def context_files(context: Path) -> list[str]:
         prefix = "" if relative_folder == "." else relative_folder + "/"
         # Do not walk into an ignored folder unless an exception could let something in it back.
         folders[:] = sorted(
-            name for name in folders
+            name
+            for name in folders
             if not ignored(prefix + name, rules) or any(text.startswith(prefix + name + "/") for text in exceptions)
         )
         files += [prefix + name for name in sorted(names) if not ignored(prefix + name, rules)]
@@ -404,6 +425,7 @@ def context_files(context: Path) -> list[str]:
 
 
 # --- Running things -----------------------------------------------------------------------------
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -419,15 +441,22 @@ def world_can_run(path: str) -> bool:
 
 def image_python() -> str:
     """A Python 3.11+ with venv that the run's user may run (a pyenv under /root would not do)."""
-    candidates = [os.path.realpath(getattr(sys, "_base_executable", sys.executable)), "/usr/local/bin/python3", "/usr/bin/python3"]
+    candidates = [
+        os.path.realpath(getattr(sys, "_base_executable", sys.executable)),
+        "/usr/local/bin/python3",
+        "/usr/bin/python3",
+    ]
     for candidate in candidates:
         if not os.path.exists(candidate) or (os.geteuid() == 0 and not world_can_run(candidate)):
             continue
-        check = subprocess.run([candidate, "-c", "import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))"],
-                               capture_output=True)
+        check = subprocess.run(
+            [candidate, "-c", "import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))"], capture_output=True
+        )
         if check.returncode == 0:
             return candidate
-    raise SmokeFailure("no Python 3.11+ with venv that a non-root user may run (on Debian: apt-get install python3-venv).")
+    raise SmokeFailure(
+        "no Python 3.11+ with venv that a non-root user may run (on Debian: apt-get install python3-venv)."
+    )
 
 
 @contextlib.contextmanager
@@ -475,7 +504,9 @@ class Run:
     def build(self) -> None:
         self.cache.mkdir(mode=0o755, parents=True, exist_ok=True)
         if self.cache.is_symlink() or self.cache.stat().st_uid != os.geteuid():
-            raise SmokeFailure(f"{self.cache} belongs to someone else; set COMPOSE_SMOKE_CACHE to a folder of your own.")
+            raise SmokeFailure(
+                f"{self.cache} belongs to someone else; set COMPOSE_SMOKE_CACHE to a folder of your own."
+            )
         self.cache.chmod(0o755)
         dockerfile = self.project / "Dockerfile"
         self.image = image_of(dockerfile)
@@ -484,12 +515,17 @@ class Run:
         if shipped:
             raise SmokeFailure(f"the image would ship {', '.join(shipped)}: .dockerignore must keep them out.")
         self.venv = self._venv()
-        key = sha256(dockerfile.read_bytes(), str(self.venv).encode(),
-                     *(path.encode() + b"\0" + (self.project / path).read_bytes() for path in files))
+        key = sha256(
+            dockerfile.read_bytes(),
+            str(self.venv).encode(),
+            *(path.encode() + b"\0" + (self.project / path).read_bytes() for path in files),
+        )
         self.app = self.cache / f"app-{key}"
         with locked(self.cache / f"app-{key}.lock"):
             if not (self.app / ".smoke-built").exists():
-                say(f"building the image's {self.image.workdir} (copy of the context as .dockerignore filters it, then the build steps)")
+                say(
+                    f"building the image's {self.image.workdir} (copy of the context as .dockerignore filters it, then the build steps)"
+                )
                 shutil.rmtree(self.app, ignore_errors=True)
                 for path in files:
                     target = self.app / path
@@ -497,8 +533,13 @@ class Run:
                     shutil.copy2(self.project / path, target)
                 for step in self.image.build_steps:
                     command = self._map_paths(step, {"/opt/venv": self.venv, self.image.workdir: self.app})
-                    done = subprocess.run(["/bin/sh", "-c", command], cwd=self.app, capture_output=True, text=True,
-                                          env={"PATH": f"{self.venv}/bin:{BASE_IMAGE_PATH}", "LANG": "C.UTF-8"})
+                    done = subprocess.run(
+                        ["/bin/sh", "-c", command],
+                        cwd=self.app,
+                        capture_output=True,
+                        text=True,
+                        env={"PATH": f"{self.venv}/bin:{BASE_IMAGE_PATH}", "LANG": "C.UTF-8"},
+                    )
                     if done.returncode != 0:
                         raise SmokeFailure(f"the image's build step failed: RUN {step}\n{done.stdout}{done.stderr}")
                 (self.app / ".smoke-built").write_text(datetime.now(timezone.utc).isoformat())
@@ -514,14 +555,26 @@ class Run:
         venv = self.cache / f"venv-{sha256(requirements, python.encode(), version)}"
         with locked(self.cache / f"{venv.name}.lock"):
             if not (venv / ".smoke-built").exists():
-                say(f"making the image's virtual environment from requirements.txt with {python} (once per requirements)")
+                say(
+                    f"making the image's virtual environment from requirements.txt with {python} (once per requirements)"
+                )
                 shutil.rmtree(venv, ignore_errors=True)
-                for command in ([python, "-m", "venv", str(venv)],
-                                [str(venv / "bin/pip"), "install", "--quiet", "--disable-pip-version-check", "-r",
-                                 str(self.project / "requirements.txt")]):
+                for command in (
+                    [python, "-m", "venv", str(venv)],
+                    [
+                        str(venv / "bin/pip"),
+                        "install",
+                        "--quiet",
+                        "--disable-pip-version-check",
+                        "-r",
+                        str(self.project / "requirements.txt"),
+                    ],
+                ):
                     done = subprocess.run(command, capture_output=True, text=True)
                     if done.returncode != 0:
-                        raise SmokeFailure(f"could not make the virtual environment: {' '.join(command)}\n{done.stderr[-3000:]}")
+                        raise SmokeFailure(
+                            f"could not make the virtual environment: {' '.join(command)}\n{done.stderr[-3000:]}"
+                        )
                 (venv / ".smoke-built").write_text("")
         return venv
 
@@ -531,8 +584,20 @@ class Run:
             self.uid, self.gid = os.getuid(), os.getgid()
             return
         name = f"crsmoke{secrets.token_hex(4)}"
-        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent", "--shell",
-                        "/usr/sbin/nologin", name], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "useradd",
+                "--system",
+                "--no-create-home",
+                "--home-dir",
+                "/nonexistent",
+                "--shell",
+                "/usr/sbin/nologin",
+                name,
+            ],
+            check=True,
+            capture_output=True,
+        )
         self.user = name
         import pwd
 
@@ -557,7 +622,9 @@ class Run:
                 self.ports[(name, port)] = free_port()
             self.paths[name] = self._folders(service)
         self.base_url = next(
-            f"http://127.0.0.1:{host_port}" for (name, port), host_port in self.ports.items() if self.services[name].image is None
+            f"http://127.0.0.1:{host_port}"
+            for (name, port), host_port in self.ports.items()
+            if self.services[name].image is None
         )
 
     def _folders(self, service: Service) -> dict[str, Path]:
@@ -595,12 +662,18 @@ class Run:
     def _map(self, service: Service, text: str) -> str:
         """Container paths, service hostnames and ports, as they are on this machine."""
         if service.image is None:
-            text = self._map_paths(text, {**self.paths[service.name], "/opt/venv": self.venv, self.image.workdir: self.app})
+            text = self._map_paths(
+                text, {**self.paths[service.name], "/opt/venv": self.venv, self.image.workdir: self.app}
+            )
         for (name, port), host_port in self.ports.items():
             text = re.sub(rf"(?<![\w.-]){re.escape(name)}:{port}(?!\d)", f"127.0.0.1:{host_port}", text)
-            published = any(str(entry).split(":")[0] == str(port) for entry in self.services[name].spec.get("ports") or [])
+            published = any(
+                str(entry).split(":")[0] == str(port) for entry in self.services[name].spec.get("ports") or []
+            )
             if name == service.name or published:
-                text = re.sub(rf"(?<![\w.-])(?:0\.0\.0\.0|127\.0\.0\.1|localhost):{port}(?!\d)", f"127.0.0.1:{host_port}", text)
+                text = re.sub(
+                    rf"(?<![\w.-])(?:0\.0\.0\.0|127\.0\.0\.1|localhost):{port}(?!\d)", f"127.0.0.1:{host_port}", text
+                )
         return text
 
     def environment(self, service: Service) -> dict[str, str]:
@@ -616,14 +689,25 @@ class Run:
 
     def _popen(self, service: Service, argv: list[str], **options) -> subprocess.Popen:
         as_user = {"user": self.uid, "group": self.gid, "extra_groups": []} if self.as_root else {}
-        return subprocess.Popen(argv, cwd=self.app if service.image is None else self.folder,
-                                env=self.environment(service), start_new_session=True, **as_user, **options)
+        return subprocess.Popen(
+            argv,
+            cwd=self.app if service.image is None else self.folder,
+            env=self.environment(service),
+            start_new_session=True,
+            **as_user,
+            **options,
+        )
 
     def exec_in(self, name: str, argv: list[str], timeout: float = 300) -> subprocess.CompletedProcess:
         """What `docker compose exec NAME ARGV` would do."""
         service = self.services[name]
-        process = self._popen(service, [self._map(service, part) for part in argv],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        process = self._popen(
+            service,
+            [self._map(service, part) for part in argv],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         try:
             output, _ = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -641,7 +725,8 @@ class Run:
                 raise SmokeFailure(
                     f"{name} starts before the migrations have run: nothing in its depends_on waits for them "
                     f"(condition: service_completed_successfully on the migrating service).\n"
-                    f"manage.py migrate --check --plan said:\n{_shortened(check.stdout)}")
+                    f"manage.py migrate --check --plan said:\n{_shortened(check.stdout)}"
+                )
         log = open(self.folder / f"{name}.log", "w")
         say(f"starting {name}")
         self.started_at[name] = datetime.now(timezone.utc)
@@ -650,8 +735,16 @@ class Run:
         elif service.image and service.image.startswith("redis"):
             folder = self.paths[name].get("/data", self.folder)
             argv = service.command or ["redis-server"]
-            argv = argv + ["--port", str(self.ports[(name, 6379)]), "--bind", "127.0.0.1", "--dir", str(folder),
-                           "--daemonize", "no"]
+            argv = argv + [
+                "--port",
+                str(self.ports[(name, 6379)]),
+                "--bind",
+                "127.0.0.1",
+                "--dir",
+                str(folder),
+                "--daemonize",
+                "no",
+            ]
             self.processes[name] = self._popen(service, argv, stdout=log, stderr=subprocess.STDOUT)
         else:
             argv = [self._map(service, part) for part in service.command]
@@ -663,7 +756,9 @@ class Run:
         environment = environment_of(service.spec)
         user = environment.get("POSTGRES_USER", "postgres")
         database = environment.get("POSTGRES_DB", user)
-        binaries = Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip())
+        binaries = Path(
+            subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        )
         data = self.paths[service.name].get("/var/lib/postgresql/data", self.folder / "pgdata") / "pgdata"
         sockets = self.folder / "pgsockets"
         password_file = self.folder / "pgpassword"
@@ -673,19 +768,49 @@ class Run:
         for path in (data.parent, sockets, password_file):
             if self.as_root:
                 shutil.chown(path, "postgres", "postgres")
-        subprocess.run([binaries / "initdb", "-D", data, "-U", user, "--pwfile", password_file, "--auth-local=trust",
-                        "--auth-host=scram-sha-256", "-E", "UTF8"], check=True, stdout=log, stderr=subprocess.STDOUT,
-                       **as_postgres)
+        subprocess.run(
+            [
+                binaries / "initdb",
+                "-D",
+                data,
+                "-U",
+                user,
+                "--pwfile",
+                password_file,
+                "--auth-local=trust",
+                "--auth-host=scram-sha-256",
+                "-E",
+                "UTF8",
+            ],
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            **as_postgres,
+        )
         password_file.unlink()
         port = self.ports[(service.name, 5432)]
-        process = subprocess.Popen([binaries / "postgres", "-D", data, "-p", str(port), "-k", sockets,
-                                    "-c", "listen_addresses=127.0.0.1"], stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True, **as_postgres)
-        self._wait(lambda: subprocess.run(["pg_isready", "-q", "-h", str(sockets), "-p", str(port), "-U", user]).returncode == 0,
-                   60, "PostgreSQL to accept connections")
+        process = subprocess.Popen(
+            [binaries / "postgres", "-D", data, "-p", str(port), "-k", sockets, "-c", "listen_addresses=127.0.0.1"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            **as_postgres,
+        )
+        self._wait(
+            lambda: (
+                subprocess.run(["pg_isready", "-q", "-h", str(sockets), "-p", str(port), "-U", user]).returncode == 0
+            ),
+            60,
+            "PostgreSQL to accept connections",
+        )
         if database != "postgres":
-            subprocess.run([binaries / "createdb", "-h", sockets, "-p", str(port), "-U", user, "-O", user, database],
-                           check=True, stdout=log, stderr=subprocess.STDOUT, **as_postgres)
+            subprocess.run(
+                [binaries / "createdb", "-h", sockets, "-p", str(port), "-U", user, "-O", user, database],
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                **as_postgres,
+            )
         return process
 
     def check_health(self, name: str) -> bool:
@@ -693,15 +818,29 @@ class Run:
         argv = service.healthcheck
         if service.image and service.image.startswith("redis"):
             port = str(self.ports[(name, 6379)])
-            argv = [part.replace("redis-cli", f"redis-cli -p {port}") if argv[0] == "/bin/sh" else part for part in argv]
+            argv = [
+                part.replace("redis-cli", f"redis-cli -p {port}") if argv[0] == "/bin/sh" else part for part in argv
+            ]
             if argv[0] == "redis-cli":
                 argv = ["redis-cli", "-p", port, *argv[1:]]
         argv = [self._map(service, part) for part in argv]
-        process = self._popen(service, argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) \
-            if not (service.image and service.image.startswith("postgres")) else subprocess.Popen(
-                argv, env={**self.environment(service), "PGHOST": "127.0.0.1",
-                           "PGPORT": str(self.ports[(name, 5432)]), "PGPASSWORD": environment_of(service.spec)["POSTGRES_PASSWORD"]},
-                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+        process = (
+            self._popen(service, argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if not (service.image and service.image.startswith("postgres"))
+            else subprocess.Popen(
+                argv,
+                env={
+                    **self.environment(service),
+                    "PGHOST": "127.0.0.1",
+                    "PGPORT": str(self.ports[(name, 5432)]),
+                    "PGPASSWORD": environment_of(service.spec)["POSTGRES_PASSWORD"],
+                },
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+                start_new_session=True,
+            )
+        )
         try:
             process.communicate(timeout=service.healthcheck_timing()[0])
         except subprocess.TimeoutExpired:
@@ -749,13 +888,25 @@ class Run:
                     self.healthy.add(name)
                 elif time.monotonic() > health_deadlines[name]:
                     raise SmokeFailure(f"{name} never passed its health check; its log ends:\n{self.log_tail(name)}")
-            for name in [name for name in self.processes if self.services[name].healthcheck is None and name not in self.healthy]:
+            for name in [
+                name for name in self.processes if self.services[name].healthcheck is None and name not in self.healthy
+            ]:
                 if name not in self.one_shots:
                     self.healthy.add(name)
-            ready = [name for name, service in waiting.items() if all(self._satisfied(d, c) for d, c in depends_on(service.spec).items())]
+            ready = [
+                name
+                for name, service in waiting.items()
+                if all(self._satisfied(d, c) for d, c in depends_on(service.spec).items())
+            ]
             # A migrating service waits while any service that does not depend on it is yet to start.
-            held = {name for name in ready if migrates(self.services[name].command) and any(
-                not migrates(self.services[other].command) and not self._needs(other, name) for other in waiting)}
+            held = {
+                name
+                for name in ready
+                if migrates(self.services[name].command)
+                and any(
+                    not migrates(self.services[other].command) and not self._needs(other, name) for other in waiting
+                )
+            }
             ready = [name for name in ready if name not in held]
             if ready:
                 name = sorted(ready, key=lambda name: migrates(self.services[name].command))[0]
@@ -764,7 +915,9 @@ class Run:
                 health_deadlines[name] = time.monotonic() + self.services[name].healthcheck_timing()[1]
                 continue
             if time.monotonic() > deadline:
-                raise SmokeFailure("the services did not all start within 15 minutes: waiting for " + ", ".join(waiting))
+                raise SmokeFailure(
+                    "the services did not all start within 15 minutes: waiting for " + ", ".join(waiting)
+                )
             time.sleep(0.5)
 
     def _needs(self, name: str, dependency: str) -> bool:
@@ -777,8 +930,10 @@ class Run:
             raise SmokeFailure(f"depends_on names {dependency}, which is not a service.")
         if condition == "service_completed_successfully":
             if dependency in self.exited and self.exited[dependency] != 0:
-                raise SmokeFailure(f"{dependency} failed (exit status {self.exited[dependency]}); its log ends:\n"
-                                   f"{self.log_tail(dependency)}")
+                raise SmokeFailure(
+                    f"{dependency} failed (exit status {self.exited[dependency]}); its log ends:\n"
+                    f"{self.log_tail(dependency)}"
+                )
             return self.exited.get(dependency) == 0
         if condition == "service_healthy":
             return dependency in self.healthy
@@ -805,11 +960,17 @@ class Run:
         for name, service in self.services.items():
             path = self.folder / f"{name}.log"
             if service.image is None and path.exists():
-                problems += [f"{name}: {line.strip()}" for line in path.read_text(errors="replace").splitlines()
-                             if re.search(r"Traceback|\[ERROR\]|ERROR/|CRITICAL", line)]
+                problems += [
+                    f"{name}: {line.strip()}"
+                    for line in path.read_text(errors="replace").splitlines()
+                    if re.search(r"Traceback|\[ERROR\]|ERROR/|CRITICAL", line)
+                ]
         if problems:
             raise SmokeFailure("errors in the services' logs:\n" + "\n".join(problems[:20]))
-        say("no errors in the logs of " + ", ".join(name for name, service in self.services.items() if service.image is None))
+        say(
+            "no errors in the logs of "
+            + ", ".join(name for name, service in self.services.items() if service.image is None)
+        )
 
     def _http(self, opener, path: str, data: dict | None = None) -> tuple[int, str, str]:
         body = None if data is None else urllib.parse.urlencode(data, doseq=True).encode()
@@ -834,10 +995,20 @@ class Run:
         loaded = self.exec_in(web, ["python", "manage.py", "demo", "--force"])
         if loaded.returncode != 0:
             raise SmokeFailure(f"manage.py demo --force failed in {web}:\n{loaded.stdout[-3000:]}")
-        found = self.exec_in(web, ["python", "manage.py", "shell", "-c", (
-            "import json; from workshops.models import CaseAllocation; "
-            "a = CaseAllocation.objects.filter(room__facilitators__email='facilitator@demo.test', review__isnull=True)"
-            ".order_by('pk').first(); print(json.dumps({'workshop': a.workshop_id, 'room': a.room_id, 'allocation': a.pk}))")])
+        found = self.exec_in(
+            web,
+            [
+                "python",
+                "manage.py",
+                "shell",
+                "-c",
+                (
+                    "import json; from workshops.models import CaseAllocation; "
+                    "a = CaseAllocation.objects.filter(room__facilitators__email='facilitator@demo.test', review__isnull=True)"
+                    ".order_by('pk').first(); print(json.dumps({'workshop': a.workshop_id, 'room': a.room_id, 'allocation': a.pk}))"
+                ),
+            ],
+        )
         if found.returncode != 0:
             raise SmokeFailure(f"could not find a case to review:\n{found.stdout[-3000:]}")
         case = json.loads(found.stdout.strip().splitlines()[-1])
@@ -845,7 +1016,9 @@ class Run:
         opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         status, _, page = self._http(opener, "/accounts/login/")
         email, password = DEMO_FACILITATOR
-        status, url, page = self._http(opener, "/accounts/login/", {"csrfmiddlewaretoken": _token(page), "username": email, "password": password})
+        status, url, page = self._http(
+            opener, "/accounts/login/", {"csrfmiddlewaretoken": _token(page), "username": email, "password": password}
+        )
         if status != 200 or "/accounts/login/" in url:
             raise SmokeFailure(f"signing in as {email} through web failed (HTTP {status}, at {url}).")
 
@@ -858,9 +1031,18 @@ class Run:
         if status != 200 or not version or not theme:
             raise SmokeFailure(f"{case_page} answered {status} without the review form.")
         # What a facilitator sends for an ideal outcome: the answer, one theme, the version they saw.
-        status, url, page = self._http(opener, case_page + "review/", {
-            "csrfmiddlewaretoken": _token(page), "action": "save", "version": version.group(1), "ideal_outcome": "yes",
-            "themes": theme.group(1), "notes": ""})
+        status, url, page = self._http(
+            opener,
+            case_page + "review/",
+            {
+                "csrfmiddlewaretoken": _token(page),
+                "action": "save",
+                "version": version.group(1),
+                "ideal_outcome": "yes",
+                "themes": theme.group(1),
+                "notes": "",
+            },
+        )
         if status != 200 or "Saved " not in page:
             raise SmokeFailure(f"saving a review through web failed (HTTP {status}, at {url}): {_errors(page)}")
         say(f"a review saved through web (the dashboard counted {before} before it)")
@@ -874,7 +1056,9 @@ class Run:
         def fresh():
             status, _, page = self._http(opener, path)
             # analytics/templates/analytics/_freshness.html, when the figures are up to date.
-            found = re.search(r"Up to date: these figures include every review saved up to .*?\((\d+) review", page, re.S)
+            found = re.search(
+                r"Up to date: these figures include every review saved up to .*?\((\d+) review", page, re.S
+            )
             seen["last"] = (status, found and int(found.group(1)))
             return status == 200 and found and int(found.group(1)) > more_than
 
@@ -897,18 +1081,30 @@ class Run:
                 return False
             health = json.loads(page)
             worker = health.get("worker") or {}
-            return health.get("database") == "ok" and health.get("cache") == "ok" and \
-                bool(worker.get("last_seen")) and datetime.fromisoformat(worker["last_seen"]) >= started
+            return (
+                health.get("database") == "ok"
+                and health.get("cache") == "ok"
+                and bool(worker.get("last_seen"))
+                and datetime.fromisoformat(worker["last_seen"]) >= started
+            )
 
         say("waiting for beat's first heartbeat (beat sends it a minute after it starts)")
         try:
-            self._wait(heartbeat_after_beat_started, 150, "/health/ to show the database, the cache and a heartbeat sent by beat")
+            self._wait(
+                heartbeat_after_beat_started,
+                150,
+                "/health/ to show the database, the cache and a heartbeat sent by beat",
+            )
         except SmokeFailure as failure:
             raise SmokeFailure(f"{failure} Last answer: HTTP {seen['last'][0]} {seen['last'][1][:300]}") from None
         say(f"/health/ says: {seen['last'][1]}")
         volumes = [folder for folder in self.paths[beat].values() if folder.parent == self.folder / "volumes"]
-        schedules = [path for folder in volumes for path in folder.glob("*")
-                     if path.is_file() and path.stat().st_uid == self.uid and path.stat().st_mtime >= started.timestamp()]
+        schedules = [
+            path
+            for folder in volumes
+            for path in folder.glob("*")
+            if path.is_file() and path.stat().st_uid == self.uid and path.stat().st_mtime >= started.timestamp()
+        ]
         if not schedules:
             raise SmokeFailure(f"{beat} wrote no schedule file in a volume of its own.")
         say(f"{beat} wrote its schedule ({', '.join(path.name for path in schedules)}) and fired the heartbeat")
@@ -951,8 +1147,11 @@ def _shortened(text: str, lines: int = 15) -> str:
 
 def _errors(page: str) -> str:
     """What a page told the person about their form, as text."""
-    found = re.findall(r'<(?:div|p|span|li)[^>]*class="[^"]*(?:invalid-feedback|alert-danger|errorlist|alert-warning)[^"]*"[^>]*>(.*?)</(?:div|p|span|li)>',
-                       page, re.S)
+    found = re.findall(
+        r'<(?:div|p|span|li)[^>]*class="[^"]*(?:invalid-feedback|alert-danger|errorlist|alert-warning)[^"]*"[^>]*>(.*?)</(?:div|p|span|li)>',
+        page,
+        re.S,
+    )
     return " / ".join(re.sub(r"<[^>]+>|\s+", " ", text).strip() for text in found) or "no message on the page"
 
 
@@ -965,9 +1164,15 @@ def _token(page: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--project-directory", type=Path, default=PROJECT, help="The build context (default: this checkout).")
-    parser.add_argument("--file", type=Path, help="The compose file (default: docker-compose.yml in the project directory).")
-    parser.add_argument("--keep", action="store_true", help="Keep the run's folder (logs, volumes) for a look afterwards.")
+    parser.add_argument(
+        "--project-directory", type=Path, default=PROJECT, help="The build context (default: this checkout)."
+    )
+    parser.add_argument(
+        "--file", type=Path, help="The compose file (default: docker-compose.yml in the project directory)."
+    )
+    parser.add_argument(
+        "--keep", action="store_true", help="Keep the run's folder (logs, volumes) for a look afterwards."
+    )
     args = parser.parse_args(argv)
     project = args.project_directory.resolve()
     compose_file = (args.file or project / "docker-compose.yml").resolve()

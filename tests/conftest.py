@@ -52,8 +52,12 @@ def process_memories_of_its_own(monkeypatch):
     from analytics import snapshots
     from workshops.polls import follow, selectors
 
-    for module, name in ((snapshots, "_queued_here"), (selectors, "_read_versions"), (selectors, "_answered_polls"),
-                         (follow, "_shared_cards")):
+    for module, name in (
+        (snapshots, "_queued_here"),
+        (selectors, "_read_versions"),
+        (selectors, "_answered_polls"),
+        (follow, "_shared_cards"),
+    ):
         monkeypatch.setattr(module, name, {})
 
 
@@ -130,4 +134,4 @@ def client_for(client):
 
 
 # The workshop day's fixtures (workshop, rooms, cases, polls...), for the tests of every app.
-from tests.fixtures import *  # noqa: E402,F401,F403
+from tests.fixtures import *  # noqa: E402, F403

@@ -21,12 +21,16 @@ def term(organisation):
 
 @pytest.fixture
 def workshop(organisation):
-    return Workshop.objects.create(organisation=organisation, title="Secondary case reviews", date=datetime.date(2026, 5, 20))
+    return Workshop.objects.create(
+        organisation=organisation, title="Secondary case reviews", date=datetime.date(2026, 5, 20)
+    )
 
 
 @pytest.fixture
 def other_facilitator(organisation):
-    membership, _ = core_services.membership_add(organisation=organisation, email="facilitator2@northshire.test", role=Role.FACILITATOR)
+    membership, _ = core_services.membership_add(
+        organisation=organisation, email="facilitator2@northshire.test", role=Role.FACILITATOR
+    )
     return membership.user
 
 
@@ -46,8 +50,12 @@ def other_room(workshop, other_facilitator):
 
 def make_case(organisation, term, reference, provision="MSS"):
     return Case.objects.create(
-        organisation=organisation, reference=reference, phase=term("phase", "SECONDARY"), year_group="9",
-        primary_need=term("primary_need", "ASD"), support_level=term("support_level", "EHCP"),
+        organisation=organisation,
+        reference=reference,
+        phase=term("phase", "SECONDARY"),
+        year_group="9",
+        primary_need=term("primary_need", "ASD"),
+        support_level=term("support_level", "EHCP"),
         current_provision=term("provision", provision),
     )
 
@@ -56,14 +64,18 @@ def make_case(organisation, term, reference, provision="MSS"):
 def allocations(organisation, term, workshop, room):
     """Three cases in Room 1, in order."""
     return [
-        CaseAllocation.objects.create(workshop=workshop, room=room, case=make_case(organisation, term, f"C-00{n}"), position=n)
+        CaseAllocation.objects.create(
+            workshop=workshop, room=room, case=make_case(organisation, term, f"C-00{n}"), position=n
+        )
         for n in (1, 2, 3)
     ]
 
 
 @pytest.fixture
 def other_allocation(organisation, term, workshop, other_room):
-    return CaseAllocation.objects.create(workshop=workshop, room=other_room, case=make_case(organisation, term, "C-900"))
+    return CaseAllocation.objects.create(
+        workshop=workshop, room=other_room, case=make_case(organisation, term, "C-900")
+    )
 
 
 @pytest.fixture
@@ -77,8 +89,12 @@ def outsider_allocation(other_organisation, outsider):
         return VocabularyTerm.objects.get(organisation=other_organisation, kind=kind, code=code)
 
     case = Case.objects.create(
-        organisation=other_organisation, reference="S-001", phase=their("phase", "PRIMARY"), primary_need=their("primary_need", "SEMH"),
-        support_level=their("support_level", "EHCP"), current_provision=their("provision", "MAINSTREAM"),
+        organisation=other_organisation,
+        reference="S-001",
+        phase=their("phase", "PRIMARY"),
+        primary_need=their("primary_need", "SEMH"),
+        support_level=their("support_level", "EHCP"),
+        current_provision=their("provision", "MAINSTREAM"),
     )
     return CaseAllocation.objects.create(workshop=workshop, room=room, case=case)
 
@@ -86,10 +102,17 @@ def outsider_allocation(other_organisation, outsider):
 def not_ideal_post(term, version=0, **extra):
     """Form data for: consensus, not ideal, two areas, better in mainstream, one theme."""
     return {
-        "action": "save", "version": version, "ideal_outcome": "no",
-        "non_ideal_areas": [term("non_ideal_area", "TYPE_OF_PROVISION").pk, term("non_ideal_area", "TIMING_OF_SUPPORT").pk],
+        "action": "save",
+        "version": version,
+        "ideal_outcome": "no",
+        "non_ideal_areas": [
+            term("non_ideal_area", "TYPE_OF_PROVISION").pk,
+            term("non_ideal_area", "TIMING_OF_SUPPORT").pk,
+        ],
         "better_provision": term("provision", "MAINSTREAM").pk,
-        "themes": [term("theme", "PARENTAL_CONFIDENCE_IN_MAINSTREAM").pk], "notes": "", **extra,
+        "themes": [term("theme", "PARENTAL_CONFIDENCE_IN_MAINSTREAM").pk],
+        "notes": "",
+        **extra,
     }
 
 
@@ -97,14 +120,20 @@ def not_ideal_post(term, version=0, **extra):
 def words_poll(workshop):
     """A words poll whose answers are shown at once (approve before showing off)."""
     return Poll.objects.create(
-        workshop=workshop, question="What does an ideal outcome mean to you?", kind="words", is_open=True, ask_role=True,
+        workshop=workshop,
+        question="What does an ideal outcome mean to you?",
+        kind="words",
+        is_open=True,
+        ask_role=True,
         approve_first=False,
     )
 
 
 @pytest.fixture
 def choice_poll(workshop):
-    return Poll.objects.create(workshop=workshop, question="Where first?", kind="choice", options=["Early years", "Secondary"], is_open=True)
+    return Poll.objects.create(
+        workshop=workshop, question="Where first?", kind="choice", options=["Early years", "Secondary"], is_open=True
+    )
 
 
 @pytest.fixture

@@ -42,8 +42,10 @@ def wait_until(condition, seconds: float = 60, what: str = "it", processes=()) -
 
 def database_url_of_tests() -> str:
     database = connection.settings_dict
-    return (f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:"
-            f"{database['PORT'] or 5432}/{database['NAME']}")
+    return (
+        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
 
 
 class OwnRedis:
@@ -57,9 +59,21 @@ class OwnRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                "redis-server",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_until(self._answers, 10, "Redis to start")
 
@@ -82,7 +96,9 @@ class OwnPostgres:
     user, which the test may stop and start again."""
 
     def __init__(self, directory: Path):
-        self.bin = Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip())
+        self.bin = Path(
+            subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        )
         self.directory = directory
         self.data = directory / "data"
         self.port = free_port()
@@ -100,8 +116,17 @@ class OwnPostgres:
         self._as_postgres(self.bin / "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", "casereview")
 
     def start(self) -> None:
-        self._as_postgres(self.bin / "pg_ctl", "-D", self.data, "-w", "-l", self.directory / "server.log", "-o",
-                          f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1", "start")
+        self._as_postgres(
+            self.bin / "pg_ctl",
+            "-D",
+            self.data,
+            "-w",
+            "-l",
+            self.directory / "server.log",
+            "-o",
+            f"-p {self.port} -k {self.directory} -c listen_addresses=127.0.0.1",
+            "start",
+        )
 
     def stop(self) -> None:
         self._as_postgres(self.bin / "pg_ctl", "-D", self.data, "-w", "-m", "fast", "stop", check=False)
@@ -114,8 +139,12 @@ def collected_static() -> str:
     folder = tempfile.mkdtemp(prefix="casereview-static-")
     atexit.register(shutil.rmtree, folder, True)
     done = subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=PROJECT, capture_output=True, text=True,
-        env={**os.environ, "DEBUG": "false", "SECRET_KEY": settings.SECRET_KEY, "STATIC_ROOT": folder}, timeout=600,
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=PROJECT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DEBUG": "false", "SECRET_KEY": settings.SECRET_KEY, "STATIC_ROOT": folder},
+        timeout=600,
     )
     assert done.returncode == 0, done.stderr
     return folder
@@ -125,10 +154,16 @@ def app_environment(database_url: str, redis_url: str, **extra) -> dict[str, str
     """Production settings (DEBUG off) without TLS, for processes the test starts."""
     environment = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     return environment | {
-        "DEBUG": "false", "SECRET_KEY": settings.SECRET_KEY, "HTTPS": "false", "ALLOWED_HOSTS": "127.0.0.1",
+        "DEBUG": "false",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "HTTPS": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": collected_static(),
-        "DATABASE_URL": database_url, "REDIS_URL": redis_url, "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
-        "LOG_LEVEL": "WARNING", **extra,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", ""),
+        "LOG_LEVEL": "WARNING",
+        **extra,
     }
 
 
@@ -140,23 +175,48 @@ class Processes:
         self.running: list[subprocess.Popen] = []
 
     def start(self, name: str, command: list[str], environment: dict) -> subprocess.Popen:
-        log = open(self.log_directory / f"{name}.log", "a")  # noqa: SIM115 - the process keeps it
-        process = subprocess.Popen(command, cwd=PROJECT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log = open(self.log_directory / f"{name}.log", "a")  # the process keeps it open
+        process = subprocess.Popen(
+            command, cwd=PROJECT, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
         self.running.append(process)
         return process
 
     def web(self, environment: dict) -> "Server":
         port = free_port()
         # Production's settings (casereview/gunicorn_config.py), two workers.
-        process = self.start("gunicorn", [str(BIN / "gunicorn"), "-c", "python:casereview.gunicorn_config", "casereview.wsgi",
-                                          "--bind", f"127.0.0.1:{port}", "--workers", "2", "--timeout", "30"], environment)
+        process = self.start(
+            "gunicorn",
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                "python:casereview.gunicorn_config",
+                "casereview.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--timeout",
+                "30",
+            ],
+            environment,
+        )
         server = Server(port)
         wait_until(lambda: server.get("/health/alive/")[0] == 200, 30, "gunicorn to start", [process])
         return server
 
     def worker(self, environment: dict, *, beat_schedule: Path | None = None, pool: str = "solo") -> subprocess.Popen:
-        command = [str(BIN / "celery"), "-A", "casereview", "worker", f"--pool={pool}", "--concurrency=1",
-                   "--without-gossip", "--without-mingle", "--loglevel=INFO"]
+        command = [
+            str(BIN / "celery"),
+            "-A",
+            "casereview",
+            "worker",
+            f"--pool={pool}",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ]
         if beat_schedule:
             command += ["--beat", "--schedule", str(beat_schedule)]
         return self.start("worker", command, environment)

@@ -22,7 +22,10 @@ class WorkshopForm(forms.ModelForm):
         widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
         # Messages that say what to do (GOV.UK style), not "This field is required."
         error_messages = {
-            "title": {"required": "Enter a title", "max_length": "Enter a title of %(limit_value)d characters or fewer"},
+            "title": {
+                "required": "Enter a title",
+                "max_length": "Enter a title of %(limit_value)d characters or fewer",
+            },
             "date": {"required": "Choose a date", "invalid": "Enter a real date, such as 20/05/2026"},
             "focus": {"max_length": "Enter a focus of %(limit_value)d characters or fewer"},
             "status": {"required": "Choose a status", "invalid_choice": "Choose a status from the list"},
@@ -34,7 +37,11 @@ class WorkshopForm(forms.ModelForm):
 
     def clean_title(self):
         title = self.cleaned_data["title"].strip()
-        same = Workshop.objects.for_organisation(self.organisation).filter(title__iexact=title).exclude(pk=self.instance.pk)
+        same = (
+            Workshop.objects.for_organisation(self.organisation)
+            .filter(title__iexact=title)
+            .exclude(pk=self.instance.pk)
+        )
         if same.exists():
             raise ValidationError("Your LA already has a workshop with this title.")
         return title
@@ -42,11 +49,18 @@ class WorkshopForm(forms.ModelForm):
 
 class RoomForm(forms.Form):
     name = forms.CharField(
-        max_length=100, validators=[reject_identifiers], help_text="For example: Room 1, or Blue room.",
-        error_messages={"required": "Enter a name for the room", "max_length": "Enter a name of 100 characters or fewer"},
+        max_length=100,
+        validators=[reject_identifiers],
+        help_text="For example: Room 1, or Blue room.",
+        error_messages={
+            "required": "Enter a name for the room",
+            "max_length": "Enter a name of 100 characters or fewer",
+        },
     )
     facilitators = forms.ModelMultipleChoiceField(
-        queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Facilitators and leads of your LA. Only the people ticked can open this room's console.",
     )
 
@@ -59,10 +73,16 @@ class RoomForm(forms.Form):
         # One number per discipline: who was in the room, for the multi-agency picture in reports.
         for discipline in Discipline:
             self.fields[f"discipline_{discipline.value}"] = forms.IntegerField(
-                label=discipline.label, min_value=0, max_value=200, required=False,
+                label=discipline.label,
+                min_value=0,
+                max_value=200,
+                required=False,
                 widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-                error_messages={"invalid": "Enter a whole number, such as 3", "min_value": "Enter a number from 0 to 200",
-                                "max_value": "Enter a number from 0 to 200"},
+                error_messages={
+                    "invalid": "Enter a whole number, such as 3",
+                    "min_value": "Enter a number from 0 to 200",
+                    "max_value": "Enter a number from 0 to 200",
+                },
             )
 
     def clean_name(self):
@@ -81,8 +101,11 @@ class RoomForm(forms.Form):
 class CaseImportForm(forms.Form):
     file = forms.FileField(
         help_text="A .csv (UTF-8) or .xlsx file with the columns of the template.",
-        error_messages={"required": "Choose a file to import", "empty": "The file you chose is empty: choose the file with the cases",
-                        "invalid": "Choose a file to import"},
+        error_messages={
+            "required": "Choose a file to import",
+            "empty": "The file you chose is empty: choose the file with the cases",
+            "invalid": "Choose a file to import",
+        },
     )
 
 
@@ -141,26 +164,39 @@ class CaseReviewForm(forms.Form):
     ideal_outcome = forms.TypedChoiceField(
         label="Is this child or young person in the ideal setting, or receiving the ideal support, to achieve their long-term goals?",
         choices=[("yes", "Yes, ideal"), ("no", "No, not ideal")],
-        coerce=lambda value: value == "yes", widget=forms.RadioSelect, required=False,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        required=False,
     )
     non_ideal_areas = TermsMultipleChoiceField(
-        label="Which areas were not ideal?", widget=forms.CheckboxSelectMultiple, required=False,
+        label="Which areas were not ideal?",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     better_provision = TermChoiceField(
-        label="Which provision would better support them?", widget=forms.RadioSelect, required=False, empty_label=None,
+        label="Which provision would better support them?",
+        widget=forms.RadioSelect,
+        required=False,
+        empty_label=None,
     )
     themes = TermsMultipleChoiceField(
-        label="Which themes most contributed to the outcome?", widget=forms.CheckboxSelectMultiple, required=False,
+        label="Which themes most contributed to the outcome?",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
     )
     notes = forms.CharField(
-        label="Notes (optional)", required=False, max_length=2000, validators=[reject_identifiers],
+        label="Notes (optional)",
+        required=False,
+        max_length=2000,
+        validators=[reject_identifiers],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Never type a name, date of birth, UPN, NHS number, address, email or phone number.",
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     action = forms.ChoiceField(
         choices=[("save", "save"), ("no_consensus", "no_consensus"), (NO_CONSENSUS_CONFIRMED, NO_CONSENSUS_CONFIRMED)],
-        widget=forms.HiddenInput, required=False,
+        widget=forms.HiddenInput,
+        required=False,
     )
 
     def __init__(self, *args, organisation, review=None, offered_with_no_review=None, **kwargs):
@@ -218,9 +254,11 @@ class CaseReviewForm(forms.Form):
 
     def initial_from_set_aside(self, set_aside: dict[str, str], version: int) -> dict:
         """The form filled again with answers ticked before "No consensus" (kept in words in the history)."""
+
         def pks(field, words):
             wanted = {word.strip() for word in (words or "").split(";")}
             return [term.pk for term in self.fields[field].terms if term.label in wanted]
+
         provision = pks("better_provision", set_aside.get("Better provision"))
         return {
             "ideal_outcome": {"Yes": "yes", "No": "no"}.get(set_aside.get("Ideal outcome")),
@@ -246,16 +284,24 @@ class CaseReviewForm(forms.Form):
         for name, message in answer.problems().items():
             self.add_error(name, message)
         # What was ticked when the room chose "No consensus": asked about first, then kept in the history.
-        ticked = ReviewAnswer(True, answer.ideal_outcome, answer.non_ideal_areas, answer.better_provision, answer.themes)
-        self.set_aside = {} if answer.consensus_reached or ticked == ReviewAnswer(True) else {
-            label: value for label, value in answer_summary(ticked).items() if label not in ("Consensus reached", "Notes") and value != "—"
-        }
+        ticked = ReviewAnswer(
+            True, answer.ideal_outcome, answer.non_ideal_areas, answer.better_provision, answer.themes
+        )
+        self.set_aside = (
+            {}
+            if answer.consensus_reached or ticked == ReviewAnswer(True)
+            else {
+                label: value
+                for label, value in answer_summary(ticked).items()
+                if label not in ("Consensus reached", "Notes") and value != "—"
+            }
+        )
         self.answer = answer.normalised()
         return data
 
     @property
     def needs_no_consensus_confirmation(self) -> bool:
-        """"No consensus" pressed with answers ticked: ask first, so nothing is dropped by a slip."""
+        """ "No consensus" pressed with answers ticked: ask first, so nothing is dropped by a slip."""
         return bool(self.set_aside) and self.cleaned_data.get("action") == "no_consensus"
 
 
@@ -270,13 +316,25 @@ class DoubleReviewDrawForm(forms.Form):
     """A random share of the workshop's cases for a blind second review, with the seed shown."""
 
     share = forms.IntegerField(
-        label="Share of cases (%)", min_value=1, max_value=100,
-        error_messages={"min_value": "The share must be from 1 to 100 percent.", "max_value": "The share must be from 1 to 100 percent.",
-                        "invalid": "Give the share as a whole number of percent, such as 15.", "required": "Give the share, such as 15."},
+        label="Share of cases (%)",
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "min_value": "The share must be from 1 to 100 percent.",
+            "max_value": "The share must be from 1 to 100 percent.",
+            "invalid": "Give the share as a whole number of percent, such as 15.",
+            "required": "Give the share, such as 15.",
+        },
     )
     seed = forms.IntegerField(
-        label="Seed", min_value=0, max_value=2_000_000_000,
+        label="Seed",
+        min_value=0,
+        max_value=2_000_000_000,
         help_text="The same seed with the same cases and rooms draws the same cases again.",
-        error_messages={"min_value": "The seed is a whole number from 0 to 2000000000.", "max_value": "The seed is a whole number from 0 to 2000000000.",
-                        "invalid": "The seed is a whole number, such as 481516.", "required": "Give a seed (any whole number)."},
+        error_messages={
+            "min_value": "The seed is a whole number from 0 to 2000000000.",
+            "max_value": "The seed is a whole number from 0 to 2000000000.",
+            "invalid": "The seed is a whole number, such as 481516.",
+            "required": "Give a seed (any whole number).",
+        },
     )

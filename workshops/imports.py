@@ -4,7 +4,8 @@ Each import first checks every row and collects every problem; only a file witho
 problem is written, in one transaction."""
 
 import re
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -148,7 +149,8 @@ def case_import(*, organisation: Organisation, workshop: Workshop, filename: str
         next_position = (workshop.allocations.order_by("-position").values_list("position", flat=True).first() or 0) + 1
         for reference, year_group, terms, room_name in parsed:
             case, was_created = Case.objects.update_or_create(
-                organisation=organisation, reference__iexact=reference,
+                organisation=organisation,
+                reference__iexact=reference,
                 defaults={"year_group": year_group, **terms},
                 create_defaults={"reference": reference, "year_group": year_group, **terms},
             )
@@ -161,11 +163,19 @@ def case_import(*, organisation: Organisation, workshop: Workshop, filename: str
                     room = rooms[room_name.casefold()] = BreakoutRoom.objects.create(workshop=workshop, name=room_name)
                     rooms_created.append(room_name)
             allocation, new = CaseAllocation.objects.get_or_create(
-                workshop=workshop, case=case, kind=CaseAllocation.Kind.FIRST, defaults={"room": room, "position": next_position}
+                workshop=workshop,
+                case=case,
+                kind=CaseAllocation.Kind.FIRST,
+                defaults={"room": room, "position": next_position},
             )
             next_position += new
             # Not into a room that reviews the case as a second room: the two rooms stay two.
-            if not new and room is not None and allocation.room_id != room.pk and not allocation.copies.filter(room=room).exists():
+            if (
+                not new
+                and room is not None
+                and allocation.room_id != room.pk
+                and not allocation.copies.filter(room=room).exists()
+            ):
                 allocation.room = room
                 allocation.save(update_fields=["room"])
     return CaseImportResult(created, updated, rooms_created, warnings)
@@ -183,7 +193,8 @@ def review_import(*, organisation: Organisation, filename: str, data: bytes, by=
     # (workshop, case) -> {room name (casefolded, "" for none): has a review}, over the rooms' allocations.
     held: dict[tuple[int, int], dict[str, bool]] = {}
     for workshop_id, case_id, room_name, review_id in (
-        CaseAllocation.objects.for_organisation(organisation).exclude(kind=CaseAllocation.Kind.MODERATION)
+        CaseAllocation.objects.for_organisation(organisation)
+        .exclude(kind=CaseAllocation.Kind.MODERATION)
         .values_list("workshop_id", "case_id", "room__name", "review__id")
     ):
         held.setdefault((workshop_id, case_id), {})[(room_name or "").casefold()] = review_id is not None
@@ -223,7 +234,9 @@ def review_import(*, organisation: Organisation, filename: str, data: bytes, by=
                 )
             room_key = (workshop.pk, case.pk, room_name.casefold())
             if room_key in first_line_of:
-                row_problems.append(f"{case.reference} in “{workshop.title}”{from_room} is also on line {first_line_of[room_key]}.")
+                row_problems.append(
+                    f"{case.reference} in “{workshop.title}”{from_room} is also on line {first_line_of[room_key]}."
+                )
             first_line_of.setdefault(room_key, row.line)
         answer = None
         try:
@@ -251,17 +264,25 @@ def review_import(*, organisation: Organisation, filename: str, data: bytes, by=
         for case, workshop, room_name, answer in parsed:
             room = None
             if room_name:
-                room, _ = BreakoutRoom.objects.get_or_create(workshop=workshop, name__iexact=room_name, defaults={"name": room_name})
+                room, _ = BreakoutRoom.objects.get_or_create(
+                    workshop=workshop, name__iexact=room_name, defaults={"name": room_name}
+                )
             allocation = _allocation_for_paper_review(workshop, case, room, named[(workshop.pk, case.pk)])
             review_save(allocation=allocation, answer=answer, by=by, expected_version=0, source="import")
     return len(parsed)
 
 
-def _allocation_for_paper_review(workshop: Workshop, case: Case, room: BreakoutRoom | None, rooms_named: set[str]) -> CaseAllocation:
+def _allocation_for_paper_review(
+    workshop: Workshop, case: Case, room: BreakoutRoom | None, rooms_named: set[str]
+) -> CaseAllocation:
     """Where a review on paper goes: the case's allocation in that room; else its first allocation
     when no room has reviewed it there and no other row of the file names the first's room (the
     paper says which room it was: the case moves there); else another room's allocation."""
-    first = CaseAllocation.objects.filter(workshop=workshop, case=case, kind=CaseAllocation.Kind.FIRST).select_related("room").first()
+    first = (
+        CaseAllocation.objects.filter(workshop=workshop, case=case, kind=CaseAllocation.Kind.FIRST)
+        .select_related("room")
+        .first()
+    )
     if first is None:
         return CaseAllocation.objects.create(workshop=workshop, case=case, room=room)
     if room is None or first.room_id == room.pk:
@@ -275,8 +296,13 @@ def _allocation_for_paper_review(workshop: Workshop, case: Case, room: BreakoutR
         first.save(update_fields=["room"])
         return first
     return CaseAllocation.objects.create(
-        workshop=workshop, case=case, room=room, position=first.position,
-        kind=CaseAllocation.Kind.ANOTHER_ROOM, primary=first, counts_in_reports=False,
+        workshop=workshop,
+        case=case,
+        room=room,
+        position=first.position,
+        kind=CaseAllocation.Kind.ANOTHER_ROOM,
+        primary=first,
+        counts_in_reports=False,
     )
 
 

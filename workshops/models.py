@@ -60,9 +60,12 @@ def join_code_candidates(typed: str) -> list[str]:
     if not all(set(options) & set(_EARLIER_JOIN_CODE_ALPHABET) for options in choices):
         return []
     # At most 2**6 spellings, each a valid code of one alphabet or the other.
-    candidates = ["".join(spelling) for spelling in itertools.product(*(
-        [c for c in options if c in _EARLIER_JOIN_CODE_ALPHABET] for options in choices
-    ))]
+    candidates = [
+        "".join(spelling)
+        for spelling in itertools.product(
+            *([c for c in options if c in _EARLIER_JOIN_CODE_ALPHABET] for options in choices)
+        )
+    ]
     return sorted(candidates, key=lambda candidate: candidate != code)
 
 
@@ -147,10 +150,16 @@ class Case(models.Model):
     )
     year_group = models.CharField(max_length=10, blank=True, help_text="N, R, 1 to 14, or blank.")
     primary_need = models.ForeignKey(
-        VocabularyTerm, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": VocabularyKind.PRIMARY_NEED}
+        VocabularyTerm,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": VocabularyKind.PRIMARY_NEED},
     )
     support_level = models.ForeignKey(
-        VocabularyTerm, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": VocabularyKind.SUPPORT_LEVEL}
+        VocabularyTerm,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": VocabularyKind.SUPPORT_LEVEL},
     )
     current_provision = models.ForeignKey(
         VocabularyTerm, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": VocabularyKind.PROVISION}
@@ -195,7 +204,11 @@ class CaseAllocation(models.Model):
     # Database defaults too: rows written by plain SQL (the benchmark's COPY) are first allocations.
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIRST, db_default=Kind.FIRST)
     primary = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="copies",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="copies",
         help_text="For another room's review or the moderated answer: the case's first allocation in the workshop.",
     )
     # On the first allocation: every room reviews the case, and the answers are compared openly.
@@ -213,9 +226,12 @@ class CaseAllocation(models.Model):
             models.UniqueConstraint(
                 fields=["primary", "room"], condition=models.Q(kind="another_room"), name="another_room_once_per_case"
             ),
-            models.UniqueConstraint(fields=["primary"], condition=models.Q(kind="moderation"), name="one_moderated_answer_per_case"),
+            models.UniqueConstraint(
+                fields=["primary"], condition=models.Q(kind="moderation"), name="one_moderated_answer_per_case"
+            ),
             models.CheckConstraint(
-                condition=models.Q(kind="first", primary__isnull=True) | (~models.Q(kind="first") & models.Q(primary__isnull=False)),
+                condition=models.Q(kind="first", primary__isnull=True)
+                | (~models.Q(kind="first") & models.Q(primary__isnull=False)),
                 name="only_first_allocations_have_no_primary",
             ),
         ]
@@ -259,7 +275,11 @@ class CaseReview(models.Model):
         VocabularyTerm, blank=True, related_name="+", limit_choices_to={"kind": VocabularyKind.NON_IDEAL_AREA}
     )
     better_provision = models.ForeignKey(
-        VocabularyTerm, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        VocabularyTerm,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         limit_choices_to={"kind": VocabularyKind.PROVISION},
     )
     themes = models.ManyToManyField(
@@ -309,7 +329,27 @@ from workshops.polls.models import Poll, PollMerge, PollResponse, PollSettings  
 from workshops.process_maps.models import FindingKind, ProcessFinding, ProcessMap, ProcessStep  # noqa: E402
 
 __all__ = [
-    "BreakoutRoom", "Case", "CaseAllocation", "CaseReview", "Discipline", "DoubleReviewDraw", "FindingKind", "JOIN_CODE_ALPHABET",
-    "JOIN_CODE_LENGTH", "Moderator", "Poll", "PollMerge", "PollResponse", "PollSettings", "ProcessFinding", "ProcessMap", "ProcessStep",
-    "ReviewAudit", "ReviewStatus", "RoomDiscipline", "Workshop", "join_code_candidates", "new_join_code",
+    "BreakoutRoom",
+    "Case",
+    "CaseAllocation",
+    "CaseReview",
+    "Discipline",
+    "DoubleReviewDraw",
+    "FindingKind",
+    "JOIN_CODE_ALPHABET",
+    "JOIN_CODE_LENGTH",
+    "Moderator",
+    "Poll",
+    "PollMerge",
+    "PollResponse",
+    "PollSettings",
+    "ProcessFinding",
+    "ProcessMap",
+    "ProcessStep",
+    "ReviewAudit",
+    "ReviewStatus",
+    "RoomDiscipline",
+    "Workshop",
+    "join_code_candidates",
+    "new_join_code",
 ]

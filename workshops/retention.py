@@ -23,9 +23,13 @@ def workshop_delete(*, workshop: Workshop, reason: str, by=None) -> DeletionReco
     findings = ProcessFinding.objects.filter(step__process_map__workshop=workshop).count()
     case_ids = list(workshop.allocations.values_list("case_id", flat=True))
     record = DeletionRecord.objects.create(
-        organisation=organisation, reason=reason, deleted_by=by,
-        what=(f"Workshop “{workshop.title}” of {workshop.date:%-d %B %Y}: {len(case_ids)} cases, {reviews} reviews, "
-              f"{answers} poll answers, {findings} process map findings")[:300],
+        organisation=organisation,
+        reason=reason,
+        deleted_by=by,
+        what=(
+            f"Workshop “{workshop.title}” of {workshop.date:%-d %B %Y}: {len(case_ids)} cases, {reviews} reviews, "
+            f"{answers} poll answers, {findings} process map findings"
+        )[:300],
     )
     workshop_id = workshop.pk
     workshop.delete()
@@ -49,6 +53,8 @@ def apply_retention(today: datetime.date | None = None) -> int:
     deleted = 0
     for organisation in Organisation.objects.all():
         for workshop in past_retention(organisation, today):
-            workshop_delete(workshop=workshop, reason=f"Retention: kept {organisation.retention_months} months after the workshop")
+            workshop_delete(
+                workshop=workshop, reason=f"Retention: kept {organisation.retention_months} months after the workshop"
+            )
             deleted += 1
     return deleted

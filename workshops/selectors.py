@@ -40,7 +40,8 @@ def rooms_to_open(user):
     """The person's own rooms in workshops that are live or happening today; never a closed one."""
     today = timezone.localdate()
     return (
-        rooms_for_console(user).filter(facilitators=user)
+        rooms_for_console(user)
+        .filter(facilitators=user)
         .filter(Q(workshop__status=Workshop.Status.LIVE) | Q(workshop__date=today))
         .exclude(workshop__status=Workshop.Status.CLOSED)
         .order_by("workshop__date", "workshop__title", "name")
@@ -49,8 +50,10 @@ def rooms_to_open(user):
 
 def allocation_status(allocation: CaseAllocation, room: BreakoutRoom | None) -> str:
     review = getattr(allocation, "review", None)
-    return ReviewStatus.of(review.consensus_reached if review is not None else None,
-                           room is not None and room.current_allocation_id == allocation.pk)
+    return ReviewStatus.of(
+        review.consensus_reached if review is not None else None,
+        room is not None and room.current_allocation_id == allocation.pk,
+    )
 
 
 @dataclass
@@ -68,7 +71,15 @@ def room_cases(room: BreakoutRoom) -> list[CaseLine]:
     allocations = (
         CaseAllocation.objects.filter(room=room)
         # The first allocation too: a calibration case says so in every room (a blind second review says nothing).
-        .select_related("case", "case__phase", "case__primary_need", "case__support_level", "case__current_provision", "review", "primary")
+        .select_related(
+            "case",
+            "case__phase",
+            "case__primary_need",
+            "case__support_level",
+            "case__current_provision",
+            "review",
+            "primary",
+        )
         .order_by("position", "case__reference")
     )
     return [CaseLine(allocation, allocation_status(allocation, room)) for allocation in allocations]
@@ -107,8 +118,12 @@ def workshop_progress(workshop: Workshop) -> tuple[list[RoomProgress], int]:
     for room_id, allocation_id, review_id, consensus in CaseAllocation.objects.filter(room__in=rooms).values_list(
         "room_id", "pk", "review__pk", "review__consensus_reached"
     ):
-        counts[room_id][ReviewStatus.of(consensus if review_id is not None else None, current[room_id] == allocation_id)] += 1
-    progress = [RoomProgress(room, counts[room.pk], sum(counts[room.pk].values()), room.current_allocation) for room in rooms]
+        counts[room_id][
+            ReviewStatus.of(consensus if review_id is not None else None, current[room_id] == allocation_id)
+        ] += 1
+    progress = [
+        RoomProgress(room, counts[room.pk], sum(counts[room.pk].values()), room.current_allocation) for room in rooms
+    ]
     unallocated = workshop.allocations.filter(room__isnull=True, kind=CaseAllocation.Kind.FIRST).count()
     return progress, unallocated
 

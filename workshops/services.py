@@ -91,7 +91,9 @@ class ReviewAnswer:
                 if not self.non_ideal_areas:
                     problems["non_ideal_areas"] = "Choose at least one area that was not ideal."
                 if self.better_provision is None:
-                    problems["better_provision"] = "Choose the provision that would better support this child or young person."
+                    problems["better_provision"] = (
+                        "Choose the provision that would better support this child or young person."
+                    )
             if not self.themes:
                 problems["themes"] = "Choose at least one theme."
         try:
@@ -148,7 +150,12 @@ def _replace_terms(related, held: list, wanted: list) -> None:
 
 
 def review_save(
-    *, allocation: CaseAllocation, answer: ReviewAnswer, by, expected_version: int, source: str = "console",
+    *,
+    allocation: CaseAllocation,
+    answer: ReviewAnswer,
+    by,
+    expected_version: int,
+    source: str = "console",
     extra_changes: dict | None = None,
 ) -> CaseReview:
     """Store the room's answer with an audit row, or raise ReviewConflict if the review moved on.
@@ -167,13 +174,20 @@ def review_save(
         group_pk = allocation.primary_id or allocation.pk
         group = list(
             CaseAllocation.objects.select_for_update()
-            .filter(Q(pk=group_pk) | Q(primary_id=group_pk)).order_by("pk")
+            .filter(Q(pk=group_pk) | Q(primary_id=group_pk))
+            .order_by("pk")
             .only("pk", "kind", "primary_id", "counts_in_reports")
         )
         review = (
-            CaseReview.objects.select_related("provision_at_review", "phase_at_review", "primary_need_at_review", "support_level_at_review",
-                                              "better_provision")
-            .filter(allocation=allocation).first()
+            CaseReview.objects.select_related(
+                "provision_at_review",
+                "phase_at_review",
+                "primary_need_at_review",
+                "support_level_at_review",
+                "better_provision",
+            )
+            .filter(allocation=allocation)
+            .first()
         )
         if review is not None:
             review.allocation = allocation  # the caller's, with its case and workshop already read
@@ -192,12 +206,18 @@ def review_save(
         # The case as it is now, kept with the review: later changes to the case leave this review's figures alone.
         case = allocation.case
         review.provision_at_review = case.current_provision
-        review.phase_at_review, review.primary_need_at_review, review.support_level_at_review = case.phase, case.primary_need, case.support_level
+        review.phase_at_review, review.primary_need_at_review, review.support_level_at_review = (
+            case.phase,
+            case.primary_need,
+            case.support_level,
+        )
         review.reviewed_by = by
         review.reviewed_at = timezone.now()
         review.version += 1
         review.save()
-        _replace_terms(review.non_ideal_areas, answer_before.non_ideal_areas if answer_before else [], answer.non_ideal_areas)
+        _replace_terms(
+            review.non_ideal_areas, answer_before.non_ideal_areas if answer_before else [], answer.non_ideal_areas
+        )
         _replace_terms(review.themes, answer_before.themes if answer_before else [], answer.themes)
         after = answer_summary(answer)
         changes = {label: [before.get(label), value] for label, value in after.items() if before.get(label) != value}
@@ -241,7 +261,9 @@ class AllocationProblem(ValidationError):
 
 def _copies_by_first(workshop: Workshop) -> dict[int, list[CaseAllocation]]:
     copies = {}
-    for copy in CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).select_related("review", "room"):
+    for copy in CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).select_related(
+        "review", "room"
+    ):
         copies.setdefault(copy.primary_id, []).append(copy)
     return copies
 
@@ -253,13 +275,21 @@ def _has_review(allocation: CaseAllocation) -> bool:
 def _copy_in(first: CaseAllocation, room: BreakoutRoom, position: int) -> CaseAllocation:
     # Another room's review never counts while the first room's exists (settled on each save).
     return CaseAllocation.objects.create(
-        workshop_id=first.workshop_id, case_id=first.case_id, room=room, position=position,
-        kind=CaseAllocation.Kind.ANOTHER_ROOM, primary=first, counts_in_reports=False,
+        workshop_id=first.workshop_id,
+        case_id=first.case_id,
+        room=room,
+        position=position,
+        kind=CaseAllocation.Kind.ANOTHER_ROOM,
+        primary=first,
+        counts_in_reports=False,
     )
 
 
 def placements_split_evenly(
-    *, placements: dict[int, tuple[BreakoutRoom | None, int]], rooms: list[BreakoutRoom], keep: set[int],
+    *,
+    placements: dict[int, tuple[BreakoutRoom | None, int]],
+    rooms: list[BreakoutRoom],
+    keep: set[int],
     second_rooms: dict[int, BreakoutRoom | None],
 ) -> dict[int, tuple[BreakoutRoom | None, int]]:
     """The cases shared out in turn among the rooms, in their current order, so no room has more than
@@ -268,7 +298,10 @@ def placements_split_evenly(
     if not rooms:
         return placements
     rooms = sorted(rooms, key=lambda room: room.name.casefold())
-    load = {room.pk: sum(1 for pk, (room_, _) in placements.items() if pk in keep and room_ and room_.pk == room.pk) for room in rooms}
+    load = {
+        room.pk: sum(1 for pk, (room_, _) in placements.items() if pk in keep and room_ and room_.pk == room.pk)
+        for room in rooms
+    }
     moved = dict(placements)
     for pk in sorted((pk for pk in placements if pk not in keep), key=lambda pk: (placements[pk][1], pk)):
         second = second_rooms.get(pk)
@@ -280,7 +313,10 @@ def placements_split_evenly(
 
 
 def placements_moved(
-    *, placements: dict[int, tuple[BreakoutRoom | None, int]], selected: list[int], room: BreakoutRoom | None,
+    *,
+    placements: dict[int, tuple[BreakoutRoom | None, int]],
+    selected: list[int],
+    room: BreakoutRoom | None,
 ) -> dict[int, tuple[BreakoutRoom | None, int]]:
     """The selected cases moved to ``room`` (or out of every room), after the cases already there."""
     moved = dict(placements)
@@ -306,15 +342,23 @@ def _renumbered(placements):
 
 @transaction.atomic
 def allocation_save(
-    *, workshop: Workshop, placements: dict[int, tuple[BreakoutRoom | None, int]],
-    second_rooms: dict[int, BreakoutRoom | None], calibration: set[int],
+    *,
+    workshop: Workshop,
+    placements: dict[int, tuple[BreakoutRoom | None, int]],
+    second_rooms: dict[int, BreakoutRoom | None],
+    calibration: set[int],
 ) -> None:
     """The allocation page, all or nothing: each first allocation's room and order, its blind
     second room (or none), and whether it is a calibration case (every room reviews it). A
     room's review is never dropped: taking a case away from a room that has reviewed it is
     refused, with every such problem listed."""
     allocations_update(workshop=workshop, placements=placements)
-    firsts = {a.pk: a for a in CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.FIRST).select_related("case", "room")}
+    firsts = {
+        a.pk: a
+        for a in CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.FIRST).select_related(
+            "case", "room"
+        )
+    }
     copies = _copies_by_first(workshop)
     rooms = list(workshop.rooms.all())
     problems = []
@@ -324,7 +368,9 @@ def allocation_save(
         if pk in calibration:
             wanted = {room.pk for room in rooms if room.pk != first.room_id}
             if first.room_id is None:
-                problems.append(f"{reference}: put a calibration case in a room first; every other room then reviews it too.")
+                problems.append(
+                    f"{reference}: put a calibration case in a room first; every other room then reviews it too."
+                )
                 continue
         elif pk in second_rooms and second_rooms[pk] is not None:
             second = second_rooms[pk]
@@ -359,7 +405,9 @@ def allocation_save(
 
 def calibration_copies_for_new_room(room: BreakoutRoom) -> None:
     """A room added after cases were marked for calibration reviews them too, first."""
-    for first in CaseAllocation.objects.filter(workshop_id=room.workshop_id, kind=CaseAllocation.Kind.FIRST, calibration=True):
+    for first in CaseAllocation.objects.filter(
+        workshop_id=room.workshop_id, kind=CaseAllocation.Kind.FIRST, calibration=True
+    ):
         if first.room_id != room.pk and not first.copies.filter(room=room).exists():
             _copy_in(first, room, 0)
 
@@ -382,17 +430,26 @@ def double_review_draw(*, workshop: Workshop, share: int, seed: int, by) -> Draw
     if len(rooms) < 2:
         raise ValidationError("A second review needs a second room: add another room first.")
     firsts = list(
-        CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.FIRST, room__isnull=False, calibration=False)
-        .select_related("case", "room").order_by("pk")
+        CaseAllocation.objects.filter(
+            workshop=workshop, kind=CaseAllocation.Kind.FIRST, room__isnull=False, calibration=False
+        )
+        .select_related("case", "room")
+        .order_by("pk")
     )
-    doubled = set(CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).values_list("primary_id", flat=True))
+    doubled = set(
+        CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).values_list(
+            "primary_id", flat=True
+        )
+    )
     wanted = round(len(firsts) * share / 100)
     candidates = [first for first in firsts if first.pk not in doubled]
     count = max(0, min(len(candidates), wanted - sum(1 for first in firsts if first.pk in doubled)))
     rng = random.Random(seed)
     chosen = sorted(rng.sample(candidates, count), key=lambda first: first.pk)
     load = {room.pk: 0 for room in rooms}
-    for copy_room in CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).values_list("room_id", flat=True):
+    for copy_room in CaseAllocation.objects.filter(
+        workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM
+    ).values_list("room_id", flat=True):
         if copy_room in load:
             load[copy_room] += 1
     pairs = []
@@ -404,7 +461,10 @@ def double_review_draw(*, workshop: Workshop, share: int, seed: int, by) -> Draw
         _copy_in(first, second, first.position)
         pairs.append((first.case.reference, second.name))
     record = DoubleReviewDraw.objects.create(
-        workshop=workshop, share=share, seed=seed, drawn_by=by,
+        workshop=workshop,
+        share=share,
+        seed=seed,
+        drawn_by=by,
         references=[{"reference": reference, "room": room} for reference, room in pairs],
     )
     return Draw(record, pairs)

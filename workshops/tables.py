@@ -14,9 +14,9 @@ import csv
 import io
 import zipfile
 import zlib
-from xml.parsers import expat
 from dataclasses import dataclass
 from datetime import date, datetime
+from xml.parsers import expat
 
 import defusedxml  # noqa: F401  (openpyxl parses with it once it is importable: no entity expansion)
 from openpyxl import load_workbook
@@ -63,7 +63,9 @@ def read_table(filename: str, data: bytes, *, required: list[str], optional: lis
     missing = [column for column in required if column not in header]
     if missing:
         found = ", ".join(column for column in header if column) or "none"
-        raise TableError(f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. Columns found: {found}.")
+        raise TableError(
+            f"Missing column{'s' if len(missing) > 1 else ''}: {', '.join(missing)}. Columns found: {found}."
+        )
     known = set(header) if optional is None else set(required) | set(optional)
     duplicates = sorted({column for column in header if column and header.count(column) > 1})
     if duplicates:
@@ -71,8 +73,12 @@ def read_table(filename: str, data: bytes, *, required: list[str], optional: lis
     table = []
     for line, cells in rows:
         if any("\x00" in cell for cell in cells):
-            raise TableError(f"Line {line} holds a NUL character, which is not text. Save the file again as CSV UTF-8 or .xlsx.")
-        values = {header[i]: cells[i].strip() for i in range(min(len(header), len(cells))) if header[i] and header[i] in known}
+            raise TableError(
+                f"Line {line} holds a NUL character, which is not text. Save the file again as CSV UTF-8 or .xlsx."
+            )
+        values = {
+            header[i]: cells[i].strip() for i in range(min(len(header), len(cells))) if header[i] and header[i] in known
+        }
         if any(values.values()):
             table.append(Row(line, values))
     if not table:
@@ -110,7 +116,9 @@ def _check_unpacked_size(data: bytes) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(entry.file_size for entry in archive.infolist())
     except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError):
-        raise TableError("The file could not be opened as an Excel .xlsx workbook: it is damaged or not a workbook.") from None
+        raise TableError(
+            "The file could not be opened as an Excel .xlsx workbook: it is damaged or not a workbook."
+        ) from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise TableError(
             f"The workbook unpacks to {unpacked // (1024 * 1024)} MB, more than an import can hold "
@@ -168,7 +176,9 @@ def _check_xml_parts(data: bytes) -> None:
                     f"{expat.ErrorString(error.code)}). Open it in Excel and save it again, or save it as CSV UTF-8."
                 ) from None
             except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError):
-                raise TableError("The file could not be opened as an Excel .xlsx workbook: it is damaged or not a workbook.") from None
+                raise TableError(
+                    "The file could not be opened as an Excel .xlsx workbook: it is damaged or not a workbook."
+                ) from None
 
 
 def _read_xlsx(data: bytes):

@@ -15,7 +15,11 @@ class FeedToken(models.Model):
     lead can tell keys apart."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="feed_tokens")
-    name = models.CharField(max_length=100, validators=[reject_identifiers], help_text="What reads with it, e.g. “Power BI: SEND board report”.")
+    name = models.CharField(
+        max_length=100,
+        validators=[reject_identifiers],
+        help_text="What reads with it, e.g. “Power BI: SEND board report”.",
+    )
     key_prefix = models.CharField(max_length=16)
     key_hash = models.CharField(max_length=64, unique=True)
     # The making form's one-time value: the same form sent twice (a reload) makes one key, not two.

@@ -37,7 +37,11 @@ def scope_of(organisation, key: str) -> Scope:
         if kind == "workshop":
             exists = Workshop.objects.for_organisation(organisation).filter(pk=int(value)).exists()
         else:
-            exists = VocabularyTerm.objects.for_organisation(organisation).filter(kind=VOCABULARY_SCOPES[kind][0], code=value).exists()
+            exists = (
+                VocabularyTerm.objects.for_organisation(organisation)
+                .filter(kind=VOCABULARY_SCOPES[kind][0], code=value)
+                .exists()
+            )
         if not exists:
             raise Http404("No such scope.")
     return scope
@@ -45,4 +49,8 @@ def scope_of(organisation, key: str) -> Scope:
 
 def scopes_of(organisation) -> list[dict]:
     """Every scope the dashboards offer, as the feed's index lists them."""
-    return [{"scope": key, "label": label, "group": group or "All"} for group, choices in scope_choices(organisation) for key, label in choices]
+    return [
+        {"scope": key, "label": label, "group": group or "All"}
+        for group, choices in scope_choices(organisation)
+        for key, label in choices
+    ]

@@ -21,11 +21,19 @@ def token_create(*, organisation, name: str, by, form_nonce: str | None = None) 
     """A new key for ``organisation``; the key itself is returned once and never stored.
     ``form_nonce``: the making form's one-time value; a form sent again makes no second key."""
     if form_nonce and FeedToken.objects.filter(form_nonce=form_nonce).exists():
-        raise ValidationError("This form was sent already and its key was shown then (only once). "
-                              "If you did not copy it, revoke that key and make a new one.")
+        raise ValidationError(
+            "This form was sent already and its key was shown then (only once). "
+            "If you did not copy it, revoke that key and make a new one."
+        )
     key = KEY_PREFIX + secrets.token_urlsafe(32)
-    token = FeedToken(organisation=organisation, name=" ".join(name.split()), key_prefix=key[:10], key_hash=key_hash(key),
-                      created_by=by, form_nonce=form_nonce or None)
+    token = FeedToken(
+        organisation=organisation,
+        name=" ".join(name.split()),
+        key_prefix=key[:10],
+        key_hash=key_hash(key),
+        created_by=by,
+        form_nonce=form_nonce or None,
+    )
     token.full_clean()
     token.save()
     return token, key

@@ -39,13 +39,19 @@ def feed_key_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if {"key", "token"} & set(request.GET):
-            return _refusal(400, "Send the key in a header (Authorization: Bearer crf_…), never in the address: "
-                                 "addresses are kept in logs and browser history.")
+            return _refusal(
+                400,
+                "Send the key in a header (Authorization: Bearer crf_…), never in the address: "
+                "addresses are kept in logs and browser history.",
+            )
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         token = selectors.token_of_key(key.strip()) if scheme.lower() == "bearer" else None
         if token is None:
-            return _refusal(401, "Send a feed key made by your LA's lead (Workshops › Power BI feed) in the header "
-                                 "Authorization: Bearer crf_….")
+            return _refusal(
+                401,
+                "Send a feed key made by your LA's lead (Workshops › Power BI feed) in the header "
+                "Authorization: Bearer crf_….",
+            )
         address = request.META.get("REMOTE_ADDR")
         if token.is_revoked:
             services.read_record(token=token, path=request.get_full_path(), client_address=address, status=401)
@@ -56,7 +62,9 @@ def feed_key_required(view):
         except Http404:
             services.read_record(token=token, path=request.get_full_path(), client_address=address, status=404)
             raise
-        services.read_record(token=token, path=request.get_full_path(), client_address=address, status=response.status_code)
+        services.read_record(
+            token=token, path=request.get_full_path(), client_address=address, status=response.status_code
+        )
         return response
 
     return wrapped
@@ -64,7 +72,10 @@ def feed_key_required(view):
 
 def _table_urls(request, name: str, scope_key: str) -> dict:
     query = "" if scope_key == "all" else f"?scope={scope_key}"
-    return {fmt: request.build_absolute_uri(reverse("feed_table", kwargs={"name": name, "file_format": fmt}) + query) for fmt in FORMATS}
+    return {
+        fmt: request.build_absolute_uri(reverse("feed_table", kwargs={"name": name, "file_format": fmt}) + query)
+        for fmt in FORMATS
+    }
 
 
 @require_GET
@@ -74,16 +85,21 @@ def feed_index(request):
     organisation = request.feed_token.organisation
     snapshot, stale = snapshot_to_read(organisation, selectors.scope_of(organisation, "all"))
     tables = tables_of(snapshot.figures) if snapshot else {}
-    return JsonResponse({
-        "organisation": organisation.name,
-        "computed_at": snapshot.computed_at.isoformat() if snapshot else None,
-        "stale": stale,
-        "tables": [{"name": t.name, "title": t.title, **_table_urls(request, t.name, "all")} for t in tables.values()],
-        "scopes": selectors.scopes_of(organisation),
-        "how": "Add ?scope=SCOPE to a table's address to narrow it (e.g. ?scope=workshop:12). Combine scopes of "
-               "different kinds with commas, at most one of each kind (e.g. ?scope=workshop:12,phase:SECONDARY,"
-               "primary_need:ASD). Send the key in the header Authorization: Bearer crf_….",
-    }, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {
+            "organisation": organisation.name,
+            "computed_at": snapshot.computed_at.isoformat() if snapshot else None,
+            "stale": stale,
+            "tables": [
+                {"name": t.name, "title": t.title, **_table_urls(request, t.name, "all")} for t in tables.values()
+            ],
+            "scopes": selectors.scopes_of(organisation),
+            "how": "Add ?scope=SCOPE to a table's address to narrow it (e.g. ?scope=workshop:12). Combine scopes of "
+            "different kinds with commas, at most one of each kind (e.g. ?scope=workshop:12,phase:SECONDARY,"
+            "primary_need:ASD). Send the key in the header Authorization: Bearer crf_….",
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
 
 
 @require_GET
@@ -105,11 +121,19 @@ def feed_table(request, name, file_format):
     if file_format == "csv":
         response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
     else:
-        response = JsonResponse({
-            "table": table.name, "title": table.title, "scope": scope.key, "computed_at": snapshot.computed_at.isoformat(),
-            "stale": stale, "note": table.note, "columns": table.columns,
-            "rows": [dict(zip(table.columns, row)) for row in table.rows],
-        }, json_dumps_params={"ensure_ascii": False})
+        response = JsonResponse(
+            {
+                "table": table.name,
+                "title": table.title,
+                "scope": scope.key,
+                "computed_at": snapshot.computed_at.isoformat(),
+                "stale": stale,
+                "note": table.note,
+                "columns": table.columns,
+                "rows": [dict(zip(table.columns, row)) for row in table.rows],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
     response["X-Computed-At"] = snapshot.computed_at.isoformat()
     response["X-Stale"] = "true" if stale else "false"
     return response
@@ -117,13 +141,19 @@ def feed_table(request, name, file_format):
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        label="Name of the key", max_length=100, validators=[reject_identifiers],
+        label="Name of the key",
+        max_length=100,
+        validators=[reject_identifiers],
         help_text="What will read with it, so you know which key to revoke, e.g. “Power BI: SEND board report”.",
         error_messages={"required": "Enter a name for the key"},
     )
     # Letters only: a random value with digits could, by chance, look like an NHS number to the guard.
-    nonce = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32,
-                            validators=[RegexValidator("^[a-z]*$", "The form was changed: load the page again."), reject_identifiers])
+    nonce = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=32,
+        validators=[RegexValidator("^[a-z]*$", "The form was changed: load the page again."), reject_identifiers],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,15 +174,24 @@ def feed_tokens(request):
         form = TokenForm(request.POST)
         if form.is_valid():
             try:
-                token, new_key = services.token_create(organisation=organisation, name=form.cleaned_data["name"], by=request.user,
-                                                       form_nonce=form.cleaned_data["nonce"])
+                token, new_key = services.token_create(
+                    organisation=organisation,
+                    name=form.cleaned_data["name"],
+                    by=request.user,
+                    form_nonce=form.cleaned_data["nonce"],
+                )
             except ValidationError as error:
                 form.add_error("name", error)
             else:
                 form = TokenForm()
     context = {
-        "form": form, "new_key": new_key, "tokens": selectors.tokens_of(organisation),
-        "reads": selectors.recent_reads(organisation), "index_url": request.build_absolute_uri(reverse("feed_index")),
-        "example_url": request.build_absolute_uri(reverse("feed_table", kwargs={"name": "outcome", "file_format": "csv"})),
+        "form": form,
+        "new_key": new_key,
+        "tokens": selectors.tokens_of(organisation),
+        "reads": selectors.recent_reads(organisation),
+        "index_url": request.build_absolute_uri(reverse("feed_index")),
+        "example_url": request.build_absolute_uri(
+            reverse("feed_table", kwargs={"name": "outcome", "file_format": "csv"})
+        ),
     }
     return render(request, "analytics/feed/tokens.html", context)

@@ -15,4 +15,10 @@ def on_screen(table: Table) -> Table:
     keep = [index for index, column in enumerate(table.columns) if column not in DOWNLOAD_ONLY_COLUMNS]
     if len(keep) == len(table.columns):
         return table
-    return Table(table.name, table.title, [table.columns[i] for i in keep], [[row[i] for i in keep] for row in table.rows], table.note)
+    return Table(
+        table.name,
+        table.title,
+        [table.columns[i] for i in keep],
+        [[row[i] for i in keep] for row in table.rows],
+        table.note,
+    )

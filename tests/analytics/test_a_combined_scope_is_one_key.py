@@ -20,7 +20,9 @@ from workshops.services import ReviewAnswer, review_save
 FIVE = "workshop:12,phase:SECONDARY,primary_need:ASD,support_level:EHCP,provision:MSS"
 
 
-@pytest.mark.parametrize("key", ["all", "workshop:12", "phase:SECONDARY", "primary_need:ASD", "support_level:EHCP", "provision:MSS"])
+@pytest.mark.parametrize(
+    "key", ["all", "workshop:12", "phase:SECONDARY", "primary_need:ASD", "support_level:EHCP", "provision:MSS"]
+)
 def test_a_single_key_reads_as_it_always_did(key):
     scope = Scope.parse(key)
     assert scope.key == key
@@ -47,15 +49,26 @@ def test_the_key_arrives_as_typed_in_an_address():
     assert QueryDict(f"scope={FIVE}")["scope"] == FIVE
 
 
-@pytest.mark.parametrize("key", [
-    "phase:SECONDARY,phase:PRIMARY",  # a kind given twice
-    "workshop:1,workshop:2",
-    "workshop:1,phase:SECONDARY,workshop:1",
-    "room:1", "phase:SECONDARY,room:1", "all,phase:SECONDARY", "nonsense",  # unknown kinds
-    "phase:", "workshop:", "workshop:1,primary_need:", "phase:SECONDARY,", ",phase:SECONDARY",  # empty values
-    "workshop:abc", "workshop:１",  # a workshop is an id
-    "phase:" + "X" * 400,  # longer than any key: it could not be kept
-])
+@pytest.mark.parametrize(
+    "key",
+    [
+        "phase:SECONDARY,phase:PRIMARY",  # a kind given twice
+        "workshop:1,workshop:2",
+        "workshop:1,phase:SECONDARY,workshop:1",
+        "room:1",
+        "phase:SECONDARY,room:1",
+        "all,phase:SECONDARY",
+        "nonsense",  # unknown kinds
+        "phase:",
+        "workshop:",
+        "workshop:1,primary_need:",
+        "phase:SECONDARY,",
+        ",phase:SECONDARY",  # empty values
+        "workshop:abc",
+        "workshop:１",  # a workshop is an id
+        "phase:" + "X" * 400,  # longer than any key: it could not be kept
+    ],
+)
 def test_a_key_naming_nothing_is_refused(key):
     with pytest.raises(UnknownScope):
         Scope.parse(key)
@@ -71,7 +84,10 @@ def test_the_longest_key_fits_the_snapshot_column():
 def test_it_is_described_part_by_part():
     scope = Scope.parse("workshop:12,phase:SECONDARY,primary_need:ASD")
     labels = {"workshop": "Secondary case reviews", "phase": "Secondary", "primary_need": "Autistic spectrum disorder"}
-    assert scope.describe(labels) == "Workshop: Secondary case reviews · Phase: Secondary · Primary need: Autistic spectrum disorder"
+    assert (
+        scope.describe(labels)
+        == "Workshop: Secondary case reviews · Phase: Secondary · Primary need: Autistic spectrum disorder"
+    )
     assert Scope.parse("phase:SECONDARY").describe({"phase": "Secondary"}) == "Phase: Secondary"
     assert Scope().describe({}) == "All workshops"
 
@@ -84,10 +100,16 @@ def two_workshops(organisation, term, facilitator):
     for title in ("Spring", "Autumn"):
         workshop = Workshop.objects.create(organisation=organisation, title=title, date=datetime.date(2026, 5, 20))
         room = BreakoutRoom.objects.create(workshop=workshop, name="Room 1")
-        for n, (phase, need, support) in enumerate((("SECONDARY", "ASD", "EHCP"), ("SECONDARY", "SEMH", "SEN_SUPPORT"), ("PRIMARY", "ASD", "EHCP"))):
+        for n, (phase, need, support) in enumerate(
+            (("SECONDARY", "ASD", "EHCP"), ("SECONDARY", "SEMH", "SEN_SUPPORT"), ("PRIMARY", "ASD", "EHCP"))
+        ):
             case = Case.objects.create(
-                organisation=organisation, reference=f"{title[0]}-{n}", phase=term("phase", phase), year_group="5",
-                primary_need=term("primary_need", need), support_level=term("support_level", support),
+                organisation=organisation,
+                reference=f"{title[0]}-{n}",
+                phase=term("phase", phase),
+                year_group="5",
+                primary_need=term("primary_need", need),
+                support_level=term("support_level", support),
                 current_provision=term("provision", "MAINSTREAM"),
             )
             allocation = CaseAllocation.objects.create(workshop=workshop, room=room, case=case, position=n)
@@ -109,10 +131,15 @@ def test_every_part_of_a_combination_narrows_the_reviews(organisation, two_works
     assert count(organisation, f"workshop:{spring},phase:SECONDARY,primary_need:ASD") == 1
     assert count(organisation, "phase:SECONDARY,primary_need:ASD,support_level:EHCP,provision:MAINSTREAM") == 2
     assert count(organisation, f"workshop:{spring},phase:SECONDARY,primary_need:ASD,support_level:SEN_SUPPORT") == 0
-    assert count(organisation, f"workshop:{spring},phase:PRIMARY,primary_need:ASD,support_level:EHCP,provision:MAINSTREAM") == 1
+    assert (
+        count(organisation, f"workshop:{spring},phase:PRIMARY,primary_need:ASD,support_level:EHCP,provision:MAINSTREAM")
+        == 1
+    )
 
 
-def test_polls_belong_to_all_and_to_a_workshop_alone_never_to_a_combination_with_a_kind_of_case(organisation, two_workshops, words_poll, workshop):
+def test_polls_belong_to_all_and_to_a_workshop_alone_never_to_a_combination_with_a_kind_of_case(
+    organisation, two_workshops, words_poll, workshop
+):
     poll_answer(poll=words_poll, phone="p1", words=["friends"])
     assert Scope.parse(f"workshop:{workshop.pk},phase:SECONDARY").response_filter() is None
     assert Scope.parse("phase:SECONDARY,primary_need:ASD").response_filter() is None

@@ -16,7 +16,13 @@ from workshops.services import ReviewAnswer, allocation_save, review_save
 
 @pytest.fixture
 def answers(term):
-    not_ideal = ReviewAnswer(True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"), [term("theme", "WORKFORCE_CAPACITY")])
+    not_ideal = ReviewAnswer(
+        True,
+        False,
+        [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+        term("provision", "MAINSTREAM"),
+        [term("theme", "WORKFORCE_CAPACITY")],
+    )
     ideal = ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")])
     return {"not_ideal": not_ideal, "ideal": ideal}
 
@@ -45,9 +51,13 @@ def test_the_first_rooms_answer_counts_until_moderated_then_the_moderated_one(
     assert outcome(organisation, Scope.of(workshop=workshop.pk)) == (2, 1, 1)
     report = build_report(organisation, Scope())
     assert report["agreement"]["awaiting_moderation"] == 1
-    assert report["breakdowns"]["room"][0]["reviewed"] == 2 and len(report["breakdowns"]["room"]) == 1  # Room 2's answer not counted
+    assert (
+        report["breakdowns"]["room"][0]["reviewed"] == 2 and len(report["breakdowns"]["room"]) == 1
+    )  # Room 2's answer not counted
 
-    moderation_save(first=first, answer=answers["ideal"], reason="The panel agreed with Room 2", by=lead, expected_version=0)
+    moderation_save(
+        first=first, answer=answers["ideal"], reason="The panel agreed with Room 2", by=lead, expected_version=0
+    )
     assert outcome(organisation) == (2, 2, 0)  # still two cases, C-001 now by its moderated answer
     report = build_report(organisation, Scope())
     assert report["agreement"]["awaiting_moderation"] == 0
@@ -67,21 +77,44 @@ def test_a_second_room_answering_first_does_not_push_the_first_room_out_later(
     assert not copy.counts_in_reports
 
 
-def test_a_calibration_case_every_room_reviewed_counts_once(organisation, workshop, room, other_room, allocations, answers, facilitator, other_facilitator):
+def test_a_calibration_case_every_room_reviewed_counts_once(
+    organisation, workshop, room, other_room, allocations, answers, facilitator, other_facilitator
+):
     allocation_save(workshop=workshop, placements={}, second_rooms={}, calibration={allocations[0].pk})
     review_save(allocation=allocations[0], answer=answers["ideal"], by=facilitator, expected_version=0)
-    review_save(allocation=CaseAllocation.objects.get(kind="another_room"), answer=answers["ideal"], by=other_facilitator, expected_version=0)
+    review_save(
+        allocation=CaseAllocation.objects.get(kind="another_room"),
+        answer=answers["ideal"],
+        by=other_facilitator,
+        expected_version=0,
+    )
     assert outcome(organisation) == (1, 1, 0)
     assert build_report(organisation, Scope())["agreement"]["cases"] == 1
 
 
-def test_the_report_keeps_its_shape_with_agreement_added(organisation, doubled, answers, facilitator, other_facilitator):
+def test_the_report_keeps_its_shape_with_agreement_added(
+    organisation, doubled, answers, facilitator, other_facilitator
+):
     first, copy = doubled
     review_save(allocation=first, answer=answers["not_ideal"], by=facilitator, expected_version=0)
     review_save(allocation=copy, answer=answers["ideal"], by=other_facilitator, expected_version=0)
     report = build_report(organisation, Scope())
-    for key in ("reviewed", "excluded", "analysed", "outcome", "non_ideal_areas", "themes", "provision", "provision_crosstab",
-                "breakdowns", "disciplines", "polls", "process_maps", "combined_themes", "agreement"):
+    for key in (
+        "reviewed",
+        "excluded",
+        "analysed",
+        "outcome",
+        "non_ideal_areas",
+        "themes",
+        "provision",
+        "provision_crosstab",
+        "breakdowns",
+        "disciplines",
+        "polls",
+        "process_maps",
+        "combined_themes",
+        "agreement",
+    ):
         assert key in report, key
     assert set(report["outcome"]) >= {"ideal", "non_ideal", "ideal_share", "non_ideal_share", "ci95", "n", "small"}
     agreement = report["agreement"]
@@ -90,17 +123,27 @@ def test_the_report_keeps_its_shape_with_agreement_added(organisation, doubled, 
         assert set(agreement[key]) >= {"cases", "percent", "kappa", "ci95", "reason"}
     # One case in common: percent agreement, but no κ (with the reason), as the JSON promises.
     assert agreement["cases"] == 1 and agreement["outcome"]["percent"] == 0.0
-    assert agreement["outcome"]["kappa"] is None and agreement["outcome"]["ci95"] is None and agreement["outcome"]["reason"]
+    assert (
+        agreement["outcome"]["kappa"] is None
+        and agreement["outcome"]["ci95"] is None
+        and agreement["outcome"]["reason"]
+    )
     assert agreement["better_provision"]["cases"] == 0 and agreement["better_provision"]["kappa"] is None
-    assert agreement["disagreements"] == [{
-        "reference": "C-001", "workshop": "Secondary case reviews",
-        "rooms": {"Room 1": "Not ideal, better: Mainstream school or academy", "Room 2": "Ideal"},
-        "on": ["outcome"], "moderated": None,
-    }]
+    assert agreement["disagreements"] == [
+        {
+            "reference": "C-001",
+            "workshop": "Secondary case reviews",
+            "rooms": {"Room 1": "Not ideal, better: Mainstream school or academy", "Room 2": "Ideal"},
+            "on": ["outcome"],
+            "moderated": None,
+        }
+    ]
     assert agreement["awaiting_moderation"] == 1
 
 
-def test_two_rooms_with_no_case_in_common_have_no_agreement_figures(organisation, workshop, room, other_room, allocations, other_allocation, answers, facilitator, other_facilitator):
+def test_two_rooms_with_no_case_in_common_have_no_agreement_figures(
+    organisation, workshop, room, other_room, allocations, other_allocation, answers, facilitator, other_facilitator
+):
     review_save(allocation=allocations[0], answer=answers["ideal"], by=facilitator, expected_version=0)
     review_save(allocation=other_allocation, answer=answers["ideal"], by=other_facilitator, expected_version=0)
     agreement = build_report(organisation, Scope())["agreement"]

@@ -20,7 +20,10 @@ def queue():
 
 @pytest.fixture
 def redis_calls():
-    with mock.patch.object(cache, "add", wraps=cache.add) as add, mock.patch.object(cache, "get", wraps=cache.get) as get:
+    with (
+        mock.patch.object(cache, "add", wraps=cache.add) as add,
+        mock.patch.object(cache, "get", wraps=cache.get) as get,
+    ):
         yield lambda: add.call_count + get.call_count
 
 
@@ -42,7 +45,9 @@ def test_a_second_request_within_the_window_asks_redis_nothing(settings, organis
     assert queue.call_count == 2 and redis_calls() == 2
 
 
-def test_after_the_window_redis_is_asked_again_and_the_queued_run_still_counts(settings, organisation, queue, redis_calls, clock):
+def test_after_the_window_redis_is_asked_again_and_the_queued_run_still_counts(
+    settings, organisation, queue, redis_calls, clock
+):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     snapshots.request_refresh(organisation.pk, ["all"], after=60)
     clock[0] += snapshots.REQUEST_MEMO_SECONDS + 0.1

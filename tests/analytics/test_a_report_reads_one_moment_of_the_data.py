@@ -22,7 +22,9 @@ def save(organisation, term, workshop, facilitator, reference):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_review_saved_during_a_report_is_in_all_of_its_figures_or_none(postgresql, organisation, term, workshop, facilitator, monkeypatch):
+def test_a_review_saved_during_a_report_is_in_all_of_its_figures_or_none(
+    postgresql, organisation, term, workshop, facilitator, monkeypatch
+):
     save(organisation, term, workshop, facilitator, "C-001")
     counts_of_terms = selectors.review_term_children
 
@@ -30,7 +32,9 @@ def test_a_review_saved_during_a_report_is_in_all_of_its_figures_or_none(postgre
         # Another request commits a review between the outcome's query and the themes' query.
         if not getattr(meanwhile, "done", False):
             meanwhile.done = True
-            other = threading.Thread(target=lambda: (save(organisation, term, workshop, facilitator, "C-002"), connection.close()))
+            other = threading.Thread(
+                target=lambda: (save(organisation, term, workshop, facilitator, "C-002"), connection.close())
+            )
             other.start()
             other.join()
         return counts_of_terms(*args, **kwargs)

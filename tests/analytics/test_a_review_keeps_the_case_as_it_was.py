@@ -16,8 +16,16 @@ from workshops.services import ReviewAnswer, review_save
 
 
 def reviewed_case(organisation, term, workshop, room, facilitator):
-    allocation = CaseAllocation.objects.create(workshop=workshop, room=room, case=make_case(organisation, term, "C-001", "MAINSTREAM"))
-    answer = ReviewAnswer(True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "RESOURCED"), [term("theme", "WORKFORCE_CAPACITY")])
+    allocation = CaseAllocation.objects.create(
+        workshop=workshop, room=room, case=make_case(organisation, term, "C-001", "MAINSTREAM")
+    )
+    answer = ReviewAnswer(
+        True,
+        False,
+        [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+        term("provision", "RESOURCED"),
+        [term("theme", "WORKFORCE_CAPACITY")],
+    )
     return review_save(allocation=allocation, answer=answer, by=facilitator, expected_version=0)
 
 
@@ -29,7 +37,11 @@ def reimport(organisation, workshop):
 
 def test_the_review_stores_the_case_as_it_was(organisation, term, workshop, room, facilitator):
     review = reviewed_case(organisation, term, workshop, room, facilitator)
-    assert (review.phase_at_review.code, review.primary_need_at_review.code, review.support_level_at_review.code) == ("SECONDARY", "ASD", "EHCP")
+    assert (review.phase_at_review.code, review.primary_need_at_review.code, review.support_level_at_review.code) == (
+        "SECONDARY",
+        "ASD",
+        "EHCP",
+    )
 
 
 def test_re_importing_the_case_moves_no_past_review(organisation, term, workshop, room, facilitator):
@@ -52,9 +64,16 @@ def test_a_change_to_a_reviewed_case_changes_the_fingerprint(organisation, term,
 
 def test_the_migration_fills_the_fields_from_the_cases_values_of_today(organisation, term, workshop, room, facilitator):
     review = reviewed_case(organisation, term, workshop, room, facilitator)
-    CaseReview.objects.filter(pk=review.pk).update(phase_at_review=term("phase", "PRIMARY"), primary_need_at_review=term("primary_need", "SEMH"),
-                                                   support_level_at_review=term("support_level", "SEN_SUPPORT"))
+    CaseReview.objects.filter(pk=review.pk).update(
+        phase_at_review=term("phase", "PRIMARY"),
+        primary_need_at_review=term("primary_need", "SEMH"),
+        support_level_at_review=term("support_level", "SEN_SUPPORT"),
+    )
     migration = importlib.import_module("workshops.migrations.0004_casereview_case_at_review")
     migration.fill_from_the_case(apps, None)
     review.refresh_from_db()
-    assert (review.phase_at_review.code, review.primary_need_at_review.code, review.support_level_at_review.code) == ("SECONDARY", "ASD", "EHCP")
+    assert (review.phase_at_review.code, review.primary_need_at_review.code, review.support_level_at_review.code) == (
+        "SECONDARY",
+        "ASD",
+        "EHCP",
+    )

@@ -47,14 +47,19 @@ def test_one_category_only_gives_no_kappa_but_says_why():
     figures = agreement_figures([[I, I], [I, I], [I, I]], OUTCOME_CATEGORIES)
     # p_e = 1: chance alone agrees every time, κ = 0/0.
     assert figures["kappa"] is None and figures["ci95"] is None and figures["percent"] == 1.0
-    assert figures["reason"] == "Every answer was the same (Ideal), so chance alone would agree every time: κ is not defined."
+    assert (
+        figures["reason"]
+        == "Every answer was the same (Ideal), so chance alone would agree every time: κ is not defined."
+    )
 
 
 def test_two_rooms_with_no_case_in_common_are_not_enough_cases():
     figures = agreement_figures([[I], [N]], OUTCOME_CATEGORIES)  # each case answered by one room only
     assert figures["cases"] == 0 and figures["percent"] is None
     assert figures["kappa"] is None and figures["ci95"] is None
-    assert figures["reason"].startswith("Not enough cases: κ needs at least 2 cases that two or more rooms reviewed (there are 0).")
+    assert figures["reason"].startswith(
+        "Not enough cases: κ needs at least 2 cases that two or more rooms reviewed (there are 0)."
+    )
 
 
 def test_one_case_in_common_is_not_enough_either():
@@ -85,20 +90,31 @@ def test_fleiss_kappa_with_different_numbers_of_rooms_as_by_hand():
 def test_with_the_same_number_of_rooms_everywhere_it_is_statsmodels_fleiss_kappa():
     table = np.array([[3, 0, 0], [1, 2, 0], [0, 1, 2], [0, 0, 3]], dtype=float)
     raters = table.sum(axis=1)
-    by_hand = ((((table * table).sum(axis=1) - raters) / (raters * (raters - 1))).mean() - ((table.sum(axis=0) / table.sum()) ** 2).sum())
+    by_hand = (((table * table).sum(axis=1) - raters) / (raters * (raters - 1))).mean() - (
+        (table.sum(axis=0) / table.sum()) ** 2
+    ).sum()
     by_hand /= 1 - ((table.sum(axis=0) / table.sum()) ** 2).sum()
     assert fleiss_kappa_of_counts(table) == pytest.approx(fleiss_kappa(table)) == pytest.approx(by_hand)
 
 
 def test_the_fleiss_interval_is_the_same_every_time():
     ratings = [[I, I, I], [I, N, N], [N, N, N], [C, N, N], [I, I, N]]
-    assert agreement_figures(ratings, OUTCOME_CATEGORIES)["ci95"] == agreement_figures(ratings, OUTCOME_CATEGORIES)["ci95"]
+    assert (
+        agreement_figures(ratings, OUTCOME_CATEGORIES)["ci95"] == agreement_figures(ratings, OUTCOME_CATEGORIES)["ci95"]
+    )
 
 
-@pytest.mark.parametrize("kappa,words", [
-    (-0.1, "less agreement than chance would give"), (0.1, "slight agreement beyond chance"), (0.3, "fair agreement beyond chance"),
-    (0.5, "moderate agreement beyond chance"), (0.7, "substantial agreement beyond chance"), (0.9, "almost perfect agreement beyond chance"),
-])
+@pytest.mark.parametrize(
+    "kappa,words",
+    [
+        (-0.1, "less agreement than chance would give"),
+        (0.1, "slight agreement beyond chance"),
+        (0.3, "fair agreement beyond chance"),
+        (0.5, "moderate agreement beyond chance"),
+        (0.7, "substantial agreement beyond chance"),
+        (0.9, "almost perfect agreement beyond chance"),
+    ],
+)
 def test_kappa_is_read_in_plain_words(kappa, words):
     assert reading(kappa) == words
 

@@ -27,44 +27,109 @@ DRAWN_BY_PLOTLY = Path(__file__).parent / "data" / "charts_drawn_by_plotly.json"
 
 FIGURES = {
     "outcome": {"outcome": {"ideal": 3, "non_ideal": 2, "ideal_share": 0.6, "non_ideal_share": 0.4}, "excluded": 1},
-    "no outcome yet": {"outcome": {"ideal": 0, "non_ideal": 0, "ideal_share": None, "non_ideal_share": None}, "excluded": 2},
-    "provision": {"provision": [{"label": "Mainstream <b>school</b>", "ideal": 2, "reviewed": 5},
-                                {"label": "Special school", "ideal": 0, "reviewed": 1},
-                                {"label": "Resourced provision", "ideal": 3, "reviewed": 3}]},
-    "crosstab": {"provision_crosstab": [
-        {"current_label": "Mainstream school with support", "better_label": "Resourced provision", "count": 2},
-        {"current_label": "Mainstream school with support", "better_label": "Not recorded", "count": 1},
-        {"current_label": "Special school", "better_label": "Resourced provision", "count": 4}]},
+    "no outcome yet": {
+        "outcome": {"ideal": 0, "non_ideal": 0, "ideal_share": None, "non_ideal_share": None},
+        "excluded": 2,
+    },
+    "provision": {
+        "provision": [
+            {"label": "Mainstream <b>school</b>", "ideal": 2, "reviewed": 5},
+            {"label": "Special school", "ideal": 0, "reviewed": 1},
+            {"label": "Resourced provision", "ideal": 3, "reviewed": 3},
+        ]
+    },
+    "crosstab": {
+        "provision_crosstab": [
+            {"current_label": "Mainstream school with support", "better_label": "Resourced provision", "count": 2},
+            {"current_label": "Mainstream school with support", "better_label": "Not recorded", "count": 1},
+            {"current_label": "Special school", "better_label": "Resourced provision", "count": 4},
+        ]
+    },
     "empty crosstab": {"provision_crosstab": []},
 }
-RANKED = [{"label": "Workforce capacity", "count": 3, "share": 0.5}, {"label": "Early <a href='x'>help</a>", "count": 1, "share": 0.1667},
-          {"label": "Transport", "count": 0, "share": 0.0}]
-THEMES = [{"label": "Communication", "count": 3, "barrier_count": 2, "barrier_share": 0.6667, "enabler_count": 1, "enabler_share": 0.5},
-          {"label": "Transition", "count": 1, "barrier_count": 0, "barrier_share": None, "enabler_count": 1, "enabler_share": 1.0},
-          {"label": "Unused", "count": 0, "barrier_count": 0, "barrier_share": 0.0, "enabler_count": 0, "enabler_share": 0.0}]
-BREAKDOWN = [{"label": "Primary", "ideal": 2, "non_ideal": 1, "excluded": 0}, {"label": "Secondary & post-16", "ideal": 0, "non_ideal": 3, "excluded": 2}]
-POLL = {"answers": 7, "words": [{"word": "listening", "count": 4}, {"word": "<i>trust</i>", "count": 2}, {"word": "early help", "count": 1}]}
-COMBINED = [{"label": "Communication", "total": 3, "reviews": 2, "findings": 1}, {"label": "Transition", "total": 1, "reviews": 0, "findings": 1},
-            {"label": "Unused", "total": 0, "reviews": 0, "findings": 0}]
-PROCESS_MAP = {"steps": [{"position": 1, "title": "Request for an EHC needs assessment", "counts": {"working_well": 1, "blocker": 2}},
-                         {"position": 2, "title": "Decision", "counts": {"working_well": 0, "blocker": 0}}]}
+RANKED = [
+    {"label": "Workforce capacity", "count": 3, "share": 0.5},
+    {"label": "Early <a href='x'>help</a>", "count": 1, "share": 0.1667},
+    {"label": "Transport", "count": 0, "share": 0.0},
+]
+THEMES = [
+    {
+        "label": "Communication",
+        "count": 3,
+        "barrier_count": 2,
+        "barrier_share": 0.6667,
+        "enabler_count": 1,
+        "enabler_share": 0.5,
+    },
+    {
+        "label": "Transition",
+        "count": 1,
+        "barrier_count": 0,
+        "barrier_share": None,
+        "enabler_count": 1,
+        "enabler_share": 1.0,
+    },
+    {"label": "Unused", "count": 0, "barrier_count": 0, "barrier_share": 0.0, "enabler_count": 0, "enabler_share": 0.0},
+]
+BREAKDOWN = [
+    {"label": "Primary", "ideal": 2, "non_ideal": 1, "excluded": 0},
+    {"label": "Secondary & post-16", "ideal": 0, "non_ideal": 3, "excluded": 2},
+]
+POLL = {
+    "answers": 7,
+    "words": [
+        {"word": "listening", "count": 4},
+        {"word": "<i>trust</i>", "count": 2},
+        {"word": "early help", "count": 1},
+    ],
+}
+COMBINED = [
+    {"label": "Communication", "total": 3, "reviews": 2, "findings": 1},
+    {"label": "Transition", "total": 1, "reviews": 0, "findings": 1},
+    {"label": "Unused", "total": 0, "reviews": 0, "findings": 0},
+]
+PROCESS_MAP = {
+    "steps": [
+        {"position": 1, "title": "Request for an EHC needs assessment", "counts": {"working_well": 1, "blocker": 2}},
+        {"position": 2, "title": "Decision", "counts": {"working_well": 0, "blocker": 0}},
+    ]
+}
 
 
 def _funnel():
-    settings = pd.DataFrame({
-        "urn": ["100001", "100002", "100003", "100004"], "name": ["Hill <b>Primary</b>", "Vale School", "Brook Academy", "Small School"],
-        "count": np.array([30.0, 4.0, 12.0, 2.0]), "base": np.array([100.0, 80.0, 60.0, 3.0]),
-        "rate": np.array([0.3, 0.05, 0.2, 2 / 3]), "flag": ["higher_998", "lower_95", "within", "higher_95"],
-    })
+    settings = pd.DataFrame(
+        {
+            "urn": ["100001", "100002", "100003", "100004"],
+            "name": ["Hill <b>Primary</b>", "Vale School", "Brook Academy", "Small School"],
+            "count": np.array([30.0, 4.0, 12.0, 2.0]),
+            "base": np.array([100.0, 80.0, 60.0, 3.0]),
+            "rate": np.array([0.3, 0.05, 0.2, 2 / 3]),
+            "flag": ["higher_998", "lower_95", "within", "higher_95"],
+        }
+    )
     grid = np.array([1.0, 10.0, 50.0, 100.0])
-    curve = pd.DataFrame({"base": grid, "lower_998": [0.0, 0.0, 0.05, 0.08], "lower_95": [0.0, 0.01, 0.08, 0.1],
-                          "upper_95": [0.9, 0.4, 0.25, 0.2], "upper_998": [1.0, 0.5, 0.3, 0.24]})
+    curve = pd.DataFrame(
+        {
+            "base": grid,
+            "lower_998": [0.0, 0.0, 0.05, 0.08],
+            "lower_95": [0.0, 0.01, 0.08, 0.1],
+            "upper_95": [0.9, 0.4, 0.25, 0.2],
+            "upper_998": [1.0, 0.5, 0.3, 0.24],
+        }
+    )
     return Funnel(measure="Suspensions", base="Pupils", model="binomial", expected=0.15, settings=settings, curve=curve)
 
 
-FLAG_LABELS = {"higher_998": "Higher (99.8%)", "higher_95": "Higher (95%)", "within": "Within the limits",
-               "lower_95": "Lower (95%)", "lower_998": "Lower (99.8%)"}
-GROUPS = pd.DataFrame({"group": ["North", "South", 3], "rate": [0.2, 0.5, 0.125], "high": [0.3, 0.6, 0.2], "low": [0.1, 0.4, 0.05]})
+FLAG_LABELS = {
+    "higher_998": "Higher (99.8%)",
+    "higher_95": "Higher (95%)",
+    "within": "Within the limits",
+    "lower_95": "Lower (95%)",
+    "lower_998": "Lower (99.8%)",
+}
+GROUPS = pd.DataFrame(
+    {"group": ["North", "South", 3], "rate": [0.2, 0.5, 0.125], "high": [0.3, 0.6, 0.2], "low": [0.1, 0.4, 0.05]}
+)
 
 EXAMPLES = {
     "outcome": lambda: charts.outcome_chart(FIGURES["outcome"]),
@@ -79,7 +144,9 @@ EXAMPLES = {
     "breakdown": lambda: charts.breakdown_chart(BREAKDOWN),
     "words poll": lambda: charts.words_chart(POLL),
     "combined themes": lambda: charts.combined_themes_chart(COMBINED),
-    "process map": lambda: charts.process_map_chart(PROCESS_MAP, {"working_well": "Working well", "blocker": "Blocker"}),
+    "process map": lambda: charts.process_map_chart(
+        PROCESS_MAP, {"working_well": "Working well", "blocker": "Blocker"}
+    ),
     "funnel": lambda: charts.funnel_chart(_funnel(), FLAG_LABELS),
     "funnel, small counts suppressed": lambda: charts.funnel_chart(_funnel(), FLAG_LABELS, suppress=True),
     "groups": lambda: charts.group_chart(GROUPS, "Locality"),
@@ -102,7 +169,10 @@ def _plain(value):
 
 
 def _without_template(figure: dict) -> dict:
-    return {"data": figure["data"], "layout": {key: value for key, value in figure["layout"].items() if key != "template"}}
+    return {
+        "data": figure["data"],
+        "layout": {key: value for key, value in figure["layout"].items() if key != "template"},
+    }
 
 
 @pytest.mark.parametrize("example", EXAMPLES)
@@ -127,6 +197,8 @@ def test_the_template_is_plotlys_default_for_what_the_charts_draw():
     assert charts.TEMPLATE["data"] == {kind: default["data"][kind] for kind in drawn}
     # The subplots the charts never draw (polar, ternary, 3D, geo) are left out; the rest is Plotly's.
     assert set(default["layout"]) - set(charts.TEMPLATE["layout"]) == {"polar", "ternary", "scene", "geo"}
-    assert _plain(charts.TEMPLATE["layout"]) == _plain({key: default["layout"][key] for key in charts.TEMPLATE["layout"]})
+    assert _plain(charts.TEMPLATE["layout"]) == _plain(
+        {key: default["layout"][key] for key in charts.TEMPLATE["layout"]}
+    )
     for example in EXAMPLES.values():
         assert example()["layout"]["template"] == charts.TEMPLATE

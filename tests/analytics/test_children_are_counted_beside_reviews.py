@@ -11,8 +11,13 @@ from workshops.services import ReviewAnswer, review_save
 
 def review(organisation, term, workshop, case, ideal, room=None, facilitator=None):
     allocation = CaseAllocation.objects.create(workshop=workshop, case=case, room=room)
-    answer = ReviewAnswer(True, ideal, [] if ideal else [term("non_ideal_area", "TIMING_OF_SUPPORT")],
-                          None if ideal else term("provision", "MAINSTREAM"), [term("theme", "WORKFORCE_CAPACITY")])
+    answer = ReviewAnswer(
+        True,
+        ideal,
+        [] if ideal else [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+        None if ideal else term("provision", "MAINSTREAM"),
+        [term("theme", "WORKFORCE_CAPACITY")],
+    )
     return review_save(allocation=allocation, answer=answer, by=facilitator, expected_version=0)
 
 
@@ -22,7 +27,14 @@ def test_a_child_reviewed_in_two_workshops_is_two_reviews_of_one_child(organisat
     review(organisation, term, workshop, returning, ideal=False, facilitator=facilitator)
     review(organisation, term, later, returning, ideal=False, facilitator=facilitator)
     for n in (2, 3, 4):
-        review(organisation, term, workshop, make_case(organisation, term, f"C-00{n}"), ideal=n != 4, facilitator=facilitator)
+        review(
+            organisation,
+            term,
+            workshop,
+            make_case(organisation, term, f"C-00{n}"),
+            ideal=n != 4,
+            facilitator=facilitator,
+        )
     figures = build_report(organisation, Scope())
     assert (figures["reviewed"], figures["children"]) == (5, 4)
     assert (figures["outcome"]["n"], figures["outcome"]["children"]) == (5, 4)
@@ -38,7 +50,9 @@ def test_a_child_reviewed_in_two_workshops_is_two_reviews_of_one_child(organisat
     assert figures["dbv_summary"]["total"]["children"] == 4
 
 
-def test_the_dashboard_headline_says_reviews_and_children(organisation, term, workshop, facilitator, client_for, viewer):
+def test_the_dashboard_headline_says_reviews_and_children(
+    organisation, term, workshop, facilitator, client_for, viewer
+):
     later = Workshop.objects.create(organisation=organisation, title="Later", date=workshop.date)
     returning = make_case(organisation, term, "C-001")
     review(organisation, term, workshop, returning, ideal=False, facilitator=facilitator)

@@ -31,7 +31,9 @@ def save(allocation, facilitator, version=0):
     return review_save(allocation=allocation, answer=ReviewAnswer(False), by=facilitator, expected_version=version)
 
 
-def test_a_combination_is_computed_on_its_first_view(settings, client_for, viewer, organisation, allocations, facilitator, workshop):
+def test_a_combination_is_computed_on_its_first_view(
+    settings, client_for, viewer, organisation, allocations, facilitator, workshop
+):
     settings.CELERY_TASK_ALWAYS_EAGER = True  # the embedded default: the first view computes in-process
     save(allocations[0], facilitator)
     key = f"workshop:{workshop.pk},phase:SECONDARY,primary_need:ASD"
@@ -41,8 +43,12 @@ def test_a_combination_is_computed_on_its_first_view(settings, client_for, viewe
 
 
 def test_a_save_refreshes_the_kept_combinations_holding_the_review_and_no_other(
-        settings, organisation, allocations, facilitator, workshop, queue, django_capture_on_commit_callbacks):
-    holding = [f"workshop:{workshop.pk},phase:SECONDARY", "phase:SECONDARY,primary_need:ASD,support_level:EHCP,provision:MSS"]
+    settings, organisation, allocations, facilitator, workshop, queue, django_capture_on_commit_callbacks
+):
+    holding = [
+        f"workshop:{workshop.pk},phase:SECONDARY",
+        "phase:SECONDARY,primary_need:ASD,support_level:EHCP,provision:MSS",
+    ]
     not_holding = [f"workshop:{workshop.pk},phase:PRIMARY", "primary_need:SEMH,support_level:EHCP"]
     for key in holding + not_holding:
         snapshots.compute_snapshot(organisation.pk, key)
@@ -54,10 +60,14 @@ def test_a_save_refreshes_the_kept_combinations_holding_the_review_and_no_other(
 
 
 def test_a_review_moving_out_of_a_combination_refreshes_it_and_the_one_it_moves_into(
-        settings, organisation, allocations, facilitator, workshop, term, queue, django_capture_on_commit_callbacks):
+    settings, organisation, allocations, facilitator, workshop, term, queue, django_capture_on_commit_callbacks
+):
     review = save(allocations[0], facilitator)
-    before, after, elsewhere = (f"workshop:{workshop.pk},phase:SECONDARY", f"workshop:{workshop.pk},phase:PRIMARY",
-                                "phase:POST16,primary_need:ASD")
+    before, after, elsewhere = (
+        f"workshop:{workshop.pk},phase:SECONDARY",
+        f"workshop:{workshop.pk},phase:PRIMARY",
+        "phase:POST16,primary_need:ASD",
+    )
     for key in (before, after, elsewhere):
         snapshots.compute_snapshot(organisation.pk, key)
     case = allocations[0].case
@@ -82,14 +92,25 @@ def test_the_sweep_requeues_a_stale_combination(organisation, allocations, facil
     assert queued(queue) == {holding}
 
 
-def test_deleting_a_workshop_deletes_every_snapshot_naming_it(settings, organisation, allocations, facilitator, workshop, queue,
-                                                             django_capture_on_commit_callbacks):
+def test_deleting_a_workshop_deletes_every_snapshot_naming_it(
+    settings, organisation, allocations, facilitator, workshop, queue, django_capture_on_commit_callbacks
+):
     save(allocations[0], facilitator)
-    naming = [f"workshop:{workshop.pk}", f"workshop:{workshop.pk},phase:SECONDARY", f"workshop:{workshop.pk},provision:MSS"]
+    naming = [
+        f"workshop:{workshop.pk}",
+        f"workshop:{workshop.pk},phase:SECONDARY",
+        f"workshop:{workshop.pk},provision:MSS",
+    ]
     for key in [*naming, "phase:SECONDARY", "phase:SECONDARY,provision:MSS"]:
         snapshots.compute_snapshot(organisation.pk, key)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with django_capture_on_commit_callbacks(execute=True):
         workshop_delete(workshop=workshop, reason="test")
-    assert set(ReportSnapshot.objects.values_list("scope", flat=True)) == {"phase:SECONDARY", "phase:SECONDARY,provision:MSS"}
-    assert queued(queue) == {"phase:SECONDARY", "phase:SECONDARY,provision:MSS"}  # recomputed without its reviews; it, never again
+    assert set(ReportSnapshot.objects.values_list("scope", flat=True)) == {
+        "phase:SECONDARY",
+        "phase:SECONDARY,provision:MSS",
+    }
+    assert queued(queue) == {
+        "phase:SECONDARY",
+        "phase:SECONDARY,provision:MSS",
+    }  # recomputed without its reviews; it, never again

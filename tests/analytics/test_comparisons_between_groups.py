@@ -13,8 +13,10 @@ from workshops.services import ReviewAnswer, review_save
 
 
 def rows(*groups):
-    return [{"key": i, "label": f"Group {i}", "analysed": ideal + non_ideal, "ideal": ideal, "non_ideal": non_ideal}
-            for i, (ideal, non_ideal) in enumerate(groups)]
+    return [
+        {"key": i, "label": f"Group {i}", "analysed": ideal + non_ideal, "ideal": ideal, "non_ideal": non_ideal}
+        for i, (ideal, non_ideal) in enumerate(groups)
+    ]
 
 
 def fisher_two_sided(a, b, c, d):
@@ -26,8 +28,11 @@ def fisher_two_sided(a, b, c, d):
         return math.comb(column1, x) * math.comb(n - column1, row1 - x) / math.comb(n, row1)
 
     observed = probability(a)
-    return sum(probability(x) for x in range(max(0, row1 + column1 - n), min(row1, column1) + 1)
-               if probability(x) <= observed * (1 + 1e-7))
+    return sum(
+        probability(x)
+        for x in range(max(0, row1 + column1 - n), min(row1, column1) + 1)
+        if probability(x) <= observed * (1 + 1e-7)
+    )
 
 
 def test_two_groups_are_compared_with_fishers_exact_test():
@@ -35,7 +40,9 @@ def test_two_groups_are_compared_with_fishers_exact_test():
     assert result["test"] == "fisher_exact" and result["groups"] == 2 and result["analysed"] == 26
     assert result["p_value"] == pytest.approx(fisher_two_sided(5, 10, 9, 2), rel=1e-9)
     assert result["p_value"] < 0.05
-    assert result["words"].startswith(f"Fisher's exact test, p = {result['p_value']:.3f}: if the workshops did not really differ")
+    assert result["words"].startswith(
+        f"Fisher's exact test, p = {result['p_value']:.3f}: if the workshops did not really differ"
+    )
     assert result["words"].endswith("unlikely to be chance alone.")
 
 
@@ -44,7 +51,9 @@ def test_three_groups_are_compared_with_chi_squared():
     result = compare(rows(*groups), "room")
     # Expected counts from the margins: 27 ideal and 33 not ideal of 60, 20 in each group.
     expected_ideal, expected_not = 20 * 27 / 60, 20 * 33 / 60
-    statistic = sum((i - expected_ideal) ** 2 / expected_ideal + (n - expected_not) ** 2 / expected_not for i, n in groups)
+    statistic = sum(
+        (i - expected_ideal) ** 2 / expected_ideal + (n - expected_not) ** 2 / expected_not for i, n in groups
+    )
     assert result["test"] == "chi_squared" and result["dof"] == 2
     assert result["statistic"] == pytest.approx(statistic, rel=1e-12)
     assert result["p_value"] == pytest.approx(math.exp(-statistic / 2), rel=1e-9)  # χ² with 2 degrees of freedom
@@ -58,17 +67,34 @@ def test_few_reviews_per_group_warn_that_chi_squared_is_rough():
 
 
 def test_nothing_to_compare_is_said_plainly():
-    assert compare(rows((3, 4)), "workshop")["words"] == "Fewer than two workshops have analysed reviews: there is nothing to compare."
-    assert compare(rows((3, 0), (4, 0)), "room")["words"] == "Every analysed review was ideal: there is no difference between rooms to test."
+    assert (
+        compare(rows((3, 4)), "workshop")["words"]
+        == "Fewer than two workshops have analysed reviews: there is nothing to compare."
+    )
+    assert (
+        compare(rows((3, 0), (4, 0)), "room")["words"]
+        == "Every analysed review was ideal: there is no difference between rooms to test."
+    )
     assert compare(rows((3, 4), (0, 0)), "room")["test"] is None  # a room without analysed reviews is not a group
 
 
-def test_the_report_compares_workshops_rooms_and_provisions_and_warns_about_many_tests(organisation, term, workshop, room, facilitator):
+def test_the_report_compares_workshops_rooms_and_provisions_and_warns_about_many_tests(
+    organisation, term, workshop, room, facilitator
+):
     later = Workshop.objects.create(organisation=organisation, title="Later", date=workshop.date)
-    for n, (where, ideal) in enumerate([(workshop, True)] * 6 + [(workshop, False)] + [(later, False)] * 6 + [(later, True)]):
-        allocation = CaseAllocation.objects.create(workshop=where, case=make_case(organisation, term, f"C-{n}"), room=room if where == workshop else None)
-        answer = ReviewAnswer(True, ideal, [] if ideal else [term("non_ideal_area", "TIMING_OF_SUPPORT")],
-                              None if ideal else term("provision", "MAINSTREAM"), [term("theme", "WORKFORCE_CAPACITY")])
+    for n, (where, ideal) in enumerate(
+        [(workshop, True)] * 6 + [(workshop, False)] + [(later, False)] * 6 + [(later, True)]
+    ):
+        allocation = CaseAllocation.objects.create(
+            workshop=where, case=make_case(organisation, term, f"C-{n}"), room=room if where == workshop else None
+        )
+        answer = ReviewAnswer(
+            True,
+            ideal,
+            [] if ideal else [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+            None if ideal else term("provision", "MAINSTREAM"),
+            [term("theme", "WORKFORCE_CAPACITY")],
+        )
         review_save(allocation=allocation, answer=answer, by=facilitator, expected_version=0)
     figures = build_report(organisation, Scope())
     by = {c["by"]: c for c in figures["comparisons"]}

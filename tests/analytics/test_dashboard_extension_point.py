@@ -39,4 +39,6 @@ def test_analytics_imports_no_app_above_it():
 
     root = pathlib.Path(extensions.__file__).parent
     for path in root.rglob("*.py"):
-        assert not re.search(r"^\s*(from|import)\s+improvement\b", path.read_text(), re.M), f"{path} imports the improvement app"
+        assert not re.search(r"^\s*(from|import)\s+improvement\b", path.read_text(), re.M), (
+            f"{path} imports the improvement app"
+        )

@@ -18,18 +18,34 @@ from workshops.services import ReviewAnswer, review_save
 def reviewed(settings, organisation, allocations, facilitator, term):
     """Two analysed reviews and one without consensus, all secondary, autistic, with an EHCP, in MSS."""
     settings.CELERY_TASK_ALWAYS_EAGER = True  # no worker here: a first view computes its figures in-process
-    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
-                by=facilitator, expected_version=0)
-    review_save(allocation=allocations[1], answer=ReviewAnswer(
-        True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"), [term("theme", "WORKFORCE_CAPACITY")]),
-        by=facilitator, expected_version=0)
+    review_save(
+        allocation=allocations[0],
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator,
+        expected_version=0,
+    )
+    review_save(
+        allocation=allocations[1],
+        answer=ReviewAnswer(
+            True,
+            False,
+            [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+            term("provision", "MAINSTREAM"),
+            [term("theme", "WORKFORCE_CAPACITY")],
+        ),
+        by=facilitator,
+        expected_version=0,
+    )
     review_save(allocation=allocations[2], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     return allocations
 
 
 def choose(client, **chosen):
     """Send the filter form as a browser does: every select, "Any" as empty."""
-    return client.get(reverse("dashboard"), {kind: chosen.get(kind, "") for kind in ("workshop", "phase", "primary_need", "support_level", "provision")})
+    return client.get(
+        reverse("dashboard"),
+        {kind: chosen.get(kind, "") for kind in ("workshop", "phase", "primary_need", "support_level", "provision")},
+    )
 
 
 def test_the_form_is_answered_with_one_address_holding_every_filter(client_for, viewer, reviewed, workshop):
@@ -38,19 +54,32 @@ def test_the_form_is_answered_with_one_address_holding_every_filter(client_for, 
     assert response.status_code == 302
     assert response.url == f"/dashboards/?scope=workshop:{workshop.pk},phase:SECONDARY"
     page = client.get(response.url).content.decode()
-    assert '<h1 class="h2 mb-3" data-testid="scope-title">Workshop: Secondary case reviews · Phase: Secondary</h1>' in page
+    assert (
+        '<h1 class="h2 mb-3" data-testid="scope-title">Workshop: Secondary case reviews · Phase: Secondary</h1>' in page
+    )
     # The downloads name the same combination, and so does the address their files are named by.
-    assert f"?scope=workshop:{workshop.pk},phase:SECONDARY\">CSV" in page
+    assert f'?scope=workshop:{workshop.pk},phase:SECONDARY">CSV' in page
     assert choose(client).url == "/dashboards/"  # every select on "Any": all workshops
 
 
 def test_the_form_shows_labels_and_what_is_chosen(client_for, lead, reviewed, workshop):
-    page = client_for(lead).get(reverse("dashboard"), {"scope": f"workshop:{workshop.pk},primary_need:ASD"}).content.decode()
-    for name, label in (("workshop", "Workshop"), ("phase", "Phase"), ("primary_need", "Primary need"),
-                        ("support_level", "Support level"), ("provision", "Current provision")):
+    page = (
+        client_for(lead)
+        .get(reverse("dashboard"), {"scope": f"workshop:{workshop.pk},primary_need:ASD"})
+        .content.decode()
+    )
+    for name, label in (
+        ("workshop", "Workshop"),
+        ("phase", "Phase"),
+        ("primary_need", "Primary need"),
+        ("support_level", "Support level"),
+        ("provision", "Current provision"),
+    ):
         assert f'<label class="form-label mb-1" for="id_{name}">{label}</label>' in page
         assert f'<select name="{name}" id="id_{name}" class="form-select"' in page
-    assert page.count('<option value="" selected>Any</option>') == 3  # phase, support level and provision are not chosen
+    assert (
+        page.count('<option value="" selected>Any</option>') == 3
+    )  # phase, support level and provision are not chosen
     assert f'<option value="{workshop.pk}" selected>Secondary case reviews (20 May 2026)</option>' in page
     assert '<option value="ASD" selected>Autistic spectrum disorder</option>' in page
     assert '<option value="SEN_SUPPORT">SEN support</option>' in page  # labels, not codes
@@ -64,7 +93,11 @@ def test_the_workshop_dashboard_can_be_narrowed_by_the_kinds_of_case_too(client_
 
 
 def test_a_combination_fixing_phase_and_workshop_shows_no_breakdown_by_either(client_for, viewer, reviewed, workshop):
-    page = client_for(viewer).get(reverse("dashboard"), {"scope": f"workshop:{workshop.pk},phase:SECONDARY"}).content.decode()
+    page = (
+        client_for(viewer)
+        .get(reverse("dashboard"), {"scope": f"workshop:{workshop.pk},phase:SECONDARY"})
+        .content.decode()
+    )
     assert 'id="table-by-phase"' not in page and 'id="table-by-workshop"' not in page
     assert 'id="table-by-primary_need"' in page and 'id="table-by-room"' in page
 
@@ -85,7 +118,9 @@ def test_downloads_of_a_combination_are_named_by_it(client_for, viewer, reviewed
     key = f"workshop:{workshop.pk},phase:SECONDARY"
     client.get(reverse("dashboard"), {"scope": key})
     response = client.get(reverse("dashboard_download", args=["outcome", "csv"]), {"scope": key})
-    assert response["Content-Disposition"] == f'attachment; filename="workshop-{workshop.pk}+phase-SECONDARY-outcome.csv"'
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="workshop-{workshop.pk}+phase-SECONDARY-outcome.csv"'
+    )
     assert "Ideal outcome,1," in response.content.decode("utf-8-sig")
     client.get(reverse("dashboard"), {"scope": "phase:SECONDARY"})
     single = client.get(reverse("dashboard_download", args=["outcome", "xlsx"]), {"scope": "phase:SECONDARY"})
@@ -94,12 +129,16 @@ def test_downloads_of_a_combination_are_named_by_it(client_for, viewer, reviewed
 
 # Access: the owner, a member of the same LA and an outsider, on every part of a combination.
 
+
 @pytest.fixture
 def theirs(other_organisation):
     """Another LA's workshop, and a phase code only that LA has."""
-    workshop = Workshop.objects.create(organisation=other_organisation, title="Southvale only", date=datetime.date(2026, 5, 1))
-    VocabularyTerm.objects.create(organisation=other_organisation, kind=VocabularyKind.PHASE, code="SOUTHVALE_ONLY", label="Theirs",
-                                  position=99)
+    workshop = Workshop.objects.create(
+        organisation=other_organisation, title="Southvale only", date=datetime.date(2026, 5, 1)
+    )
+    VocabularyTerm.objects.create(
+        organisation=other_organisation, kind=VocabularyKind.PHASE, code="SOUTHVALE_ONLY", label="Theirs", position=99
+    )
     return workshop
 
 
@@ -114,10 +153,16 @@ def test_every_member_reads_a_combination_of_their_own_la(client_for, lead, view
 
 def test_any_part_of_another_la_in_a_combination_answers_404(client_for, lead, outsider, reviewed, workshop, theirs):
     ours = client_for(lead)
-    for key in (f"workshop:{theirs.pk},phase:SECONDARY",  # their workshop with a code we have too
-                f"workshop:{workshop.pk},phase:SOUTHVALE_ONLY",  # our workshop with a code only they have
-                f"phase:SECONDARY,primary_need:ASD,workshop:{theirs.pk}"):
-        for url in (reverse("dashboard"), reverse("dashboard_status"), reverse("dashboard_download", args=["outcome", "csv"])):
+    for key in (
+        f"workshop:{theirs.pk},phase:SECONDARY",  # their workshop with a code we have too
+        f"workshop:{workshop.pk},phase:SOUTHVALE_ONLY",  # our workshop with a code only they have
+        f"phase:SECONDARY,primary_need:ASD,workshop:{theirs.pk}",
+    ):
+        for url in (
+            reverse("dashboard"),
+            reverse("dashboard_status"),
+            reverse("dashboard_download", args=["outcome", "csv"]),
+        ):
             assert ours.get(url, {"scope": key}).status_code == 404, (url, key)
     assert choose(ours, workshop=theirs.pk, phase="SECONDARY").status_code == 404  # by the form, too
     outside = client_for(outsider)
@@ -129,7 +174,10 @@ def test_any_part_of_another_la_in_a_combination_answers_404(client_for, lead, o
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, reviewed, workshop):
-    for response in (client.get(reverse("dashboard"), {"scope": f"workshop:{workshop.pk},phase:SECONDARY"}), choose(client, phase="SECONDARY")):
+    for response in (
+        client.get(reverse("dashboard"), {"scope": f"workshop:{workshop.pk},phase:SECONDARY"}),
+        choose(client, phase="SECONDARY"),
+    ):
         assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
@@ -137,7 +185,9 @@ def test_a_retired_term_can_still_be_chosen_to_read_past_reviews(client_for, vie
     vocabulary_term_set_retired(term=term("primary_need", "ASD"), retired=True)
     client = client_for(viewer)
     page = client.get(reverse("dashboard")).content.decode()
-    assert page.index('<option value="ASD">Autistic spectrum disorder (retired)</option>') > page.index('<option value="NSA">')  # after the current ones
+    assert page.index('<option value="ASD">Autistic spectrum disorder (retired)</option>') > page.index(
+        '<option value="NSA">'
+    )  # after the current ones
     response = choose(client, workshop=workshop.pk, primary_need="ASD")
     assert response.url == f"/dashboards/?scope=workshop:{workshop.pk},primary_need:ASD"
     assert "Of 2 reviews of 2 children the rooms agreed on" in client.get(response.url).content.decode()

@@ -20,11 +20,24 @@ from workshops.services import ReviewAnswer, review_save
 
 @pytest.fixture
 def reviewed(organisation, allocations, facilitator, term):
-    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
-                by=facilitator, expected_version=0)
-    review_save(allocation=allocations[1], answer=ReviewAnswer(
-        True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"), [term("theme", "WORKFORCE_CAPACITY")]),
-        by=facilitator, expected_version=0)
+    review_save(
+        allocation=allocations[0],
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator,
+        expected_version=0,
+    )
+    review_save(
+        allocation=allocations[1],
+        answer=ReviewAnswer(
+            True,
+            False,
+            [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+            term("provision", "MAINSTREAM"),
+            [term("theme", "WORKFORCE_CAPACITY")],
+        ),
+        by=facilitator,
+        expected_version=0,
+    )
     review_save(allocation=allocations[2], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     for scope in ("all", f"workshop:{allocations[0].workshop_id}"):
         snapshots.compute_snapshot(organisation.pk, scope)
@@ -33,7 +46,10 @@ def reviewed(organisation, allocations, facilitator, term):
 
 def test_the_overview_shows_the_figures_their_tables_and_charts(client_for, viewer, reviewed):
     page = client_for(viewer).get(reverse("dashboard")).content.decode()
-    assert "Of 2 reviews of 2 children the rooms agreed on, <strong>1 (50%)</strong> could have had a better outcome" in page
+    assert (
+        "Of 2 reviews of 2 children the rooms agreed on, <strong>1 (50%)</strong> could have had a better outcome"
+        in page
+    )
     assert "1 without consensus is kept but left out of every share" in page
     assert "✓ Up to date" in page
     for table in ("outcome", "areas", "themes", "provision", "crosstab", "by-workshop", "disciplines"):
@@ -55,10 +71,17 @@ def test_a_filter_narrows_the_figures(client_for, lead, reviewed, organisation):
     assert "Phase: Primary" in page and "No reviews match these filters." in page
 
 
-def test_a_stale_snapshot_is_shown_with_a_notice_while_a_refresh_is_queued(settings, client_for, viewer, reviewed, allocations, facilitator):
+def test_a_stale_snapshot_is_shown_with_a_notice_while_a_refresh_is_queued(
+    settings, client_for, viewer, reviewed, allocations, facilitator
+):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     review = allocations[2].review
-    review_save(allocation=allocations[2], answer=ReviewAnswer(False, notes="changed"), by=facilitator, expected_version=review.version)
+    review_save(
+        allocation=allocations[2],
+        answer=ReviewAnswer(False, notes="changed"),
+        by=facilitator,
+        expected_version=review.version,
+    )
     with mock.patch.object(tasks.refresh_snapshot, "apply_async") as queue:
         page = client_for(viewer).get(reverse("dashboard")).content.decode()
     assert queue.call_count == 1
@@ -66,15 +89,21 @@ def test_a_stale_snapshot_is_shown_with_a_notice_while_a_refresh_is_queued(setti
     assert "Of 2 reviews of 2 children the rooms agreed on" in page  # the last figures stay on the page meanwhile
 
 
-def test_with_the_broker_down_the_page_says_figures_may_be_out_of_date(settings, client_for, viewer, reviewed, allocations, facilitator):
+def test_with_the_broker_down_the_page_says_figures_may_be_out_of_date(
+    settings, client_for, viewer, reviewed, allocations, facilitator
+):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    review_save(allocation=allocations[2], answer=ReviewAnswer(False, notes="changed"), by=facilitator, expected_version=1)
+    review_save(
+        allocation=allocations[2], answer=ReviewAnswer(False, notes="changed"), by=facilitator, expected_version=1
+    )
     with mock.patch.object(tasks.refresh_snapshot, "apply_async", side_effect=ConnectionError("down")):
         page = client_for(viewer).get(reverse("dashboard")).content.decode()
     assert "⚠ Figures may be out of date" in page
 
 
-def test_the_status_poll_reloads_the_page_when_new_figures_are_ready_and_stops_when_fresh(settings, client_for, viewer, reviewed, organisation):
+def test_the_status_poll_reloads_the_page_when_new_figures_are_ready_and_stops_when_fresh(
+    settings, client_for, viewer, reviewed, organisation
+):
     snapshot = ReportSnapshot.objects.get(organisation=organisation, scope="all")
     client = client_for(viewer)
     fresh = client.get(reverse("dashboard_status"), {"scope": "all", "shown": snapshot.computed_at.isoformat()})
@@ -85,10 +114,23 @@ def test_the_status_poll_reloads_the_page_when_new_figures_are_ready_and_stops_w
 
 def test_downloads_hold_the_same_rows_as_the_page(client_for, viewer, reviewed):
     client = client_for(viewer)
-    rows = list(csv.reader(io.StringIO(client.get(reverse("dashboard_download", args=["outcome", "csv"]), {"scope": "all"}).content.decode("utf-8-sig"))))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                client.get(reverse("dashboard_download", args=["outcome", "csv"]), {"scope": "all"}).content.decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     assert rows[0] == ["Outcome", "Reviews", "Share of analysed", "95% confidence interval", "Note"]
-    assert rows[1][:3] == ["Ideal outcome", "1", "50%"] and rows[4][:2] == ["Excluded: no consensus (not in any share)", "1"]
-    workbook = load_workbook(io.BytesIO(client.get(reverse("dashboard_download", args=["themes", "xlsx"]), {"scope": "all"}).content))
+    assert rows[1][:3] == ["Ideal outcome", "1", "50%"] and rows[4][:2] == [
+        "Excluded: no consensus (not in any share)",
+        "1",
+    ]
+    workbook = load_workbook(
+        io.BytesIO(client.get(reverse("dashboard_download", args=["themes", "xlsx"]), {"scope": "all"}).content)
+    )
     sheet = workbook.active
     assert [c.value for c in sheet[2]][:4] == ["Workforce capacity", "WORKFORCE_CAPACITY", 2, "100%"]
     assert client.get(reverse("dashboard_download", args=["nonsense", "csv"]), {"scope": "all"}).status_code == 404
@@ -99,10 +141,19 @@ def test_the_report_command_prints_the_agreed_json(reviewed, capsys):
     call_command("report", "--org", "northshire", "--format", "json")
     report = json.loads(capsys.readouterr().out)
     assert (report["reviewed"], report["excluded"], report["analysed"]) == (3, 1, 2)
-    assert {k: report["outcome"][k] for k in ("ideal", "non_ideal", "non_ideal_share")} == {"ideal": 1, "non_ideal": 1, "non_ideal_share": 0.5}
+    assert {k: report["outcome"][k] for k in ("ideal", "non_ideal", "non_ideal_share")} == {
+        "ideal": 1,
+        "non_ideal": 1,
+        "non_ideal_share": 0.5,
+    }
     assert len(report["outcome"]["ci95"]) == 2
     area = next(a for a in report["non_ideal_areas"] if a["code"] == "TIMING_OF_SUPPORT")
-    assert {k: area[k] for k in ("code", "label", "count", "share")} == {"code": "TIMING_OF_SUPPORT", "label": "Timing of support", "count": 1, "share": 1.0}
+    assert {k: area[k] for k in ("code", "label", "count", "share")} == {
+        "code": "TIMING_OF_SUPPORT",
+        "label": "Timing of support",
+        "count": 1,
+        "share": 1.0,
+    }
     assert {"code", "label", "count", "share"} <= set(report["themes"][0])
     mss = next(p for p in report["provision"] if p["code"] == "MSS")
     assert {k: mss[k] for k in ("reviewed", "ideal", "ideal_share")} == {"reviewed": 2, "ideal": 1, "ideal_share": 0.5}
@@ -120,6 +171,7 @@ def test_the_report_command_explains_bad_arguments(organisation):
 
 # Access: every dashboard and download, for the LA's roles, an outsider and anonymous visitors.
 
+
 def urls(workshop):
     return [
         reverse("dashboard"),
@@ -132,14 +184,18 @@ def urls(workshop):
     ]
 
 
-def test_every_member_of_the_la_may_read_every_dashboard_and_download(client_for, lead, viewer, facilitator, reviewed, workshop):
+def test_every_member_of_the_la_may_read_every_dashboard_and_download(
+    client_for, lead, viewer, facilitator, reviewed, workshop
+):
     for person in (lead, viewer, facilitator):
         client = client_for(person)
         for url in urls(workshop):
             assert client.get(url).status_code in (200, 286), url
 
 
-def test_an_outsider_gets_404_for_our_workshop_and_only_their_own_figures_elsewhere(client_for, outsider, reviewed, workshop):
+def test_an_outsider_gets_404_for_our_workshop_and_only_their_own_figures_elsewhere(
+    client_for, outsider, reviewed, workshop
+):
     client = client_for(outsider)
     for url in urls(workshop):
         if "workshop" in url:
@@ -147,7 +203,9 @@ def test_an_outsider_gets_404_for_our_workshop_and_only_their_own_figures_elsewh
     snapshots.compute_snapshot(outsider.membership.organisation_id, "all")
     page = client.get(reverse("dashboard")).content.decode()
     assert "Southvale" in page and "Secondary case reviews" not in page and "Of 2 cases" not in page
-    theirs = client.get(reverse("dashboard_download", args=["outcome", "csv"]), {"scope": "all"}).content.decode("utf-8-sig")
+    theirs = client.get(reverse("dashboard_download", args=["outcome", "csv"]), {"scope": "all"}).content.decode(
+        "utf-8-sig"
+    )
     assert "Ideal outcome,0," in theirs
 
 
@@ -163,7 +221,9 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, reviewed, workshop):
         assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
-def test_charts_are_drawn_with_the_snapshot_and_the_page_is_rendered_once_per_snapshot(client_for, viewer, reviewed, organisation, term, facilitator):
+def test_charts_are_drawn_with_the_snapshot_and_the_page_is_rendered_once_per_snapshot(
+    client_for, viewer, reviewed, organisation, term, facilitator
+):
     snapshot = ReportSnapshot.objects.get(organisation=organisation, scope="all")
     assert {"outcome", "areas", "themes", "provision", "crosstab", "breakdowns", "polls"} <= set(snapshot.charts)
     assert snapshot.charts["outcome"]["data"][0]["x"] == [1, 1, 1]
@@ -172,12 +232,21 @@ def test_charts_are_drawn_with_the_snapshot_and_the_page_is_rendered_once_per_sn
     first = viewer_client.get(reverse("dashboard")).content.decode()
     with mock.patch("analytics.views.render_to_string", side_effect=AssertionError("rendered again")):
         again = viewer_client.get(reverse("dashboard")).content.decode()
-    assert "Of 2 reviews of 2 children the rooms agreed on" in first and "Of 2 reviews of 2 children the rooms agreed on" in again
+    assert (
+        "Of 2 reviews of 2 children the rooms agreed on" in first
+        and "Of 2 reviews of 2 children the rooms agreed on" in again
+    )
 
     # New figures, new page: the cached one belongs to the snapshot it was rendered from.
-    more = CaseAllocation.objects.create(workshop=reviewed[0].workshop, room=reviewed[0].room, position=9,
-                                         case=make_case(organisation, term, "C-009"))
-    review_save(allocation=more, answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]), by=facilitator, expected_version=0)
+    more = CaseAllocation.objects.create(
+        workshop=reviewed[0].workshop, room=reviewed[0].room, position=9, case=make_case(organisation, term, "C-009")
+    )
+    review_save(
+        allocation=more,
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator,
+        expected_version=0,
+    )
     snapshots.compute_snapshot(organisation.pk, "all")
     assert "Of 3 reviews of 3 children the rooms agreed on" in viewer_client.get(reverse("dashboard")).content.decode()
 

@@ -22,6 +22,9 @@ def test_a_201_character_school_name_is_listed_with_its_line_and_nothing_is_kept
     assert response.status_code == 200
     assert "Nothing was uploaded: 3 problems to fix" in page
     assert "name is 201 characters long; at most 200 fit" in page
-    assert "phase is 61 characters long; at most 60 fit" in page and "locality is 101 characters long; at most 100 fit" in page
+    assert (
+        "phase is 61 characters long; at most 60 fit" in page
+        and "locality is 101 characters long; at most 100 fit" in page
+    )
     assert "Line 3" in page or "line 3" in page
     assert not SettingsDataset.objects.exists()

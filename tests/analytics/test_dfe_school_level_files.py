@@ -16,8 +16,14 @@ EXCLUSIONS = ("exclusions_school_level_2025.csv", (DATA / "exclusions_school_lev
 
 
 def upload(organisation, first, more=None, la_name="Northshire"):
-    return settings_import(organisation=organisation, name="Northshire schools 2024/25", filename=first[0], data=first[1],
-                           la_name=la_name, more=more)
+    return settings_import(
+        organisation=organisation,
+        name="Northshire schools 2024/25",
+        filename=first[0],
+        data=first[1],
+        la_name=la_name,
+        more=more,
+    )
 
 
 def values(urn):
@@ -27,12 +33,20 @@ def values(urn):
 def test_the_sen_file_is_pivoted_to_one_row_per_school_of_the_chosen_la(organisation):
     dataset = upload(organisation, SEN)
     assert dataset.measures == ["pupils", "ehcp", "sen_support"]
-    assert sorted(dataset.rows.values_list("urn", flat=True)) == ["140001", "140002", "140003"]  # Southdale's school left out
+    assert sorted(dataset.rows.values_list("urn", flat=True)) == [
+        "140001",
+        "140002",
+        "140003",
+    ]  # Southdale's school left out
     # The totals are read, not the totals plus their breakdown by need: 20 + 18 EHC plans, 60 + 100 on SEN support.
     assert values("140001") == {"pupils": 1050, "ehcp": 38, "sen_support": 160}
     assert values("140003") == {"pupils": 210, "ehcp": None, "sen_support": 25}  # "c": suppressed by the DfE, not known
     harbour = SettingRow.objects.get(urn="140001")
-    assert (harbour.name, harbour.phase, harbour.locality) == ("Harbour Lane Academy", "State-funded secondary", "Harbourside")
+    assert (harbour.name, harbour.phase, harbour.locality) == (
+        "Harbour Lane Academy",
+        "State-funded secondary",
+        "Harbourside",
+    )
 
 
 def test_the_exclusions_file_reads_the_latest_year_and_says_so(organisation):
@@ -45,9 +59,18 @@ def test_the_exclusions_file_reads_the_latest_year_and_says_so(organisation):
 
 def test_the_two_files_together_are_joined_on_the_urn_and_the_funnel_reads_them(organisation, client_for, lead):
     dataset = upload(organisation, SEN, more=EXCLUSIONS)
-    assert values("140001") == {"pupils": 1050, "ehcp": 38, "sen_support": 160, "headcount": 1050, "suspensions": 150,
-                                "perm_excl": 2, "pupils_suspended": 80}
-    page = client_for(lead).get(reverse("variation", kwargs={"pk": dataset.pk}), {"measure": "suspensions", "base": "pupils"})
+    assert values("140001") == {
+        "pupils": 1050,
+        "ehcp": 38,
+        "sen_support": 160,
+        "headcount": 1050,
+        "suspensions": 150,
+        "perm_excl": 2,
+        "pupils_suspended": 80,
+    }
+    page = client_for(lead).get(
+        reverse("variation", kwargs={"pk": dataset.pk}), {"measure": "suspensions", "base": "pupils"}
+    )
     text = page.content.decode()
     assert page.status_code == 200 and "Harbour Lane Academy" in text
     assert "A rate per pupils (Poisson; the default" in text
@@ -56,7 +79,9 @@ def test_the_two_files_together_are_joined_on_the_urn_and_the_funnel_reads_them(
 def test_an_la_not_in_the_file_is_refused_with_the_nearest_name(organisation):
     with pytest.raises(ImportRejected) as rejected:
         upload(organisation, SEN, la_name="Northshir")
-    assert [str(p) for p in rejected.value.problems] == ["Line 0: The file has no schools of “Northshir”. Did you mean “Northshire”?"]
+    assert [str(p) for p in rejected.value.problems] == [
+        "Line 0: The file has no schools of “Northshir”. Did you mean “Northshire”?"
+    ]
     with pytest.raises(ImportRejected, match="problem"):
         upload(organisation, SEN, la_name="")
     assert not SettingsDataset.objects.exists()
@@ -64,7 +89,11 @@ def test_an_la_not_in_the_file_is_refused_with_the_nearest_name(organisation):
 
 def test_a_bad_count_is_listed_with_its_line_and_nothing_is_kept(organisation):
     name, data = SEN
-    broken = data.decode().replace(",No SEN,Total,852", ",No SEN,Total,852").replace(",SEN support,Total,160", ",SEN support,Total,lots")
+    broken = (
+        data.decode()
+        .replace(",No SEN,Total,852", ",No SEN,Total,852")
+        .replace(",SEN support,Total,160", ",SEN support,Total,lots")
+    )
     bad_line = next(i for i, line in enumerate(broken.splitlines(), start=1) if line.endswith("lots"))
     with pytest.raises(ImportRejected) as rejected:
         upload(organisation, (name, broken.encode()))
@@ -86,6 +115,12 @@ def test_a_dfe_file_joins_only_another_dfe_file_of_the_other_kind(organisation):
 
 def test_the_upload_page_takes_the_files_and_the_la(organisation, client_for, lead):
     with open(DATA / SEN[0], "rb") as sen, open(DATA / EXCLUSIONS[0], "rb") as exclusions:
-        response = client_for(lead).post(reverse("datasets"), {"name": "From the DfE", "file": sen, "more_file": exclusions,
-                                                               "la_name": "northshire"}, follow=True)
-    assert "Uploaded “From the DfE”: 3 settings. exclusions_school_level_2025.csv: The file holds 2 years" in response.content.decode()
+        response = client_for(lead).post(
+            reverse("datasets"),
+            {"name": "From the DfE", "file": sen, "more_file": exclusions, "la_name": "northshire"},
+            follow=True,
+        )
+    assert (
+        "Uploaded “From the DfE”: 3 settings. exclusions_school_level_2025.csv: The file holds 2 years"
+        in response.content.decode()
+    )

@@ -24,14 +24,30 @@ def wilson(successes, n, z=1.959964):
 def figures(organisation, term, workshop, room, facilitator):
     """Seven reviews in MSS (2 ideal) and three in mainstream (2 ideal); parental confidence named
     in 4 of the 6 non-ideal and 1 of the 4 ideal."""
-    plan = ([("MSS", True, ["PARENTAL_CONFIDENCE_IN_MAINSTREAM"])] + [("MSS", True, ["WORKFORCE_CAPACITY"])]
-            + [("MSS", False, ["PARENTAL_CONFIDENCE_IN_MAINSTREAM"])] * 4 + [("MSS", False, ["WORKFORCE_CAPACITY"])]
-            + [("MAINSTREAM", True, ["WORKFORCE_CAPACITY"])] * 2 + [("MAINSTREAM", False, ["WORKFORCE_CAPACITY"])])
+    plan = (
+        [("MSS", True, ["PARENTAL_CONFIDENCE_IN_MAINSTREAM"])]
+        + [("MSS", True, ["WORKFORCE_CAPACITY"])]
+        + [("MSS", False, ["PARENTAL_CONFIDENCE_IN_MAINSTREAM"])] * 4
+        + [("MSS", False, ["WORKFORCE_CAPACITY"])]
+        + [("MAINSTREAM", True, ["WORKFORCE_CAPACITY"])] * 2
+        + [("MAINSTREAM", False, ["WORKFORCE_CAPACITY"])]
+    )
     for n, (provision, ideal, themes) in enumerate(plan):
-        allocation = CaseAllocation.objects.create(workshop=workshop, room=room, case=make_case(organisation, term, f"C-{n}", provision))
-        areas = [term("non_ideal_area", "TYPE_OF_PROVISION")] if not ideal and n % 2 else [term("non_ideal_area", "TIMING_OF_SUPPORT")]
-        answer = ReviewAnswer(True, ideal, [] if ideal else areas, None if ideal else term("provision", "MAINSTREAM"),
-                              [term("theme", code) for code in themes])
+        allocation = CaseAllocation.objects.create(
+            workshop=workshop, room=room, case=make_case(organisation, term, f"C-{n}", provision)
+        )
+        areas = (
+            [term("non_ideal_area", "TYPE_OF_PROVISION")]
+            if not ideal and n % 2
+            else [term("non_ideal_area", "TIMING_OF_SUPPORT")]
+        )
+        answer = ReviewAnswer(
+            True,
+            ideal,
+            [] if ideal else areas,
+            None if ideal else term("provision", "MAINSTREAM"),
+            [term("theme", code) for code in themes],
+        )
         review_save(allocation=allocation, answer=answer, by=facilitator, expected_version=0)
     return build_report(organisation, Scope())
 
@@ -63,17 +79,31 @@ def test_areas_have_the_interval_of_their_share_of_non_ideal_reviews(figures):
 
 def test_themes_are_split_into_barriers_and_enablers_each_over_its_own_base(figures):
     parental = by_code(figures["themes"])["PARENTAL_CONFIDENCE_IN_MAINSTREAM"]
-    assert (parental["count"], parental["share"], parental["ci95"]) == (5, 0.5, wilson(5, 10))  # over every analysed review, as before
+    assert (parental["count"], parental["share"], parental["ci95"]) == (
+        5,
+        0.5,
+        wilson(5, 10),
+    )  # over every analysed review, as before
     assert (parental["barrier_count"], parental["barrier_n"], parental["barrier_share"]) == (4, 6, 0.6667)
     assert parental["barrier_ci95"] == wilson(4, 6)
     assert (parental["enabler_count"], parental["enabler_n"], parental["enabler_share"]) == (1, 4, 0.25)
-    assert parental["enabler_ci95"] == wilson(1, 4) and parental["enabler_small"] is True and parental["barrier_small"] is False
+    assert (
+        parental["enabler_ci95"] == wilson(1, 4)
+        and parental["enabler_small"] is True
+        and parental["barrier_small"] is False
+    )
 
 
 def test_the_dbv_summary_gives_each_provision_with_its_interval_and_where_the_others_would_be_better_supported(figures):
     summary = by_code(figures["dbv_summary"]["rows"])
     mss = summary["MSS"]
-    assert (mss["reviewed"], mss["ideal"], mss["non_ideal"], mss["ideal_share"], mss["ci95"]) == (7, 2, 5, 0.2857, wilson(2, 7))
+    assert (mss["reviewed"], mss["ideal"], mss["non_ideal"], mss["ideal_share"], mss["ci95"]) == (
+        7,
+        2,
+        5,
+        0.2857,
+        wilson(2, 7),
+    )
     assert mss["better"] == [{"code": "MAINSTREAM", "label": "Mainstream school or academy", "count": 5}]
     total = figures["dbv_summary"]["total"]
     assert (total["reviewed"], total["ideal"], total["non_ideal"], total["ci95"]) == (10, 4, 6, wilson(4, 10))

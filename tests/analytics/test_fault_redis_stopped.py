@@ -21,11 +21,18 @@ def stack(postgresql, redis_url, transactional_db, tmp_path):
 
 
 def _save_review(server, headers, room, allocation, version, ideal, term):
-    fields = [("action", "save"), ("version", str(version)), ("ideal_outcome", "yes" if ideal else "no"), ("notes", ""),
-              ("themes", str(term("theme", "WORKFORCE_CAPACITY").pk))]
+    fields = [
+        ("action", "save"),
+        ("version", str(version)),
+        ("ideal_outcome", "yes" if ideal else "no"),
+        ("notes", ""),
+        ("themes", str(term("theme", "WORKFORCE_CAPACITY").pk)),
+    ]
     if not ideal:
-        fields += [("non_ideal_areas", str(term("non_ideal_area", "TIMING_OF_SUPPORT").pk)),
-                   ("better_provision", str(term("provision", "MAINSTREAM").pk))]
+        fields += [
+            ("non_ideal_areas", str(term("non_ideal_area", "TIMING_OF_SUPPORT").pk)),
+            ("better_provision", str(term("provision", "MAINSTREAM").pk)),
+        ]
     status, response_headers, body = server.post(f"/rooms/{room.pk}/cases/{allocation.pk}/review/", fields, headers)
     assert status == 200 and any(name == "HX-Push-Url" for name, _ in response_headers), body[:800]
 
@@ -78,8 +85,9 @@ def test_with_redis_stopped_saves_and_answers_are_kept_and_the_figures_catch_up(
     _save_review(server, facilitator_headers, room, allocations[1], 0, ideal=False, term=term)
     for word in ("belonging", "friends", "independence"):
         phone, token = phone_joins(server, workshop.join_code)
-        status, _, body = server.post(f"/j/{workshop.join_code}/polls/{words_poll.pk}/",
-                                      [("csrfmiddlewaretoken", token), ("word", word)], phone)
+        status, _, body = server.post(
+            f"/j/{workshop.join_code}/polls/{words_poll.pk}/", [("csrfmiddlewaretoken", token), ("word", word)], phone
+        )
         assert status == 302, body[:800]
     assert CaseReview.objects.filter(allocation__workshop=workshop).count() == 2
     assert PollResponse.objects.filter(poll=words_poll).count() == 3
@@ -92,6 +100,10 @@ def test_with_redis_stopped_saves_and_answers_are_kept_and_the_figures_catch_up(
     # The beat's sweep finds the out-of-date snapshots and the worker recomputes them.
     wait_until(lambda: _figures(organisation)["reviewed"] == 2, 90, "the figures to catch up")
     wait_until(lambda: (_figures(organisation)["polls"] or [{}])[0].get("answers") == 3, 60, "the answers to count")
-    wait_until(lambda: (_figures(organisation, f"workshop:{workshop.pk}") or {}).get("reviewed") == 2, 60, "the workshop's figures")
+    wait_until(
+        lambda: (_figures(organisation, f"workshop:{workshop.pk}") or {}).get("reviewed") == 2,
+        60,
+        "the workshop's figures",
+    )
     worker.stop()
     assert "not queued; the sweep will catch up" in processes.log("gunicorn")

@@ -27,11 +27,20 @@ def test_a_worker_killed_mid_report_leaves_the_old_snapshot_whole_and_a_new_work
     try:
         worker = processes.worker(environment)
         # One more review: after commit, a refresh of "all" is queued for the worker.
-        like = CaseReview.objects.select_related("allocation__case", "allocation__workshop").filter(
-            allocation__workshop__organisation=organisation).first().allocation
+        like = (
+            CaseReview.objects.select_related("allocation__case", "allocation__workshop")
+            .filter(allocation__workshop__organisation=organisation)
+            .first()
+            .allocation
+        )
         case = Case.objects.create(
-            organisation=organisation, reference="C-EXTRA", phase=like.case.phase, year_group="9", primary_need=like.case.primary_need,
-            support_level=like.case.support_level, current_provision=like.case.current_provision,
+            organisation=organisation,
+            reference="C-EXTRA",
+            phase=like.case.phase,
+            year_group="9",
+            primary_need=like.case.primary_need,
+            support_level=like.case.support_level,
+            current_provision=like.case.current_provision,
         )
         allocation = CaseAllocation.objects.create(workshop=like.workshop, case=case)
         theme = VocabularyTerm.objects.filter(organisation=organisation, kind="theme").first()
@@ -48,8 +57,12 @@ def test_a_worker_killed_mid_report_leaves_the_old_snapshot_whole_and_a_new_work
 
         # A worker again, with the beat's sweep: it finds the snapshot out of date and recomputes it.
         worker = processes.worker(environment, beat_schedule=tmp_path / "beat-schedule")
-        wait_until(lambda: ReportSnapshot.objects.get(organisation=organisation, scope="all").figures["reviewed"] == 60_001,
-                   120, "a new worker to recompute the figures", [worker])
+        wait_until(
+            lambda: ReportSnapshot.objects.get(organisation=organisation, scope="all").figures["reviewed"] == 60_001,
+            120,
+            "a new worker to recompute the figures",
+            [worker],
+        )
         recomputed = ReportSnapshot.objects.get(organisation=organisation, scope="all")
         assert recomputed.figures == compute_snapshot(organisation.pk, "all").figures
     finally:

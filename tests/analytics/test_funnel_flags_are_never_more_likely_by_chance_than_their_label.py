@@ -25,11 +25,22 @@ def poisson_lower(k, mu):
 
 
 def schools(counts, bases, measure="excluded"):
-    return [SimpleNamespace(urn=str(100000 + i), name=f"School {i}", phase="", locality="", deprivation_decile=None,
-                            values={measure: int(c), "ehcp": int(b)}) for i, (c, b) in enumerate(zip(counts, bases))]
+    return [
+        SimpleNamespace(
+            urn=str(100000 + i),
+            name=f"School {i}",
+            phase="",
+            locality="",
+            deprivation_decile=None,
+            values={measure: int(c), "ehcp": int(b)},
+        )
+        for i, (c, b) in enumerate(zip(counts, bases))
+    ]
 
 
-@pytest.mark.parametrize("count,n,p", [(1, 10, 0.02), (2, 10, 0.02), (3, 50, 0.02), (0, 500, 0.02), (17, 500, 0.02), (4, 10, 0.1)])
+@pytest.mark.parametrize(
+    "count,n,p", [(1, 10, 0.02), (2, 10, 0.02), (3, 50, 0.02), (0, 500, 0.02), (17, 500, 0.02), (4, 10, 0.1)]
+)
 def test_the_exact_binomial_tails_match_the_definition(count, n, p):
     upper, lower = p_values("binomial", [count], [n], p)
     assert upper[0] == pytest.approx(binomial_tail(count, n, p), rel=1e-12)
@@ -64,15 +75,29 @@ def simulated_flags(model, n, p, mid=False):
     """Many settings of the same base with no real difference; the funnel flags them."""
     rng = np.random.default_rng(20260518)
     counts = rng.binomial(n, p, DRAWS) if model == "binomial" else rng.poisson(n * p, DRAWS)
-    result = funnel(schools(counts, [n] * DRAWS, "excluded" if model == "binomial" else "suspensions"),
-                    "excluded" if model == "binomial" else "suspensions", "ehcp", model=model, p_value="mid" if mid else "exact")
+    result = funnel(
+        schools(counts, [n] * DRAWS, "excluded" if model == "binomial" else "suspensions"),
+        "excluded" if model == "binomial" else "suspensions",
+        "ehcp",
+        model=model,
+        p_value="mid" if mid else "exact",
+    )
     return result.settings.flag.value_counts(normalize=True)
 
 
-@pytest.mark.parametrize("model,n,p", [
-    ("binomial", 10, 0.02), ("binomial", 50, 0.02), ("binomial", 500, 0.02), ("binomial", 10, 0.1), ("binomial", 50, 0.3),
-    ("poisson", 10, 0.2), ("poisson", 50, 0.05), ("poisson", 500, 0.1),
-])
+@pytest.mark.parametrize(
+    "model,n,p",
+    [
+        ("binomial", 10, 0.02),
+        ("binomial", 50, 0.02),
+        ("binomial", 500, 0.02),
+        ("binomial", 10, 0.1),
+        ("binomial", 50, 0.3),
+        ("poisson", 10, 0.2),
+        ("poisson", 50, 0.05),
+        ("poisson", 500, 0.1),
+    ],
+)
 def test_the_chance_of_each_flag_with_no_real_difference_is_at_most_its_label(model, n, p):
     rates = simulated_flags(model, n, p)
     beyond_95_high = rates.get("higher_95", 0) + rates.get("higher_998", 0)
@@ -99,8 +124,10 @@ def test_the_simulation_would_notice_an_over_eager_flag():
 
 def test_mid_p_flags_more_often_than_exact_and_the_page_can_say_so():
     exact, mid = simulated_flags("binomial", 50, 0.1), simulated_flags("binomial", 50, 0.1, mid=True)
+
     def high(rates):
         return rates.get("higher_95", 0) + rates.get("higher_998", 0)
+
     assert high(mid) > high(exact)
 
 
@@ -110,7 +137,9 @@ def test_the_drawn_limits_agree_with_every_flag():
     counts = rng.binomial(bases, rng.uniform(0.02, 0.3, 300))
     for model, measure in (("binomial", "excluded"), ("poisson", "suspensions")):
         for mid in (False, True):
-            result = funnel(schools(counts, bases, measure), measure, "ehcp", model=model, p_value="mid" if mid else "exact")
+            result = funnel(
+                schools(counts, bases, measure), measure, "ehcp", model=model, p_value="mid" if mid else "exact"
+            )
             for row in result.settings.itertuples():
                 assert row.flag.startswith("higher") == (row.rate > row.upper_95), row
                 assert (row.flag == "higher_998") == (row.rate > row.upper_998), row

@@ -10,8 +10,17 @@ from analytics.variation import funnel, overdispersion
 
 
 def schools(counts, bases):
-    return [SimpleNamespace(urn=str(100000 + i), name=f"School {i}", phase="", locality="", deprivation_decile=None,
-                            values={"excluded": int(c), "ehcp": int(b)}) for i, (c, b) in enumerate(zip(counts, bases))]
+    return [
+        SimpleNamespace(
+            urn=str(100000 + i),
+            name=f"School {i}",
+            phase="",
+            locality="",
+            deprivation_decile=None,
+            values={"excluded": int(c), "ehcp": int(b)},
+        )
+        for i, (c, b) in enumerate(zip(counts, bases))
+    ]
 
 
 # Ten schools of 100 pupils with 100 counted in all: expected 10%, standard error √(0.1 × 0.9 / 100) = 0.03,
@@ -32,7 +41,9 @@ def test_phi_and_tau2_match_the_hand_worked_example():
 def test_settings_that_vary_no_more_than_chance_are_not_widened_and_tau2_is_zero():
     phi, tau2 = overdispersion("binomial", [9, 10, 10, 10, 11, 10, 10, 9, 11, 10], [100] * 10, 0.1)
     assert phi < 1 and tau2 == 0
-    result = funnel(schools([9, 10, 10, 10, 11, 10, 10, 9, 11, 10], [100] * 10), "excluded", "ehcp", widen="multiplicative")
+    result = funnel(
+        schools([9, 10, 10, 10, 11, 10, 10, 9, 11, 10], [100] * 10), "excluded", "ehcp", widen="multiplicative"
+    )
     assert result.overdispersion == "none" and "not widened" in result.dispersion_note
 
 

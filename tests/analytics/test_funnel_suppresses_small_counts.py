@@ -9,16 +9,24 @@ from analytics.models import SettingRow, SettingsDataset, VariationSettings
 
 @pytest.fixture
 def dataset(organisation):
-    dataset = SettingsDataset.objects.create(organisation=organisation, name="Secondaries", measures=["ehcp", "excluded"])
-    for urn, name, excluded, ehcp in (("100001", "Small Count School", 2, 40), ("100002", "Tiny Base School", 1, 2),
-                                      ("100003", "Big School", 30, 300), ("100004", "Other School", 12, 150)):
+    dataset = SettingsDataset.objects.create(
+        organisation=organisation, name="Secondaries", measures=["ehcp", "excluded"]
+    )
+    for urn, name, excluded, ehcp in (
+        ("100001", "Small Count School", 2, 40),
+        ("100002", "Tiny Base School", 1, 2),
+        ("100003", "Big School", 30, 300),
+        ("100004", "Other School", 12, 150),
+    ):
         SettingRow.objects.create(dataset=dataset, urn=urn, name=name, values={"ehcp": ehcp, "excluded": excluded})
     return dataset
 
 
 def rows_of(client, dataset):
-    csv = client.get(reverse("variation_download", kwargs={"pk": dataset.pk, "name": "settings", "file_format": "csv"}),
-                     {"measure": "excluded", "base": "ehcp", "sort": "name"}).content.decode("utf-8-sig")
+    csv = client.get(
+        reverse("variation_download", kwargs={"pk": dataset.pk, "name": "settings", "file_format": "csv"}),
+        {"measure": "excluded", "base": "ehcp", "sort": "name"},
+    ).content.decode("utf-8-sig")
     return {line.split(",")[0]: line.split(",") for line in csv.splitlines()[1:]}
 
 
@@ -28,7 +36,9 @@ def test_counts_of_1_to_4_and_their_rates_read_fewer_than_5_by_default(dataset, 
     assert rows["Small Count School"][3:6] == ["fewer than 5", "40", "suppressed"]
     assert rows["Tiny Base School"][3:6] == ["fewer than 5", "fewer than 5", "suppressed"]
     assert rows["Big School"][3:6] == ["30", "300", "10.0%"]
-    page = client.get(reverse("variation", kwargs={"pk": dataset.pk}), {"measure": "excluded", "base": "ehcp"}).content.decode()
+    page = client.get(
+        reverse("variation", kwargs={"pk": dataset.pk}), {"measure": "excluded", "base": "ehcp"}
+    ).content.decode()
     assert "shown as “fewer than 5”" in page and "2 of 40" not in page and "1 of 2" not in page
 
 

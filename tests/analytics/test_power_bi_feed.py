@@ -18,11 +18,24 @@ from workshops.services import ReviewAnswer, review_save
 
 @pytest.fixture
 def reviewed(organisation, allocations, facilitator, term):
-    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
-                by=facilitator, expected_version=0)
-    review_save(allocation=allocations[1], answer=ReviewAnswer(
-        True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"), [term("theme", "WORKFORCE_CAPACITY")]),
-        by=facilitator, expected_version=0)
+    review_save(
+        allocation=allocations[0],
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator,
+        expected_version=0,
+    )
+    review_save(
+        allocation=allocations[1],
+        answer=ReviewAnswer(
+            True,
+            False,
+            [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+            term("provision", "MAINSTREAM"),
+            [term("theme", "WORKFORCE_CAPACITY")],
+        ),
+        by=facilitator,
+        expected_version=0,
+    )
     snapshots.compute_snapshot(organisation.pk, "all")
     return allocations
 
@@ -88,7 +101,11 @@ def test_the_index_lists_every_table_and_scope_with_their_addresses(client, revi
     assert {"outcome", "areas", "themes", "provision", "crosstab"} <= names
     outcome = next(t for t in body["tables"] if t["name"] == "outcome")
     assert outcome["csv"].endswith("/feed/v1/tables/outcome.csv")
-    assert {"scope": f"workshop:{workshop.pk}", "label": f"{workshop.title} ({workshop.date:%-d %b %Y})", "group": "Workshop"} in body["scopes"]
+    assert {
+        "scope": f"workshop:{workshop.pk}",
+        "label": f"{workshop.title} ({workshop.date:%-d %b %Y})",
+        "group": "Workshop",
+    } in body["scopes"]
 
 
 def test_a_scope_narrows_a_table(client, reviewed, key, workshop, organisation):

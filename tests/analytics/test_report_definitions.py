@@ -25,14 +25,27 @@ def record(organisation, term, workshop, room, facilitator):
     """record("C-1", "MSS", ideal=False, areas=[...], better="MAINSTREAM", themes=[...]) stores one review."""
     count = {"n": 0}
 
-    def save(reference, provision, *, consensus=True, ideal=None, areas=(), better=None, themes=("WORKFORCE_CAPACITY",), where=None):
+    def save(
+        reference,
+        provision,
+        *,
+        consensus=True,
+        ideal=None,
+        areas=(),
+        better=None,
+        themes=("WORKFORCE_CAPACITY",),
+        where=None,
+    ):
         count["n"] += 1
         allocation = CaseAllocation.objects.create(
-            workshop=where or workshop, room=room if where is None else None,
-            case=make_case(organisation, term, reference, provision), position=count["n"],
+            workshop=where or workshop,
+            room=room if where is None else None,
+            case=make_case(organisation, term, reference, provision),
+            position=count["n"],
         )
         answer = ReviewAnswer(
-            consensus_reached=consensus, ideal_outcome=ideal,
+            consensus_reached=consensus,
+            ideal_outcome=ideal,
             non_ideal_areas=[term("non_ideal_area", a) for a in areas],
             better_provision=term("provision", better) if better else None,
             themes=[term("theme", t) for t in themes] if consensus else [],
@@ -46,9 +59,22 @@ def record(organisation, term, workshop, room, facilitator):
 def example(record):
     """Six reviews: 2 ideal, 3 not ideal, 1 without consensus."""
     record("C-1", "MSS", ideal=True)
-    record("C-2", "MSS", ideal=False, areas=["TYPE_OF_PROVISION", "TIMING_OF_SUPPORT"], better="MAINSTREAM",
-           themes=["PARENTAL_CONFIDENCE_IN_MAINSTREAM", "WORKFORCE_CAPACITY"])
-    record("C-3", "MSS", ideal=False, areas=["TYPE_OF_PROVISION"], better="MAINSTREAM", themes=["PARENTAL_CONFIDENCE_IN_MAINSTREAM"])
+    record(
+        "C-2",
+        "MSS",
+        ideal=False,
+        areas=["TYPE_OF_PROVISION", "TIMING_OF_SUPPORT"],
+        better="MAINSTREAM",
+        themes=["PARENTAL_CONFIDENCE_IN_MAINSTREAM", "WORKFORCE_CAPACITY"],
+    )
+    record(
+        "C-3",
+        "MSS",
+        ideal=False,
+        areas=["TYPE_OF_PROVISION"],
+        better="MAINSTREAM",
+        themes=["PARENTAL_CONFIDENCE_IN_MAINSTREAM"],
+    )
     record("C-4", "MAINSTREAM", ideal=False, areas=["LEVEL_OF_SUPPORT"], better="RESOURCED")
     record("C-5", "MAINSTREAM", ideal=True)
     record("C-6", "MSS", consensus=False)
@@ -74,7 +100,11 @@ def test_no_consensus_is_counted_beside_and_left_out_of_every_share(organisation
 def test_areas_count_reviews_over_the_non_ideal_ones_and_may_add_up_past_100(organisation, example):
     areas = by_code(build_report(organisation, Scope())["non_ideal_areas"])
     assert (areas["TYPE_OF_PROVISION"]["count"], areas["TYPE_OF_PROVISION"]["share"]) == (2, 0.6667)
-    assert (areas["TIMING_OF_SUPPORT"]["count"], areas["LEVEL_OF_SUPPORT"]["count"], areas["TRANSITION"]["count"]) == (1, 1, 0)
+    assert (areas["TIMING_OF_SUPPORT"]["count"], areas["LEVEL_OF_SUPPORT"]["count"], areas["TRANSITION"]["count"]) == (
+        1,
+        1,
+        0,
+    )
     assert areas["TYPE_OF_PROVISION"]["n"] == 3
     assert sum(row["share"] for row in areas.values()) > 1
     assert list(areas)[0] == "TYPE_OF_PROVISION"  # ranked
@@ -83,13 +113,17 @@ def test_areas_count_reviews_over_the_non_ideal_ones_and_may_add_up_past_100(org
 def test_themes_count_over_analysed_reviews_ranked(organisation, example):
     themes = build_report(organisation, Scope())["themes"]
     assert [(t["code"], t["count"], t["share"]) for t in themes[:2]] == [
-        ("WORKFORCE_CAPACITY", 4, 0.8), ("PARENTAL_CONFIDENCE_IN_MAINSTREAM", 2, 0.4)
+        ("WORKFORCE_CAPACITY", 4, 0.8),
+        ("PARENTAL_CONFIDENCE_IN_MAINSTREAM", 2, 0.4),
     ]
 
 
 def test_the_crosstab_pairs_current_and_better_provision_of_non_ideal_reviews(organisation, example):
     crosstab = build_report(organisation, Scope())["provision_crosstab"]
-    assert [(r["current"], r["better"], r["count"]) for r in crosstab] == [("MAINSTREAM", "RESOURCED", 1), ("MSS", "MAINSTREAM", 2)]
+    assert [(r["current"], r["better"], r["count"]) for r in crosstab] == [
+        ("MAINSTREAM", "RESOURCED", 1),
+        ("MSS", "MAINSTREAM", 2),
+    ]
 
 
 def test_a_retired_entry_stays_where_it_was_used_and_disappears_where_it_was_not(organisation, example, term):
@@ -105,8 +139,18 @@ def test_a_retired_entry_stays_where_it_was_used_and_disappears_where_it_was_not
 def test_an_empty_scope_has_zeros_and_no_shares(organisation, workshop):
     figures = build_report(organisation, Scope())
     assert (figures["reviewed"], figures["excluded"], figures["analysed"]) == (0, 0, 0)
-    assert figures["outcome"] == {"ideal": 0, "non_ideal": 0, "ideal_share": None, "non_ideal_share": None, "ci95": None,
-                                  "ci95_of": "non_ideal_share", "ideal_ci95": None, "n": 0, "children": 0, "small": True}
+    assert figures["outcome"] == {
+        "ideal": 0,
+        "non_ideal": 0,
+        "ideal_share": None,
+        "non_ideal_share": None,
+        "ci95": None,
+        "ci95_of": "non_ideal_share",
+        "ideal_ci95": None,
+        "n": 0,
+        "children": 0,
+        "small": True,
+    }
     assert figures["provision"] == [] and figures["provision_crosstab"] == []
     assert all(row["count"] == 0 and row["share"] is None for row in figures["non_ideal_areas"])
 
@@ -146,13 +190,25 @@ def test_breakdowns_and_disciplines(organisation, example, room):
     ]
     by_provision = {r["key"]: r for r in figures["breakdowns"]["provision"]}
     assert (by_provision["MAINSTREAM"]["analysed"], by_provision["MAINSTREAM"]["non_ideal_share"]) == (2, 0.5)
-    assert [(d["code"], d["people"], d["rooms"]) for d in figures["disciplines"]] == [("school", 3, 1), ("health", 2, 1)]
+    assert [(d["code"], d["people"], d["rooms"]) for d in figures["disciplines"]] == [
+        ("school", 3, 1),
+        ("health", 2, 1),
+    ]
 
 
 def test_words_polls_count_visible_answers_of_the_current_round_by_role(organisation, words_poll):
     rows = [("p1", "happiness", "health"), ("p2", "happiness", "school"), ("p3", "friends", ""), ("p4", "hidden", "")]
     for phone, word, role in rows:
-        PollResponse.objects.create(poll=words_poll, round=1, phone=phone, slot=1, text=word, normalised=word, role=role, hidden=word == "hidden")
+        PollResponse.objects.create(
+            poll=words_poll,
+            round=1,
+            phone=phone,
+            slot=1,
+            text=word,
+            normalised=word,
+            role=role,
+            hidden=word == "hidden",
+        )
     PollResponse.objects.create(poll=words_poll, round=0, phone="old", slot=1, text="old round", normalised="old round")
     poll = build_report(organisation, Scope())["polls"][0]
     assert (poll["answers"], poll["phones"]) == (3, 3)

@@ -31,8 +31,14 @@ def test_a_workshop_scope_equals_plain_sql_restricted_to_that_workshop(postgresq
     report = build_report(organisation, Scope.parse(f"workshop:{workshop_id}"))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {aggregation.NUMBERS} {aggregation.REVIEWS} AND a.workshop_id = %(workshop)s", {"la": organisation.pk, "workshop": workshop_id}
+            f"SELECT {aggregation.NUMBERS} {aggregation.REVIEWS} AND a.workshop_id = %(workshop)s",
+            {"la": organisation.pk, "workshop": workshop_id},
         )
         reviewed, excluded, analysed, ideal = cursor.fetchone()
-    assert [report["reviewed"], report["excluded"], report["analysed"], report["outcome"]["ideal"]] == [reviewed, excluded, analysed, ideal]
+    assert [report["reviewed"], report["excluded"], report["analysed"], report["outcome"]["ideal"]] == [
+        reviewed,
+        excluded,
+        analysed,
+        ideal,
+    ]
     assert reviewed == dataset.CASES_PER_WORKSHOP

@@ -30,12 +30,14 @@ def test_a_good_file_keeps_every_setting_and_its_measures(organisation):
 
 
 def test_every_bad_row_is_listed_and_nothing_is_kept(organisation):
-    text = GOOD + "\n".join([
-        "12345,Too short URN,Secondary,North,5,100,10,10,1",
-        "100001,Duplicate,Secondary,North,5,100,10,10,1",
-        "100004,,Secondary,North,11,100,ten,-3,1",
-        "100005,Ring 07911 123456,Secondary,North,5,100,10,10,1",
-    ])
+    text = GOOD + "\n".join(
+        [
+            "12345,Too short URN,Secondary,North,5,100,10,10,1",
+            "100001,Duplicate,Secondary,North,5,100,10,10,1",
+            "100004,,Secondary,North,11,100,ten,-3,1",
+            "100005,Ring 07911 123456,Secondary,North,5,100,10,10,1",
+        ]
+    )
     with pytest.raises(ImportRejected) as rejected:
         upload(organisation, text)
     problems = [str(p) for p in rejected.value.problems]
@@ -43,7 +45,10 @@ def test_every_bad_row_is_listed_and_nothing_is_kept(organisation):
     assert "Line 6: urn 100001 is also on line 2." in problems
     assert "Line 7: name is empty." in problems
     assert "Line 7: deprivation_decile “11” is not a whole number from 1 to 10." in problems
-    assert "Line 7: ehcp “ten” is not a number of 0 or more." in problems and "Line 7: sen_support “-3” is not a number of 0 or more." in problems
+    assert (
+        "Line 7: ehcp “ten” is not a number of 0 or more." in problems
+        and "Line 7: sen_support “-3” is not a number of 0 or more." in problems
+    )
     assert any(p.startswith("Line 8: name: This looks like it contains a phone number") for p in problems)
     assert not SettingsDataset.objects.exists() and not SettingRow.objects.exists()
 
@@ -64,7 +69,9 @@ def dataset(organisation):
 def test_the_lead_uploads_through_the_page(client_for, lead):
     file = io.BytesIO(GOOD.encode())
     file.name = "settings.csv"
-    response = client_for(lead).post(reverse("datasets"), {"name": "Secondaries", "description": "DfE 2025", "file": file})
+    response = client_for(lead).post(
+        reverse("datasets"), {"name": "Secondaries", "description": "DfE 2025", "file": file}
+    )
     dataset = SettingsDataset.objects.get()
     assert response.url == reverse("variation", args=[dataset.pk]) and dataset.uploaded_by == lead
 
@@ -78,26 +85,51 @@ def test_the_page_lists_every_problem_of_a_bad_upload(client_for, lead):
 
 
 def test_the_analysis_page_shows_the_funnel_table_groups_and_caution(client_for, viewer, dataset):
-    page = client_for(viewer).get(reverse("variation", args=[dataset.pk]), {"measure": "suspensions_send", "base": "ehcp", "group": "locality"}).content.decode()
+    page = (
+        client_for(viewer)
+        .get(
+            reverse("variation", args=[dataset.pk]),
+            {"measure": "suspensions_send", "base": "ehcp", "group": "locality"},
+        )
+        .content.decode()
+    )
     assert "Read with care." in page and "not a verdict" in page
-    assert 'id="chart-funnel" type="application/json"' in page and 'id="table-settings"' in page and 'id="table-groups"' in page
+    assert (
+        'id="chart-funnel" type="application/json"' in page
+        and 'id="table-settings"' in page
+        and 'id="table-groups"' in page
+    )
     assert "1 setting left out" in page and "Castle Hill School (no suspensions_send given)" in page
 
 
 def test_a_bad_choice_is_explained_on_the_page(client_for, viewer, dataset):
-    page = client_for(viewer).get(reverse("variation", args=[dataset.pk]), {"measure": "ehcp", "base": "ehcp"}).content.decode()
+    page = (
+        client_for(viewer)
+        .get(reverse("variation", args=[dataset.pk]), {"measure": "ehcp", "base": "ehcp"})
+        .content.decode()
+    )
     assert "Choose a base that is not the measure itself." in page
-    page = client_for(viewer).get(reverse("variation", args=[dataset.pk]), {"measure": "nope", "base": "ehcp"}).content.decode()
+    page = (
+        client_for(viewer)
+        .get(reverse("variation", args=[dataset.pk]), {"measure": "nope", "base": "ehcp"})
+        .content.decode()
+    )
     assert "Choose a measure and a base from the dataset" in page
 
 
 def test_the_settings_table_sorts_and_downloads(client_for, viewer, dataset):
     client = client_for(viewer)
     query = {"measure": "suspensions_send", "base": "ehcp", "sort": "-rate"}
-    csv_rows = client.get(reverse("variation_download", args=[dataset.pk, "settings", "csv"]), query).content.decode("utf-8-sig").splitlines()
+    csv_rows = (
+        client.get(reverse("variation_download", args=[dataset.pk, "settings", "csv"]), query)
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
     assert csv_rows[1].startswith("Hollins Park School") and csv_rows[2].startswith("Northfield Academy")
     assert client.get(reverse("variation_download", args=[dataset.pk, "settings", "xlsx"]), query).status_code == 200
-    assert client.get(reverse("variation_download", args=[dataset.pk, "groups", "csv"]), query).status_code == 404  # no grouping chosen
+    assert (
+        client.get(reverse("variation_download", args=[dataset.pk, "groups", "csv"]), query).status_code == 404
+    )  # no grouping chosen
 
 
 @pytest.mark.parametrize("role,status", [("lead", 200), ("viewer", 200), ("facilitator", 200), ("outsider", 404)])
@@ -127,11 +159,18 @@ def test_the_lead_deletes_a_dataset_for_good(client_for, lead, dataset):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, dataset):
-    for url in (reverse("datasets"), reverse("variation", args=[dataset.pk]), reverse("dataset_template", args=["csv"])):
+    for url in (
+        reverse("datasets"),
+        reverse("variation", args=[dataset.pk]),
+        reverse("dataset_template", args=["csv"]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
 def test_the_template_downloads(client_for, lead):
     content = client_for(lead).get(reverse("dataset_template", args=["csv"])).content.decode("utf-8-sig")
-    assert content.splitlines()[0] == "urn,name,phase,locality,deprivation_decile,pupils,ehcp,sen_support,suspensions_send,exclusions_send"
+    assert (
+        content.splitlines()[0]
+        == "urn,name,phase,locality,deprivation_decile,pupils,ehcp,sen_support,suspensions_send,exclusions_send"
+    )

@@ -55,7 +55,10 @@ def test_300_requests_for_a_scope_queue_one_refresh_until_it_starts(organisation
     for _ in range(300):
         snapshots.request_refresh(organisation.pk, ["all", "workshop:1", "all"])
     assert queue.call_count == 2
-    assert {call.args[0] for call in queue.call_args_list} == {(organisation.pk, "all"), (organisation.pk, "workshop:1")}
+    assert {call.args[0] for call in queue.call_args_list} == {
+        (organisation.pk, "all"),
+        (organisation.pk, "workshop:1"),
+    }
     # The task clears the marker as it starts: a change from then on queues one more run.
     tasks.refresh_snapshot.run(organisation.pk, "all")
     snapshots.request_refresh(organisation.pk, ["all"])
@@ -68,16 +71,26 @@ def test_tasks_take_ids_and_have_time_limits_below_the_visibility_timeout(settin
     assert task.soft_time_limit < task.time_limit
 
 
-def test_saves_ask_for_a_refresh_of_every_scope_they_touch_after_commit(settings, organisation, allocations, facilitator, queue, django_capture_on_commit_callbacks):
+def test_saves_ask_for_a_refresh_of_every_scope_they_touch_after_commit(
+    settings, organisation, allocations, facilitator, queue, django_capture_on_commit_callbacks
+):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with django_capture_on_commit_callbacks(execute=True):
         review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     queued = {call.args[0][1] for call in queue.call_args_list}
-    assert queued == {"all", f"workshop:{allocations[0].workshop_id}", "phase:SECONDARY", "primary_need:ASD",
-                      "support_level:EHCP", "provision:MSS"}
+    assert queued == {
+        "all",
+        f"workshop:{allocations[0].workshop_id}",
+        "phase:SECONDARY",
+        "primary_need:ASD",
+        "support_level:EHCP",
+        "provision:MSS",
+    }
 
 
-def test_a_burst_of_300_answers_queues_one_refresh_per_scope(settings, organisation, words_poll, queue, django_capture_on_commit_callbacks):
+def test_a_burst_of_300_answers_queues_one_refresh_per_scope(
+    settings, organisation, words_poll, queue, django_capture_on_commit_callbacks
+):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(300):
@@ -107,13 +120,20 @@ def test_answers_wait_a_minute_saves_15_seconds_and_a_reader_of_stale_figures_no
     assert [call.kwargs["countdown"] for call in queue.call_args_list] == [0]
 
 
-def test_with_redis_and_the_broker_down_saves_still_work_and_it_is_logged(settings, organisation, allocations, facilitator, caplog, django_capture_on_commit_callbacks):
+def test_with_redis_and_the_broker_down_saves_still_work_and_it_is_logged(
+    settings, organisation, allocations, facilitator, caplog, django_capture_on_commit_callbacks
+):
     settings.CELERY_TASK_ALWAYS_EAGER = False
     broken = ConnectionError("Redis is down")
-    with mock.patch.object(cache, "add", side_effect=broken), mock.patch.object(tasks.refresh_snapshot, "apply_async", side_effect=broken):
+    with (
+        mock.patch.object(cache, "add", side_effect=broken),
+        mock.patch.object(tasks.refresh_snapshot, "apply_async", side_effect=broken),
+    ):
         with caplog.at_level(logging.WARNING, logger="analytics.snapshots"):
             with django_capture_on_commit_callbacks(execute=True):
-                review = review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+                review = review_save(
+                    allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0
+                )
     assert review.pk and review.version == 1
     assert "not queued; the sweep will catch up" in caplog.text
 
@@ -130,7 +150,7 @@ def test_figures_catch_up_once_the_worker_runs_what_was_queued(organisation, all
     snapshot = snapshots.compute_snapshot(organisation.pk, "all")
     review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     tasks.sweep_stale_snapshots.run()
-    (organisation_id, scope_key), = [call.args[0] for call in queue.call_args_list]
+    ((organisation_id, scope_key),) = [call.args[0] for call in queue.call_args_list]
     tasks.refresh_snapshot.run(organisation_id, scope_key)  # what a worker does with the message
     snapshot.refresh_from_db()
     assert snapshot.figures["reviewed"] == 1 and snapshot.fingerprint == data_fingerprint(organisation, Scope())

@@ -14,11 +14,24 @@ from workshops.services import ReviewAnswer, review_save
 
 @pytest.fixture
 def reviewed(organisation, allocations, facilitator, term):
-    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
-                by=facilitator, expected_version=0)
-    review_save(allocation=allocations[1], answer=ReviewAnswer(
-        True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"), [term("theme", "WORKFORCE_CAPACITY")]),
-        by=facilitator, expected_version=0)
+    review_save(
+        allocation=allocations[0],
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator,
+        expected_version=0,
+    )
+    review_save(
+        allocation=allocations[1],
+        answer=ReviewAnswer(
+            True,
+            False,
+            [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+            term("provision", "MAINSTREAM"),
+            [term("theme", "WORKFORCE_CAPACITY")],
+        ),
+        by=facilitator,
+        expected_version=0,
+    )
     snapshots.compute_snapshot(organisation.pk, "all")
     return allocations
 
@@ -30,7 +43,14 @@ def dashboard(client):
 def test_a_contents_list_links_to_every_section_and_each_leads_back(client_for, viewer, reviewed):
     page = dashboard(client_for(viewer))
     contents = page.split('data-testid="contents"', 1)[1].split("</nav>", 1)[0]
-    for heading in ("outcome-heading", "areas-heading", "themes-heading", "provision-heading", "crosstab-heading", "disciplines-heading"):
+    for heading in (
+        "outcome-heading",
+        "areas-heading",
+        "themes-heading",
+        "provision-heading",
+        "crosstab-heading",
+        "disciplines-heading",
+    ):
         assert f'href="#{heading}"' in contents and f'id="{heading}"' in page
     assert page.count('href="#contents">Back to contents</a>') >= 6
 
@@ -47,7 +67,9 @@ def test_tables_on_the_page_show_labels_and_downloads_keep_the_codes(client_for,
     themes_table = page.split('id="table-themes"', 1)[1].split("</table>", 1)[0]
     assert "Workforce capacity" in themes_table
     assert "WORKFORCE_CAPACITY" not in themes_table and ">Code<" not in themes_table
-    download = client.get(reverse("dashboard_download", args=["themes", "csv"]), {"scope": "all"}).content.decode("utf-8-sig")
+    download = client.get(reverse("dashboard_download", args=["themes", "csv"]), {"scope": "all"}).content.decode(
+        "utf-8-sig"
+    )
     header, *rows = list(csv.reader(io.StringIO(download)))
     assert header[1] == "Code" and rows[0][1] == "WORKFORCE_CAPACITY"
 

@@ -14,8 +14,12 @@ from workshops.services import ReviewAnswer, review_save
 
 @pytest.fixture
 def reviewed(organisation, allocations, facilitator, term, workshop):
-    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
-                by=facilitator, expected_version=0)
+    review_save(
+        allocation=allocations[0],
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator,
+        expected_version=0,
+    )
     review_save(allocation=allocations[1], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     for key in ("all", f"workshop:{workshop.pk},phase:SECONDARY", f"workshop:{workshop.pk},phase:PRIMARY"):
         snapshots.compute_snapshot(organisation.pk, key)
@@ -23,8 +27,11 @@ def reviewed(organisation, allocations, facilitator, term, workshop):
 
 
 def read(client, key, name="outcome", file_format="json", **query):
-    return client.get(reverse("feed_table", kwargs={"name": name, "file_format": file_format}), query,
-                      headers={"Authorization": f"Bearer {key}"})
+    return client.get(
+        reverse("feed_table", kwargs={"name": name, "file_format": file_format}),
+        query,
+        headers={"Authorization": f"Bearer {key}"},
+    )
 
 
 def test_a_combined_scope_narrows_a_table(client, organisation, lead, reviewed, workshop):
@@ -47,6 +54,10 @@ def test_the_index_says_how_to_combine_scopes(client, organisation, lead, review
 
 def test_no_part_of_a_combination_may_be_another_las(client, other_organisation, outsider, reviewed, workshop):
     their_key = token_create(organisation=other_organisation, name="Theirs", by=outsider)[1]
-    for scope in (f"workshop:{workshop.pk},phase:SECONDARY", f"phase:SECONDARY,workshop:{workshop.pk}",
-                  "phase:SECONDARY,phase:PRIMARY", "phase:SECONDARY,room:1"):
+    for scope in (
+        f"workshop:{workshop.pk},phase:SECONDARY",
+        f"phase:SECONDARY,workshop:{workshop.pk}",
+        "phase:SECONDARY,phase:PRIMARY",
+        "phase:SECONDARY,room:1",
+    ):
         assert read(client, their_key, scope=scope).status_code == 404, scope

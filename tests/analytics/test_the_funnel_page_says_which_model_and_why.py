@@ -15,12 +15,20 @@ def dataset(organisation):
     """Forty large schools whose real rates differ (over-dispersed), and one with more
     suspensions than pupils with an EHCP."""
     rng = np.random.default_rng(11)
-    dataset = SettingsDataset.objects.create(organisation=organisation, name="Secondaries", measures=["ehcp", "excluded", "suspensions"])
+    dataset = SettingsDataset.objects.create(
+        organisation=organisation, name="Secondaries", measures=["ehcp", "excluded", "suspensions"]
+    )
     bases = rng.integers(300, 900, 40)
     for i, (base, excluded) in enumerate(zip(bases, rng.binomial(bases, rng.beta(10, 90, 40)))):
-        SettingRow.objects.create(dataset=dataset, urn=str(100000 + i), name=f"School {i}",
-                                  values={"ehcp": int(base), "excluded": int(excluded), "suspensions": int(excluded) * 2})
-    SettingRow.objects.create(dataset=dataset, urn="200000", name="Busy School", values={"ehcp": 20, "excluded": 25, "suspensions": 60})
+        SettingRow.objects.create(
+            dataset=dataset,
+            urn=str(100000 + i),
+            name=f"School {i}",
+            values={"ehcp": int(base), "excluded": int(excluded), "suspensions": int(excluded) * 2},
+        )
+    SettingRow.objects.create(
+        dataset=dataset, urn="200000", name="Busy School", values={"ehcp": 20, "excluded": 25, "suspensions": 60}
+    )
     return dataset
 
 
@@ -30,11 +38,16 @@ def page(client, dataset, **options):
 
 def test_the_page_says_which_model_is_used_and_why(dataset, client_for, viewer):
     client = client_for(viewer)
-    assert "A rate per ehcp (Poisson; the default: “suspensions” counts events" in page(client, dataset, measure="suspensions")
+    assert "A rate per ehcp (Poisson; the default: “suspensions” counts events" in page(
+        client, dataset, measure="suspensions"
+    )
     text = page(client, dataset, measure="excluded")
     assert "1 setting has more excluded than ehcp, so excluded cannot be a share of ehcp" in text
     refused = page(client, dataset, measure="excluded", model="binomial")
-    assert "excluded cannot be a share of ehcp: 1 setting has more excluded than ehcp (for example Busy School: 25 of 20)" in refused
+    assert (
+        "excluded cannot be a share of ehcp: 1 setting has more excluded than ehcp (for example Busy School: 25 of 20)"
+        in refused
+    )
     assert "Poisson" in page(client, dataset, measure="suspensions", model="poisson", p_value="mid")
 
 

@@ -15,11 +15,23 @@ WORKSHOPS = ["Autumn case reviews", "Spring case reviews", "Summer case reviews"
 # (provision now, consensus, ideal, better provision, areas, themes), one line per review
 REVIEWS = (
     [("MSS", "yes", "yes", "", "", "Lack of parental confidence in mainstream")] * 5
-    + [("MSS", "yes", "no", "MAINSTREAM", "TYPE_OF_PROVISION;TIMING_OF_SUPPORT", "PARENTAL_CONFIDENCE_IN_MAINSTREAM")] * 6
-    + [("MSS", "yes", "no", "RESOURCED", "TYPE_OF_PROVISION", "PARENTAL_CONFIDENCE_IN_MAINSTREAM;WORKFORCE_CAPACITY")] * 3
+    + [("MSS", "yes", "no", "MAINSTREAM", "TYPE_OF_PROVISION;TIMING_OF_SUPPORT", "PARENTAL_CONFIDENCE_IN_MAINSTREAM")]
+    * 6
+    + [("MSS", "yes", "no", "RESOURCED", "TYPE_OF_PROVISION", "PARENTAL_CONFIDENCE_IN_MAINSTREAM;WORKFORCE_CAPACITY")]
+    * 3
     + [("MSS", "yes", "no", "INMSS", "LEVEL_OF_SUPPORT", "WORKFORCE_CAPACITY")]
     + [("MAINSTREAM", "yes", "yes", "", "", "INCLUSION_CAPACITY_IN_MAINSTREAM")] * 2
-    + [("MAINSTREAM", "yes", "no", "RESOURCED", "TIMING_OF_SUPPORT;TYPE_OF_PROVISION", "INCLUSION_CAPACITY_IN_MAINSTREAM")] * 2
+    + [
+        (
+            "MAINSTREAM",
+            "yes",
+            "no",
+            "RESOURCED",
+            "TIMING_OF_SUPPORT;TYPE_OF_PROVISION",
+            "INCLUSION_CAPACITY_IN_MAINSTREAM",
+        )
+    ]
+    * 2
     + [("MAINSTREAM", "yes", "no", "MSS", "TIMING_OF_SUPPORT", "WORKFORCE_CAPACITY")] * 2
     + [("INMSS", "yes", "no", "MSS", "TYPE_OF_PROVISION", "PARENTAL_CONFIDENCE_IN_MAINSTREAM")] * 2
     + [("INMSS", "yes", "no", "MAINSTREAM", "TYPE_OF_PROVISION;TIMING_OF_SUPPORT", "PARENTAL_CONFIDENCE_IN_MAINSTREAM")]
@@ -43,14 +55,21 @@ def imported(organisation, tmp_path):
     for w, title in enumerate(WORKSHOPS):
         cases = tmp_path / f"cases-{w}.csv"
         lines = ["reference,phase,year_group,primary_need,support_level,current_provision,room"]
-        lines += [f"C-{i:03d},Secondary,9,ASD,EHCP,{provision},Room {1 + i % 2}"
-                  for i, (provision, *_) in enumerate(REVIEWS) if i % 3 == w]
+        lines += [
+            f"C-{i:03d},Secondary,9,ASD,EHCP,{provision},Room {1 + i % 2}"
+            for i, (provision, *_) in enumerate(REVIEWS)
+            if i % 3 == w
+        ]
         cases.write_text("\n".join(lines) + "\n")
-        call_command("import_cases", str(cases), org="northshire", workshop=title, date=f"2026-0{3 + w}-10", stdout=StringIO())
+        call_command(
+            "import_cases", str(cases), org="northshire", workshop=title, date=f"2026-0{3 + w}-10", stdout=StringIO()
+        )
     reviews = tmp_path / "reviews.csv"
     lines = ["reference,workshop,room,consensus,ideal_outcome,non_ideal_areas,better_provision,themes"]
-    lines += [f"C-{i:03d},{WORKSHOPS[i % 3]},Room {1 + i % 2},{consensus},{ideal},{areas},{better},{themes}"
-              for i, (_, consensus, ideal, better, areas, themes) in enumerate(REVIEWS)]
+    lines += [
+        f"C-{i:03d},{WORKSHOPS[i % 3]},Room {1 + i % 2},{consensus},{ideal},{areas},{better},{themes}"
+        for i, (_, consensus, ideal, better, areas, themes) in enumerate(REVIEWS)
+    ]
     reviews.write_text("\n".join(lines) + "\n")
     call_command("import_reviews", str(reviews), org="northshire", stdout=StringIO())
 
@@ -87,11 +106,16 @@ def test_the_text_report_says_everything_the_json_has(organisation, imported, te
     text = report("text")
     assert "Reviewed 28 (28 children), excluded (no consensus) 2, analysed 26 (26 children)." in text
     assert "not ideal 18 (69%, 95% CI 50% to 84%)" in text
-    assert "Maintained special school or special academy: 15 reviewed, 5 ideal, 10 not ideal, 33% (15% to 58%) ideal; " \
-           "better supported in: Mainstream school or academy 6" in text
+    assert (
+        "Maintained special school or special academy: 15 reviewed, 5 ideal, 10 not ideal, 33% (15% to 58%) ideal; "
+        "better supported in: Mainstream school or academy 6" in text
+    )
     assert "Workforce capacity (retired)" in text
     assert "[small numbers: fewer than 5 reviews]" in text  # the single resourced review, for one
     assert "By workshop (reviewed" in text and "By room (reviewed" in text and "By phase (reviewed" in text
     assert "Do the groups differ in the share not ideal?" in text and "one in twenty would show p below 0.05" in text
     # Parental confidence: 12 of the 18 non-ideal reviews (a barrier), 5 of the 8 ideal ones (an enabler).
-    assert "Lack of parental confidence in mainstream\n          barrier 12 (67% (44% to 84%)), enabler 5 (62% (31% to 86%))" in text
+    assert (
+        "Lack of parental confidence in mainstream\n          barrier 12 (67% (44% to 84%)), enabler 5 (62% (31% to 86%))"
+        in text
+    )

@@ -15,23 +15,42 @@ BIG = '<b style="font-size:80px">big</b>'
 
 def _markup_in(figure: dict) -> list[str]:
     """Every tag in the figure's data but those the charts put in themselves (line breaks, hover boxes)."""
-    return [tag for tag in re.findall(r"<[^>]*>", json.dumps(figure["data"])) if tag not in ("<br>", "<extra>", "</extra>")]
+    return [
+        tag for tag in re.findall(r"<[^>]*>", json.dumps(figure["data"])) if tag not in ("<br>", "<extra>", "</extra>")
+    ]
 
 
 FIGURES = {
     "words on the dashboard": lambda label: charts.words_chart({"answers": 2, "words": [{"word": label, "count": 2}]}),
     "themes and areas": lambda label: charts.ranked_chart([{"label": label, "count": 3, "share": 0.5}], "Reviews"),
-    "themes as barriers and enablers": lambda label: charts.themes_chart([{
-        "label": label, "count": 3, "barrier_count": 2, "barrier_share": 0.5, "enabler_count": 1, "enabler_share": 0.25}]),
+    "themes as barriers and enablers": lambda label: charts.themes_chart(
+        [
+            {
+                "label": label,
+                "count": 3,
+                "barrier_count": 2,
+                "barrier_share": 0.5,
+                "enabler_count": 1,
+                "enabler_share": 0.25,
+            }
+        ]
+    ),
     "provision": lambda label: charts.provision_chart({"provision": [{"label": label, "ideal": 1, "reviewed": 2}]}),
     "crosstab": lambda label: charts.crosstab_chart(
-        {"provision_crosstab": [{"current_label": label, "better_label": label, "count": 1}]}),
-    "breakdowns (workshops, rooms)": lambda label: charts.breakdown_chart([{"label": label, "ideal": 1, "non_ideal": 1, "excluded": 0}]),
-    "themes of maps and reviews": lambda label: charts.combined_themes_chart([{"label": label, "total": 2, "reviews": 1, "findings": 1}]),
+        {"provision_crosstab": [{"current_label": label, "better_label": label, "count": 1}]}
+    ),
+    "breakdowns (workshops, rooms)": lambda label: charts.breakdown_chart(
+        [{"label": label, "ideal": 1, "non_ideal": 1, "excluded": 0}]
+    ),
+    "themes of maps and reviews": lambda label: charts.combined_themes_chart(
+        [{"label": label, "total": 2, "reviews": 1, "findings": 1}]
+    ),
     "a process map": lambda label: charts.process_map_chart(
-        {"steps": [{"position": 1, "title": label, "counts": {"blocker": 1}}]}, {"blocker": "Blocker"}),
+        {"steps": [{"position": 1, "title": label, "counts": {"blocker": 1}}]}, {"blocker": "Blocker"}
+    ),
     "groups of settings": lambda label: charts.group_chart(
-        pd.DataFrame({"group": [label], "rate": [0.2], "high": [0.3], "low": [0.1]}), "Locality"),
+        pd.DataFrame({"group": [label], "rate": [0.2], "high": [0.3], "low": [0.1]}), "Locality"
+    ),
 }
 
 

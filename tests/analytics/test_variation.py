@@ -10,8 +10,14 @@ from analytics.variation import AnalysisError, _limits, funnel, p_values
 
 
 def setting(urn, count, base, locality="North", decile=5, **extra):
-    return SimpleNamespace(urn=urn, name=f"School {urn}", phase="Secondary", locality=locality, deprivation_decile=decile,
-                           values={"excluded": count, "ehcp": base, **extra})
+    return SimpleNamespace(
+        urn=urn,
+        name=f"School {urn}",
+        phase="Secondary",
+        locality=locality,
+        deprivation_decile=decile,
+        values={"excluded": count, "ehcp": base, **extra},
+    )
 
 
 def binomial_cdf(k, n, p):
@@ -39,8 +45,12 @@ def limit_by_brute_force(side, level, n, p):
 @pytest.mark.parametrize("n,p", [(20, 0.15), (50, 0.2), (100, 0.1), (7, 0.5), (10, 0.02)])
 def test_binomial_limits_match_values_computed_independently(n, p):
     limits = _limits("binomial", np.array([n]), p)
-    for name, side, level in (("lower_998", "lower", 0.001), ("lower_95", "lower", 0.025), ("upper_95", "upper", 0.025),
-                              ("upper_998", "upper", 0.001)):
+    for name, side, level in (
+        ("lower_998", "lower", 0.001),
+        ("lower_95", "lower", 0.025),
+        ("upper_95", "upper", 0.025),
+        ("upper_998", "upper", 0.001),
+    ):
         assert limits[name][0] == pytest.approx(limit_by_brute_force(side, level, n, p), abs=1e-9), name
 
 
@@ -48,7 +58,9 @@ def test_the_lower_limit_is_spiegelhalters_interpolated_quantile():
     n, p, q = 60, 0.2, 0.025
     r = next(k for k in range(n + 1) if binomial_cdf(k, n, p) >= q)
     below, at = binomial_cdf(r - 1, n, p), binomial_cdf(r, n, p)
-    assert _limits("binomial", np.array([n]), p)["lower_95"][0] == pytest.approx((r - (at - q) / (at - below)) / n, abs=1e-12)
+    assert _limits("binomial", np.array([n]), p)["lower_95"][0] == pytest.approx(
+        (r - (at - q) / (at - below)) / n, abs=1e-12
+    )
 
 
 def test_for_large_bases_the_limits_approach_the_normal_approximation():
@@ -78,7 +90,10 @@ def test_settings_beyond_the_limits_are_flagged_and_a_setting_on_the_line_is_not
 
 
 def test_the_flags_agree_with_the_drawn_limits():
-    rows = [setting(str(100000 + i), count, base) for i, (count, base) in enumerate([(3, 20), (9, 20), (15, 60), (1, 60), (30, 90), (5, 40)])]
+    rows = [
+        setting(str(100000 + i), count, base)
+        for i, (count, base) in enumerate([(3, 20), (9, 20), (15, 60), (1, 60), (30, 90), (5, 40)])
+    ]
     result = funnel(rows, "excluded", "ehcp")
     for row in result.settings.itertuples():
         above, below = row.rate > row.upper_95, row.rate < row.lower_95
@@ -95,12 +110,18 @@ def test_a_share_that_some_setting_exceeds_is_a_rate_and_the_page_says_why():
 def test_zero_and_missing_bases_and_missing_values_are_left_out_with_a_reason():
     rows = [setting("1", 5, 0), setting("2", 4, None), setting("3", None, 30), setting("4", 6, 30), setting("5", 7, 40)]
     result = funnel(rows, "excluded", "ehcp")
-    assert sorted(result.left_out) == [("School 1", "ehcp is 0, so there is no rate"), ("School 2", "no ehcp given"), ("School 3", "no excluded given")]
+    assert sorted(result.left_out) == [
+        ("School 1", "ehcp is 0, so there is no rate"),
+        ("School 2", "no ehcp given"),
+        ("School 3", "no excluded given"),
+    ]
     assert list(result.settings.urn) == ["4", "5"]
 
 
 def test_too_few_settings_or_a_base_equal_to_the_measure_is_a_clear_message():
-    with pytest.raises(AnalysisError, match="At least two settings need both excluded and a ehcp above 0; this dataset has 1"):
+    with pytest.raises(
+        AnalysisError, match="At least two settings need both excluded and a ehcp above 0; this dataset has 1"
+    ):
         funnel([setting("1", 5, 10), setting("2", 5, 0)], "excluded", "ehcp")
     with pytest.raises(AnalysisError, match="not the measure itself"):
         funnel([setting("1", 5, 10)], "ehcp", "ehcp")
@@ -117,28 +138,43 @@ def test_groups_are_compared_with_their_rate_and_interval():
 
 def test_3500_settings_are_analysed_in_one_go():
     rng = np.random.default_rng(1)
-    rows = [setting(str(100000 + i), int(c), int(b), locality=f"L{i % 9}") for i, (c, b) in
-            enumerate(zip(rng.binomial(40, 0.15, 3500), np.full(3500, 40)))]
+    rows = [
+        setting(str(100000 + i), int(c), int(b), locality=f"L{i % 9}")
+        for i, (c, b) in enumerate(zip(rng.binomial(40, 0.15, 3500), np.full(3500, 40)))
+    ]
     result = funnel(rows, "excluded", "ehcp", "locality")
     assert len(result.settings) == 3500 and len(result.groups) == 9
 
 
 def test_a_measure_of_events_defaults_to_a_rate_per_base_whatever_the_figures():
-    rows = [SimpleNamespace(urn=str(i), name=f"School {i}", phase="", locality="", deprivation_decile=None,
-                            values={"suspensions": count, "pupils": 100}) for i, count in enumerate([3, 5, 8])]
+    rows = [
+        SimpleNamespace(
+            urn=str(i),
+            name=f"School {i}",
+            phase="",
+            locality="",
+            deprivation_decile=None,
+            values={"suspensions": count, "pupils": 100},
+        )
+        for i, count in enumerate([3, 5, 8])
+    ]
     result = funnel(rows, "suspensions", "pupils")
     assert result.model == "poisson" and "counts events" in result.model_reason
 
 
 def test_a_share_chosen_by_the_analyst_that_a_setting_exceeds_is_refused_with_the_reason():
-    with pytest.raises(AnalysisError, match="excluded cannot be a share of ehcp: 1 setting has more excluded than ehcp"):
+    with pytest.raises(
+        AnalysisError, match="excluded cannot be a share of ehcp: 1 setting has more excluded than ehcp"
+    ):
         funnel([setting("1", 30, 20), setting("2", 10, 40)], "excluded", "ehcp", model="binomial")
 
 
 def test_one_setting_above_its_base_does_not_change_the_other_settings_flags_once_the_model_is_chosen():
     rows = [setting(str(100000 + i), count, 40) for i, count in enumerate([4, 6, 8, 10, 2, 14, 5, 7])]
     before = funnel(rows, "excluded", "ehcp", model="poisson").settings.set_index("urn")
-    with_one_more = funnel(rows + [setting("200000", 45, 40)], "excluded", "ehcp", model="poisson").settings.set_index("urn")
+    with_one_more = funnel(rows + [setting("200000", 45, 40)], "excluded", "ehcp", model="poisson").settings.set_index(
+        "urn"
+    )
     expected_before, expected_after = before.expected.iloc[0], with_one_more.expected.iloc[0]
     # Only the expected rate moves (the new school adds its events); the model and the rule do not.
     for urn in before.index:

@@ -15,7 +15,12 @@ from casereview.models import Organisation
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 DEVICES = {
-    "phone": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2},
+    "phone": {
+        "viewport": {"width": 360, "height": 740},
+        "is_mobile": True,
+        "has_touch": True,
+        "device_scale_factor": 2,
+    },
     "tablet": {"viewport": {"width": 820, "height": 1180}, "has_touch": True},
     "desktop": {"viewport": {"width": 1366, "height": 900}},
 }
@@ -36,8 +41,15 @@ def browser(request):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -54,8 +66,14 @@ class Visit:
         self.errors = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
         # The Content-Security-Policy must never block something the page needs.
-        self.page.on("console", lambda message: self.errors.append(message.text)
-                     if message.type == "error" and "Content Security Policy" in message.text else None)
+        self.page.on(
+            "console",
+            lambda message: (
+                self.errors.append(message.text)
+                if message.type == "error" and "Content Security Policy" in message.text
+                else None
+            ),
+        )
         self.checked = set()
 
     def sign_in(self, email):
@@ -68,7 +86,9 @@ class Visit:
 
     def check(self, name=None):
         """Axe (WCAG 2.2 A and AA) on the page as it is now; no violation allowed. And no script error."""
-        results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]})
+        results = Axe().run(
+            self.page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]}
+        )
         assert results.violations_count == 0, f"{self.page.url}:\n{results.generate_report()}"
         assert not self.errors, f"script errors on {self.page.url}: {self.errors}"
         if name:

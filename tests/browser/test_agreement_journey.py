@@ -16,17 +16,25 @@ PASSWORD = "casereview-demo"
 @pytest.fixture
 def second_facilitator(demo):
     """A second facilitator, in charge of Room 2 of the workshop to come."""
-    membership, _ = core_services.membership_add(organisation=demo, email="facilitator2@demo.test", role=Role.FACILITATOR)
+    membership, _ = core_services.membership_add(
+        organisation=demo, email="facilitator2@demo.test", role=Role.FACILITATOR
+    )
     membership.user.set_password(PASSWORD)
     membership.user.save()
-    first = CaseAllocation.objects.get(workshop__title="Early years transition case reviews", case__reference="C-401", kind="first")
+    first = CaseAllocation.objects.get(
+        workshop__title="Early years transition case reviews", case__reference="C-401", kind="first"
+    )
     copy = CaseAllocation.objects.get(primary=first)
     copy.room.facilitators.add(membership.user)
     return membership.user
 
 
-def test_two_rooms_review_the_calibration_case_the_projector_compares_and_the_lead_moderates(visit, demo, second_facilitator):
-    first = CaseAllocation.objects.get(workshop__title="Early years transition case reviews", case__reference="C-401", kind="first")
+def test_two_rooms_review_the_calibration_case_the_projector_compares_and_the_lead_moderates(
+    visit, demo, second_facilitator
+):
+    first = CaseAllocation.objects.get(
+        workshop__title="Early years transition case reviews", case__reference="C-401", kind="first"
+    )
     copy = CaseAllocation.objects.get(primary=first)
 
     projector = visit("desktop").sign_in("lead@demo.test")
@@ -76,9 +84,16 @@ def test_two_rooms_review_the_calibration_case_the_projector_compares_and_the_le
     lead.page.get_by_role("heading", name="Moderate C-401").wait_for()
     lead.check("moderation-case")
     form = lead.page.locator("form").filter(has=lead.page.get_by_role("button", name="Record the moderated answer"))
-    for choice in ("No, not ideal", "Timing of support", "Resourced provision or SEN unit", "Early help / family support"):
+    for choice in (
+        "No, not ideal",
+        "Timing of support",
+        "Resourced provision or SEN unit",
+        "Early help / family support",
+    ):
         form.locator("label").get_by_text(choice, exact=True).click()
-    lead.page.get_by_label("Why is this the moderated answer?").fill("The rooms agreed after the calibration discussion")
+    lead.page.get_by_label("Why is this the moderated answer?").fill(
+        "The rooms agreed after the calibration discussion"
+    )
     lead.page.get_by_role("button", name="Record the moderated answer").click()
     lead.page.get_by_text("Recorded the moderated answer for C-401").wait_for()
     lead.check()
@@ -86,4 +101,7 @@ def test_two_rooms_review_the_calibration_case_the_projector_compares_and_the_le
     moderated = CaseReview.objects.get(allocation__primary=first, allocation__kind="moderation")
     assert moderated.ideal_outcome is False and moderated.better_provision.code == "RESOURCED"
     assert moderated.allocation.counts_in_reports
-    assert ReviewAudit.objects.get(review=moderated).changes["Reason"][1] == "The rooms agreed after the calibration discussion"
+    assert (
+        ReviewAudit.objects.get(review=moderated).changes["Reason"][1]
+        == "The rooms agreed after the calibration discussion"
+    )

@@ -9,7 +9,9 @@ from workshops.models import Workshop
 
 pytestmark = pytest.mark.browser
 
-DEVICES.setdefault("390", {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2})
+DEVICES.setdefault(
+    "390", {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+)
 DEVICES.setdefault("1440", {"viewport": {"width": 1440, "height": 900}})
 
 TITLE = "Workshop: Secondary case reviews · Phase: Secondary"
@@ -28,7 +30,9 @@ def shows_both(page, workshop, width):
 
 
 @pytest.mark.parametrize("device,width", [("390", 390), ("1440", 1440)])
-def test_an_analyst_combines_a_workshop_and_a_phase_and_the_address_keeps_both(visit, computed, demo, settings, device, width):
+def test_an_analyst_combines_a_workshop_and_a_phase_and_the_address_keeps_both(
+    visit, computed, demo, settings, device, width
+):
     computed("all")
     settings.CELERY_TASK_ALWAYS_EAGER = True  # no worker here: the combination's first view computes it in-process
     workshop = Workshop.objects.get(organisation=demo, title="Secondary case reviews")

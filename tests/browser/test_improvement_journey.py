@@ -28,8 +28,10 @@ def test_the_lead_acts_on_a_theme_and_reports_to_the_board_and_a_viewer_reads_it
     page.get_by_role("heading", name="New action").wait_for()
     assert page.get_by_label(THEME).is_checked()
     lead.check("action-form")
-    page.get_by_label("Focus area").select_option(label="SEND improvement programme 2026–28 › Identify–assess–meet need › "
-                                                        "15. Children get specialist assessment and therapy without long waits.")
+    page.get_by_label("Focus area").select_option(
+        label="SEND improvement programme 2026–28 › Identify–assess–meet need › "
+        "15. Children get specialist assessment and therapy without long waits."
+    )
     page.get_by_label("Milestone or action").fill(TITLE)
     page.get_by_label("Owner").fill("Principal Educational Psychologist")
     page.get_by_label("Due").fill("2027-04-30")
@@ -72,13 +74,17 @@ def test_the_lead_acts_on_a_theme_and_reports_to_the_board_and_a_viewer_reads_it
     page.get_by_role("link", name="Freeze a monitoring update").click()
     page.get_by_label("Title").fill("Monitoring update – December 2026")
     page.get_by_label("As at").fill("2026-12-31")
-    page.get_by_label("Highlights").fill("Educational psychology recruitment with the ICB\nDecisions within 6 weeks above target")
+    page.get_by_label("Highlights").fill(
+        "Educational psychology recruitment with the ICB\nDecisions within 6 weeks above target"
+    )
     lead.check()
     page.get_by_role("button", name="Freeze the update").click()
     page.get_by_text("Later changes to the plan do not change it.").first.wait_for()
     lead.check("monitoring-update")
     page.emulate_media(media="print")  # the printable page: no site menus, no buttons
-    assert not page.locator("header").is_visible() and not page.get_by_role("link", name="Download as Word").is_visible()
+    assert (
+        not page.locator("header").is_visible() and not page.get_by_role("link", name="Download as Word").is_visible()
+    )
     assert page.get_by_role("heading", name="RAG by workstream").is_visible()
     page.emulate_media(media="screen")
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from analytics.snapshots import compute_snapshot
 from analytics.models import SettingsDataset
+from analytics.snapshots import compute_snapshot
 from workshops.models import CaseAllocation, CaseReview, Poll, PollResponse, ProcessFinding, ProcessMap, Workshop
 
 pytestmark = pytest.mark.browser
@@ -104,16 +104,25 @@ def test_a_facilitator_reviews_cases_on_a_tablet_including_no_consensus_and_a_co
     page.get_by_role("button", name="Save my answer instead").click()
     page.get_by_text(f"Saved {third}.").wait_for()
 
-    reviews = {r.allocation.case.reference: r for r in CaseReview.objects.filter(allocation__case__reference__in=[first, second, third])}
+    reviews = {
+        r.allocation.case.reference: r
+        for r in CaseReview.objects.filter(allocation__case__reference__in=[first, second, third])
+    }
     assert reviews[first].ideal_outcome is False and reviews[first].better_provision.code == "MAINSTREAM"
     assert reviews[second].consensus_reached is False
-    assert reviews[third].version == 2 and [t.code for t in reviews[third].themes.all()] == ["EARLY_HELP_AND_FAMILY_SUPPORT"]
+    assert reviews[third].version == 2 and [t.code for t in reviews[third].themes.all()] == [
+        "EARLY_HELP_AND_FAMILY_SUPPORT"
+    ]
 
 
 def test_the_unsaved_form_survives_a_reload(visit, demo):
     facilitator = visit("tablet").sign_in("facilitator@demo.test")
     page = facilitator.page
-    room = CaseAllocation.objects.filter(workshop__title="Early years transition case reviews", room__name="Room 1").first().room
+    room = (
+        CaseAllocation.objects.filter(workshop__title="Early years transition case reviews", room__name="Room 1")
+        .first()
+        .room
+    )
     page.goto(f"/rooms/{room.pk}/")
     page.get_by_text("No, not ideal").click()
     page.get_by_text("Level of support").click()
@@ -167,7 +176,10 @@ def test_a_viewer_reads_the_dashboard_numbers_and_downloads_a_table(visit, demo,
     viewer.check("dashboard")
     assert "18 (69%)" in page.get_by_test_id("headline").inner_text()
     outcome = page.locator("#table-outcome")
-    assert outcome.get_by_role("row", name=re.compile("Could have been better")).inner_text().split("\t")[1:3] == ["18", "69%"]
+    assert outcome.get_by_role("row", name=re.compile("Could have been better")).inner_text().split("\t")[1:3] == [
+        "18",
+        "69%",
+    ]
     assert page.locator("#table-areas tbody tr").first.inner_text().startswith("Type of provision")
     assert page.locator(".plotly-chart").count() >= 8
 
@@ -195,7 +207,11 @@ def test_keyboard_only_an_attendee_answers(visit, demo):
 def test_keyboard_only_a_facilitator_reviews_a_case(visit, demo):
     facilitator = visit("desktop").sign_in("facilitator@demo.test")
     page = facilitator.page
-    room = CaseAllocation.objects.filter(workshop__title="Early years transition case reviews", room__name="Room 1").first().room
+    room = (
+        CaseAllocation.objects.filter(workshop__title="Early years transition case reviews", room__name="Room 1")
+        .first()
+        .room
+    )
     page.goto(f"/rooms/{room.pk}/")
     reference = page.locator("#case-heading").inner_text().split()[1]
     tab_to(page, 'input[name="ideal_outcome"][value="yes"]')
@@ -232,14 +248,24 @@ def test_the_main_pages_at_every_size_pass_axe_and_are_photographed(visit, demo,
     dataset = SettingsDataset.objects.get()
     lead = visit(device).sign_in("lead@demo.test")
     for name, url in [
-        ("home", "/"), ("workshops", "/workshops/"), ("workshop", f"/workshops/{workshop.pk}/"),
-        ("control-room", f"/workshops/{workshop.pk}/control-room/"), ("console", f"/rooms/{room.pk}/"),
-        ("dashboard", "/dashboards/"), ("vocabulary", "/vocabulary/"), ("datasets", "/analysis/"),
-        ("funnel-plot", f"/analysis/{dataset.pk}/?group=locality"), ("process-map", f"/process-maps/{process_map.pk}/"),
-        ("process-map-projector", f"/process-maps/{process_map.pk}/present/"), ("poll-projector", f"/polls/{poll.pk}/present/"),
-        ("moderation", f"/polls/{poll.pk}/moderate/"), ("history", f"/workshops/{workshop.pk}/history/"),
-        ("poll-settings", "/polls/settings/"), ("retention", "/workshops/retention/"),
-        ("workshop-delete", f"/workshops/{workshop.pk}/delete/"), ("accessibility", "/accessibility/"),
+        ("home", "/"),
+        ("workshops", "/workshops/"),
+        ("workshop", f"/workshops/{workshop.pk}/"),
+        ("control-room", f"/workshops/{workshop.pk}/control-room/"),
+        ("console", f"/rooms/{room.pk}/"),
+        ("dashboard", "/dashboards/"),
+        ("vocabulary", "/vocabulary/"),
+        ("datasets", "/analysis/"),
+        ("funnel-plot", f"/analysis/{dataset.pk}/?group=locality"),
+        ("process-map", f"/process-maps/{process_map.pk}/"),
+        ("process-map-projector", f"/process-maps/{process_map.pk}/present/"),
+        ("poll-projector", f"/polls/{poll.pk}/present/"),
+        ("moderation", f"/polls/{poll.pk}/moderate/"),
+        ("history", f"/workshops/{workshop.pk}/history/"),
+        ("poll-settings", "/polls/settings/"),
+        ("retention", "/workshops/retention/"),
+        ("workshop-delete", f"/workshops/{workshop.pk}/delete/"),
+        ("accessibility", "/accessibility/"),
     ]:
         lead.page.goto(url)
         lead.page.wait_for_load_state("networkidle")

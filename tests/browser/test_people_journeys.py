@@ -9,7 +9,9 @@ from tests.browser.conftest import DEVICES
 from workshops.models import CaseAllocation, CaseReview, Workshop
 
 # The sizes people use: a small phone, a tablet, a laptop and a projector.
-DEVICES.setdefault("390", {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2})
+DEVICES.setdefault(
+    "390", {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+)
 DEVICES.setdefault("820", {"viewport": {"width": 820, "height": 1180}, "has_touch": True})
 DEVICES.setdefault("1440", {"viewport": {"width": 1440, "height": 900}})
 DEVICES.setdefault("1280x720", {"viewport": {"width": 1280, "height": 720}})
@@ -64,17 +66,32 @@ def test_a_keyboard_only_review_of_a_full_case_takes_at_most_15_key_presses(visi
     room = room_one()
     reference = page.locator("#case-heading").inner_text().split()[1]
     page.locator("#case-heading").focus()
-    keys = ["Tab", "ArrowRight",  # the outcome: a radio group, arrow to "No, not ideal"
-            "Tab", "Space", "ArrowRight", "Space",  # two non-ideal areas: one Tab stop, arrows between them
-            "Tab", "Space",  # the first better provision
-            "Tab", "Space",  # the first theme
-            "Tab", "Tab", "Enter"]  # past the notes to "Save and next case"
+    keys = [
+        "Tab",
+        "ArrowRight",  # the outcome: a radio group, arrow to "No, not ideal"
+        "Tab",
+        "Space",
+        "ArrowRight",
+        "Space",  # two non-ideal areas: one Tab stop, arrows between them
+        "Tab",
+        "Space",  # the first better provision
+        "Tab",
+        "Space",  # the first theme
+        "Tab",
+        "Tab",
+        "Enter",
+    ]  # past the notes to "Save and next case"
     for key in keys:
         page.keyboard.press(key)
     page.get_by_text(f"Saved {reference}.").wait_for()
     assert len(keys) <= 15
     review = CaseReview.objects.get(allocation__room=room, allocation__case__reference=reference)
-    assert (review.ideal_outcome, review.non_ideal_areas.count(), review.better_provision is not None, review.themes.count()) == (False, 2, True, 1)
+    assert (
+        review.ideal_outcome,
+        review.non_ideal_areas.count(),
+        review.better_provision is not None,
+        review.themes.count(),
+    ) == (False, 2, True, 1)
     facilitator.check("console-keyboard")
 
 
@@ -86,7 +103,9 @@ def test_each_group_of_checkboxes_is_one_tab_stop(visit, demo):
     assert page.evaluate("document.activeElement.name") == "better_provision"
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("End")
-    assert page.evaluate("document.activeElement === [...document.querySelectorAll('input[name=non_ideal_areas]')].at(-1)")
+    assert page.evaluate(
+        "document.activeElement === [...document.querySelectorAll('input[name=non_ideal_areas]')].at(-1)"
+    )
 
 
 def test_the_error_summary_is_short_and_goes_once_the_answers_are_given(visit, demo):
@@ -112,7 +131,9 @@ def test_no_consensus_with_answers_ticked_asks_first_and_the_answers_can_be_put_
     page.get_by_role("button", name="No consensus — move on").click()
     page.get_by_text(f"Record no consensus for {reference}?").wait_for()
     facilitator.check("console-confirm-no-consensus")
-    assert not CaseReview.objects.filter(allocation__case__reference=reference, allocation__workshop__title=EARLY_YEARS).exists()
+    assert not CaseReview.objects.filter(
+        allocation__case__reference=reference, allocation__workshop__title=EARLY_YEARS
+    ).exists()
     page.get_by_role("button", name="Yes, record no consensus").click()
     page.get_by_text(f"Saved {reference} as no consensus.").wait_for()
     page.get_by_role("link", name=f"1. {reference}").click()

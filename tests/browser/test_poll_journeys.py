@@ -62,7 +62,9 @@ def test_twenty_phones_show_the_poll_the_lead_opens_within_5_seconds_keeping_wha
                 latencies.append(time.monotonic() - opened)
                 del waiting[n]
         time.sleep(0.05)
-    assert not waiting, f"{len(waiting)} of 20 phones did not show the poll within 5 s (the others took up to {max(latencies, default=0):.1f} s)"
+    assert not waiting, (
+        f"{len(waiting)} of 20 phones did not show the poll within 5 s (the others took up to {max(latencies, default=0):.1f} s)"
+    )
     assert typing.page.locator(f"#poll-{words.pk}-word-1").input_value() == "half a thought"
     assert typing.page.locator("#polls-announcer").inner_text() == f"New poll: {choice.question}"
     typing.check("poll-phone-followed")
@@ -82,8 +84,14 @@ def test_a_phone_answers_in_one_request_and_without_javascript_in_two(visit, wor
     words = Poll.objects.get(workshop=workshop, kind="words")
     phone = phone_on(visit, workshop)
     sent = []
-    phone.page.on("request", lambda request: sent.append((request.method, request.url))
-                  if "/j/" in request.url and "/follow/" not in request.url else None)
+    phone.page.on(
+        "request",
+        lambda request: (
+            sent.append((request.method, request.url))
+            if "/j/" in request.url and "/follow/" not in request.url
+            else None
+        ),
+    )
     navigated = []
     phone.page.on("framenavigated", lambda frame: navigated.append(frame.url))
 
@@ -163,8 +171,13 @@ def test_a_merged_pair_shows_once_on_the_projector(visit, workshop):
     merge.get_by_role("button", name="Merge").click()
     lead.page.get_by_text("Merged: shown as “feeling safe”").wait_for()
 
-    projector.page.locator(".word-cloud__word", has_text="feeling safe").filter(has_text="feeling safe").first.wait_for()
-    projector.page.wait_for_function("() => ![...document.querySelectorAll('.word-cloud__word')].some(w => w.textContent.trim() === 'safe')", timeout=8000)
+    projector.page.locator(".word-cloud__word", has_text="feeling safe").filter(
+        has_text="feeling safe"
+    ).first.wait_for()
+    projector.page.wait_for_function(
+        "() => ![...document.querySelectorAll('.word-cloud__word')].some(w => w.textContent.trim() === 'safe')",
+        timeout=8000,
+    )
     shown = cloud_words(projector.page)
     assert shown.count("feeling safe") == 1 and "safe" not in shown
     counted = projector.page.evaluate(
@@ -175,22 +188,80 @@ def test_a_merged_pair_shows_once_on_the_projector(visit, workshop):
 
 
 SIXTY = [
-    "happiness", "friends", "feeling safe", "being heard", "independence", "belonging", "confidence", "right support at the right time",
-    "local school", "good transitions", "healthy", "thriving", "included", "respected", "listened to", "achieving their potential",
-    "family feels supported", "preparing for adulthood", "a place to learn", "trusted adults", "calm classroom", "clear plan",
-    "joined up services", "early help", "kindness", "ambition", "stability", "being understood", "making progress", "having fun",
-    "a voice", "choice and control", "good communication", "patience", "routine", "safe spaces", "feeling valued", "play",
-    "community", "hope", "less waiting", "skilled staff", "continuity", "flexibility", "a key worker", "fair access",
-    "self esteem", "good attendance", "being part of a group", "peer support", "short breaks", "parents trusted",
-    "quiet space", "outdoor learning", "meaningful work", "travel training", "good health", "a good night's sleep", "enjoyment", "growing up well",
+    "happiness",
+    "friends",
+    "feeling safe",
+    "being heard",
+    "independence",
+    "belonging",
+    "confidence",
+    "right support at the right time",
+    "local school",
+    "good transitions",
+    "healthy",
+    "thriving",
+    "included",
+    "respected",
+    "listened to",
+    "achieving their potential",
+    "family feels supported",
+    "preparing for adulthood",
+    "a place to learn",
+    "trusted adults",
+    "calm classroom",
+    "clear plan",
+    "joined up services",
+    "early help",
+    "kindness",
+    "ambition",
+    "stability",
+    "being understood",
+    "making progress",
+    "having fun",
+    "a voice",
+    "choice and control",
+    "good communication",
+    "patience",
+    "routine",
+    "safe spaces",
+    "feeling valued",
+    "play",
+    "community",
+    "hope",
+    "less waiting",
+    "skilled staff",
+    "continuity",
+    "flexibility",
+    "a key worker",
+    "fair access",
+    "self esteem",
+    "good attendance",
+    "being part of a group",
+    "peer support",
+    "short breaks",
+    "parents trusted",
+    "quiet space",
+    "outdoor learning",
+    "meaningful work",
+    "travel training",
+    "good health",
+    "a good night's sleep",
+    "enjoyment",
+    "growing up well",
 ]
 
 
 @pytest.fixture
 def sixty_answers(workshop):
     """A words poll with 60 different answers, the first ones given most."""
-    poll = Poll.objects.create(workshop=workshop, question="In a word or two: what would make the biggest difference?",
-                               kind="words", is_open=True, approve_first=False, words_per_attendee=10)
+    poll = Poll.objects.create(
+        workshop=workshop,
+        question="In a word or two: what would make the biggest difference?",
+        kind="words",
+        is_open=True,
+        approve_first=False,
+        words_per_attendee=10,
+    )
     assert len(set(SIXTY)) == 60
     phone = 0
     for rank, text in enumerate(SIXTY):

@@ -102,6 +102,7 @@ def answer_with(status: int, body: bytes = b"", headers: dict | None = None):
         handler.send_header("Connection", "close")
         handler.end_headers()
         handler.wfile.write(body)
+
     return answer
 
 
@@ -136,8 +137,14 @@ def test_a_204_has_no_body_and_needs_no_length():
 
 def test_a_post_sends_the_form_urlencoded_with_repeated_names():
     with http_server(answer_with(302, headers={"Location": "/polls/1/"})) as (base_url, seen):
-        response = run(_post(base_url, "/j/ABC/polls/4/", {"csrfmiddlewaretoken": "t0k", "word": ["feeling safe", "friends & family"]},
-                                     {"X-CSRFToken": "t0k", "HX-Request": "true", "Origin": "https://example.test"}))
+        response = run(
+            _post(
+                base_url,
+                "/j/ABC/polls/4/",
+                {"csrfmiddlewaretoken": "t0k", "word": ["feeling safe", "friends & family"]},
+                {"X-CSRFToken": "t0k", "HX-Request": "true", "Origin": "https://example.test"},
+            )
+        )
         pairs = run(_post(base_url, "/rooms/1/cases/2/review/", [("action", "save"), ("themes", "3"), ("themes", "5")]))
     assert response.status == 302 and response.headers["location"] == "/polls/1/"
     assert pairs.status == 302
@@ -145,7 +152,11 @@ def test_a_post_sends_the_form_urlencoded_with_repeated_names():
     assert method == "POST" and path == "/j/ABC/polls/4/"
     assert headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert int(headers["Content-Length"]) == len(body)
-    assert parse_qsl(body.decode()) == [("csrfmiddlewaretoken", "t0k"), ("word", "feeling safe"), ("word", "friends & family")]
+    assert parse_qsl(body.decode()) == [
+        ("csrfmiddlewaretoken", "t0k"),
+        ("word", "feeling safe"),
+        ("word", "friends & family"),
+    ]
     assert (headers["X-CSRFToken"], headers["HX-Request"], headers["Origin"]) == ("t0k", "true", "https://example.test")
     assert parse_qsl(pairs_body.decode()) == [("action", "save"), ("themes", "3"), ("themes", "5")]
 
@@ -189,16 +200,23 @@ def _cut_short(sent: bytes):
         read_request(connection)
         connection.sendall(sent)
         connection.close()
+
     return handle
 
 
-@pytest.mark.parametrize("sent, reason", [
-    (b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789", "closed the connection 10 bytes into a body of 100 (HTTP 200)"),
-    (b"HTTP/1.1 200 OK\r\nContent-Le", "closed the connection after 27 bytes, before the answer's head ended"),
-    (b"", "closed the connection after 0 bytes"),
-    (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", "into a body chunked (HTTP 200)"),
-    (b"SSH-2.0-OpenSSH\r\n\r\n", "not an HTTP/1.x status line"),
-])
+@pytest.mark.parametrize(
+    "sent, reason",
+    [
+        (
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789",
+            "closed the connection 10 bytes into a body of 100 (HTTP 200)",
+        ),
+        (b"HTTP/1.1 200 OK\r\nContent-Le", "closed the connection after 27 bytes, before the answer's head ended"),
+        (b"", "closed the connection after 0 bytes"),
+        (b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", "into a body chunked (HTTP 200)"),
+        (b"SSH-2.0-OpenSSH\r\n\r\n", "not an HTTP/1.x status line"),
+    ],
+)
 def test_an_answer_cut_short_or_not_http_is_an_error_that_says_why(sent, reason):
     with raw_server(_cut_short(sent)) as base_url:
         with pytest.raises(ClientError, match=reason.replace("(", r"\(").replace(")", r"\)")):
@@ -231,6 +249,7 @@ def test_a_refused_connection_is_an_error():
 
 def test_no_file_descriptor_left_is_an_error_of_the_request_not_an_exception(monkeypatch):
     """A collapsing step leaves thousands of requests open; the next ones must still be counted."""
+
     def no_descriptors(*args, **kwargs):
         raise OSError(errno.EMFILE, "Too many open files")
 
@@ -243,7 +262,9 @@ def test_no_file_descriptor_left_is_an_error_of_the_request_not_an_exception(mon
         assert not client.in_flight
 
     run(one())
-    assert isinstance(results[0], ClientError) and "could not open a connection: EMFILE Too many open files" in str(results[0])
+    assert isinstance(results[0], ClientError) and "could not open a connection: EMFILE Too many open files" in str(
+        results[0]
+    )
 
 
 def test_start_calls_back_with_the_answer_or_the_error_and_no_task():
@@ -276,6 +297,7 @@ def test_start_calls_back_with_the_answer_or_the_error_and_no_task():
 
 # --- The day model's step, through the client ---------------------------------------------------
 
+
 def _site(fail_follow: bool = False):
     """A stand-in for the site: the phones' follow check tells of a new version once, the cards
     show the open word poll, the answer thanks, the lead's open redirects, the screens answer."""
@@ -290,7 +312,9 @@ def _site(fail_follow: bool = False):
             if "v=v2" in path or phone in told:
                 return answer_with(204)(handler, body)
             told.add(phone)
-            return answer_with(200, json.dumps({"version": "v2"}).encode(), {"Content-Type": "application/json"})(handler, body)
+            return answer_with(200, json.dumps({"version": "v2"}).encode(), {"Content-Type": "application/json"})(
+                handler, body
+            )
         if "/cards/" in path:
             return answer_with(200, b'<section class="card mb-4 poll-card" id="poll-1000">')(handler, body)
         if "/j/" in path and handler.command == "POST":
@@ -306,8 +330,15 @@ def _site(fail_follow: bool = False):
 
 def _workshop(phones: int):
     person = Person("sessionid=lead", "token")
-    return day_model.DayWorkshop(1, "CODE", person, [person, person], [], [(1000, 1001)],
-                                 [day_model.DayPhone(Phone(f"sessionid=p{n}", f"t{n}", 0, f"198.18.0.{n + 1}"), "v1") for n in range(phones)])
+    return day_model.DayWorkshop(
+        1,
+        "CODE",
+        person,
+        [person, person],
+        [],
+        [(1000, 1001)],
+        [day_model.DayPhone(Phone(f"sessionid=p{n}", f"t{n}", 0, f"198.18.0.{n + 1}"), "v1") for n in range(phones)],
+    )
 
 
 @pytest.fixture
@@ -326,7 +357,9 @@ def test_a_day_step_sends_each_kind_checks_the_answers_and_keeps_the_timeline(sh
         step = day_model.Day(base_url, [_workshop(phones=5)], 0, 2.0, {})
         run(step.run())
     counted = {kind: (m.requests, m.errors) for kind, m in step.measurements.items()}
-    assert all(errors == 0 for _, errors in counted.values()), {k: m.error_examples for k, m in step.measurements.items()}
+    assert all(errors == 0 for _, errors in counted.values()), {
+        k: m.error_examples for k, m in step.measurements.items()
+    }
     assert counted[day_model.FOLLOW][0] >= 5 * 2.0 / 0.3
     assert counted[day_model.PAGE][0] == 5  # each phone told of the new version once
     assert counted[day_model.ANSWER][0] == 5 and step.answers_sent >= 5  # the word poll, from its card

@@ -54,22 +54,34 @@ def test_an_acknowledged_answer_or_review_missing_from_the_database_is_data_lost
     assert lost.problems() == ["acknowledged but not stored: 2 answers, 1 reviews"]
 
 
-def test_what_the_server_acknowledged_is_checked_row_by_row_against_the_database(phone, words_poll, choice_poll, allocations, facilitator):
+def test_what_the_server_acknowledged_is_checked_row_by_row_against_the_database(
+    phone, words_poll, choice_poll, allocations, facilitator
+):
     """The phone's cookies as the benchmark holds them name the rows its answers stored; a row the
     server acknowledged but the database does not hold is counted, one held is not."""
     from bench.day import Day, _acknowledged_not_stored, phone_token
     from workshops.services import ReviewAnswer, review_save
 
     cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in phone.cookies.items())
-    answered = phone.post(f"/j/{words_poll.workshop.join_code}/polls/{words_poll.pk}/", {"word": ["friends", "belonging"]},
-                          headers={"HX-Request": "true"})
+    answered = phone.post(
+        f"/j/{words_poll.workshop.join_code}/polls/{words_poll.pk}/",
+        {"word": ["friends", "belonging"]},
+        headers={"HX-Request": "true"},
+    )
     assert answered.status_code == 200
-    phone.post(f"/j/{choice_poll.workshop.join_code}/polls/{choice_poll.pk}/", {"choice": "Secondary"}, headers={"HX-Request": "true"})
+    phone.post(
+        f"/j/{choice_poll.workshop.join_code}/polls/{choice_poll.pk}/",
+        {"choice": "Secondary"},
+        headers={"HX-Request": "true"},
+    )
     assert phone_token(cookies) == words_poll.responses.get(text="friends").phone
 
     day = Day("http://127.0.0.1", [], 0, 60.0, {})
-    day.acknowledged_answers = [(words_poll.pk, cookies, "friends"), (words_poll.pk, cookies, "belonging"),
-                                (choice_poll.pk, cookies, "Secondary")]
+    day.acknowledged_answers = [
+        (words_poll.pk, cookies, "friends"),
+        (words_poll.pk, cookies, "belonging"),
+        (choice_poll.pk, cookies, "Secondary"),
+    ]
     assert _acknowledged_not_stored(day) == (0, 0)
 
     day.acknowledged_answers += [(words_poll.pk, cookies, "never stored"), (choice_poll.pk, cookies, "Early years")]

@@ -22,13 +22,29 @@ def start_worker(redis_url, cache_prefix):
     database = connection.settings_dict
     database_url = (
         f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
-        if connection.vendor == "postgresql" else f"sqlite:///{database['NAME']}"
+        if connection.vendor == "postgresql"
+        else f"sqlite:///{database['NAME']}"
     )
     environment = {**os.environ, "REDIS_URL": redis_url, "CACHE_KEY_PREFIX": cache_prefix, "DATABASE_URL": database_url}
     return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "casereview", "worker", "--pool=solo", "--concurrency=1",
-         "--without-gossip", "--without-mingle", "--loglevel=INFO"],
-        cwd=PROJECT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "casereview",
+            "worker",
+            "--pool=solo",
+            "--concurrency=1",
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=INFO",
+        ],
+        cwd=PROJECT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 

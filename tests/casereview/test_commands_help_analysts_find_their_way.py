@@ -33,7 +33,9 @@ def test_list_orgs_says_how_to_start_when_there_is_none(db):
 def test_list_workshops_shows_one_la_only_with_its_counts(organisation, other_organisation, term, facilitator):
     workshop = Workshop.objects.create(organisation=organisation, title="Secondary case reviews", date="2026-05-20")
     room = BreakoutRoom.objects.create(workshop=workshop, name="Room A")
-    allocation = CaseAllocation.objects.create(workshop=workshop, room=room, case=make_case(organisation, term, "C-001"))
+    allocation = CaseAllocation.objects.create(
+        workshop=workshop, room=room, case=make_case(organisation, term, "C-001")
+    )
     CaseAllocation.objects.create(workshop=workshop, room=room, case=make_case(organisation, term, "C-002"))
     review_save(allocation=allocation, answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     Workshop.objects.create(organisation=other_organisation, title="Their workshop", date="2026-05-21")
@@ -57,8 +59,10 @@ def test_a_near_miss_workshop_title_gets_a_suggestion(organisation, workshop):
 
 def test_an_import_suggests_the_workshop_and_the_code_that_were_meant(organisation, workshop, term):
     make_case(organisation, term, "C-001")
-    text = ("reference,workshop,consensus,ideal_outcome,non_ideal_areas,better_provision,themes\n"
-            f"C-001,{workshop.title[:-1]},yes,yes,,,WORKFORCE_CAPACTY\n")
+    text = (
+        "reference,workshop,consensus,ideal_outcome,non_ideal_areas,better_provision,themes\n"
+        f"C-001,{workshop.title[:-1]},yes,yes,,,WORKFORCE_CAPACTY\n"
+    )
     with pytest.raises(ImportRejected) as rejected:
         review_import(organisation=organisation, filename="reviews.csv", data=text.encode())
     joined = "\n".join(str(problem) for problem in rejected.value.problems)
@@ -68,16 +72,28 @@ def test_an_import_suggests_the_workshop_and_the_code_that_were_meant(organisati
 
 def test_a_uk_date_creates_the_workshop_on_that_day(organisation, tmp_path):
     path = tmp_path / "cases.csv"
-    path.write_text("reference,phase,year_group,primary_need,support_level,current_provision\n"
-                    "C-001,SECONDARY,9,ASD,EHCP,MSS\n")
-    output = run("import_cases", str(path), "--org", organisation.slug, "--workshop", "June reviews", "--date", "20/06/2026")
+    path.write_text(
+        "reference,phase,year_group,primary_need,support_level,current_provision\nC-001,SECONDARY,9,ASD,EHCP,MSS\n"
+    )
+    output = run(
+        "import_cases", str(path), "--org", organisation.slug, "--workshop", "June reviews", "--date", "20/06/2026"
+    )
     assert Workshop.objects.get(title="June reviews").date.isoformat() == "2026-06-20"
     assert "Imported 1 cases" in output
 
 
 def test_an_unreadable_date_says_how_to_write_it(organisation, tmp_path, capsys):
     with pytest.raises(CommandError, match="write it as 2026-05-20 or 20/05/2026"):
-        run("import_cases", str(tmp_path / "x.csv"), "--org", organisation.slug, "--workshop", "W", "--date", "June 20th")
+        run(
+            "import_cases",
+            str(tmp_path / "x.csv"),
+            "--org",
+            organisation.slug,
+            "--workshop",
+            "W",
+            "--date",
+            "June 20th",
+        )
 
 
 def test_one_problem_is_not_called_problems(organisation, workshop, tmp_path):

@@ -78,8 +78,10 @@ FORMS_KEEPING_NO_TEXT = {
 def project_forms_taking_text():
     _import_project_modules()
     found = {
-        cls for cls in _subclasses(forms.BaseForm)
-        if cls.__module__.startswith(PROJECT_APPS) and not cls.__name__.startswith("_")
+        cls
+        for cls in _subclasses(forms.BaseForm)
+        if cls.__module__.startswith(PROJECT_APPS)
+        and not cls.__name__.startswith("_")
         and f"{cls.__module__}.{cls.__name__}" not in FORMS_KEEPING_NO_TEXT
         and any(isinstance(field, forms.CharField) for field in cls.base_fields.values())
     }
@@ -93,7 +95,8 @@ def _guarded(field) -> bool:
 def project_text_columns():
     return [
         (f"{model._meta.app_label}.{model.__name__}.{field.name}", field)
-        for model in apps.get_models() if model.__module__.startswith(PROJECT_APPS)
+        for model in apps.get_models()
+        if model.__module__.startswith(PROJECT_APPS)
         for field in model._meta.get_fields()
         if isinstance(field, (models.CharField, models.TextField)) and not field.choices
     ]
@@ -111,21 +114,31 @@ FORM_MAKERS = {
     "analytics.forms.SettingsUploadForm": lambda f, data: f(data, {"file": SimpleUploadedFile("s.csv", b"urn,name\n")}),
     "casereview.forms.VocabularyTermAddForm": lambda f, data: f(data),
     "casereview.forms.VocabularyTermForm": lambda f, data: f(data, instance=f.fixtures["theme"]),
-    "workshops.forms.CaseReviewForm": lambda f, data: f({**data, "version": 0}, organisation=f.fixtures["organisation"]),
+    "workshops.forms.CaseReviewForm": lambda f, data: f(
+        {**data, "version": 0}, organisation=f.fixtures["organisation"]
+    ),
     "workshops.forms.RoomForm": lambda f, data: f(data, workshop=f.fixtures["workshop"]),
     "workshops.forms.WorkshopForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
     # A poll reads only its own kind's fields (another kind's are neither checked nor kept), so each
     # field is tried in a poll of the kind it belongs to.
-    "workshops.polls.forms.PollForm": lambda f, data: f({**data, "kind": _poll_kind_reading(data)}, instance=Poll(workshop=f.fixtures["workshop"])),
-    "workshops.polls.forms.PollSettingsForm": lambda f, data: f(data, instance=PollSettings(organisation=f.fixtures["organisation"])),
+    "workshops.polls.forms.PollForm": lambda f, data: f(
+        {**data, "kind": _poll_kind_reading(data)}, instance=Poll(workshop=f.fixtures["workshop"])
+    ),
+    "workshops.polls.forms.PollSettingsForm": lambda f, data: f(
+        data, instance=PollSettings(organisation=f.fixtures["organisation"])
+    ),
     "workshops.process_maps.forms.ProcessMapForm": lambda f, data: f(data),
     "workshops.process_maps.forms.StepForm": lambda f, data: f(data),
     "workshops.process_maps.forms.FindingForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
-    "workshops.agreement.forms.ModerationForm": lambda f, data: f({**data, "version": 0}, organisation=f.fixtures["organisation"]),
+    "workshops.agreement.forms.ModerationForm": lambda f, data: f(
+        {**data, "version": 0}, organisation=f.fixtures["organisation"]
+    ),
     "analytics.feed.views.TokenForm": lambda f, data: f(data),
     "improvement.forms.PlanForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
     "improvement.forms.WorkstreamForm": lambda f, data: f({**data, "position": 1}, plan=_plan(f)),
-    "improvement.forms.FocusAreaForm": lambda f, data: f({**data, "number": 1}, organisation=f.fixtures["organisation"]),
+    "improvement.forms.FocusAreaForm": lambda f, data: f(
+        {**data, "number": 1}, organisation=f.fixtures["organisation"]
+    ),
     "improvement.forms.ActionForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
     "improvement.forms.ProgressNoteForm": lambda f, data: f(data),
     "improvement.forms.NextStepForm": lambda f, data: f(data),
@@ -155,14 +168,20 @@ def _poll_kind_reading(data) -> str:
 def _plan(form_class):
     from improvement.models import Plan
 
-    return Plan.objects.get_or_create(organisation=form_class.fixtures["organisation"], title="SEND improvement programme")[0]
+    return Plan.objects.get_or_create(
+        organisation=form_class.fixtures["organisation"], title="SEND improvement programme"
+    )[0]
 
 
 @pytest.mark.parametrize("form_class", project_forms_taking_text(), ids=lambda cls: f"{cls.__module__}.{cls.__name__}")
 def test_every_form_refuses_an_identifier_in_each_text_field(form_class, organisation, workshop, term):
     name = f"{form_class.__module__}.{form_class.__name__}"
     assert name in FORM_MAKERS, f"{name} takes text: add it to FORM_MAKERS so its fields are checked"
-    form_class.fixtures = {"organisation": organisation, "workshop": workshop, "theme": term("theme", "PARENTAL_CONFIDENCE_IN_MAINSTREAM")}
+    form_class.fixtures = {
+        "organisation": organisation,
+        "workshop": workshop,
+        "theme": term("theme", "PARENTAL_CONFIDENCE_IN_MAINSTREAM"),
+    }
     text_fields = [field for field, kind in form_class.base_fields.items() if isinstance(kind, forms.CharField)]
     for field in text_fields:
         ordinary = {other: "Ordinary words" for other in text_fields}

@@ -24,27 +24,86 @@ SECRET = "Northshire-only"  # in every title of the LA's data: must never reach 
 
 # Pages anyone may open by design: signing in, password reset, the health check and the
 # attendee's phone pages (a join code is the key; they show only the LA's open poll questions).
-PUBLIC = {"login", "logout", "password_reset", "password_reset_done", "password_reset_confirm", "password_reset_complete",
-          "health", "alive", "join", "attend", "poll_answer", "poll_follow", "poll_shared_cards", "accessibility"}
+PUBLIC = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "health",
+    "alive",
+    "join",
+    "attend",
+    "poll_answer",
+    "poll_follow",
+    "poll_shared_cards",
+    "accessibility",
+}
 # Signed-in pages that show the visitor's own LA (or nothing): the outsider may get 200 there.
-OWN_LA_PAGES = {"home", "vocabulary", "workshop_list", "workshop_create", "dashboard", "dashboard_status", "datasets",
-                "poll_settings", "password_change", "password_change_done", "dataset_template", "vocabulary_term_add",
-                "dashboard_download", "retention", "feed_tokens", "plan_list", "plan_create", "action_create", "follow_up_list",
-                "variation_settings"}
+OWN_LA_PAGES = {
+    "home",
+    "vocabulary",
+    "workshop_list",
+    "workshop_create",
+    "dashboard",
+    "dashboard_status",
+    "datasets",
+    "poll_settings",
+    "password_change",
+    "password_change_done",
+    "dataset_template",
+    "vocabulary_term_add",
+    "dashboard_download",
+    "retention",
+    "feed_tokens",
+    "plan_list",
+    "plan_create",
+    "action_create",
+    "follow_up_list",
+    "variation_settings",
+}
 # Read with a feed key in a header, never with a session: anyone without a key gets 401
 # (tests/analytics/test_power_bi_feed.py walks them with another LA's key).
 FEED_KEY_PAGES = {"feed_index", "feed_table"}
 PK_OWNERS = {  # which object a route's "pk" is
-    "workshop_detail": "workshop", "workshop_edit": "workshop", "workshop_delete": "workshop", "room_edit": "room",
-    "vocabulary_term_edit": "term", "vocabulary_term_retire": "term",
-    "poll_edit": "poll", "poll_state": "poll", "poll_moderate": "poll", "response_hide": "response", "poll_present": "poll",
-    "poll_live_results": "poll", "poll_results_csv": "poll", "poll_queue": "poll", "poll_merge": "poll", "poll_unmerge": "poll",
+    "workshop_detail": "workshop",
+    "workshop_edit": "workshop",
+    "workshop_delete": "workshop",
+    "room_edit": "room",
+    "vocabulary_term_edit": "term",
+    "vocabulary_term_retire": "term",
+    "poll_edit": "poll",
+    "poll_state": "poll",
+    "poll_moderate": "poll",
+    "response_hide": "response",
+    "poll_present": "poll",
+    "poll_live_results": "poll",
+    "poll_results_csv": "poll",
+    "poll_queue": "poll",
+    "poll_merge": "poll",
+    "poll_unmerge": "poll",
     "poll_quick_hide": "poll",
-    "process_map_edit": "process_map", "step_add": "process_map", "process_map_present": "process_map", "process_map_export": "process_map",
-    "variation": "dataset", "dataset_delete": "dataset", "variation_download": "dataset",
-    "plan_detail": "plan", "plan_edit": "plan", "workstream_edit": "workstream", "focus_area_edit": "focus_area",
-    "action_detail": "action", "action_edit": "action", "action_history_download": "action", "recommendation_decide": "recommendation",
-    "risk_edit": "risk", "kpi_edit": "kpi", "kpi_detail": "kpi", "update_detail": "update", "update_docx": "update",
+    "process_map_edit": "process_map",
+    "step_add": "process_map",
+    "process_map_present": "process_map",
+    "process_map_export": "process_map",
+    "variation": "dataset",
+    "dataset_delete": "dataset",
+    "variation_download": "dataset",
+    "plan_detail": "plan",
+    "plan_edit": "plan",
+    "workstream_edit": "workstream",
+    "focus_area_edit": "focus_area",
+    "action_detail": "action",
+    "action_edit": "action",
+    "action_history_download": "action",
+    "recommendation_decide": "recommendation",
+    "risk_edit": "risk",
+    "kpi_edit": "kpi",
+    "kpi_detail": "kpi",
+    "update_detail": "update",
+    "update_docx": "update",
 }
 
 
@@ -63,21 +122,33 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
     workshop = Workshop.objects.create(organisation=organisation, title=f"{SECRET} workshop", date="2026-05-20")
     room = BreakoutRoom.objects.create(workshop=workshop, name=f"{SECRET} room")
     room.facilitators.add(facilitator)
-    allocation = CaseAllocation.objects.create(workshop=workshop, room=room, case=make_case(organisation, term, "NS-001"))
-    review_save(allocation=allocation, answer=ReviewAnswer(False, notes=f"{SECRET} note"), by=facilitator, expected_version=0)
+    allocation = CaseAllocation.objects.create(
+        workshop=workshop, room=room, case=make_case(organisation, term, "NS-001")
+    )
+    review_save(
+        allocation=allocation, answer=ReviewAnswer(False, notes=f"{SECRET} note"), by=facilitator, expected_version=0
+    )
     # A calibration case (so the comparison and moderation pages have a second room's answer to leak).
     BreakoutRoom.objects.create(workshop=workshop, name=f"{SECRET} second room")
     allocation_save(workshop=workshop, placements={}, second_rooms={}, calibration={allocation.pk})
     second = CaseAllocation.objects.get(primary=allocation)
-    review_save(allocation=second, answer=ReviewAnswer(False, notes=f"{SECRET} second note"), by=facilitator, expected_version=0)
+    review_save(
+        allocation=second, answer=ReviewAnswer(False, notes=f"{SECRET} second note"), by=facilitator, expected_version=0
+    )
     poll = Poll.objects.create(workshop=workshop, question=f"{SECRET} question", kind="words", is_open=True)
-    response = PollResponse.objects.create(poll=poll, round=1, phone="p1", slot=1, text=f"{SECRET}", normalised=SECRET.lower())
+    response = PollResponse.objects.create(
+        poll=poll, round=1, phone="p1", slot=1, text=f"{SECRET}", normalised=SECRET.lower()
+    )
     process_map = ProcessMap.objects.create(workshop=workshop, title=f"{SECRET} map")
     step = step_add(process_map=process_map, title=f"{SECRET} step")
     finding = finding_add(step=step, kind=FindingKind.BLOCKER, text=f"{SECRET} finding")
-    dataset = SettingsDataset.objects.create(organisation=organisation, name=f"{SECRET} dataset", measures=["ehcp", "suspended"])
+    dataset = SettingsDataset.objects.create(
+        organisation=organisation, name=f"{SECRET} dataset", measures=["ehcp", "suspended"]
+    )
     for urn, count in (("100001", 3), ("100002", 5)):
-        SettingRow.objects.create(dataset=dataset, urn=urn, name=f"{SECRET} school {urn}", values={"ehcp": 20, "suspended": count})
+        SettingRow.objects.create(
+            dataset=dataset, urn=urn, name=f"{SECRET} school {urn}", values={"ehcp": 20, "suspended": count}
+        )
     theme = term("theme", "WORKFORCE_CAPACITY")
     theme.label = f"{SECRET} theme"
     theme.save()
@@ -87,31 +158,68 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
     plan = Plan.objects.create(organisation=organisation, title=f"{SECRET} plan")
     workstream = Workstream.objects.create(plan=plan, name=f"{SECRET} workstream")
     focus_area = FocusArea.objects.create(workstream=workstream, number=1, statement=f"{SECRET} focus area")
-    plan_action = plan_services.action_save(focus_area=focus_area, action=None, by=lead, expected_version=0, data=plan_services.ActionData(
-        title=f"{SECRET} action", owner="Head of SEND", due=datetime.date(2027, 1, 1), themes=[theme]))
+    plan_action = plan_services.action_save(
+        focus_area=focus_area,
+        action=None,
+        by=lead,
+        expected_version=0,
+        data=plan_services.ActionData(
+            title=f"{SECRET} action", owner="Head of SEND", due=datetime.date(2027, 1, 1), themes=[theme]
+        ),
+    )
     next_step = plan_services.next_step_add(action=plan_action, text=f"{SECRET} next step")
     recommendation = Recommendation.objects.create(plan=plan, number=1, theme=theme, text=f"{SECRET} recommendation")
-    risk = Risk.objects.create(plan=plan, title=f"{SECRET} risk", rag="red", owner="Head of SEND", review_date="2027-01-01")
+    risk = Risk.objects.create(
+        plan=plan, title=f"{SECRET} risk", rag="red", owner="Head of SEND", review_date="2027-01-01"
+    )
     kpi = Kpi.objects.create(plan=plan, name=f"{SECRET} KPI", kind=KpiKind.HOW_MUCH)
-    update = plan_services.update_freeze(plan=plan, title=f"{SECRET} update", as_of=datetime.date(2027, 1, 31), highlights="", by=lead)
+    update = plan_services.update_freeze(
+        plan=plan, title=f"{SECRET} update", as_of=datetime.date(2027, 1, 31), highlights="", by=lead
+    )
     return {
-        "workshop": workshop, "room": room, "allocation": allocation, "poll": poll, "response": response,
-        "process_map": process_map, "step": step, "finding": finding, "dataset": dataset, "term": theme,
+        "workshop": workshop,
+        "room": room,
+        "allocation": allocation,
+        "poll": poll,
+        "response": response,
+        "process_map": process_map,
+        "step": step,
+        "finding": finding,
+        "dataset": dataset,
+        "term": theme,
         "feed_token": feed_token,
-        "plan": plan, "workstream": workstream, "focus_area": focus_area, "action": plan_action, "next_step": next_step,
-        "recommendation": recommendation, "risk": risk, "kpi": kpi, "update": update,
+        "plan": plan,
+        "workstream": workstream,
+        "focus_area": focus_area,
+        "action": plan_action,
+        "next_step": next_step,
+        "recommendation": recommendation,
+        "risk": risk,
+        "kpi": kpi,
+        "update": update,
     }
 
 
 def kwargs_for(pattern, world):
     """Real ids of the LA's objects for every argument of the route."""
     values = {
-        "workshop_pk": world["workshop"].pk, "room_pk": world["room"].pk, "allocation_pk": world["allocation"].pk,
-        "step_pk": world["step"].pk, "finding_pk": world["finding"].pk, "poll_pk": world["poll"].pk,
-        "code": world["workshop"].join_code, "kind": "theme", "name": "settings" if pattern.name.startswith("variation") else "outcome",
-        "file_format": "csv", "uidb64": "MQ", "token": "set-password",
-        "plan_pk": world["plan"].pk, "workstream_pk": world["workstream"].pk, "action_pk": world["action"].pk,
-        "next_step_pk": world["next_step"].pk, "review_pk": world["allocation"].review.pk,
+        "workshop_pk": world["workshop"].pk,
+        "room_pk": world["room"].pk,
+        "allocation_pk": world["allocation"].pk,
+        "step_pk": world["step"].pk,
+        "finding_pk": world["finding"].pk,
+        "poll_pk": world["poll"].pk,
+        "code": world["workshop"].join_code,
+        "kind": "theme",
+        "name": "settings" if pattern.name.startswith("variation") else "outcome",
+        "file_format": "csv",
+        "uidb64": "MQ",
+        "token": "set-password",
+        "plan_pk": world["plan"].pk,
+        "workstream_pk": world["workstream"].pk,
+        "action_pk": world["action"].pk,
+        "next_step_pk": world["next_step"].pk,
+        "review_pk": world["allocation"].review.pk,
     }
     kwargs = {}
     for argument in pattern.pattern.converters:
@@ -128,7 +236,11 @@ def state_of_the_data(organisation):
     """A hash of every row of the LA's data, in every model of the project that holds LA data
     (the outsider's own LA may change: viewing its dashboards computes its snapshots)."""
     digest = hashlib.sha256()
-    models = [m for app in ("casereview", "workshops", "analytics", "improvement") for m in apps.get_app_config(app).get_models()]
+    models = [
+        m
+        for app in ("casereview", "workshops", "analytics", "improvement")
+        for m in apps.get_app_config(app).get_models()
+    ]
     tenant_models = [m for m in models if isinstance(m._default_manager.all(), TenantQuerySet)]
     assert len(tenant_models) >= 27
     for model in tenant_models:
@@ -146,7 +258,9 @@ def test_every_url_refuses_the_outsider_and_the_anonymous_visitor(world, client_
         url = reverse(pattern.name, kwargs=kwargs_for(pattern, world))
         for who, visitor in visitors.items():
             for method in ("get", "post"):
-                response = getattr(visitor, method)(url, {"title": "Hacked", "action": "reset", "hidden": "yes", "retired": "yes"})
+                response = getattr(visitor, method)(
+                    url, {"title": "Hacked", "action": "reset", "hidden": "yes", "retired": "yes"}
+                )
                 where = f"{method.upper()} {url} ({pattern.name}) as {who}"
                 body = b"".join(response.streaming_content) if response.streaming else response.content
                 assert SECRET.encode() not in body and SECRET.lower().encode() not in body, f"leak: {where}"
@@ -158,7 +272,9 @@ def test_every_url_refuses_the_outsider_and_the_anonymous_visitor(world, client_
                         assert response.url.startswith("/accounts/login/"), where
                 elif pattern.name not in OWN_LA_PAGES:
                     assert response.status_code in (403, 404, 405), f"{where}: {response.status_code}"
-    assert state_of_the_data(world["workshop"].organisation) == before, "an outsider or an anonymous visitor changed something"
+    assert state_of_the_data(world["workshop"].organisation) == before, (
+        "an outsider or an anonymous visitor changed something"
+    )
 
 
 def test_public_pages_answer_without_error_and_show_only_what_a_join_code_opens(world, client):
@@ -177,7 +293,9 @@ def test_the_walk_would_notice_a_leak(world, client_for, lead):
     """The same checks, as the LA's own lead: the secret shows, so the walk above can fail."""
     page = client_for(lead).get(reverse("workshop_detail", kwargs={"pk": world["workshop"].pk})).content
     assert SECRET.encode() in page
-    comparison = reverse("calibration_present", kwargs={"workshop_pk": world["workshop"].pk, "allocation_pk": world["allocation"].pk})
+    comparison = reverse(
+        "calibration_present", kwargs={"workshop_pk": world["workshop"].pk, "allocation_pk": world["allocation"].pk}
+    )
     assert f"{SECRET} second room".encode() in client_for(lead).get(comparison).content
 
 

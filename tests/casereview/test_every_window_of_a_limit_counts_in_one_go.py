@@ -18,18 +18,24 @@ def from_address(address):
 @pytest.fixture(params=["configured", "local memory"])
 def cache_kind(request, settings):
     if request.param == "local memory":
-        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.name}}
+        settings.CACHES = {
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.name}
+        }
     return request.param
 
 
 def test_the_short_window_refuses_past_its_limit_and_another_address_is_counted_apart(cache_kind):
-    answers = [over_any_limit(from_address("198.51.100.1"), group="test-answer", rates=("3/m", "100/h")) for _ in range(5)]
+    answers = [
+        over_any_limit(from_address("198.51.100.1"), group="test-answer", rates=("3/m", "100/h")) for _ in range(5)
+    ]
     assert answers == [False, False, False, True, True]
     assert over_any_limit(from_address("203.0.113.5"), group="test-answer", rates=("3/m", "100/h")) is False
 
 
 def test_the_long_window_counts_every_request_too(cache_kind):
-    answers = [over_any_limit(from_address("198.51.100.2"), group="test-answer", rates=("100/m", "2/h")) for _ in range(3)]
+    answers = [
+        over_any_limit(from_address("198.51.100.2"), group="test-answer", rates=("100/m", "2/h")) for _ in range(3)
+    ]
     assert answers == [False, False, True]
 
 
@@ -37,6 +43,13 @@ def test_a_cache_that_does_not_answer_refuses_nobody(settings):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings.CACHES = {"default": {"BACKEND": "casereview.cache.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0",
-                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
-    assert not any(over_any_limit(from_address("198.51.100.3"), group="test-answer", rates=("1/m", "1/h")) for _ in range(3))
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "casereview.cache.ReusingRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    assert not any(
+        over_any_limit(from_address("198.51.100.3"), group="test-answer", rates=("1/m", "1/h")) for _ in range(3)
+    )

@@ -48,7 +48,9 @@ def test_requests_fail_cleanly_while_postgresql_restarts_and_recover_by_themselv
     redis.start()
     environment = app_environment(own_postgres.url, redis.url)
     for command in (["manage.py", "migrate", "--no-input"], ["manage.py", "shell", "-c", SEED]):
-        done = subprocess.run([sys.executable, *command], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [sys.executable, *command], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=300
+        )
         assert done.returncode == 0, done.stderr
     code, poll = done.stdout.strip().splitlines()[-1].split()
     processes = Processes(tmp_path)
@@ -63,7 +65,9 @@ def test_requests_fail_cleanly_while_postgresql_restarts_and_recover_by_themselv
             for phone, token in phones:
                 if stop.is_set():
                     return
-                status, _, body = server.post(f"/j/{code}/polls/{poll}/", [("csrfmiddlewaretoken", token), ("word", "belonging")], phone)
+                status, _, body = server.post(
+                    f"/j/{code}/polls/{poll}/", [("csrfmiddlewaretoken", token), ("word", "belonging")], phone
+                )
                 replies.append((time.monotonic(), status, body))
                 time.sleep(0.05)
 
@@ -79,7 +83,11 @@ def test_requests_fail_cleanly_while_postgresql_restarts_and_recover_by_themselv
         starting = time.monotonic()
         own_postgres.start()
         up_from = time.monotonic()
-        wait_until(lambda: any(when > up_from and status == 302 for when, status, _ in replies), 30, "answers to be accepted again")
+        wait_until(
+            lambda: any(when > up_from and status == 302 for when, status, _ in replies),
+            30,
+            "answers to be accepted again",
+        )
         recovered = time.monotonic()
         time.sleep(3)
         stop.set()

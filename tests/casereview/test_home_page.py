@@ -28,6 +28,6 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db):
 
 def test_pages_use_bootstrap_and_htmx_served_by_the_app(client_for, lead):
     page = client_for(lead).get(reverse("home")).content.decode()
-    assert '/static/bootstrap/css/bootstrap.min.css' in page
-    assert '/static/django_htmx/htmx-2.min.js' in page
+    assert "/static/bootstrap/css/bootstrap.min.css" in page
+    assert "/static/django_htmx/htmx-2.min.js" in page
     assert "https://" not in page

@@ -7,7 +7,9 @@ from stdnum.gb import nhs, upn
 from casereview.identifiers import find_identifiers
 
 # Words that surround identifiers in case notes; no digits, so they add no identifier of their own.
-prose = st.lists(st.sampled_from(["pupil", "has", "year", "SEMH", "MSS", "needs", "outreach", "and", "the"]), max_size=6).map(" ".join)
+prose = st.lists(
+    st.sampled_from(["pupil", "has", "year", "SEMH", "MSS", "needs", "outreach", "and", "the"]), max_size=6
+).map(" ".join)
 la_numbers = st.sampled_from(sorted(upn._la_numbers))
 
 

@@ -13,8 +13,10 @@ BALANCER = "10.0.0.2"
 
 def _sign_in(client, password, client_address):
     return client.post(
-        reverse("login"), {"username": "person@northshire.test", "password": password},
-        REMOTE_ADDR=BALANCER, HTTP_X_FORWARDED_FOR=client_address,
+        reverse("login"),
+        {"username": "person@northshire.test", "password": password},
+        REMOTE_ADDR=BALANCER,
+        HTTP_X_FORWARDED_FOR=client_address,
     )
 
 
@@ -50,6 +52,11 @@ def test_the_address_is_read_for_the_configured_number_of_hops(settings):
 def test_behind_tls_proxy_means_one_trusted_hop_and_axes_asks_us():
     from tests.casereview.test_settings_validation import run_manage
 
-    result = run_manage("shell", "-c", "from django.conf import settings as s; print(s.TRUSTED_PROXY_HOPS, s.AXES_CLIENT_IP_CALLABLE)",
-                        DEBUG="true", BEHIND_TLS_PROXY="true")
+    result = run_manage(
+        "shell",
+        "-c",
+        "from django.conf import settings as s; print(s.TRUSTED_PROXY_HOPS, s.AXES_CLIENT_IP_CALLABLE)",
+        DEBUG="true",
+        BEHIND_TLS_PROXY="true",
+    )
     assert result.stdout.split()[-2:] == ["1", "casereview.client_ip.axes_client_ip"], result.stderr

@@ -48,7 +48,9 @@ def test_add_member_creates_the_account_and_prints_a_working_password_link(organ
     path = re.search(r"https?://[^/]+(/accounts/reset/\S+)", output).group(1)
     client = Client()
     form_page = client.get(path, follow=True)
-    client.post(form_page.redirect_chain[-1][0], {"new_password1": "chosen-password-9", "new_password2": "chosen-password-9"})
+    client.post(
+        form_page.redirect_chain[-1][0], {"new_password1": "chosen-password-9", "new_password2": "chosen-password-9"}
+    )
     assert client.login(request=HttpRequest(), username="new.person@northshire.test", password="chosen-password-9")
 
 
@@ -84,7 +86,9 @@ def test_demo_is_idempotent_and_its_printed_credentials_sign_in(db, settings):
     assert first == second
     assert Organisation.objects.filter(slug="demo").count() == 1
     assert sorted(Membership.objects.values_list("user__email", "role")) == [
-        ("facilitator@demo.test", "facilitator"), ("lead@demo.test", "lead"), ("viewer@demo.test", "viewer")
+        ("facilitator@demo.test", "facilitator"),
+        ("lead@demo.test", "lead"),
+        ("viewer@demo.test", "viewer"),
     ]
     password = re.search(r"with password '([^']+)'", first).group(1)
     for email in ("lead@demo.test", "facilitator@demo.test", "viewer@demo.test"):

@@ -3,7 +3,10 @@ from tests.casereview.test_settings_validation import run_manage
 
 def test_check_deploy_passes_with_production_settings():
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DEBUG="false",
         SECRET_KEY="k7Gq2vN9xLr4TzW8pYc3HsB6mJd1QfVa5EuR0oKi-not-a-real-key-but-long-and-random",
         ALLOWED_HOSTS="casereview.example.gov.uk",
@@ -16,7 +19,10 @@ def test_check_deploy_passes_with_production_settings():
 def test_check_deploy_fails_when_https_is_switched_off():
     """Proves the check above can fail: the HTTPS settings are what make it pass."""
     result = run_manage(
-        "check", "--deploy", "--fail-level", "WARNING",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
         DEBUG="false",
         SECRET_KEY="k7Gq2vN9xLr4TzW8pYc3HsB6mJd1QfVa5EuR0oKi-not-a-real-key-but-long-and-random",
         ALLOWED_HOSTS="casereview.example.gov.uk",

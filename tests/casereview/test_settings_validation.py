@@ -13,8 +13,17 @@ from casereview import env
 PROJECT = Path(__file__).resolve().parents[2]
 SETTINGS_VARIABLES = {
     "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests' own process only
-    "DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "ALLOWED_HOSTS", "CSRF_TRUSTED_ORIGINS",
-    "CONN_MAX_AGE", "HTTPS", "EMAIL_HOST", "SECURE_HSTS_SECONDS", "BEHIND_TLS_PROXY",
+    "DEBUG",
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "CONN_MAX_AGE",
+    "HTTPS",
+    "EMAIL_HOST",
+    "SECURE_HSTS_SECONDS",
+    "BEHIND_TLS_PROXY",
 }
 
 
@@ -100,30 +109,42 @@ def test_the_app_does_not_start_without_a_secret_key_when_debug_is_off():
 
 def test_with_nothing_but_debug_set_it_runs_on_sqlite_with_tasks_in_process():
     result = run_manage(
-        "shell", "--verbosity", "0", "-c",
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
         "from django.conf import settings as s; "
         "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'])",
         DEBUG="true",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "django.db.backends.sqlite3", "True", "django.core.cache.backends.locmem.LocMemCache"
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.cache.backends.locmem.LocMemCache",
     ]
 
 
 def test_with_redis_configured_celery_uses_it_and_the_cache_too():
     result = run_manage(
-        "shell", "--verbosity", "0", "-c",
+        "shell",
+        "--verbosity",
+        "0",
+        "-c",
         "from django.conf import settings as s; from casereview.celery import app; "
         "from celery.contrib.django.task import DjangoTask; "
         "print(app.conf.broker_url, s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'], "
         "issubclass(app.Task, DjangoTask), hasattr(app.Task, 'delay_on_commit'))",
-        DEBUG="true", REDIS_URL="redis://127.0.0.1:6379/3",
+        DEBUG="true",
+        REDIS_URL="redis://127.0.0.1:6379/3",
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
-        "redis://127.0.0.1:6379/3", "False", "casereview.cache.ReusingRedisCache",
-        "True", "True",
+        "redis://127.0.0.1:6379/3",
+        "False",
+        "casereview.cache.ReusingRedisCache",
+        "True",
+        "True",
     ]
 
 

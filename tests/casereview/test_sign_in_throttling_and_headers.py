@@ -11,8 +11,10 @@ def test_five_failed_sign_ins_lock_out_even_the_right_password(client, django_us
     # The documented defaults (README, docs/security.md): five failures, then a 15-minute wait.
     assert settings.AXES_FAILURE_LIMIT == 5 and settings.AXES_COOLOFF_TIME == timedelta(minutes=15)
     django_user_model.objects.create_user(email="person@northshire.test", password=PASSWORD)
-    statuses = [client.post(reverse("login"), {"username": "person@northshire.test", "password": "wrong"}).status_code
-                for _ in range(settings.AXES_FAILURE_LIMIT)]
+    statuses = [
+        client.post(reverse("login"), {"username": "person@northshire.test", "password": "wrong"}).status_code
+        for _ in range(settings.AXES_FAILURE_LIMIT)
+    ]
     assert statuses == [200] * (settings.AXES_FAILURE_LIMIT - 1) + [429]  # the form again, then the lockout
     response = client.post(reverse("login"), {"username": "person@northshire.test", "password": PASSWORD})
     assert response.status_code == 429 and "Too many failed sign-ins" in response.content.decode()

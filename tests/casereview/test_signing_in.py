@@ -34,7 +34,11 @@ def test_a_person_changes_their_password(client, django_user_model, db):
     client.force_login(user)
     response = client.post(
         reverse("password_change"),
-        {"old_password": PASSWORD, "new_password1": "another-long-password-2", "new_password2": "another-long-password-2"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-password-2",
+            "new_password2": "another-long-password-2",
+        },
     )
     assert response.status_code == 302
     user.refresh_from_db()
@@ -49,7 +53,10 @@ def test_a_password_reset_link_is_emailed_and_works_once(client, django_user_mod
 
     form_page = client.get(link, follow=True)
     assert "Choose a password" in form_page.content.decode()
-    client.post(form_page.redirect_chain[-1][0], {"new_password1": "brand-new-password-3", "new_password2": "brand-new-password-3"})
+    client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "brand-new-password-3", "new_password2": "brand-new-password-3"},
+    )
     user.refresh_from_db()
     assert user.check_password("brand-new-password-3")
     assert "no longer works" in client.get(link, follow=True).content.decode()

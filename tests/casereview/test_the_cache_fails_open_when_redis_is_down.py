@@ -17,7 +17,9 @@ def unreachable_cache():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    return ReusingRedisCache(f"redis://127.0.0.1:{port}/0", {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}})
+    return ReusingRedisCache(
+        f"redis://127.0.0.1:{port}/0", {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}
+    )
 
 
 def test_reads_give_their_default_and_writes_do_nothing(unreachable_cache, caplog):

@@ -7,16 +7,38 @@ from casereview.vocabularies import DEFAULT_TERMS, VocabularyKind
 
 def codes(organisation, kind):
     return list(
-        VocabularyTerm.objects.filter(organisation=organisation, kind=kind).order_by("position").values_list("code", flat=True)
+        VocabularyTerm.objects.filter(organisation=organisation, kind=kind)
+        .order_by("position")
+        .values_list("code", flat=True)
     )
 
 
 def test_a_new_organisation_gets_every_default_term(organisation):
     assert codes(organisation, VocabularyKind.PROVISION) == [
-        "MAINSTREAM", "RESOURCED", "MSS", "INMSS", "AP", "POST16", "EARLY_YEARS", "OTHER"
+        "MAINSTREAM",
+        "RESOURCED",
+        "MSS",
+        "INMSS",
+        "AP",
+        "POST16",
+        "EARLY_YEARS",
+        "OTHER",
     ]
     assert codes(organisation, VocabularyKind.PRIMARY_NEED) == [
-        "SPLD", "MLD", "SLD", "PMLD", "SEMH", "SLCN", "HI", "VI", "MSI", "PD", "ASD", "DS", "OTH", "NSA"
+        "SPLD",
+        "MLD",
+        "SLD",
+        "PMLD",
+        "SEMH",
+        "SLCN",
+        "HI",
+        "VI",
+        "MSI",
+        "PD",
+        "ASD",
+        "DS",
+        "OTH",
+        "NSA",
     ]
     assert codes(organisation, VocabularyKind.SUPPORT_LEVEL) == ["SEN_SUPPORT", "EHCP"]
     assert codes(organisation, VocabularyKind.PHASE) == ["EARLY_YEARS", "PRIMARY", "SECONDARY", "POST16"]
@@ -45,7 +67,10 @@ def test_seeding_again_adds_only_what_is_missing_and_keeps_the_las_changes(organ
 
     assert services.vocabulary_seed(organisation) == 1
 
-    assert VocabularyTerm.objects.get(organisation=organisation, kind="theme", code="WORKFORCE_CAPACITY").label == "Staffing"
+    assert (
+        VocabularyTerm.objects.get(organisation=organisation, kind="theme", code="WORKFORCE_CAPACITY").label
+        == "Staffing"
+    )
     assert VocabularyTerm.objects.get(organisation=organisation, kind="primary_need", code="NSA").is_retired
     assert VocabularyTerm.objects.filter(organisation=organisation, kind="phase", code="POST16").exists()
     assert services.vocabulary_seed(organisation) == 0
@@ -62,6 +87,8 @@ def test_retiring_keeps_the_term_and_restoring_brings_it_back(organisation):
 
 
 def test_an_la_can_add_its_own_theme_with_a_stable_code(organisation):
-    term = services.vocabulary_term_add(organisation=organisation, kind="theme", label="Many feeder schools into few secondaries")
+    term = services.vocabulary_term_add(
+        organisation=organisation, kind="theme", label="Many feeder schools into few secondaries"
+    )
     assert term.code == "MANY_FEEDER_SCHOOLS_INTO_FEW_SECONDARIES"
     assert term.position == 9

@@ -13,6 +13,7 @@ def term(organisation):
 
 # Access: owner (the lead), members of the same LA, an outsider, and nobody signed in.
 
+
 def test_every_member_can_read_the_list_of_their_own_la(client_for, lead, facilitator, viewer, outsider, term):
     for user in (lead, facilitator, viewer):
         response = client_for(user).get(reverse("vocabulary"))
@@ -38,7 +39,9 @@ def test_only_the_lead_sees_edit_buttons(client_for, lead, viewer, term):
 def test_other_roles_of_the_same_la_cannot_edit_add_or_retire(request, client_for, term, role):
     client = client_for(request.getfixturevalue(role))
     assert client.get(reverse("vocabulary_term_edit", args=[term.pk])).status_code == 403
-    assert client.post(reverse("vocabulary_term_edit", args=[term.pk]), {"label": "X", "position": 1}).status_code == 403
+    assert (
+        client.post(reverse("vocabulary_term_edit", args=[term.pk]), {"label": "X", "position": 1}).status_code == 403
+    )
     assert client.post(reverse("vocabulary_term_add", args=["theme"]), {"label": "New"}).status_code == 403
     assert client.post(reverse("vocabulary_term_retire", args=[term.pk]), {"retired": "yes"}).status_code == 403
     term.refresh_from_db()
@@ -49,7 +52,9 @@ def test_other_roles_of_the_same_la_cannot_edit_add_or_retire(request, client_fo
 def test_a_lead_of_another_la_gets_404_and_changes_nothing(client_for, outsider, term):
     client = client_for(outsider)
     assert client.get(reverse("vocabulary_term_edit", args=[term.pk])).status_code == 404
-    assert client.post(reverse("vocabulary_term_edit", args=[term.pk]), {"label": "X", "position": 1}).status_code == 404
+    assert (
+        client.post(reverse("vocabulary_term_edit", args=[term.pk]), {"label": "X", "position": 1}).status_code == 404
+    )
     assert client.post(reverse("vocabulary_term_retire", args=[term.pk]), {"retired": "yes"}).status_code == 404
     term.refresh_from_db()
     assert term.label == "Workforce capacity" and not term.is_retired
@@ -65,8 +70,11 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, term, name):
 
 # What the lead can do.
 
+
 def test_the_lead_renames_a_term_and_its_code_stays(client_for, lead, term):
-    response = client_for(lead).post(reverse("vocabulary_term_edit", args=[term.pk]), {"label": "Staffing", "position": 3})
+    response = client_for(lead).post(
+        reverse("vocabulary_term_edit", args=[term.pk]), {"label": "Staffing", "position": 3}
+    )
     assert response.status_code == 302
     term.refresh_from_db()
     assert (term.label, term.code, term.position) == ("Staffing", "WORKFORCE_CAPACITY", 3)
@@ -91,7 +99,9 @@ def test_a_duplicate_label_is_refused(client_for, lead, term):
 
 
 def test_the_lead_adds_a_theme(client_for, lead, organisation):
-    response = client_for(lead).post(reverse("vocabulary_term_add", args=["theme"]), {"label": "No data-sharing framework"})
+    response = client_for(lead).post(
+        reverse("vocabulary_term_add", args=["theme"]), {"label": "No data-sharing framework"}
+    )
     assert response.status_code == 302
     assert VocabularyTerm.objects.get(organisation=organisation, kind="theme", label="No data-sharing framework")
 

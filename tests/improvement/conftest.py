@@ -18,26 +18,45 @@ def plan(organisation):
 @pytest.fixture
 def focus_area(plan):
     workstream = Workstream.objects.create(plan=plan, name="Identify–assess–meet need", position=1)
-    return FocusArea.objects.create(workstream=workstream, number=14, statement="The graduated response is evidenced in every school.")
+    return FocusArea.objects.create(
+        workstream=workstream, number=14, statement="The graduated response is evidenced in every school."
+    )
 
 
 @pytest.fixture
 def action(focus_area, lead):
     return services.action_save(
-        focus_area=focus_area, action=None, by=lead, expected_version=0,
-        data=ActionData(title="Launch a graduated response toolkit", owner="SEND Quality Assurance Lead", due=datetime.date(2027, 3, 31)),
+        focus_area=focus_area,
+        action=None,
+        by=lead,
+        expected_version=0,
+        data=ActionData(
+            title="Launch a graduated response toolkit",
+            owner="SEND Quality Assurance Lead",
+            due=datetime.date(2027, 3, 31),
+        ),
     )
 
 
 @pytest.fixture
 def risk(plan):
-    return Risk.objects.create(plan=plan, title="Capacity for change", detail="Workloads rose.", rag="red", impact="Delays.",
-                               mitigation="Streamline processes.", owner="Director of Education", review_date=datetime.date(2027, 1, 15))
+    return Risk.objects.create(
+        plan=plan,
+        title="Capacity for change",
+        detail="Workloads rose.",
+        rag="red",
+        impact="Delays.",
+        mitigation="Streamline processes.",
+        owner="Director of Education",
+        review_date=datetime.date(2027, 1, 15),
+    )
 
 
 @pytest.fixture
 def kpi(plan):
-    return Kpi.objects.create(plan=plan, name="Decisions to assess within 6 weeks", kind=KpiKind.HOW_WELL, unit="%", target=90)
+    return Kpi.objects.create(
+        plan=plan, name="Decisions to assess within 6 weeks", kind=KpiKind.HOW_WELL, unit="%", target=90
+    )
 
 
 @pytest.fixture

@@ -5,13 +5,18 @@ import datetime
 import re
 
 from improvement import services
-from improvement.services import ActionData
 from improvement.selectors import themes_without_action
+from improvement.services import ActionData
 
 
 def _action_for(focus_area, lead, theme, title):
-    return services.action_save(focus_area=focus_area, action=None, by=lead, expected_version=0, data=ActionData(
-        title=title, owner="Head of SEND", due=datetime.date(2027, 1, 1), themes=[theme]))
+    return services.action_save(
+        focus_area=focus_area,
+        action=None,
+        by=lead,
+        expected_version=0,
+        data=ActionData(title=title, owner="Head of SEND", due=datetime.date(2027, 1, 1), themes=[theme]),
+    )
 
 
 def _row(page, label):
@@ -48,15 +53,24 @@ def test_a_focus_area_citing_a_theme_without_any_action_leaves_it_a_gap(focus_ar
     assert theme not in themes_without_action(organisation)  # its focus area now has an action
 
 
-def test_the_dashboard_counts_the_follow_ups_of_non_ideal_reviews(allocations, facilitator, lead, viewer, term, client_for):
+def test_the_dashboard_counts_the_follow_ups_of_non_ideal_reviews(
+    allocations, facilitator, lead, viewer, term, client_for
+):
     from workshops.services import ReviewAnswer, review_save
 
-    not_ideal = ReviewAnswer(True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"),
-                             [term("theme", "WORKFORCE_CAPACITY")])
+    not_ideal = ReviewAnswer(
+        True,
+        False,
+        [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+        term("provision", "MAINSTREAM"),
+        [term("theme", "WORKFORCE_CAPACITY")],
+    )
     reviews = [review_save(allocation=a, answer=not_ideal, by=facilitator, expected_version=0) for a in allocations]
     services.follow_up_add(review=reviews[0], date=datetime.date(2027, 1, 5), outcome="no_change", note="", by=lead)
     services.follow_up_add(review=reviews[0], date=datetime.date(2027, 3, 5), outcome="moved", note="", by=lead)
-    services.follow_up_add(review=reviews[1], date=datetime.date(2027, 2, 5), outcome="support_changed", note="", by=lead)
+    services.follow_up_add(
+        review=reviews[1], date=datetime.date(2027, 2, 5), outcome="support_changed", note="", by=lead
+    )
     page = client_for(viewer).get("/dashboards/").content.decode()
     assert re.search(r"Of 3 reviews whose outcome was not ideal, <span data-testid=\"followed-up\">2</span>", page)
     assert re.search(r"Moved to the suggested provision</th><td>1</td>", page)  # the latest follow-up of the first

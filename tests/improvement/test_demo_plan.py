@@ -19,8 +19,17 @@ def demo(db, settings):
 
 def test_the_demo_plan_tells_a_years_story(demo):
     plan = Plan.objects.get(organisation=demo)
-    assert [w.name for w in plan.workstreams.all()] == ["Culture", "Co-production", "Identify–assess–meet need", "Joint commissioning"]
-    rag_changes = [c for c in ActionChange.objects.filter(action__focus_area__workstream__plan=plan) if "RAG" in c.changes and c.version > 1]
+    assert [w.name for w in plan.workstreams.all()] == [
+        "Culture",
+        "Co-production",
+        "Identify–assess–meet need",
+        "Joint commissioning",
+    ]
+    rag_changes = [
+        c
+        for c in ActionChange.objects.filter(action__focus_area__workstream__plan=plan)
+        if "RAG" in c.changes and c.version > 1
+    ]
     assert len(rag_changes) >= 4
     assert plan.risks.count() == 2
     manual = plan.kpis.filter(source=Kpi.Source.MANUAL)
@@ -33,6 +42,16 @@ def test_the_demo_plan_tells_a_years_story(demo):
 
 
 def test_loading_the_demo_again_adds_nothing(demo, settings):
-    counts = (Plan.objects.count(), ActionChange.objects.count(), CaseFollowUp.objects.count(), MonitoringUpdate.objects.count())
+    counts = (
+        Plan.objects.count(),
+        ActionChange.objects.count(),
+        CaseFollowUp.objects.count(),
+        MonitoringUpdate.objects.count(),
+    )
     call_command("demo", stdout=open(os.devnull, "w"))
-    assert (Plan.objects.count(), ActionChange.objects.count(), CaseFollowUp.objects.count(), MonitoringUpdate.objects.count()) == counts
+    assert (
+        Plan.objects.count(),
+        ActionChange.objects.count(),
+        CaseFollowUp.objects.count(),
+        MonitoringUpdate.objects.count(),
+    ) == counts

@@ -14,13 +14,30 @@ AS_OF = datetime.date(2027, 4, 30)
 
 
 def _amber(action, lead):
-    return services.action_save(focus_area=action.focus_area, action=action, by=lead, expected_version=action.version, data=ActionData(
-        title=action.title, owner=action.owner, due=action.due, rag="amber", issue="Sample not agreed.", mitigation="Use the May panel."))
+    return services.action_save(
+        focus_area=action.focus_area,
+        action=action,
+        by=lead,
+        expected_version=action.version,
+        data=ActionData(
+            title=action.title,
+            owner=action.owner,
+            due=action.due,
+            rag="amber",
+            issue="Sample not agreed.",
+            mitigation="Use the May panel.",
+        ),
+    )
 
 
 def _freeze(plan, lead):
-    return services.update_freeze(plan=plan, title="Monitoring update – April 2027", as_of=AS_OF, by=lead,
-                                  highlights="Toolkit published\n- Parent carer conference held")
+    return services.update_freeze(
+        plan=plan,
+        title="Monitoring update – April 2027",
+        as_of=AS_OF,
+        by=lead,
+        highlights="Toolkit published\n- Parent carer conference held",
+    )
 
 
 def test_later_edits_leave_the_update_as_it_was(action, risk, kpi, lead):
@@ -30,8 +47,13 @@ def test_later_edits_leave_the_update_as_it_was(action, risk, kpi, lead):
     update = _freeze(plan, lead)
     frozen = MonitoringUpdate.objects.get(pk=update.pk).content
 
-    services.action_save(focus_area=action.focus_area, action=action, by=lead, expected_version=action.version,
-                         data=ActionData(title="Renamed", owner="Someone else", due=action.due, rag="green"))
+    services.action_save(
+        focus_area=action.focus_area,
+        action=action,
+        by=lead,
+        expected_version=action.version,
+        data=ActionData(title="Renamed", owner="Someone else", due=action.due, rag="green"),
+    )
     risk.rag, risk.title = "green", "Renamed risk"
     risk.save()
     services.kpi_value_set(kpi=kpi, period=datetime.date(2027, 4, 1), value=95, by=lead)
@@ -72,7 +94,9 @@ def test_the_list_compares_rag_by_workstream_over_updates(action, lead, viewer, 
     plan = action.focus_area.workstream.plan
     _freeze(plan, lead)
     _amber(action, lead)
-    services.update_freeze(plan=plan, title="Monitoring update – May 2027", as_of=datetime.date(2027, 5, 31), highlights="", by=lead)
+    services.update_freeze(
+        plan=plan, title="Monitoring update – May 2027", as_of=datetime.date(2027, 5, 31), highlights="", by=lead
+    )
     page = client_for(viewer).get(f"/plans/{plan.pk}/updates/").content.decode()
     assert "0 red, 0 amber, 1 green" in page and "0 red, 1 amber, 0 green" in page
 

@@ -17,21 +17,31 @@ def _import(plan, text, lead, name="kpis.csv"):
 
 
 def test_a_good_file_stores_every_value(plan, kpi, lead):
-    count = _import(plan, "kpi,period,value\nDecisions to assess within 6 weeks,2027-01,71\ndecisions to assess within 6 weeks,02/2027,74.5%\n", lead)
+    count = _import(
+        plan,
+        "kpi,period,value\nDecisions to assess within 6 weeks,2027-01,71\ndecisions to assess within 6 weeks,02/2027,74.5%\n",
+        lead,
+    )
     assert count == 2
     assert list(KpiValue.objects.filter(kpi=kpi).values_list("period", "value")) == [
-        (datetime.date(2027, 1, 1), Decimal("71.00")), (datetime.date(2027, 2, 1), Decimal("74.50"))]
+        (datetime.date(2027, 1, 1), Decimal("71.00")),
+        (datetime.date(2027, 2, 1), Decimal("74.50")),
+    ]
 
 
 def test_a_file_with_any_bad_row_imports_nothing_and_lists_every_bad_row(plan, kpi, lead):
-    computed = Kpi.objects.create(plan=plan, name="Case reviews held", kind=KpiKind.HOW_MUCH, source=Kpi.Source.REVIEWS_PER_MONTH)
-    text = ("kpi,period,value\n"
-            "Decisions to assess within 6 weeks,2027-01,71\n"   # line 2: good
-            "Decisions to asess within 6 weeks,2027-02,74\n"    # line 3: unknown KPI
-            "Decisions to assess within 6 weeks,Febuary,74\n"   # line 4: bad period
-            "Decisions to assess within 6 weeks,2027-03,about 80\n"  # line 5: not a number
-            f"{computed.name},2027-03,9\n"                     # line 6: computed
-            "Decisions to assess within 6 weeks,2027-01,72\n")  # line 7: same period as line 2
+    computed = Kpi.objects.create(
+        plan=plan, name="Case reviews held", kind=KpiKind.HOW_MUCH, source=Kpi.Source.REVIEWS_PER_MONTH
+    )
+    text = (
+        "kpi,period,value\n"
+        "Decisions to assess within 6 weeks,2027-01,71\n"  # line 2: good
+        "Decisions to asess within 6 weeks,2027-02,74\n"  # line 3: unknown KPI
+        "Decisions to assess within 6 weeks,Febuary,74\n"  # line 4: bad period
+        "Decisions to assess within 6 weeks,2027-03,about 80\n"  # line 5: not a number
+        f"{computed.name},2027-03,9\n"  # line 6: computed
+        "Decisions to assess within 6 weeks,2027-01,72\n"
+    )  # line 7: same period as line 2
     with pytest.raises(ImportRejected) as rejected:
         _import(plan, text, lead)
     problems = {p.line: p.message for p in rejected.value.problems}

@@ -8,10 +8,19 @@ from improvement.models import Kpi
 from improvement.selectors import kpi_rag
 
 
-@pytest.mark.parametrize(("direction", "value", "rag"), [
-    ("up", 90, "green"), ("up", 95, "green"), ("up", 81, "amber"), ("up", 80.9, "red"),
-    ("down", 45, "green"), ("down", 40, "green"), ("down", 49.5, "amber"), ("down", 50, "red"),
-])
+@pytest.mark.parametrize(
+    ("direction", "value", "rag"),
+    [
+        ("up", 90, "green"),
+        ("up", 95, "green"),
+        ("up", 81, "amber"),
+        ("up", 80.9, "red"),
+        ("down", 45, "green"),
+        ("down", 40, "green"),
+        ("down", 49.5, "amber"),
+        ("down", 50, "red"),
+    ],
+)
 def test_rag_follows_the_direction_and_the_margin(direction, value, rag):
     target = 90 if direction == "up" else 45
     assert kpi_rag(Kpi(target=Decimal(target), direction=direction), Decimal(str(value))) == rag

@@ -6,8 +6,18 @@ from improvement.models import Action
 
 
 def _post(action, version, **changes):
-    data = {"focus_area": action.focus_area_id, "title": action.title, "owner": action.owner, "due": "2027-03-31",
-            "status": "in_progress", "rag": "green", "issue": "", "mitigation": "", "funnel_finding": "", "version": version}
+    data = {
+        "focus_area": action.focus_area_id,
+        "title": action.title,
+        "owner": action.owner,
+        "due": "2027-03-31",
+        "status": "in_progress",
+        "rag": "green",
+        "issue": "",
+        "mitigation": "",
+        "funnel_finding": "",
+        "version": version,
+    }
     return data | changes
 
 

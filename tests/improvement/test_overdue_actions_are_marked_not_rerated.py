@@ -2,7 +2,6 @@
 
 import datetime
 
-
 from improvement import services
 from improvement.models import ActionStatus
 from improvement.selectors import plan_overview
@@ -15,7 +14,9 @@ def test_an_unfinished_action_past_its_due_date_is_overdue_and_keeps_its_rag(act
     assert action.due < TODAY and action.is_overdue(TODAY)
     assert not action.is_overdue(action.due)  # on the day itself it is not late yet
     overview = plan_overview(action.focus_area.workstream.plan, TODAY)
-    assert overview["overdue_actions"] == [{"title": action.title, "owner": action.owner, "due": "2027-03-31", "rag": "green"}]
+    assert overview["overdue_actions"] == [
+        {"title": action.title, "owner": action.owner, "due": "2027-03-31", "rag": "green"}
+    ]
     assert overview["workstreams"][0]["overdue"] == 1
     assert overview["workstreams"][0]["rag"] == {"red": 0, "amber": 0, "green": 1}
     action.refresh_from_db()
@@ -23,8 +24,13 @@ def test_an_unfinished_action_past_its_due_date_is_overdue_and_keeps_its_rag(act
 
 
 def test_a_finished_action_is_never_overdue(action, lead):
-    done = services.action_save(focus_area=action.focus_area, action=action, by=lead, expected_version=1, data=ActionData(
-        title=action.title, owner=action.owner, due=action.due, status=ActionStatus.DONE))
+    done = services.action_save(
+        focus_area=action.focus_area,
+        action=action,
+        by=lead,
+        expected_version=1,
+        data=ActionData(title=action.title, owner=action.owner, due=action.due, status=ActionStatus.DONE),
+    )
     assert not done.is_overdue(TODAY)
 
 

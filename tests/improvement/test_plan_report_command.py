@@ -19,19 +19,48 @@ def _run(*args):
 
 
 def test_the_json_has_the_documented_shape_and_the_plans_figures(action, risk, kpi, lead, organisation, term):
-    services.action_save(focus_area=action.focus_area, action=action, by=lead, expected_version=1, data=ActionData(
-        title=action.title, owner=action.owner, due=datetime.date(2020, 1, 31), rag="amber", issue="Late.", mitigation="Chase.",
-        themes=[term("theme", "WORKFORCE_CAPACITY")]))
+    services.action_save(
+        focus_area=action.focus_area,
+        action=action,
+        by=lead,
+        expected_version=1,
+        data=ActionData(
+            title=action.title,
+            owner=action.owner,
+            due=datetime.date(2020, 1, 31),
+            rag="amber",
+            issue="Late.",
+            mitigation="Chase.",
+            themes=[term("theme", "WORKFORCE_CAPACITY")],
+        ),
+    )
     services.kpi_value_set(kpi=kpi, period=datetime.date(2027, 1, 1), value=85, by=lead)
     report = json.loads(_run("--org", "northshire", "--format", "json"))
     assert set(report) == {"plan", "as_of", "workstreams", "overdue_actions", "risks", "kpis", "themes_without_action"}
     assert report["plan"] == "SEND improvement programme 2026–28"
-    assert report["workstreams"] == [{"name": "Identify–assess–meet need", "focus_areas": 1, "actions": 1,
-                                      "rag": {"red": 0, "amber": 1, "green": 0}, "overdue": 1}]
-    assert report["overdue_actions"] == [{"title": action.title, "owner": action.owner, "due": "2020-01-31", "rag": "amber"}]
+    assert report["workstreams"] == [
+        {
+            "name": "Identify–assess–meet need",
+            "focus_areas": 1,
+            "actions": 1,
+            "rag": {"red": 0, "amber": 1, "green": 0},
+            "overdue": 1,
+        }
+    ]
+    assert report["overdue_actions"] == [
+        {"title": action.title, "owner": action.owner, "due": "2020-01-31", "rag": "amber"}
+    ]
     assert report["risks"] == {"red": 1, "amber": 0, "green": 0}
-    assert report["kpis"] == [{"name": kpi.name, "kind": "how_well", "unit": "%", "target": 90,
-                               "latest": {"period": "2027-01-01", "value": 85}, "rag": "amber"}]
+    assert report["kpis"] == [
+        {
+            "name": kpi.name,
+            "kind": "how_well",
+            "unit": "%",
+            "target": 90,
+            "latest": {"period": "2027-01-01", "value": 85},
+            "rag": "amber",
+        }
+    ]
     assert term("theme", "WORKFORCE_CAPACITY").label not in report["themes_without_action"]
     assert term("theme", "TRANSITION_BETWEEN_SETTINGS").label in report["themes_without_action"]
 

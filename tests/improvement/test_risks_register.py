@@ -7,8 +7,16 @@ from improvement.models import Risk, RiskChange
 
 
 def _post(risk, version, **changes):
-    data = {"title": risk.title, "detail": risk.detail, "rag": risk.rag, "impact": risk.impact, "mitigation": risk.mitigation,
-            "owner": risk.owner, "review_date": risk.review_date.isoformat(), "version": version}
+    data = {
+        "title": risk.title,
+        "detail": risk.detail,
+        "rag": risk.rag,
+        "impact": risk.impact,
+        "mitigation": risk.mitigation,
+        "owner": risk.owner,
+        "review_date": risk.review_date.isoformat(),
+        "version": version,
+    }
     return data | changes
 
 
@@ -24,15 +32,27 @@ def test_a_rag_change_of_a_risk_is_kept_as_history(risk, lead, viewer, client_fo
 def test_the_second_save_of_the_same_version_is_a_conflict(risk, lead, client_for):
     client = client_for(lead)
     client.post(f"/plans/{risk.plan_id}/risks/{risk.pk}/edit/", _post(risk, 0, owner="Head of SEND"))
-    page = client.post(f"/plans/{risk.plan_id}/risks/{risk.pk}/edit/", _post(risk, 0, owner="Head of Inclusion")).content.decode()
+    page = client.post(
+        f"/plans/{risk.plan_id}/risks/{risk.pk}/edit/", _post(risk, 0, owner="Head of Inclusion")
+    ).content.decode()
     assert "Someone else saved this risk" in page and 'data-testid="conflict"' in page
     assert Risk.objects.get(pk=risk.pk).owner == "Head of SEND"
 
 
 def test_a_new_risk_starts_its_history(plan, lead, client_for):
-    response = client_for(lead).post(f"/plans/{plan.pk}/risks/new/", {
-        "title": "Recruitment and retention", "detail": "", "rag": "red", "impact": "", "mitigation": "", "owner": "HR Business Partner",
-        "review_date": "2027-02-01", "version": 0})
+    response = client_for(lead).post(
+        f"/plans/{plan.pk}/risks/new/",
+        {
+            "title": "Recruitment and retention",
+            "detail": "",
+            "rag": "red",
+            "impact": "",
+            "mitigation": "",
+            "owner": "HR Business Partner",
+            "review_date": "2027-02-01",
+            "version": 0,
+        },
+    )
     assert response.status_code == 302
     risk = Risk.objects.get(plan=plan)
     assert risk.version == 1 and risk.changes.get().changes["Risk or issue"] == [None, "Recruitment and retention"]
@@ -47,4 +67,6 @@ def test_a_review_date_in_the_past_is_marked_on_the_register(risk, viewer, clien
     assert 'data-testid="review-overdue"' in page
     risk.closed = True
     risk.save()
-    assert 'data-testid="review-overdue"' not in client_for(viewer).get(f"/plans/{risk.plan_id}/risks/").content.decode()
+    assert (
+        'data-testid="review-overdue"' not in client_for(viewer).get(f"/plans/{risk.plan_id}/risks/").content.decode()
+    )

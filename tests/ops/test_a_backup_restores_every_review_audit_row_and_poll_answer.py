@@ -27,8 +27,10 @@ def client_environment() -> dict[str, str]:
     """The test database's address for PostgreSQL's own tools."""
     database = connection.settings_dict
     return os.environ | {
-        "PGHOST": database["HOST"] or "127.0.0.1", "PGPORT": str(database["PORT"] or 5432),
-        "PGUSER": database["USER"] or "postgres", "PGPASSWORD": database["PASSWORD"] or "",
+        "PGHOST": database["HOST"] or "127.0.0.1",
+        "PGPORT": str(database["PORT"] or 5432),
+        "PGUSER": database["USER"] or "postgres",
+        "PGPASSWORD": database["PASSWORD"] or "",
     }
 
 
@@ -54,7 +56,9 @@ def restored_database(postgresql):
     """A new database's name, dropped again after the test."""
     name = f"{connection.settings_dict['NAME']}_restored_{uuid.uuid4().hex[:8]}"
     yield name
-    subprocess.run(["dropdb", "--if-exists", "--force", name], env=client_environment(), capture_output=True, timeout=120)
+    subprocess.run(
+        ["dropdb", "--if-exists", "--force", name], env=client_environment(), capture_output=True, timeout=120
+    )
 
 
 @pytest.fixture
@@ -64,19 +68,36 @@ def a_workshops_reviews(organisation, facilitator, workshop, allocations):
     themes = list(VocabularyTerm.objects.filter(organisation=organisation, kind="theme")[:2])
     provision = VocabularyTerm.objects.get(organisation=organisation, kind="provision", code="MAINSTREAM")
     areas = list(VocabularyTerm.objects.filter(organisation=organisation, kind="non_ideal_area")[:1])
-    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=themes), by=facilitator, expected_version=0)
-    review_save(allocation=allocations[1], answer=ReviewAnswer(True, False, areas, provision, themes[:1], "Needs a plan"),
-                by=facilitator, expected_version=0)
-    review_save(allocation=allocations[1], answer=ReviewAnswer(True, True, themes=themes[1:]), by=facilitator, expected_version=1)
-    review_save(allocation=allocations[2], answer=ReviewAnswer(False, notes="Split room"), by=facilitator, expected_version=0)
+    review_save(
+        allocation=allocations[0], answer=ReviewAnswer(True, True, themes=themes), by=facilitator, expected_version=0
+    )
+    review_save(
+        allocation=allocations[1],
+        answer=ReviewAnswer(True, False, areas, provision, themes[:1], "Needs a plan"),
+        by=facilitator,
+        expected_version=0,
+    )
+    review_save(
+        allocation=allocations[1],
+        answer=ReviewAnswer(True, True, themes=themes[1:]),
+        by=facilitator,
+        expected_version=1,
+    )
+    review_save(
+        allocation=allocations[2], answer=ReviewAnswer(False, notes="Split room"), by=facilitator, expected_version=0
+    )
     poll = Poll.objects.create(workshop=workshop, question="One word for today", kind=Poll.Kind.WORDS, is_open=True)
     PollResponse.objects.bulk_create(
-        PollResponse(poll=poll, round=1, phone=f"phone{n}", slot=1, text=word, normalised=word, created_at=timezone.now())
+        PollResponse(
+            poll=poll, round=1, phone=f"phone{n}", slot=1, text=word, normalised=word, created_at=timezone.now()
+        )
         for n, word in enumerate(["belonging", "hopeful", "clearer"])
     )
 
 
-def test_a_restored_backup_holds_every_review_audit_row_and_poll_answer(tmp_path, restored_database, a_workshops_reviews):
+def test_a_restored_backup_holds_every_review_audit_row_and_poll_answer(
+    tmp_path, restored_database, a_workshops_reviews
+):
     call_command("demo", force=True, verbosity=0)
     kept = {model: model._meta.db_table for model in (CaseReview, ReviewAudit, PollResponse)}
     for model in kept:
@@ -88,10 +109,16 @@ def test_a_restored_backup_holds_every_review_audit_row_and_poll_answer(tmp_path
     run([*RESTORE, f"--dbname={restored_database}", str(dump)])
 
     environment = client_environment()
-    with connection.cursor() as source, psycopg.connect(
-        host=environment["PGHOST"], port=environment["PGPORT"], user=environment["PGUSER"],
-        password=environment["PGPASSWORD"], dbname=restored_database,
-    ) as copy:
+    with (
+        connection.cursor() as source,
+        psycopg.connect(
+            host=environment["PGHOST"],
+            port=environment["PGPORT"],
+            user=environment["PGUSER"],
+            password=environment["PGPASSWORD"],
+            dbname=restored_database,
+        ) as copy,
+    ):
         with copy.cursor() as restored:
             for model, table in kept.items():
                 assert rows(restored, table) == rows(source, table), f"{model.__name__} rows differ after the restore"

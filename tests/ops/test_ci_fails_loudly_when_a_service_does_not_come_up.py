@@ -18,8 +18,13 @@ def ci_run(tmp_path: Path, path_first: Path | None = None, **environment) -> sub
     if path_first:
         variables["PATH"] = f"{path_first}:{variables['PATH']}"
     return subprocess.run(
-        ["bash", str(PROJECT / ".ci" / "run")], env=variables | {"CI": "true", **environment}, cwd=tmp_path,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
+        ["bash", str(PROJECT / ".ci" / "run")],
+        env=variables | {"CI": "true", **environment},
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=120,
     )
 
 

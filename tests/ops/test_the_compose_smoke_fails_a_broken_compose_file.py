@@ -35,7 +35,10 @@ def test_it_fails_when_beat_cannot_write_its_schedule(tmp_path, smoke_can_run):
 
 def test_it_fails_when_the_worker_can_start_before_the_migrations(tmp_path, smoke_can_run):
     def worker_waits_only_for_the_database(services):
-        services["worker"]["depends_on"] = {"db": {"condition": "service_healthy"}, "redis": {"condition": "service_healthy"}}
+        services["worker"]["depends_on"] = {
+            "db": {"condition": "service_healthy"},
+            "redis": {"condition": "service_healthy"},
+        }
 
     result = smoke(broken(tmp_path, worker_waits_only_for_the_database))
     assert result.returncode == 1
@@ -69,8 +72,16 @@ def test_the_image_holds_what_runs_and_nothing_else():
 
 
 def test_dockerignore_is_read_as_docker_reads_it(tmp_path):
-    for path in ("app/code.py", "app/__pycache__/code.pyc", "app/deep/x/__pycache__/y.pyc", "tests/test_x.py", "README.md",
-                 "static/site.css", "notes/keep.txt", "notes/drop.txt"):
+    for path in (
+        "app/code.py",
+        "app/__pycache__/code.pyc",
+        "app/deep/x/__pycache__/y.pyc",
+        "tests/test_x.py",
+        "README.md",
+        "static/site.css",
+        "notes/keep.txt",
+        "notes/drop.txt",
+    ):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / path).write_text("x")
     (tmp_path / ".dockerignore").write_text("*\n!app\n!static\n!notes/keep.txt\n**/__pycache__\n")

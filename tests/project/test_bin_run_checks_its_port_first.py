@@ -11,8 +11,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def bin_run(*args, **variables):
     environment = {**os.environ, **variables}
-    return subprocess.run([str(PROJECT / "bin" / "run"), *args], cwd=PROJECT, env=environment,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [str(PROJECT / "bin" / "run"), *args], cwd=PROJECT, env=environment, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_a_busy_port_is_refused_before_anything_else():

@@ -12,13 +12,22 @@ PACKAGES = ["casereview", "workshops", "analytics", "improvement"]
 
 
 def lint_imports(root: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([str(LINT_IMPORTS), "--config", str(root / ".importlinter"), "--no-cache"],
-                          cwd=root, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--config", str(root / ".importlinter"), "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def copy_of_the_project(tmp_path: Path) -> Path:
     for package in PACKAGES:
-        shutil.copytree(PROJECT / package, tmp_path / package, ignore=shutil.ignore_patterns("templates", "static", "__pycache__", "migrations"))
+        shutil.copytree(
+            PROJECT / package,
+            tmp_path / package,
+            ignore=shutil.ignore_patterns("templates", "static", "__pycache__", "migrations"),
+        )
     shutil.copy(PROJECT / ".importlinter", tmp_path / ".importlinter")
     return tmp_path
 

@@ -15,15 +15,25 @@ FIRST_NOTE = "Room one thought the timing was the problem"
 def doubled(workshop, room, other_room, allocations, facilitator, term):
     first = allocations[0]
     allocation_save(workshop=workshop, placements={}, second_rooms={first.pk: other_room}, calibration=set())
-    answer = ReviewAnswer(True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"),
-                          [term("theme", "WORKFORCE_CAPACITY")], FIRST_NOTE)
+    answer = ReviewAnswer(
+        True,
+        False,
+        [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+        term("provision", "MAINSTREAM"),
+        [term("theme", "WORKFORCE_CAPACITY")],
+        FIRST_NOTE,
+    )
     review_save(allocation=first, answer=answer, by=facilitator, expected_version=0)
     return first, CaseAllocation.objects.get(kind="another_room")
 
 
-def test_the_second_room_reviews_the_case_without_seeing_the_first_rooms_answer_or_name(client_for, other_facilitator, doubled, room):
+def test_the_second_room_reviews_the_case_without_seeing_the_first_rooms_answer_or_name(
+    client_for, other_facilitator, doubled, room
+):
     first, copy = doubled
-    page = client_for(other_facilitator).get(reverse("room_console_case", args=[copy.room_id, copy.pk])).content.decode()
+    page = (
+        client_for(other_facilitator).get(reverse("room_console_case", args=[copy.room_id, copy.pk])).content.decode()
+    )
     assert "C-001" in page and 'value="0"' in page  # a fresh form: version 0, nothing filled in from Room 1
     for hidden in (FIRST_NOTE, room.name, "second room", "double", "Calibration case"):
         assert hidden not in page
@@ -31,7 +41,12 @@ def test_the_second_room_reviews_the_case_without_seeing_the_first_rooms_answer_
 
 def test_the_first_room_is_not_told_either(client_for, facilitator, other_facilitator, doubled, other_room):
     first, copy = doubled
-    review_save(allocation=copy, answer=ReviewAnswer(False, notes="Room two could not agree"), by=other_facilitator, expected_version=0)
+    review_save(
+        allocation=copy,
+        answer=ReviewAnswer(False, notes="Room two could not agree"),
+        by=other_facilitator,
+        expected_version=0,
+    )
     page = client_for(facilitator).get(reverse("room_console_case", args=[first.room_id, first.pk])).content.decode()
     for hidden in ("Room two could not agree", other_room.name, "second room", "double"):
         assert hidden not in page
@@ -43,7 +58,9 @@ def test_a_room_cannot_open_the_other_rooms_copy(client_for, facilitator, other_
     assert client_for(facilitator).get(reverse("room_console_case", args=[copy.room_id, copy.pk])).status_code == 404
 
 
-def test_which_room_said_what_is_not_on_a_room_facilitators_dashboard(client_for, facilitator, other_facilitator, lead, viewer, doubled, organisation, workshop):
+def test_which_room_said_what_is_not_on_a_room_facilitators_dashboard(
+    client_for, facilitator, other_facilitator, lead, viewer, doubled, organisation, workshop
+):
     first, copy = doubled
     review_save(allocation=copy, answer=ReviewAnswer(False), by=other_facilitator, expected_version=0)
     compute_snapshot(organisation.pk, "all")

@@ -59,7 +59,9 @@ def statements_of(client, poll, **data) -> list[str]:
     return [query["sql"].split()[0] for query in queries if not query["sql"].startswith(("SAVEPOINT", "RELEASE"))]
 
 
-def test_the_one_request_reads_the_poll_once_and_then_only_the_phones_answers(phone, words_poll, workshop, django_capture_on_commit_callbacks):
+def test_the_one_request_reads_the_poll_once_and_then_only_the_phones_answers(
+    phone, words_poll, workshop, django_capture_on_commit_callbacks
+):
     poll_settings_of(words_poll.workshop.organisation)  # made once per LA, before its first answer
     with django_capture_on_commit_callbacks(execute=True):
         poll_saved(poll=words_poll)  # as the lead's poll form does: the phones' version is announced

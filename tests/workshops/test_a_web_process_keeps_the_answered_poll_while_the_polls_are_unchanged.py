@@ -4,7 +4,6 @@ reads one table, not four). The version changes as a change commits, in whicheve
 it, so a kept poll never answers differently from a fresh read."""
 
 from django.core.cache import cache
-from django.test import Client
 
 from workshops.models import Poll, PollResponse, Workshop
 from workshops.polls import selectors
@@ -25,7 +24,9 @@ def published_elsewhere(code: str) -> None:
 def test_the_same_poll_is_kept_while_nothing_changes(phone, words_poll):
     published_elsewhere(words_poll.workshop.join_code)  # the fixture made the poll without announcing it
     send(phone, words_poll, word=["friends"])
-    assert poll_to_answer(words_poll.workshop.join_code, words_poll.pk) is poll_to_answer(words_poll.workshop.join_code, words_poll.pk)
+    assert poll_to_answer(words_poll.workshop.join_code, words_poll.pk) is poll_to_answer(
+        words_poll.workshop.join_code, words_poll.pk
+    )
 
 
 def test_a_poll_made_without_announcing_it_is_never_kept_against_an_old_version(phone, words_poll):
@@ -55,7 +56,10 @@ def test_a_change_committed_by_another_web_process_applies_to_the_next_answer(ph
     Poll.objects.filter(pk=words_poll.pk).update(round=2)
     published_elsewhere(code)
     assert send(phone, words_poll, word=["new round"]).status_code == 200
-    assert sorted(PollResponse.objects.filter(poll=words_poll).values_list("round", "text")) == [(1, "friends"), (2, "new round")]
+    assert sorted(PollResponse.objects.filter(poll=words_poll).values_list("round", "text")) == [
+        (1, "friends"),
+        (2, "new round"),
+    ]
     # It ends the workshop: no poll takes answers any more.
     Workshop.objects.filter(pk=words_poll.workshop_id).update(status=Workshop.Status.CLOSED)
     published_elsewhere(code)
@@ -73,8 +77,12 @@ def test_a_kept_poll_is_read_again_after_a_while_even_with_no_new_version(phone,
     assert poll_to_answer(code, words_poll.pk) is not kept
 
 
-def test_a_look_alike_code_or_another_workshops_poll_is_never_kept_for_the_wrong_code(words_poll, workshop, organisation):
-    other = Workshop.objects.create(organisation=organisation, title="Other", date=workshop.date, status=Workshop.Status.LIVE)
+def test_a_look_alike_code_or_another_workshops_poll_is_never_kept_for_the_wrong_code(
+    words_poll, workshop, organisation
+):
+    other = Workshop.objects.create(
+        organisation=organisation, title="Other", date=workshop.date, status=Workshop.Status.LIVE
+    )
     assert poll_to_answer(other.join_code, words_poll.pk) is None
     assert poll_to_answer(workshop.join_code.lower(), words_poll.pk).pk == words_poll.pk  # read, as typed codes are
     assert (workshop.join_code.lower(), words_poll.pk) not in selectors._answered_polls

@@ -32,7 +32,9 @@ def copies():
 
 def test_a_picked_case_goes_blind_to_a_second_room(client_for, lead, workshop, room, other_room, allocations):
     first = allocations[0]
-    response = client_for(lead).post(page(workshop), form_data(allocations, **{f"second_{first.pk}": str(other_room.pk)}))
+    response = client_for(lead).post(
+        page(workshop), form_data(allocations, **{f"second_{first.pk}": str(other_room.pk)})
+    )
     assert response.status_code == 302
     copy = copies().get()
     assert (copy.primary, copy.room, copy.case, copy.counts_in_reports) == (first, other_room, first.case, False)
@@ -63,12 +65,21 @@ def test_taking_a_case_from_a_room_that_reviewed_it_is_refused_and_nothing_chang
     client_for(lead).post(page(workshop), form_data(allocations, **{f"second_{first.pk}": str(other_room.pk)}))
     copy = copies().get()
     review_save(allocation=copy, answer=ReviewAnswer(False), by=other_facilitator, expected_version=0)
-    response = client_for(lead).post(page(workshop), form_data(allocations, **{
-        f"position_{allocations[2].pk}": "9",  # a change that must not be kept either
-    }))
+    response = client_for(lead).post(
+        page(workshop),
+        form_data(
+            allocations,
+            **{
+                f"position_{allocations[2].pk}": "9",  # a change that must not be kept either
+            },
+        ),
+    )
     assert response.status_code == 200
     assert "Nothing was saved" in response.content.decode()
-    assert "C-001: Room 2 has already reviewed it, so it stays in that room (its review is kept)." in response.content.decode()
+    assert (
+        "C-001: Room 2 has already reviewed it, so it stays in that room (its review is kept)."
+        in response.content.decode()
+    )
     assert copies().get() == copy
     allocations[2].refresh_from_db()
     assert allocations[2].position == 3
@@ -82,15 +93,27 @@ def test_the_second_room_must_be_another_room(client_for, lead, workshop, room, 
 
 
 def test_a_second_room_of_another_workshop_is_refused(client_for, lead, workshop, room, allocations):
-    elsewhere = BreakoutRoom.objects.create(workshop=Workshop.objects.create(organisation=workshop.organisation, title="Other", date=workshop.date), name="X")
-    response = client_for(lead).post(page(workshop), form_data(allocations, **{f"second_{allocations[0].pk}": str(elsewhere.pk)}))
+    elsewhere = BreakoutRoom.objects.create(
+        workshop=Workshop.objects.create(organisation=workshop.organisation, title="Other", date=workshop.date),
+        name="X",
+    )
+    response = client_for(lead).post(
+        page(workshop), form_data(allocations, **{f"second_{allocations[0].pk}": str(elsewhere.pk)})
+    )
     assert "choose one of this workshop's rooms as the second room" in html.unescape(response.content.decode())
     assert not copies().exists()
 
 
-def test_a_random_draw_shows_its_seed_and_the_same_seed_draws_the_same_cases(client_for, lead, workshop, room, other_room, organisation, term):
+def test_a_random_draw_shows_its_seed_and_the_same_seed_draws_the_same_cases(
+    client_for, lead, workshop, room, other_room, organisation, term
+):
     for n in range(20):
-        CaseAllocation.objects.create(workshop=workshop, room=(room, other_room)[n % 2], case=make_case(organisation, term, f"R-{n:02d}"), position=n)
+        CaseAllocation.objects.create(
+            workshop=workshop,
+            room=(room, other_room)[n % 2],
+            case=make_case(organisation, term, f"R-{n:02d}"),
+            position=n,
+        )
     response = client_for(lead).post(page(workshop), {"action": "draw", "share": "15", "seed": "481516"}, follow=True)
     drawn = sorted(copies().values_list("case__reference", flat=True))
     assert len(drawn) == 3  # 15% of 20
@@ -107,8 +130,12 @@ def test_a_random_draw_shows_its_seed_and_the_same_seed_draws_the_same_cases(cli
     assert copies().count() == 3
 
 
-@pytest.mark.parametrize("share,message", [("0", "The share must be from 1 to 100 percent."), ("abc", "Give the share as a whole number")])
-def test_a_bad_share_is_explained_and_draws_nothing(client_for, lead, workshop, room, other_room, allocations, share, message):
+@pytest.mark.parametrize(
+    "share,message", [("0", "The share must be from 1 to 100 percent."), ("abc", "Give the share as a whole number")]
+)
+def test_a_bad_share_is_explained_and_draws_nothing(
+    client_for, lead, workshop, room, other_room, allocations, share, message
+):
     response = client_for(lead).post(page(workshop), {"action": "draw", "share": share, "seed": "1"})
     assert message in response.content.decode()
     assert not copies().exists() and not DoubleReviewDraw.objects.exists()
@@ -120,7 +147,9 @@ def test_a_draw_needs_two_rooms(client_for, lead, workshop, room, allocations):
     assert not copies().exists()
 
 
-def test_only_the_lead_of_the_la_allocates(client_for, lead, facilitator, outsider, workshop, room, other_room, allocations):
+def test_only_the_lead_of_the_la_allocates(
+    client_for, lead, facilitator, outsider, workshop, room, other_room, allocations
+):
     data = form_data(allocations, **{f"second_{allocations[0].pk}": str(other_room.pk)})
     assert client_for(facilitator).post(page(workshop), data).status_code == 403
     assert client_for(outsider).post(page(workshop), data).status_code == 404

@@ -22,7 +22,10 @@ def test_post_16_in_year_7_is_imported_and_warned_about(organisation, workshop):
 
 
 def test_usual_combinations_and_a_blank_year_raise_no_warning(organisation, workshop):
-    text = HEADER + "\nC-001,Early years,R,ASD,EHCP,MSS,\nC-002,Primary,Year 6,ASD,EHCP,MSS,\nC-003,Post-16,13,ASD,EHCP,MSS,\nC-004,Secondary,,ASD,EHCP,MSS,\n"
+    text = (
+        HEADER
+        + "\nC-001,Early years,R,ASD,EHCP,MSS,\nC-002,Primary,Year 6,ASD,EHCP,MSS,\nC-003,Post-16,13,ASD,EHCP,MSS,\nC-004,Secondary,,ASD,EHCP,MSS,\n"
+    )
     assert run(organisation, workshop, text).warnings == []
 
 
@@ -32,7 +35,9 @@ def test_primary_in_nursery_says_nursery(organisation, workshop):
 
 
 def test_the_lead_sees_the_warnings_with_the_import_result(client_for, lead, workshop):
-    upload = SimpleUploadedFile("cases.csv", (HEADER + "\nC-001,Post-16,7,ASD,EHCP,MSS,\n").encode(), content_type="text/csv")
+    upload = SimpleUploadedFile(
+        "cases.csv", (HEADER + "\nC-001,Post-16,7,ASD,EHCP,MSS,\n").encode(), content_type="text/csv"
+    )
     response = client_for(lead).post(reverse("case_import", args=[workshop.pk]), {"file": upload}, follow=True)
     page = response.content.decode()
     assert "Imported 1 case" in page

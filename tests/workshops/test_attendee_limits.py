@@ -59,7 +59,9 @@ def test_a_refused_phone_is_told_to_wait_in_words(workshop, words_poll, monkeypa
 def test_a_code_guesser_is_stopped_but_people_elsewhere_still_join(workshop, monkeypatch):
     monkeypatch.setattr(limits, "JOIN_MISSES", "3/h")
     guesser = Client(REMOTE_ADDR=NAT)
-    statuses = [guesser.get(reverse("join"), {"code": code}).status_code for code in ("AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD")]
+    statuses = [
+        guesser.get(reverse("join"), {"code": code}).status_code for code in ("AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD")
+    ]
     assert statuses == [404, 404, 404, 404]
     assert guesser.get(reverse("join"), {"code": "EEEEEE"}).status_code == 429
     assert guesser.get(reverse("join"), {"code": workshop.join_code}).status_code == 429
@@ -67,20 +69,29 @@ def test_a_code_guesser_is_stopped_but_people_elsewhere_still_join(workshop, mon
 
 
 def test_an_unknown_code_and_an_ended_workshops_code_are_answered_alike(client, workshop, organisation):
-    ended = Workshop.objects.create(organisation=organisation, title="Ended", date=workshop.date, status=Workshop.Status.CLOSED)
+    ended = Workshop.objects.create(
+        organisation=organisation, title="Ended", date=workshop.date, status=Workshop.Status.CLOSED
+    )
     unknown = next(code for code in ("ZZZZZZ", "YYYYYY") if code != ended.join_code)
     for_ended = client.get(reverse("join"), {"code": ended.join_code})
     for_unknown = client.get(reverse("join"), {"code": unknown})
     assert for_ended.status_code == for_unknown.status_code == 404
-    assert for_ended.content.decode().replace(ended.join_code, "CODE") == for_unknown.content.decode().replace(unknown, "CODE")
+    assert for_ended.content.decode().replace(ended.join_code, "CODE") == for_unknown.content.decode().replace(
+        unknown, "CODE"
+    )
 
 
 def test_with_redis_down_nobody_is_refused(workshop, words_poll, settings, monkeypatch):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    settings.CACHES = {"default": {"BACKEND": "casereview.cache.ReusingRedisCache", "LOCATION": f"redis://127.0.0.1:{port}/0",
-                                   "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "casereview.cache.ReusingRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
     monkeypatch.setattr(limits, "ANSWERS", ("2/m", "2/h"))
     monkeypatch.setattr(limits, "PAGE_OPENS", "2/m")
     phone = _phone(workshop)

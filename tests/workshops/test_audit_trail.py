@@ -7,11 +7,14 @@ from workshops.services import ReviewAnswer, review_save
 
 
 def test_every_save_records_who_and_what_changed(allocations, facilitator, lead, term):
-    review_save(allocation=allocations[0], answer=ReviewAnswer(False, notes="Split room"), by=facilitator, expected_version=0)
+    review_save(
+        allocation=allocations[0], answer=ReviewAnswer(False, notes="Split room"), by=facilitator, expected_version=0
+    )
     review_save(
         allocation=allocations[0],
         answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")], notes="Split room"),
-        by=lead, expected_version=1,
+        by=lead,
+        expected_version=1,
     )
     first, second = ReviewAudit.objects.order_by("version")
     assert (first.changed_by, first.version, first.source) == (facilitator, 1, "console")
@@ -24,8 +27,12 @@ def test_every_save_records_who_and_what_changed(allocations, facilitator, lead,
     }
 
 
-def test_the_lead_reads_the_history_and_others_cannot(client_for, lead, facilitator, viewer, outsider, workshop, allocations):
-    review_save(allocation=allocations[0], answer=ReviewAnswer(False, notes="Split"), by=facilitator, expected_version=0)
+def test_the_lead_reads_the_history_and_others_cannot(
+    client_for, lead, facilitator, viewer, outsider, workshop, allocations
+):
+    review_save(
+        allocation=allocations[0], answer=ReviewAnswer(False, notes="Split"), by=facilitator, expected_version=0
+    )
     url = reverse("audit_log", args=[workshop.pk])
     page = client_for(lead).get(url).content.decode()
     assert "C-001" in page and "facilitator@northshire.test" in page and "Consensus reached" in page

@@ -22,9 +22,16 @@ def live(first, since=""):
     return reverse("calibration_live", args=[first.workshop_id, first.pk]) + f"?since={since}"
 
 
-def test_nothing_of_any_answer_shows_until_every_room_has_answered(client_for, lead, facilitator, other_facilitator, calibration, term):
+def test_nothing_of_any_answer_shows_until_every_room_has_answered(
+    client_for, lead, facilitator, other_facilitator, calibration, term
+):
     first, copy = calibration
-    review_save(allocation=first, answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")], notes="x"), by=facilitator, expected_version=0)
+    review_save(
+        allocation=first,
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")], notes="x"),
+        by=facilitator,
+        expected_version=0,
+    )
     page = client_for(lead).get(present(first)).content.decode()
     assert "1 of 2 rooms have answered" in page and "✓ Room 1: answered" in page and "Room 2: still discussing" in page
     assert "Workforce capacity" not in page and "Yes" not in page and 'data-testid="calibration-table"' not in page
@@ -33,8 +40,18 @@ def test_nothing_of_any_answer_shows_until_every_room_has_answered(client_for, l
     fingerprint = page.split("since=")[1].split('"')[0]
     assert client_for(lead).get(live(first, fingerprint)).status_code == 204
 
-    review_save(allocation=copy, answer=ReviewAnswer(True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MSS"),
-                                                     [term("theme", "WORKFORCE_CAPACITY")]), by=other_facilitator, expected_version=0)
+    review_save(
+        allocation=copy,
+        answer=ReviewAnswer(
+            True,
+            False,
+            [term("non_ideal_area", "TIMING_OF_SUPPORT")],
+            term("provision", "MSS"),
+            [term("theme", "WORKFORCE_CAPACITY")],
+        ),
+        by=other_facilitator,
+        expected_version=0,
+    )
     response = client_for(lead).get(live(first, fingerprint))
     assert response.status_code == 286  # htmx: swap this in and stop polling
     part = response.content.decode()
@@ -55,7 +72,11 @@ def test_the_same_answers_say_so(client_for, facilitator, other_facilitator, cal
 def test_the_room_consoles_say_it_is_a_calibration_case(client_for, facilitator, other_facilitator, calibration):
     first, copy = calibration
     for person, allocation in ((facilitator, first), (other_facilitator, copy)):
-        page = client_for(person).get(reverse("room_console_case", args=[allocation.room_id, allocation.pk])).content.decode()
+        page = (
+            client_for(person)
+            .get(reverse("room_console_case", args=[allocation.room_id, allocation.pk]))
+            .content.decode()
+        )
         assert "Calibration case." in page
 
 

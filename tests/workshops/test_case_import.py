@@ -11,11 +11,19 @@ from workshops.imports import ImportRejected, case_import
 from workshops.models import BreakoutRoom, Case, CaseAllocation, Workshop
 
 HEADER = "reference,phase,year_group,primary_need,support_level,current_provision,room"
-GOOD = HEADER + "\nC-001,Secondary,9,ASD,EHCP,MSS,Room 1\nC-002,primary,Year 5,semh,SEN support,Mainstream school or academy,\n"
+GOOD = (
+    HEADER
+    + "\nC-001,Secondary,9,ASD,EHCP,MSS,Room 1\nC-002,primary,Year 5,semh,SEN support,Mainstream school or academy,\n"
+)
 
 
 def run(organisation, workshop, text=None, *, data=None, filename="cases.csv"):
-    return case_import(organisation=organisation, workshop=workshop, filename=filename, data=data if data is not None else text.encode())
+    return case_import(
+        organisation=organisation,
+        workshop=workshop,
+        filename=filename,
+        data=data if data is not None else text.encode(),
+    )
 
 
 def problems_of(organisation, workshop, text=None, **kwargs):
@@ -38,9 +46,18 @@ def test_a_good_csv_creates_cases_allocates_them_and_creates_named_rooms(organis
     result = run(organisation, workshop, GOOD)
     assert (result.created, result.updated, result.rooms_created) == (2, 0, ["Room 1"])
     first = Case.objects.get(reference="C-001")
-    assert (first.phase.code, first.year_group, first.primary_need.code, first.current_provision.code) == ("SECONDARY", "9", "ASD", "MSS")
+    assert (first.phase.code, first.year_group, first.primary_need.code, first.current_provision.code) == (
+        "SECONDARY",
+        "9",
+        "ASD",
+        "MSS",
+    )
     second = Case.objects.get(reference="C-002")
-    assert (second.year_group, second.support_level.code, second.current_provision.code) == ("5", "SEN_SUPPORT", "MAINSTREAM")
+    assert (second.year_group, second.support_level.code, second.current_provision.code) == (
+        "5",
+        "SEN_SUPPORT",
+        "MAINSTREAM",
+    )
     allocations = {a.case.reference: a for a in CaseAllocation.objects.filter(workshop=workshop)}
     assert allocations["C-001"].room.name == "Room 1" and allocations["C-002"].room is None
     assert allocations["C-001"].position < allocations["C-002"].position
@@ -54,7 +71,11 @@ def test_a_good_xlsx_imports_the_same(organisation, workshop):
 
 def test_importing_again_updates_the_case_and_keeps_one_allocation(organisation, workshop):
     run(organisation, workshop, GOOD)
-    result = run(organisation, workshop, GOOD.replace("C-001,Secondary,9,ASD,EHCP,MSS,Room 1", "c-001,Secondary,10,ASD,EHCP,INMSS,Room 2"))
+    result = run(
+        organisation,
+        workshop,
+        GOOD.replace("C-001,Secondary,9,ASD,EHCP,MSS,Room 1", "c-001,Secondary,10,ASD,EHCP,INMSS,Room 2"),
+    )
     assert (result.created, result.updated) == (0, 2)
     assert Case.objects.get(reference="C-001").current_provision.code == "INMSS"
     assert CaseAllocation.objects.get(case__reference="C-001").room.name == "Room 2"
@@ -70,15 +91,21 @@ def test_a_case_known_from_an_earlier_workshop_is_brought_into_this_one(organisa
 
 
 def test_every_bad_row_is_listed_with_its_line_and_nothing_is_imported(organisation, workshop):
-    text = HEADER + "\n" + "\n".join([
-        "C-001,Secondary,9,ASD,EHCP,MSS,",
-        "C-002,Secondary,9,XYZ,EHCP,MSS,",          # unknown need
-        "c-001,Secondary,9,ASD,EHCP,MSS,",          # duplicate reference (any case)
-        "C-004,Tertiary,19,ASD,Plan,Castle,",       # unknown phase, year, support, provision
-        "John Smith,Secondary,9,ASD,EHCP,MSS,",     # a name, not a reference
-        ",Secondary,9,ASD,EHCP,MSS,",               # no reference
-        "B801200005001,Secondary,9,ASD,EHCP,MSS,",  # a UPN
-    ])
+    text = (
+        HEADER
+        + "\n"
+        + "\n".join(
+            [
+                "C-001,Secondary,9,ASD,EHCP,MSS,",
+                "C-002,Secondary,9,XYZ,EHCP,MSS,",  # unknown need
+                "c-001,Secondary,9,ASD,EHCP,MSS,",  # duplicate reference (any case)
+                "C-004,Tertiary,19,ASD,Plan,Castle,",  # unknown phase, year, support, provision
+                "John Smith,Secondary,9,ASD,EHCP,MSS,",  # a name, not a reference
+                ",Secondary,9,ASD,EHCP,MSS,",  # no reference
+                "B801200005001,Secondary,9,ASD,EHCP,MSS,",  # a UPN
+            ]
+        )
+    )
     problems = problems_of(organisation, workshop, text)
     joined = "\n".join(problems)
     assert "Line 3: primary_need: “XYZ” is not a primary need" in joined
@@ -109,7 +136,10 @@ def test_headers_are_case_insensitive_and_in_any_order(organisation, workshop):
     assert run(organisation, workshop, text).created == 1
 
 
-@pytest.mark.parametrize("text,message", [("", "The file is empty."), (HEADER + "\n", "no rows under its header"), (HEADER + "\n,,,,,,\n", "no rows")])
+@pytest.mark.parametrize(
+    "text,message",
+    [("", "The file is empty."), (HEADER + "\n", "no rows under its header"), (HEADER + "\n,,,,,,\n", "no rows")],
+)
 def test_an_empty_file_says_so(organisation, workshop, text, message):
     assert message in problems_of(organisation, workshop, text)[0]
 
@@ -133,11 +163,15 @@ def test_an_xlsx_with_formulas_is_refused(organisation, workshop):
 
 
 def test_a_damaged_xlsx_or_another_file_type_is_refused(organisation, workshop):
-    assert "could not be opened as an Excel" in problems_of(organisation, workshop, data=b"not a zip", filename="cases.xlsx")[0]
+    assert (
+        "could not be opened as an Excel"
+        in problems_of(organisation, workshop, data=b"not a zip", filename="cases.xlsx")[0]
+    )
     assert "Upload a .csv or .xlsx file" in problems_of(organisation, workshop, data=b"x", filename="cases.xls")[0]
 
 
 # The lead's import page.
+
 
 def upload(client, workshop, content, name="cases.csv"):
     file = io.BytesIO(content)
@@ -152,7 +186,11 @@ def test_the_lead_imports_through_the_page_and_is_sent_to_allocation(client_for,
 
 
 def test_the_page_lists_every_problem_and_imports_nothing(client_for, lead, workshop):
-    response = upload(client_for(lead), workshop, (HEADER + "\nC-001,Secondary,9,XYZ,EHCP,MSS,\nC-001,Secondary,9,ASD,EHCP,MSS,\n").encode())
+    response = upload(
+        client_for(lead),
+        workshop,
+        (HEADER + "\nC-001,Secondary,9,XYZ,EHCP,MSS,\nC-001,Secondary,9,ASD,EHCP,MSS,\n").encode(),
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "Nothing was imported: 2 problems to fix" in page

@@ -8,8 +8,15 @@ from workshops.selectors import workshop_progress
 from workshops.services import ReviewAnswer, review_save, room_open_case
 
 
-def test_it_counts_done_in_discussion_to_do_and_no_consensus(workshop, room, other_room, allocations, other_allocation, facilitator, term):
-    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]), by=facilitator, expected_version=0)
+def test_it_counts_done_in_discussion_to_do_and_no_consensus(
+    workshop, room, other_room, allocations, other_allocation, facilitator, term
+):
+    review_save(
+        allocation=allocations[0],
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator,
+        expected_version=0,
+    )
     review_save(allocation=allocations[1], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     room_open_case(room=room, allocation=allocations[2])
     CaseAllocation.objects.create(workshop=workshop, case=make_case(workshop.organisation, term, "C-777"))  # in no room

@@ -8,7 +8,6 @@ from analytics.models import SettingsDataset
 from analytics.reports import build_report
 from analytics.scopes import Scope
 from analytics.variation import funnel
-
 from workshops.models import CaseAllocation, CaseReview, Poll, ProcessFinding, ProcessMap, ReviewAudit, Workshop
 from workshops.polls.selectors import poll_results
 
@@ -28,7 +27,10 @@ def test_the_demo_workshops_tell_the_worked_example(db, settings):
     better = Counter(r.better_provision.code for r in in_mss.filter(ideal_outcome=False))
     assert better.most_common(1)[0][0] == "MAINSTREAM"
     upcoming = Workshop.objects.get(status="draft")
-    assert upcoming.allocations.filter(kind="first").count() == 8 and not CaseReview.objects.filter(allocation__workshop=upcoming).exists()
+    assert (
+        upcoming.allocations.filter(kind="first").count() == 8
+        and not CaseReview.objects.filter(allocation__workshop=upcoming).exists()
+    )
     assert all(a.room_id for a in CaseAllocation.objects.all())
 
 
@@ -48,9 +50,19 @@ def test_the_demo_has_a_calibration_case_double_reviews_and_one_disagreement_to_
 def test_running_the_demo_again_adds_nothing(db, settings):
     settings.DEBUG = True
     call_command("demo", stdout=open("/dev/null", "w"))
-    counts = (Workshop.objects.count(), CaseAllocation.objects.count(), CaseReview.objects.count(), ReviewAudit.objects.count())
+    counts = (
+        Workshop.objects.count(),
+        CaseAllocation.objects.count(),
+        CaseReview.objects.count(),
+        ReviewAudit.objects.count(),
+    )
     call_command("demo", stdout=open("/dev/null", "w"))
-    assert (Workshop.objects.count(), CaseAllocation.objects.count(), CaseReview.objects.count(), ReviewAudit.objects.count()) == counts
+    assert (
+        Workshop.objects.count(),
+        CaseAllocation.objects.count(),
+        CaseReview.objects.count(),
+        ReviewAudit.objects.count(),
+    ) == counts
 
 
 def test_the_demo_has_an_open_ideal_outcome_poll_with_dozens_of_answers(db, settings, client):
@@ -62,7 +74,11 @@ def test_the_demo_has_an_open_ideal_outcome_poll_with_dozens_of_answers(db, sett
     assert results.answers >= 30
     assert results.words[0][0] == "happiness"
     assert {word for word, _, _ in results.words[1:3]} == {"realistic", "independence"}
-    assert set(Poll.objects.filter(workshop=poll.workshop).values_list("kind", flat=True)) == {"words", "scale", "choice"}
+    assert set(Poll.objects.filter(workshop=poll.workshop).values_list("kind", flat=True)) == {
+        "words",
+        "scale",
+        "choice",
+    }
     assert client.get(f"/join/?code={poll.workshop.join_code}").status_code == 302
 
 
@@ -73,8 +89,13 @@ def test_the_demo_has_a_labelled_synthetic_dataset_with_a_visible_story(db, sett
     assert dataset.name.startswith("Synthetic demo") and "Not real schools" in dataset.description
     result = funnel(dataset.rows.all(), "ehcp_suspended", "ehcp")
     flags = dict(zip(result.settings.name, result.settings.flag))
-    assert {name for name, flag in flags.items() if flag.startswith("higher")} == {"Hollins Park School", "Riverside Community College"}
-    assert {name for name, flag in flags.items() if flag.startswith("lower")} == {"St Aidan's Church of England High School"}
+    assert {name for name, flag in flags.items() if flag.startswith("higher")} == {
+        "Hollins Park School",
+        "Riverside Community College",
+    }
+    assert {name for name, flag in flags.items() if flag.startswith("lower")} == {
+        "St Aidan's Church of England High School"
+    }
 
 
 def test_the_demo_has_a_graduated_response_process_map(db, settings):

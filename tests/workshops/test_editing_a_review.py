@@ -10,13 +10,27 @@ def _codes(terms):
 
 
 def test_each_save_leaves_exactly_the_answer_given(allocations, facilitator, term):
-    areas = {code: term("non_ideal_area", code) for code in ("TYPE_OF_PROVISION", "TIMING_OF_SUPPORT", "LEVEL_OF_SUPPORT")}
+    areas = {
+        code: term("non_ideal_area", code) for code in ("TYPE_OF_PROVISION", "TIMING_OF_SUPPORT", "LEVEL_OF_SUPPORT")
+    }
     themes = {code: term("theme", code) for code in ("WORKFORCE_CAPACITY", "TRANSITION_BETWEEN_SETTINGS")}
     better = term("provision", "MAINSTREAM")
     saves = [
-        ReviewAnswer(True, False, [areas["TYPE_OF_PROVISION"], areas["TIMING_OF_SUPPORT"]], better, [themes["WORKFORCE_CAPACITY"]]),
+        ReviewAnswer(
+            True,
+            False,
+            [areas["TYPE_OF_PROVISION"], areas["TIMING_OF_SUPPORT"]],
+            better,
+            [themes["WORKFORCE_CAPACITY"]],
+        ),
         # One area kept, one dropped, one added; the theme swapped.
-        ReviewAnswer(True, False, [areas["TIMING_OF_SUPPORT"], areas["LEVEL_OF_SUPPORT"]], better, [themes["TRANSITION_BETWEEN_SETTINGS"]]),
+        ReviewAnswer(
+            True,
+            False,
+            [areas["TIMING_OF_SUPPORT"], areas["LEVEL_OF_SUPPORT"]],
+            better,
+            [themes["TRANSITION_BETWEEN_SETTINGS"]],
+        ),
         # Ideal after all: no areas, no better provision; the theme stays.
         ReviewAnswer(True, True, [], None, [themes["TRANSITION_BETWEEN_SETTINGS"]]),
     ]
@@ -31,6 +45,12 @@ def test_each_save_leaves_exactly_the_answer_given(allocations, facilitator, ter
         assert (_codes(review.non_ideal_areas), _codes(review.themes)) == (area_codes, theme_codes)
 
     second, third = ReviewAudit.objects.order_by("version")[1:]
-    assert second.changes["Non-ideal areas"] == ["Timing of support; Type of provision", "Level of support; Timing of support"]
+    assert second.changes["Non-ideal areas"] == [
+        "Timing of support; Type of provision",
+        "Level of support; Timing of support",
+    ]
     assert second.changes["Themes"] == ["Workforce capacity", "Transition between settings"]
-    assert third.changes["Non-ideal areas"] == ["Level of support; Timing of support", "—"] and "Themes" not in third.changes
+    assert (
+        third.changes["Non-ideal areas"] == ["Level of support; Timing of support", "—"]
+        and "Themes" not in third.changes
+    )

@@ -10,7 +10,9 @@ from workshops.models import Workshop
 
 def _open_buttons(client):
     page = client.get(reverse("workshop_list")).content.decode()
-    return page.split('id="rooms-today-heading"', 1)[1].split("</section>", 1)[0] if "rooms-today-heading" in page else ""
+    return (
+        page.split('id="rooms-today-heading"', 1)[1].split("</section>", 1)[0] if "rooms-today-heading" in page else ""
+    )
 
 
 def test_a_room_of_todays_workshop_has_an_open_button(client_for, facilitator, workshop, room):
@@ -32,7 +34,9 @@ def test_a_draft_workshop_on_another_day_is_not_offered(client_for, facilitator,
     assert "Open Room 1" not in _open_buttons(client_for(facilitator))
 
 
-def test_only_the_persons_own_rooms_are_offered(client_for, facilitator, other_facilitator, outsider, workshop, room, other_room):
+def test_only_the_persons_own_rooms_are_offered(
+    client_for, facilitator, other_facilitator, outsider, workshop, room, other_room
+):
     Workshop.objects.filter(pk=workshop.pk).update(date=timezone.localdate())
     assert "Open Room 2" not in _open_buttons(client_for(facilitator))
     assert "Open Room 2" in _open_buttons(client_for(other_facilitator))

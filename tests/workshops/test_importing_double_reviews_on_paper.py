@@ -22,12 +22,15 @@ def run(organisation, *rows):
 
 
 def test_two_rooms_reviews_of_one_case_are_both_imported_and_the_case_counts_once(organisation, workshop, cases):
-    assert run(
-        organisation,
-        "C-001,Secondary case reviews,Room A,yes,no,Timing of support,MAINSTREAM,Workforce capacity,",
-        "C-001,Secondary case reviews,Room B,yes,yes,,,Workforce capacity,",
-        "C-002,Secondary case reviews,Room A,no,,,,,",
-    ) == 3
+    assert (
+        run(
+            organisation,
+            "C-001,Secondary case reviews,Room A,yes,no,Timing of support,MAINSTREAM,Workforce capacity,",
+            "C-001,Secondary case reviews,Room B,yes,yes,,,Workforce capacity,",
+            "C-002,Secondary case reviews,Room A,no,,,,,",
+        )
+        == 3
+    )
     first = CaseAllocation.objects.get(case__reference="C-001", kind="first")
     copy = CaseAllocation.objects.get(case__reference="C-001", kind="another_room")
     assert (first.room.name, copy.room.name, copy.primary) == ("Room A", "Room B", first)
@@ -40,10 +43,15 @@ def test_two_rooms_reviews_of_one_case_are_both_imported_and_the_case_counts_onc
 def test_a_second_rooms_review_joins_one_already_recorded(organisation, workshop, cases):
     run(organisation, "C-001,Secondary case reviews,Room A,no,,,,,")
     run(organisation, "C-001,Secondary case reviews,Room B,no,,,,,")
-    assert sorted(CaseAllocation.objects.values_list("kind", "room__name")) == [("another_room", "Room B"), ("first", "Room A")]
+    assert sorted(CaseAllocation.objects.values_list("kind", "room__name")) == [
+        ("another_room", "Room B"),
+        ("first", "Room A"),
+    ]
 
 
-def test_a_case_allocated_to_a_room_not_yet_reviewed_moves_to_the_room_on_paper(organisation, workshop, room, allocations):
+def test_a_case_allocated_to_a_room_not_yet_reviewed_moves_to_the_room_on_paper(
+    organisation, workshop, room, allocations
+):
     run(organisation, "C-001,Secondary case reviews,Room 9,no,,,,,")
     allocation = CaseAllocation.objects.get(case__reference="C-001")
     assert allocation.kind == "first" and allocation.room.name == "Room 9" and allocation.review
@@ -55,15 +63,20 @@ def test_the_same_room_twice_or_a_review_without_its_room_is_refused_with_every_
         run(
             organisation,
             "C-001,Secondary case reviews,Room A,no,,,,,",
-            "C-001,Secondary case reviews,room a,no,,,,,",      # the same room again
-            "C-001,Secondary case reviews,,no,,,,,",            # which room?
-            "C-002,Secondary case reviews,Room A,no,,,,,",      # Room A has already reviewed it
-            "C-002,Secondary case reviews,Room B,no,,,,,",      # fine on its own
+            "C-001,Secondary case reviews,room a,no,,,,,",  # the same room again
+            "C-001,Secondary case reviews,,no,,,,,",  # which room?
+            "C-002,Secondary case reviews,Room A,no,,,,,",  # Room A has already reviewed it
+            "C-002,Secondary case reviews,Room B,no,,,,,",  # fine on its own
         )
     problems = [str(problem) for problem in rejected.value.problems]
     assert "Line 3: C-001 in “Secondary case reviews” from room a is also on line 2." in problems
-    assert ("Line 4: C-001 in “Secondary case reviews” has another review on line 2: name the room of each; "
-            "several reviews of one case in one workshop must come from different rooms.") in problems
-    assert "Line 5: C-002 already has a review from Room A in “Secondary case reviews”; change it in the room console." in problems
+    assert (
+        "Line 4: C-001 in “Secondary case reviews” has another review on line 2: name the room of each; "
+        "several reviews of one case in one workshop must come from different rooms."
+    ) in problems
+    assert (
+        "Line 5: C-002 already has a review from Room A in “Secondary case reviews”; change it in the room console."
+        in problems
+    )
     assert len(problems) == 3
     assert CaseReview.objects.count() == 1 and CaseAllocation.objects.count() == 1

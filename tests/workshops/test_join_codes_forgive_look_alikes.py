@@ -4,7 +4,6 @@ one is forgiven, and the codes of workshops made before keep working."""
 import pytest
 from django.urls import reverse
 
-from tests.fixtures import answer
 from workshops.models import JOIN_CODE_ALPHABET, PollResponse, Workshop, join_code_candidates
 
 
@@ -12,7 +11,9 @@ def test_the_alphabet_has_no_look_alikes():
     assert not set(JOIN_CODE_ALPHABET) & set("0O1IL2Z5S8B")
 
 
-@pytest.mark.parametrize("stored,typed", [("Q5A9QP", "QSA9QP"), ("Q5A9QP", "q5a-9qp"), ("B2S8ZQ", "82SBZQ"), ("QSA9QP", "Q5A9QP")])
+@pytest.mark.parametrize(
+    "stored,typed", [("Q5A9QP", "QSA9QP"), ("Q5A9QP", "q5a-9qp"), ("B2S8ZQ", "82SBZQ"), ("QSA9QP", "Q5A9QP")]
+)
 def test_an_earlier_code_works_typed_with_a_look_alike(client, workshop, stored, typed):
     Workshop.objects.filter(pk=workshop.pk).update(join_code=stored)
     response = client.get(reverse("join"), {"code": typed})
@@ -47,4 +48,8 @@ def test_a_wrong_code_with_look_alikes_is_still_wrong(client, workshop):
 
 def test_candidates_are_few_and_only_valid_codes():
     assert len(join_code_candidates("SSSSSS")) == 64
-    assert join_code_candidates("ABC") == [] and join_code_candidates("ÀBCDEF") == [] and join_code_candidates("\x00" * 6) == []
+    assert (
+        join_code_candidates("ABC") == []
+        and join_code_candidates("ÀBCDEF") == []
+        and join_code_candidates("\x00" * 6) == []
+    )

@@ -81,7 +81,12 @@ def test_a_forged_cookie_is_ignored(client, words_poll):
 
 
 def test_an_attendee_cookie_grants_nothing_but_answering(phone, words_poll, workshop):
-    for url in (reverse("home"), reverse("workshop_detail", args=[workshop.pk]), reverse("poll_present", args=[words_poll.pk]),
-                reverse("poll_results_csv", args=[words_poll.pk]), reverse("poll_moderate", args=[words_poll.pk])):
+    for url in (
+        reverse("home"),
+        reverse("workshop_detail", args=[workshop.pk]),
+        reverse("poll_present", args=[words_poll.pk]),
+        reverse("poll_results_csv", args=[words_poll.pk]),
+        reverse("poll_moderate", args=[words_poll.pk]),
+    ):
         response = phone.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response.url

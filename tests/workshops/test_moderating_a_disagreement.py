@@ -14,9 +14,16 @@ from workshops.services import ReviewAnswer, allocation_save, review_save
 def disagreement(workshop, room, other_room, allocations, facilitator, other_facilitator, term):
     first = allocations[0]
     allocation_save(workshop=workshop, placements={}, second_rooms={first.pk: other_room}, calibration=set())
-    review_save(allocation=first, answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]), by=facilitator, expected_version=0)
+    review_save(
+        allocation=first,
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator,
+        expected_version=0,
+    )
     copy = CaseAllocation.objects.get(kind="another_room")
-    review_save(allocation=copy, answer=ReviewAnswer(False, notes="Room two split"), by=other_facilitator, expected_version=0)
+    review_save(
+        allocation=copy, answer=ReviewAnswer(False, notes="Room two split"), by=other_facilitator, expected_version=0
+    )
     return first
 
 
@@ -35,7 +42,9 @@ def test_the_lead_sees_every_rooms_answer_and_records_the_moderated_one(client_f
     assert "C-001" in listing and "≠ Disagree" in listing and "Awaiting moderation" in listing
     page = client_for(lead).get(url(disagreement)).content.decode()
     assert "Room 1 (first room)" in page and "Room 2" in page and "≠ Differ" in page
-    response = client_for(lead).post(url(disagreement), not_ideal_post(term, reason="The panel read the EP report again"))
+    response = client_for(lead).post(
+        url(disagreement), not_ideal_post(term, reason="The panel read the EP report again")
+    )
     assert response.status_code == 302
     review = moderated().get()
     assert (review.ideal_outcome, review.better_provision.code, review.reviewed_by) == (False, "MAINSTREAM", lead)
@@ -44,7 +53,10 @@ def test_the_lead_sees_every_rooms_answer_and_records_the_moderated_one(client_f
     assert entry.source == "moderation" and entry.changes["Reason"] == [None, "The panel read the EP report again"]
     # The rooms' own reviews are kept as they were.
     assert CaseReview.objects.filter(allocation__kind__in=["first", "another_room"]).count() == 2
-    assert "✓ Moderated by lead@northshire.test" in client_for(lead).get(url(disagreement, "moderation_list")).content.decode()
+    assert (
+        "✓ Moderated by lead@northshire.test"
+        in client_for(lead).get(url(disagreement, "moderation_list")).content.decode()
+    )
     history = client_for(lead).get(reverse("audit_log", args=[disagreement.workshop_id])).content.decode()
     assert "Moderated answer" in history and "The panel read the EP report again" in history
 
@@ -63,10 +75,14 @@ def test_an_incomplete_answer_is_explained_and_nothing_stored(client_for, lead, 
     assert not moderated().exists()
 
 
-def test_a_second_moderator_saving_over_a_newer_answer_is_shown_both(client_for, lead, facilitator, disagreement, workshop, term):
+def test_a_second_moderator_saving_over_a_newer_answer_is_shown_both(
+    client_for, lead, facilitator, disagreement, workshop, term
+):
     Moderator.objects.create(workshop=workshop, user=facilitator)
     client_for(lead).post(url(disagreement), not_ideal_post(term, reason="Lead's view"))
-    stale = not_ideal_post(term, version=0, reason="Panel's view", ideal_outcome="yes", non_ideal_areas=[], better_provision="")
+    stale = not_ideal_post(
+        term, version=0, reason="Panel's view", ideal_outcome="yes", non_ideal_areas=[], better_provision=""
+    )
     response = client_for(facilitator).post(url(disagreement), stale)
     page = response.content.decode()
     assert response.status_code == 200 and "Nothing has been overwritten" in page
@@ -74,7 +90,9 @@ def test_a_second_moderator_saving_over_a_newer_answer_is_shown_both(client_for,
     assert review.version == 1 and review.ideal_outcome is False
 
 
-def test_who_may_moderate(client_for, lead, facilitator, other_facilitator, viewer, outsider, disagreement, workshop, term):
+def test_who_may_moderate(
+    client_for, lead, facilitator, other_facilitator, viewer, outsider, disagreement, workshop, term
+):
     data = not_ideal_post(term, reason="Agreed")
     # A facilitator not on the panel, and a viewer: 403; an outsider: 404; nothing stored.
     for person, status in ((facilitator, 403), (viewer, 403), (outsider, 404)):
@@ -86,10 +104,17 @@ def test_who_may_moderate(client_for, lead, facilitator, other_facilitator, view
     client_for(lead).post(url(disagreement, "moderation_list"), {"facilitators": [facilitator.pk]})
     assert list(Moderator.objects.values_list("user", flat=True)) == [facilitator.pk]
     assert client_for(facilitator).post(url(disagreement), data).status_code == 302
-    assert client_for(facilitator).post(url(disagreement, "moderation_list"), {"facilitators": [other_facilitator.pk]}).status_code == 403
+    assert (
+        client_for(facilitator)
+        .post(url(disagreement, "moderation_list"), {"facilitators": [other_facilitator.pk]})
+        .status_code
+        == 403
+    )
     assert list(Moderator.objects.values_list("user", flat=True)) == [facilitator.pk]
 
 
 def test_a_case_one_room_reviewed_has_nothing_to_moderate(client_for, lead, allocations, room):
-    response = client_for(lead).get(reverse("moderation_case", args=[allocations[1].workshop_id, allocations[1].pk]), follow=True)
+    response = client_for(lead).get(
+        reverse("moderation_case", args=[allocations[1].workshop_id, allocations[1].pk]), follow=True
+    )
     assert "reviewed by one room only: there is nothing to moderate" in response.content.decode()

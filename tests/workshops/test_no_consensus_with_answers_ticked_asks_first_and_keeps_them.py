@@ -13,7 +13,9 @@ def save_url(room, allocation):
 
 
 def test_it_asks_before_recording_no_consensus_over_ticked_answers(client_for, facilitator, room, allocations, term):
-    response = client_for(facilitator).post(save_url(room, allocations[0]), not_ideal_post(term, action="no_consensus"), **HTMX)
+    response = client_for(facilitator).post(
+        save_url(room, allocations[0]), not_ideal_post(term, action="no_consensus"), **HTMX
+    )
     page = response.content.decode()
     assert "Record no consensus for C-001?" in page
     assert "Themes: Lack of parental confidence in mainstream" in page
@@ -28,7 +30,9 @@ def test_with_nothing_ticked_it_records_no_consensus_at_once(client_for, facilit
 
 def test_once_confirmed_the_ticked_answers_are_kept_in_the_history(client_for, facilitator, room, allocations, term):
     client = client_for(facilitator)
-    response = client.post(save_url(room, allocations[0]), not_ideal_post(term, action="no_consensus_confirmed"), **HTMX)
+    response = client.post(
+        save_url(room, allocations[0]), not_ideal_post(term, action="no_consensus_confirmed"), **HTMX
+    )
     assert "Saved C-001 as no consensus" in response.content.decode()
     review = CaseReview.objects.get()
     assert review.consensus_reached is False and review.themes.count() == 0
@@ -52,7 +56,13 @@ def test_the_ticked_answers_can_be_put_back_in_the_form(client_for, facilitator,
     assert CaseReview.objects.get().consensus_reached is True
 
 
-def test_a_member_of_another_la_cannot_read_what_was_set_aside(client_for, facilitator, outsider, room, allocations, term):
-    client_for(facilitator).post(save_url(room, allocations[0]), not_ideal_post(term, action="no_consensus_confirmed"), **HTMX)
-    response = client_for(outsider).get(reverse("room_console_case", args=[room.pk, allocations[0].pk]) + "?restore=set-aside")
+def test_a_member_of_another_la_cannot_read_what_was_set_aside(
+    client_for, facilitator, outsider, room, allocations, term
+):
+    client_for(facilitator).post(
+        save_url(room, allocations[0]), not_ideal_post(term, action="no_consensus_confirmed"), **HTMX
+    )
+    response = client_for(outsider).get(
+        reverse("room_console_case", args=[room.pk, allocations[0].pk]) + "?restore=set-aside"
+    )
     assert response.status_code == 404

@@ -11,7 +11,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 def test_a_save_based_on_an_old_version_raises_a_conflict_and_changes_nothing(allocations, facilitator, lead):
-    first = review_save(allocation=allocations[0], answer=ReviewAnswer(False, notes="first"), by=facilitator, expected_version=0)
+    first = review_save(
+        allocation=allocations[0], answer=ReviewAnswer(False, notes="first"), by=facilitator, expected_version=0
+    )
     with pytest.raises(ReviewConflict) as conflict:
         review_save(allocation=allocations[0], answer=ReviewAnswer(False, notes="second"), by=lead, expected_version=0)
     assert conflict.value.current.pk == first.pk
@@ -21,8 +23,12 @@ def test_a_save_based_on_an_old_version_raises_a_conflict_and_changes_nothing(al
 
 
 def test_a_save_based_on_the_current_version_goes_through(allocations, facilitator, lead):
-    review_save(allocation=allocations[0], answer=ReviewAnswer(False, notes="first"), by=facilitator, expected_version=0)
-    review = review_save(allocation=allocations[0], answer=ReviewAnswer(False, notes="second"), by=lead, expected_version=1)
+    review_save(
+        allocation=allocations[0], answer=ReviewAnswer(False, notes="first"), by=facilitator, expected_version=0
+    )
+    review = review_save(
+        allocation=allocations[0], answer=ReviewAnswer(False, notes="second"), by=lead, expected_version=1
+    )
     assert (review.notes, review.version) == ("second", 2)
 
 
@@ -52,5 +58,6 @@ def test_the_second_facilitator_sees_both_answers_and_chooses(client_for, facili
     review.refresh_from_db()
     assert (review.ideal_outcome, review.version, review.reviewed_by) == (False, 2, facilitator)
     assert list(ReviewAudit.objects.order_by("version").values_list("version", "changed_by__email")) == [
-        (1, "lead@northshire.test"), (2, "facilitator@northshire.test")
+        (1, "lead@northshire.test"),
+        (2, "facilitator@northshire.test"),
     ]

@@ -85,7 +85,9 @@ def test_the_filter_matches_whole_words_only(phone, words_poll):
     assert len(stored(words_poll)) == 3
 
 
-def test_the_la_edits_its_list_or_switches_the_filter_off(phone, words_poll, organisation, lead, django_capture_on_commit_callbacks):
+def test_the_la_edits_its_list_or_switches_the_filter_off(
+    phone, words_poll, organisation, lead, django_capture_on_commit_callbacks
+):
     """Through the lead's settings page, as an LA does it; phones' very next answers follow the new
     rules, though the web process keeps the poll between answers (selectors.poll_to_answer)."""
     lead_client = Client()
@@ -93,7 +95,9 @@ def test_the_la_edits_its_list_or_switches_the_filter_off(phone, words_poll, org
     blocked = poll_settings_of(organisation).blocked_words
     answer(phone, words_poll, word=["friends"])  # the poll is now kept by this process
     with django_capture_on_commit_callbacks(execute=True):
-        lead_client.post(reverse("poll_settings"), {"profanity_filter_on": "on", "blocked_words": blocked + "\nrubbish service"})
+        lead_client.post(
+            reverse("poll_settings"), {"profanity_filter_on": "on", "blocked_words": blocked + "\nrubbish service"}
+        )
     assert "Please rephrase" in answer(phone, words_poll, word=["Rubbish  service!"]).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         lead_client.post(reverse("poll_settings"), {"blocked_words": blocked + "\nrubbish service"})  # the box unticked
@@ -132,6 +136,10 @@ def test_blocked_words_are_found_as_whole_words_and_phrases():
 
 
 def test_the_blocked_word_list_is_guarded_against_identifiers_too(client_for, lead, organisation):
-    page = client_for(lead).post(reverse("poll_settings"), {"profanity_filter_on": "on", "blocked_words": "rude\nparent@example.org"}).content.decode()
+    page = (
+        client_for(lead)
+        .post(reverse("poll_settings"), {"profanity_filter_on": "on", "blocked_words": "rude\nparent@example.org"})
+        .content.decode()
+    )
     assert "an email address" in page
     assert "parent@example.org" not in poll_settings_of(organisation).blocked_words

@@ -15,7 +15,9 @@ from workshops.polls.selectors import compute_results
 @pytest.fixture
 def approved_poll(workshop):
     """A words poll as a new one is made: approve before showing is on by default."""
-    return Poll.objects.create(workshop=workshop, question="What does good support look like?", kind="words", is_open=True)
+    return Poll.objects.create(
+        workshop=workshop, question="What does good support look like?", kind="words", is_open=True
+    )
 
 
 def shown_words(poll):
@@ -35,7 +37,9 @@ def test_an_answer_waits_and_the_phone_says_so(phone, approved_poll):
     assert (stored.approved, stored.hidden) == (False, False)
 
 
-def test_an_unapproved_answer_is_not_on_the_projector_the_dashboard_or_the_csv(client_for, lead, phone, approved_poll, organisation):
+def test_an_unapproved_answer_is_not_on_the_projector_the_dashboard_or_the_csv(
+    client_for, lead, phone, approved_poll, organisation
+):
     answer(phone, approved_poll, word=["Jayden Smith Year 6", "friends"])
     client = client_for(lead)
     screen = client.get(reverse("poll_present", args=[approved_poll.pk])).content.decode()
@@ -51,13 +55,18 @@ def test_an_unapproved_answer_is_not_on_the_projector_the_dashboard_or_the_csv(c
     assert "friends" in client.get(reverse("poll_results_csv", args=[approved_poll.pk])).content.decode()
 
 
-def test_a_facilitator_hides_one_answer_and_approves_several_at_once(client_for, facilitator, room, phone, approved_poll):
+def test_a_facilitator_hides_one_answer_and_approves_several_at_once(
+    client_for, facilitator, room, phone, approved_poll
+):
     answer(phone, approved_poll, word=["Jayden Smith", "friends", "being heard"])
     by_text = dict(PollResponse.objects.filter(poll=approved_poll).values_list("text", "pk"))
     client = client_for(facilitator)
     client.post(reverse("poll_queue", args=[approved_poll.pk]), {"one": f"hide:{by_text['Jayden Smith']}"})
-    page = client.post(reverse("poll_queue", args=[approved_poll.pk]),
-                       {"action": "approve", "response": [by_text["friends"], by_text["being heard"]]}, follow=True).content.decode()
+    page = client.post(
+        reverse("poll_queue", args=[approved_poll.pk]),
+        {"action": "approve", "response": [by_text["friends"], by_text["being heard"]]},
+        follow=True,
+    ).content.decode()
     assert "Approved 2 answers." in page
     assert sorted(shown_words(approved_poll)) == ["being heard", "friends"]
     assert PollResponse.objects.get(pk=by_text["Jayden Smith"]).hidden  # kept, never shown
@@ -74,7 +83,9 @@ def test_ticking_nothing_or_another_polls_answer_changes_nothing(client_for, lea
     answer(phone, other, word=["elsewhere"])
     theirs = PollResponse.objects.get(poll=other)
     client = client_for(lead)
-    page = client.post(reverse("poll_queue", args=[approved_poll.pk]), {"action": "approve"}, follow=True).content.decode()
+    page = client.post(
+        reverse("poll_queue", args=[approved_poll.pk]), {"action": "approve"}, follow=True
+    ).content.decode()
     assert "tick the answers to approve or hide first" in page
     client.post(reverse("poll_queue", args=[approved_poll.pk]), {"one": f"approve:{theirs.pk}"})
     theirs.refresh_from_db()
@@ -100,7 +111,9 @@ def test_the_presenter_hides_a_word_from_the_projector_itself(client_for, facili
     assert PollResponse.objects.filter(poll=words_poll, hidden=True).count() == 2  # both spellings, kept
 
 
-def test_the_workshop_page_shows_the_queue_to_the_lead_and_the_facilitator_not_the_viewer(client_for, lead, facilitator, room, viewer, phone, approved_poll, workshop):
+def test_the_workshop_page_shows_the_queue_to_the_lead_and_the_facilitator_not_the_viewer(
+    client_for, lead, facilitator, room, viewer, phone, approved_poll, workshop
+):
     answer(phone, approved_poll, word=["friends"])
     moderate = reverse("poll_moderate", args=[approved_poll.pk])
     for person, sees in ((lead, True), (facilitator, True), (viewer, False)):

@@ -19,7 +19,9 @@ def one_phone(base_url, code, poll_pk, n):
     page = opener.open(f"{base_url}/j/{code}/", timeout=30).read().decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "word": f"answer {n % 25}"}).encode()
-    request = urllib.request.Request(f"{base_url}/j/{code}/polls/{poll_pk}/", data=data, headers={"Referer": f"{base_url}/j/{code}/"})
+    request = urllib.request.Request(
+        f"{base_url}/j/{code}/polls/{poll_pk}/", data=data, headers={"Referer": f"{base_url}/j/{code}/"}
+    )
     return opener.open(request, timeout=30).status
 
 

@@ -16,10 +16,10 @@ def test_a_refused_box_is_marked_and_every_box_comes_back_as_typed(phone, words_
     for typed in ("friends", too_long, "being heard"):
         assert f'value="{typed}"' in page
     box = f'id="poll-{words_poll.pk}-word-2"'
-    marked = page[page.index(f'id="poll-{words_poll.pk}-word-2-error"'):page.index(box)]
+    marked = page[page.index(f'id="poll-{words_poll.pk}-word-2-error"') : page.index(box)]
     assert f"This answer has {len(too_long)} characters: shorten it to 40 or fewer." in marked
     assert page.count('aria-invalid="true"') == 1
-    tag = page[page.rindex("<input", 0, page.index(box)):page.index(">", page.index(box))]
+    tag = page[page.rindex("<input", 0, page.index(box)) : page.index(">", page.index(box))]
     assert "is-invalid" in tag and 'aria-invalid="true"' in tag
     assert f'href="#poll-{words_poll.pk}-word-2">Box 2:' in page  # the summary links to the box
 

@@ -28,7 +28,9 @@ def test_the_page_tells_the_phone_where_to_check_and_which_version_it_shows(clie
     assert follow(client, workshop, version_on_the_page(client, workshop)).status_code == 204
 
 
-def test_nothing_changed_answers_204_without_the_database_or_a_session(client, workshop, words_poll, django_assert_num_queries):
+def test_nothing_changed_answers_204_without_the_database_or_a_session(
+    client, workshop, words_poll, django_assert_num_queries
+):
     version = version_on_the_page(client, workshop)  # puts the version in the cache
     fresh = client.__class__()  # a phone with no cookie at all
     with django_assert_num_queries(0):
@@ -40,7 +42,9 @@ def test_nothing_changed_answers_204_without_the_database_or_a_session(client, w
     assert response["Cache-Control"] == "no-cache"
 
 
-def test_opening_or_closing_a_poll_changes_the_version_the_phones_see(client_for, lead, workshop, words_poll, choice_poll, django_capture_on_commit_callbacks):
+def test_opening_or_closing_a_poll_changes_the_version_the_phones_see(
+    client_for, lead, workshop, words_poll, choice_poll, django_capture_on_commit_callbacks
+):
     phone = client_for(lead).__class__()
     version = version_on_the_page(phone, workshop)
     lead_client = client_for(lead)
@@ -58,7 +62,9 @@ def test_opening_or_closing_a_poll_changes_the_version_the_phones_see(client_for
     assert follow(phone, workshop, new_version).status_code == 200
 
 
-def test_a_reset_and_an_edit_of_an_open_poll_change_the_version_too(client_for, lead, workshop, words_poll, django_capture_on_commit_callbacks):
+def test_a_reset_and_an_edit_of_an_open_poll_change_the_version_too(
+    client_for, lead, workshop, words_poll, django_capture_on_commit_callbacks
+):
     phone = client_for(lead).__class__()
     version = version_on_the_page(phone, workshop)
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,9 +72,16 @@ def test_a_reset_and_an_edit_of_an_open_poll_change_the_version_too(client_for, 
     after_reset = follow(phone, workshop, version).json()["version"]
     assert after_reset != version
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(lead).post(reverse("poll_edit", args=[workshop.pk, words_poll.pk]), {
-            "question": "What matters most?", "kind": "words", "scale_max": 5, "words_per_attendee": 3, "options_text": "",
-        })
+        client_for(lead).post(
+            reverse("poll_edit", args=[workshop.pk, words_poll.pk]),
+            {
+                "question": "What matters most?",
+                "kind": "words",
+                "scale_max": 5,
+                "words_per_attendee": 3,
+                "options_text": "",
+            },
+        )
     assert follow(phone, workshop, after_reset).status_code == 200
 
 
@@ -77,7 +90,10 @@ def test_without_the_cache_the_check_reads_the_database_and_gives_the_same_answe
     test_the_cache_fails_open_when_redis_is_down.py, and the live fault test with Redis stopped)."""
     version = version_on_the_page(client, workshop)
     cache.delete(live_version_key(workshop.join_code))
-    with mock.patch.object(poll_selectors.cache, "get", return_value=None) as get, mock.patch.object(poll_selectors.cache, "set"):
+    with (
+        mock.patch.object(poll_selectors.cache, "get", return_value=None) as get,
+        mock.patch.object(poll_selectors.cache, "set"),
+    ):
         poll_selectors.forget_live_version(workshop.join_code)
         assert follow(client, workshop, version).status_code == 204
         words_poll.is_open = False

@@ -29,7 +29,8 @@ def test_words_results_are_side_by_side_per_group_with_n_and_small_flags(words_p
     parents_and_schools(words_poll)
     results = compute_results(words_poll)
     assert [(g.label, g.phones, g.answers, g.small) for g in results.groups] == [
-        ("Parent carer forum", 5, 6, False), ("School / SENCO", 2, 2, True),
+        ("Parent carer forum", 5, 6, False),
+        ("School / SENCO", 2, 2, True),
     ]
     assert results.compare == [("being heard", [5, 0]), ("friends", [1, 2])]
 
@@ -47,8 +48,13 @@ def test_choice_results_are_side_by_side_per_group(choice_poll):
 
 def test_the_poll_csv_has_a_column_per_group_with_its_n(client_for, viewer, words_poll):
     parents_and_schools(words_poll)
-    lines = client_for(viewer).get(reverse("poll_results_csv", args=[words_poll.pk])).content.decode("utf-8-sig").splitlines()
-    assert lines[0] == "answer,count,Parent carer forum (n=5 phones),\"School / SENCO (n=2 phones, small number)\""
+    lines = (
+        client_for(viewer)
+        .get(reverse("poll_results_csv", args=[words_poll.pk]))
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
+    assert lines[0] == 'answer,count,Parent carer forum (n=5 phones),"School / SENCO (n=2 phones, small number)"'
     assert lines[1:] == ["being heard,5,5,0", "friends,4,1,2"]
 
 
@@ -57,7 +63,8 @@ def test_the_dashboard_compares_groups_side_by_side_and_flags_small_ones(words_p
     figures = build_report(organisation, Scope())
     poll = figures["polls"][0]
     assert [(g["label"], g["phones"], g["small"]) for g in poll["by_role"]] == [
-        ("Parent carer forum", 5, False), ("School / SENCO", 2, True),
+        ("Parent carer forum", 5, False),
+        ("School / SENCO", 2, True),
     ]
     assert poll["compare"] == [{"word": "being heard", "counts": [5, 0]}, {"word": "friends", "counts": [1, 2]}]
     table = tables_of(figures)[f"poll-{words_poll.pk}-roles"]

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from tests.fixtures import answer
-from workshops.polls import selectors as poll_selectors
 from workshops.models import Poll, PollResponse
+from workshops.polls import selectors as poll_selectors
 
 
 def test_the_projector_shows_join_url_code_qr_and_results(client_for, viewer, phone, words_poll):
@@ -71,7 +71,9 @@ def test_a_hidden_answer_leaves_the_screen_and_the_csv_but_is_kept(client_for, l
     assert "rude remark" in client.get(reverse("poll_present", args=[words_poll.pk])).content.decode()
 
 
-def test_the_lead_opens_closes_and_resets_a_poll(client_for, lead, phone, words_poll, django_capture_on_commit_callbacks):
+def test_the_lead_opens_closes_and_resets_a_poll(
+    client_for, lead, phone, words_poll, django_capture_on_commit_callbacks
+):
     client = client_for(lead)
     code = words_poll.workshop.join_code
     answer(phone, words_poll, word=["friends", "safe", "happy"])
@@ -92,26 +94,50 @@ def test_the_lead_opens_closes_and_resets_a_poll(client_for, lead, phone, words_
 def test_the_csv_holds_the_counts_and_cannot_smuggle_a_formula(client_for, viewer, words_poll):
     for n, word in enumerate(["=HYPERLINK(x)", "friends", "friends"]):
         PollResponse.objects.create(poll=words_poll, round=1, phone=f"p{n}", slot=1, text=word, normalised=word.lower())
-    rows = client_for(viewer).get(reverse("poll_results_csv", args=[words_poll.pk])).content.decode("utf-8-sig").splitlines()
+    rows = (
+        client_for(viewer)
+        .get(reverse("poll_results_csv", args=[words_poll.pk]))
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
     assert rows == ["answer,count", "friends,2", "'=hyperlink(x),1"]
 
 
 def test_the_lead_creates_a_choice_poll_with_its_options(client_for, lead, workshop):
-    data = {"question": "Where first?", "kind": "choice", "options_text": "Early years\nSecondary\n", "scale_max": 5, "words_per_attendee": 3}
+    data = {
+        "question": "Where first?",
+        "kind": "choice",
+        "options_text": "Early years\nSecondary\n",
+        "scale_max": 5,
+        "words_per_attendee": 3,
+    }
     assert client_for(lead).post(reverse("poll_create", args=[workshop.pk]), data).status_code == 302
     assert Poll.objects.get().options == ["Early years", "Secondary"]
 
 
 def test_a_choice_poll_needs_two_different_options(client_for, lead, workshop):
-    data = {"question": "Where?", "kind": "choice", "options_text": "Here\nhere", "scale_max": 5, "words_per_attendee": 3}
-    assert "Each option must be different" in client_for(lead).post(reverse("poll_create", args=[workshop.pk]), data).content.decode()
+    data = {
+        "question": "Where?",
+        "kind": "choice",
+        "options_text": "Here\nhere",
+        "scale_max": 5,
+        "words_per_attendee": 3,
+    }
+    assert (
+        "Each option must be different"
+        in client_for(lead).post(reverse("poll_create", args=[workshop.pk]), data).content.decode()
+    )
     data["options_text"] = "Only one"
-    assert "at least two options" in client_for(lead).post(reverse("poll_create", args=[workshop.pk]), data).content.decode()
+    assert (
+        "at least two options"
+        in client_for(lead).post(reverse("poll_create", args=[workshop.pk]), data).content.decode()
+    )
     assert not Poll.objects.exists()
 
 
 # Access: the LA's lead controls; the lead or a facilitator decides what reaches the screen; the
 # LA's members present; outsiders and anonymous get nothing.
+
 
 def poll_urls(poll, response):
     return {
@@ -124,7 +150,11 @@ def poll_urls(poll, response):
         "close": ("post", reverse("poll_state", args=[poll.pk]), {"action": "close"}),
         "hide": ("post", reverse("response_hide", args=[response.pk]), {"hidden": "yes"}),
         "approve": ("post", reverse("poll_queue", args=[poll.pk]), {"one": f"approve:{response.pk}"}),
-        "merge": ("post", reverse("poll_merge", args=[poll.pk]), {"label": ["friends", "happiness"], "into": "friends"}),
+        "merge": (
+            "post",
+            reverse("poll_merge", args=[poll.pk]),
+            {"label": ["friends", "happiness"], "into": "friends"},
+        ),
         "unmerge": ("post", reverse("poll_unmerge", args=[poll.pk]), {"label": "friends"}),
         "quick-hide": ("post", reverse("poll_quick_hide", args=[poll.pk]), {"label": "friends"}),
     }
@@ -132,16 +162,28 @@ def poll_urls(poll, response):
 
 EXPECTED = {
     # (lead, viewer, facilitator, outsider)
-    "present": (200, 200, 200, 404), "live": (200, 200, 200, 404), "csv": (200, 200, 200, 404),
-    "moderate": (200, 403, 200, 404), "edit": (200, 403, 403, 404), "settings": (200, 403, 403, 200),
-    "close": (302, 403, 403, 404), "hide": (302, 403, 302, 404), "approve": (302, 403, 302, 404),
-    "merge": (302, 403, 302, 404), "unmerge": (302, 403, 302, 404), "quick-hide": (302, 403, 302, 404),
+    "present": (200, 200, 200, 404),
+    "live": (200, 200, 200, 404),
+    "csv": (200, 200, 200, 404),
+    "moderate": (200, 403, 200, 404),
+    "edit": (200, 403, 403, 404),
+    "settings": (200, 403, 403, 200),
+    "close": (302, 403, 403, 404),
+    "hide": (302, 403, 302, 404),
+    "approve": (302, 403, 302, 404),
+    "merge": (302, 403, 302, 404),
+    "unmerge": (302, 403, 302, 404),
+    "quick-hide": (302, 403, 302, 404),
 }
 
 
 @pytest.mark.parametrize("page", EXPECTED)
-def test_each_poll_page_answers_each_role_as_it_should(page, client_for, lead, viewer, facilitator, room, outsider, words_poll, client):
-    response = PollResponse.objects.create(poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends")
+def test_each_poll_page_answers_each_role_as_it_should(
+    page, client_for, lead, viewer, facilitator, room, outsider, words_poll, client
+):
+    response = PollResponse.objects.create(
+        poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends"
+    )
     method, url, data = poll_urls(words_poll, response)[page]
     got = []
     for person in (viewer, facilitator, outsider, lead):  # the lead last: its POSTs change things
@@ -152,8 +194,12 @@ def test_each_poll_page_answers_each_role_as_it_should(page, client_for, lead, v
 
 
 @pytest.mark.parametrize("page", ["moderate", "hide", "approve", "merge", "unmerge", "quick-hide"])
-def test_a_facilitator_moderates_only_the_workshops_with_their_rooms(page, client_for, other_facilitator, room, words_poll):
-    response = PollResponse.objects.create(poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends")
+def test_a_facilitator_moderates_only_the_workshops_with_their_rooms(
+    page, client_for, other_facilitator, room, words_poll
+):
+    response = PollResponse.objects.create(
+        poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends"
+    )
     method, url, data = poll_urls(words_poll, response)[page]
     assert getattr(client_for(other_facilitator), method)(url, data).status_code == 404
     response.refresh_from_db()
@@ -161,7 +207,9 @@ def test_a_facilitator_moderates_only_the_workshops_with_their_rooms(page, clien
 
 
 def test_outsiders_change_nothing(client_for, outsider, words_poll):
-    response = PollResponse.objects.create(poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends")
+    response = PollResponse.objects.create(
+        poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends"
+    )
     client = client_for(outsider)
     client.post(reverse("poll_state", args=[words_poll.pk]), {"action": "reset"})
     client.post(reverse("response_hide", args=[response.pk]), {"hidden": "yes"})

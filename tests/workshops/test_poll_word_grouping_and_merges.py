@@ -20,7 +20,12 @@ def counts(poll):
 
 @pytest.mark.parametrize(
     "one,other",
-    [("schools", "school"), ("listened to", "listening"), ("Children", "child"), ("Being listened to", "being listening")],
+    [
+        ("schools", "school"),
+        ("listened to", "listening"),
+        ("Children", "child"),
+        ("Being listened to", "being listening"),
+    ],
 )
 def test_answers_differing_only_in_grammar_count_together(one, other):
     assert phrase_key(normalise_phrase(one)) == phrase_key(normalise_phrase(other))
@@ -41,10 +46,14 @@ def test_the_cloud_shows_the_phrase_people_gave_most(phone, client, words_poll, 
 
 
 def merge(client, poll, labels, into):
-    return client.post(reverse("poll_merge", args=[poll.pk]), {"label": labels, "into": into}, follow=True).content.decode()
+    return client.post(
+        reverse("poll_merge", args=[poll.pk]), {"label": labels, "into": into}, follow=True
+    ).content.decode()
 
 
-def test_a_merged_pair_shows_once_everywhere_and_the_answers_stay_as_given(client_for, facilitator, room, lead, phone, words_poll, organisation):
+def test_a_merged_pair_shows_once_everywhere_and_the_answers_stay_as_given(
+    client_for, facilitator, room, lead, phone, words_poll, organisation
+):
     answer(phone, words_poll, word=["safe", "Feeling safe", "friends"])
     before = poll_fingerprint(words_poll)
     page = merge(client_for(facilitator), words_poll, ["safe", "feeling safe"], "feeling safe")
@@ -55,7 +64,9 @@ def test_a_merged_pair_shows_once_everywhere_and_the_answers_stay_as_given(clien
 
     words = build_report(organisation, Scope())["polls"][0]["words"]
     assert {w["word"]: w["count"] for w in words} == {"feeling safe": 2, "friends": 1}
-    csv = client_for(lead).get(reverse("poll_results_csv", args=[words_poll.pk])).content.decode("utf-8-sig").splitlines()
+    csv = (
+        client_for(lead).get(reverse("poll_results_csv", args=[words_poll.pk])).content.decode("utf-8-sig").splitlines()
+    )
     assert csv[1:] == ["feeling safe,2", "friends,1"]
 
 
@@ -63,7 +74,9 @@ def test_a_merge_is_undone(client_for, lead, phone, words_poll):
     answer(phone, words_poll, word=["safe", "feeling safe"])
     client = client_for(lead)
     merge(client, words_poll, ["safe", "feeling safe"], "Feeling safe")
-    page = client.post(reverse("poll_unmerge", args=[words_poll.pk]), {"label": "Feeling safe"}, follow=True).content.decode()
+    page = client.post(
+        reverse("poll_unmerge", args=[words_poll.pk]), {"label": "Feeling safe"}, follow=True
+    ).content.decode()
     assert "Undid the merge into “Feeling safe”" in page
     assert counts(words_poll) == {"feeling safe": 1, "safe": 1}
     assert not PollMerge.objects.exists()
@@ -86,7 +99,9 @@ def test_a_merge_of_a_merged_label_takes_in_all_its_answers(client_for, lead, ph
         (["safe", "nobody said this"], "safety", "Choose at least two answers to merge."),
     ],
 )
-def test_a_merge_that_cannot_be_done_says_why_and_changes_nothing(client_for, lead, phone, words_poll, labels, into, message):
+def test_a_merge_that_cannot_be_done_says_why_and_changes_nothing(
+    client_for, lead, phone, words_poll, labels, into, message
+):
     answer(phone, words_poll, word=["safe", "feeling safe"])
     page = merge(client_for(lead), words_poll, labels, into)
     assert "Nothing merged" in page and message in page

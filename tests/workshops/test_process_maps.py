@@ -19,7 +19,9 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 @pytest.fixture
 def process_map(workshop):
-    return ProcessMap.objects.create(workshop=workshop, title="Graduated response at transition", process="The graduated response")
+    return ProcessMap.objects.create(
+        workshop=workshop, title="Graduated response at transition", process="The graduated response"
+    )
 
 
 @pytest.fixture
@@ -61,7 +63,13 @@ def test_a_rename_based_on_an_old_version_is_a_conflict_not_an_overwrite(steps):
 
 @pytest.mark.parametrize("kind", FindingKind.values)
 def test_every_kind_of_finding_can_be_added_with_themes(steps, term, kind, facilitator):
-    finding = finding_add(step=steps[0], kind=kind, text="  Many feeder   schools ", themes=[term("theme", "TRANSITION_BETWEEN_SETTINGS")], by=facilitator)
+    finding = finding_add(
+        step=steps[0],
+        kind=kind,
+        text="  Many feeder   schools ",
+        themes=[term("theme", "TRANSITION_BETWEEN_SETTINGS")],
+        by=facilitator,
+    )
     assert (finding.kind, finding.text, finding.added_by) == (kind, "Many feeder schools", facilitator)
     assert [t.code for t in finding.themes.all()] == ["TRANSITION_BETWEEN_SETTINGS"]
 
@@ -76,20 +84,36 @@ def test_a_finding_of_no_known_kind_or_with_an_identifier_is_refused(steps):
 
 # The editor, as a facilitator uses it.
 
+
 def test_the_facilitator_builds_the_map_with_htmx(client_for, facilitator, room, process_map, steps, term):
     client = client_for(facilitator)
-    page = client.post(reverse("step_add", args=[process_map.pk]), {"new-title": "Transfer", "new-responsible": "la"}, **HTMX).content.decode()
+    page = client.post(
+        reverse("step_add", args=[process_map.pk]), {"new-title": "Transfer", "new-responsible": "la"}, **HTMX
+    ).content.decode()
     assert "Added step 5: “Transfer”" in page and "<html" not in page
     new = ProcessStep.objects.get(title="Transfer")
     client.post(reverse("step_move", args=[new.pk]), {"direction": "up"}, **HTMX)
     assert titles(process_map) == ["Identify", "Assess", "Plan", "Transfer", "Review"]
-    page = client.post(reverse("finding_add", args=[new.pk]), {
-        f"finding-{new.pk}-kind": "root_cause", f"finding-{new.pk}-text": "No data-sharing framework",
-        f"finding-{new.pk}-themes": [term("theme", "COMMUNICATION_BETWEEN_SETTINGS").pk]}, **HTMX).content.decode()
+    page = client.post(
+        reverse("finding_add", args=[new.pk]),
+        {
+            f"finding-{new.pk}-kind": "root_cause",
+            f"finding-{new.pk}-text": "No data-sharing framework",
+            f"finding-{new.pk}-themes": [term("theme", "COMMUNICATION_BETWEEN_SETTINGS").pk],
+        },
+        **HTMX,
+    ).content.decode()
     assert "Added a finding" in page and f'data-saved-draft="casereview:finding-draft:{new.pk}"' in page
     finding = ProcessFinding.objects.get()
-    page = client.post(reverse("step_update", args=[new.pk]), {f"step-{new.pk}-title": "Transfer to secondary", f"step-{new.pk}-responsible": "several",
-                                                              f"step-{new.pk}-version": 1}, **HTMX).content.decode()
+    page = client.post(
+        reverse("step_update", args=[new.pk]),
+        {
+            f"step-{new.pk}-title": "Transfer to secondary",
+            f"step-{new.pk}-responsible": "several",
+            f"step-{new.pk}-version": 1,
+        },
+        **HTMX,
+    ).content.decode()
     assert "Saved step 4" in page
     client.post(reverse("finding_remove", args=[finding.pk]), **HTMX)
     assert not ProcessFinding.objects.exists()
@@ -97,21 +121,32 @@ def test_the_facilitator_builds_the_map_with_htmx(client_for, facilitator, room,
 
 def test_the_editor_keeps_what_was_typed_when_a_finding_is_refused(client_for, facilitator, room, steps):
     step = steps[0]
-    page = client_for(facilitator).post(reverse("finding_add", args=[step.pk]), {
-        f"finding-{step.pk}-text": "Call 07911 123456"}, **HTMX).content.decode()
+    page = (
+        client_for(facilitator)
+        .post(reverse("finding_add", args=[step.pk]), {f"finding-{step.pk}-text": "Call 07911 123456"}, **HTMX)
+        .content.decode()
+    )
     assert "There is a problem" in page and "a phone number" in page and "Call 07911 123456" in page
     assert not ProcessFinding.objects.exists()
 
 
-def test_a_finding_with_another_las_theme_or_a_retired_one_is_refused(client_for, facilitator, room, steps, term, other_organisation):
+def test_a_finding_with_another_las_theme_or_a_retired_one_is_refused(
+    client_for, facilitator, room, steps, term, other_organisation
+):
     step, client = steps[0], client_for(facilitator)
     retired = term("theme", "WORKFORCE_CAPACITY")
     retired.retired_at = timezone.now()
     retired.save()
     for theme in (term("theme", "WORKFORCE_CAPACITY", other_organisation), retired):
-        page = client.post(reverse("finding_add", args=[step.pk]), {
-            f"finding-{step.pk}-kind": "blocker", f"finding-{step.pk}-text": "No shared format",
-            f"finding-{step.pk}-themes": [theme.pk]}, **HTMX).content.decode()
+        page = client.post(
+            reverse("finding_add", args=[step.pk]),
+            {
+                f"finding-{step.pk}-kind": "blocker",
+                f"finding-{step.pk}-text": "No shared format",
+                f"finding-{step.pk}-themes": [theme.pk],
+            },
+            **HTMX,
+        ).content.decode()
         assert "There is a problem" in page and "not one of the available choices" in page
     assert not ProcessFinding.objects.exists()
 
@@ -119,8 +154,15 @@ def test_a_finding_with_another_las_theme_or_a_retired_one_is_refused(client_for
 def test_a_rename_conflict_shows_theirs_and_keeps_yours(client_for, facilitator, lead, room, steps):
     step = steps[0]
     step_update(step=step, title="Identify need", responsible="", expected_version=1)
-    page = client_for(facilitator).post(reverse("step_update", args=[step.pk]), {f"step-{step.pk}-title": "Spot it", f"step-{step.pk}-version": 1},
-                                         **HTMX).content.decode()
+    page = (
+        client_for(facilitator)
+        .post(
+            reverse("step_update", args=[step.pk]),
+            {f"step-{step.pk}-title": "Spot it", f"step-{step.pk}-version": 1},
+            **HTMX,
+        )
+        .content.decode()
+    )
     assert "Someone else renamed this step to “Identify need”" in page and 'value="Spot it"' in page
     assert f'name="step-{step.pk}-version" value="2"' in page
     assert ProcessStep.objects.get(pk=step.pk).title == "Identify need"
@@ -131,24 +173,50 @@ def test_the_projector_shows_the_flow_with_counts_and_the_blockers(client_for, v
     finding_add(step=steps[1], kind=FindingKind.WORKING_WELL, text="SENCOs know their cohort")
     page = client_for(viewer).get(reverse("process_map_present", args=[process_map.pk])).content.decode()
     assert "Blocker: 1" in page and "Working well: 1" in page
-    assert "No shared format for plans" in page and "SENCOs know their cohort" not in page  # the flow lists blockers and root causes
+    assert (
+        "No shared format for plans" in page and "SENCOs know their cohort" not in page
+    )  # the flow lists blockers and root causes
     assert 'hx-trigger="every 5s"' in page
 
 
 def test_the_export_lists_every_step_and_finding(client_for, viewer, process_map, steps, term):
     finding_add(step=steps[0], kind=FindingKind.CHALLENGE, text="=cmd()", themes=[term("theme", "WORKFORCE_CAPACITY")])
-    rows = client_for(viewer).get(reverse("process_map_export", args=[process_map.pk, "csv"])).content.decode("utf-8-sig").splitlines()
+    rows = (
+        client_for(viewer)
+        .get(reverse("process_map_export", args=[process_map.pk, "csv"]))
+        .content.decode("utf-8-sig")
+        .splitlines()
+    )
     assert rows[0] == "Step,Title,Responsible,Kind,Finding,Themes"
     assert rows[1] == "1,Identify,,Challenge,'=cmd(),Workforce capacity"
     assert len(rows) == 5
     assert client_for(viewer).get(reverse("process_map_export", args=[process_map.pk, "xlsx"])).status_code == 200
 
 
-def test_themes_of_findings_and_case_reviews_are_summarised_together(organisation, process_map, steps, term, allocations, facilitator):
-    finding_add(step=steps[0], kind=FindingKind.ROOT_CAUSE, text="Feeder schools", themes=[term("theme", "TRANSITION_BETWEEN_SETTINGS")])
-    finding_add(step=steps[1], kind=FindingKind.BLOCKER, text="No framework", themes=[term("theme", "TRANSITION_BETWEEN_SETTINGS"), term("theme", "WORKFORCE_CAPACITY")])
-    review_save(allocation=allocations[0], answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]), by=facilitator, expected_version=0)
-    review_save(allocation=allocations[1], answer=ReviewAnswer(False), by=facilitator, expected_version=0)  # excluded: no themes count
+def test_themes_of_findings_and_case_reviews_are_summarised_together(
+    organisation, process_map, steps, term, allocations, facilitator
+):
+    finding_add(
+        step=steps[0],
+        kind=FindingKind.ROOT_CAUSE,
+        text="Feeder schools",
+        themes=[term("theme", "TRANSITION_BETWEEN_SETTINGS")],
+    )
+    finding_add(
+        step=steps[1],
+        kind=FindingKind.BLOCKER,
+        text="No framework",
+        themes=[term("theme", "TRANSITION_BETWEEN_SETTINGS"), term("theme", "WORKFORCE_CAPACITY")],
+    )
+    review_save(
+        allocation=allocations[0],
+        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
+        by=facilitator,
+        expected_version=0,
+    )
+    review_save(
+        allocation=allocations[1], answer=ReviewAnswer(False), by=facilitator, expected_version=0
+    )  # excluded: no themes count
     figures = build_report(organisation, Scope())
     combined = {row["code"]: (row["reviews"], row["findings"], row["total"]) for row in figures["combined_themes"]}
     assert combined["WORKFORCE_CAPACITY"] == (1, 1, 2)
@@ -160,6 +228,7 @@ def test_themes_of_findings_and_case_reviews_are_summarised_together(organisatio
 
 
 # Who may do what.
+
 
 def test_a_facilitator_of_the_workshop_and_the_lead_may_edit(client_for, lead, facilitator, room, process_map, steps):
     for person in (lead, facilitator):
@@ -175,7 +244,13 @@ def test_others_cannot_edit_and_change_nothing(client_for, viewer, other_facilit
         assert client.post(reverse("step_add", args=[process_map.pk]), {"new-title": "Hacked"}).status_code == status
         assert client.post(reverse("step_move", args=[steps[1].pk]), {"direction": "up"}).status_code == status
         assert client.post(reverse("step_remove", args=[steps[1].pk])).status_code == status
-        assert client.post(reverse("finding_add", args=[steps[1].pk]), {f"finding-{steps[1].pk}-kind": "blocker", f"finding-{steps[1].pk}-text": "x"}).status_code == status
+        assert (
+            client.post(
+                reverse("finding_add", args=[steps[1].pk]),
+                {f"finding-{steps[1].pk}-kind": "blocker", f"finding-{steps[1].pk}-text": "x"},
+            ).status_code
+            == status
+        )
     assert titles(process_map) == ["Identify", "Assess", "Plan", "Review"] and not ProcessFinding.objects.exists()
 
 
@@ -188,7 +263,9 @@ def test_reading_the_projector_and_export_is_for_the_las_members(client_for, vie
 
 
 def test_a_map_is_created_from_the_workshop_page(client_for, facilitator, room, workshop):
-    response = client_for(facilitator).post(reverse("process_map_create", args=[workshop.pk]), {"title": "EY transition", "process": ""})
+    response = client_for(facilitator).post(
+        reverse("process_map_create", args=[workshop.pk]), {"title": "EY transition", "process": ""}
+    )
     process_map = ProcessMap.objects.get()
     assert response.url == reverse("process_map_edit", args=[process_map.pk])
 

@@ -16,7 +16,9 @@ from workshops.tasks import delete_workshops_past_retention
 
 @pytest.fixture
 def full_workshop(organisation, workshop, allocations, facilitator, words_poll):
-    review_save(allocation=allocations[0], answer=ReviewAnswer(False, notes="split"), by=facilitator, expected_version=0)
+    review_save(
+        allocation=allocations[0], answer=ReviewAnswer(False, notes="split"), by=facilitator, expected_version=0
+    )
     PollResponse.objects.create(poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends")
     ProcessMap.objects.create(workshop=workshop, title="Map")
     return workshop
@@ -26,7 +28,10 @@ def test_deleting_removes_everything_of_the_workshop_and_records_it(organisation
     record = workshop_delete(workshop=full_workshop, reason="Deleted by the programme lead", by=lead)
     for model in (Workshop, CaseAllocation, CaseReview, ReviewAudit, PollResponse, ProcessMap, Case):
         assert not model.objects.exists(), model.__name__
-    assert record.what == "Workshop “Secondary case reviews” of 20 May 2026: 3 cases, 1 reviews, 1 poll answers, 0 process map findings"
+    assert (
+        record.what
+        == "Workshop “Secondary case reviews” of 20 May 2026: 3 cases, 1 reviews, 1 poll answers, 0 process map findings"
+    )
     assert (record.deleted_by, record.organisation) == (lead, organisation)
 
 

@@ -48,7 +48,9 @@ def test_saving_with_htmx_stores_the_review_and_shows_the_next_case(client_for, 
 
 
 def test_no_consensus_is_one_action(client_for, facilitator, room, allocations):
-    response = client_for(facilitator).post(save_url(room, allocations[0]), {"action": "no_consensus", "version": 0}, **HTMX)
+    response = client_for(facilitator).post(
+        save_url(room, allocations[0]), {"action": "no_consensus", "version": 0}, **HTMX
+    )
     assert "Saved C-001 as no consensus" in response.content.decode()
     review = CaseReview.objects.get(allocation=allocations[0])
     assert review.consensus_reached is False and review.ideal_outcome is None
@@ -122,17 +124,24 @@ def test_the_next_cases_form_offers_the_las_current_terms_after_a_first_review_a
     assert active in _themes_offered(page) and kept.pk not in _themes_offered(page)
     term_reads = [q["sql"] for q in first_review.captured_queries if 'FROM "casereview_vocabularyterm"' in q["sql"]]
     assert len(term_reads) == 1
-    assert not [q["sql"] for q in first_review.captured_queries
-                if 'FROM "workshops_casereview"' in q["sql"] and re.search(rf'"allocation_id" = {allocations[2].pk}\b', q["sql"])]
+    assert not [
+        q["sql"]
+        for q in first_review.captured_queries
+        if 'FROM "workshops_casereview"' in q["sql"]
+        and re.search(rf'"allocation_id" = {allocations[2].pk}\b', q["sql"])
+    ]
 
     edit_form = client.get(console_url(room, allocations[0])).content.decode()
     assert kept.pk in _themes_offered(edit_form)  # the edited review keeps its retired theme
-    page = client.post(save_url(room, allocations[0]), not_ideal_post(term, version=1, themes=[kept.pk]), **HTMX).content.decode()
+    page = client.post(
+        save_url(room, allocations[0]), not_ideal_post(term, version=1, themes=[kept.pk]), **HTMX
+    ).content.decode()
     assert "Saved C-001" in page
     assert active in _themes_offered(page) and kept.pk not in _themes_offered(page)
 
 
 # Access: the room's facilitator and the LA's lead may use it; nobody else.
+
 
 def test_the_lead_may_use_any_room_of_the_la(client_for, lead, room, allocations, term):
     client = client_for(lead)
@@ -141,7 +150,9 @@ def test_the_lead_may_use_any_room_of_the_la(client_for, lead, room, allocations
     assert CaseReview.objects.count() == 1
 
 
-def test_a_facilitator_of_another_room_gets_404_and_changes_nothing(client_for, other_facilitator, room, allocations, term):
+def test_a_facilitator_of_another_room_gets_404_and_changes_nothing(
+    client_for, other_facilitator, room, allocations, term
+):
     client = client_for(other_facilitator)
     assert client.get(console_url(room)).status_code == 404
     assert client.get(console_url(room, allocations[0])).status_code == 404
@@ -149,7 +160,9 @@ def test_a_facilitator_of_another_room_gets_404_and_changes_nothing(client_for, 
     assert not CaseReview.objects.exists()
 
 
-def test_a_case_of_another_room_cannot_be_reached_through_ones_own_room(client_for, facilitator, room, allocations, other_allocation, term):
+def test_a_case_of_another_room_cannot_be_reached_through_ones_own_room(
+    client_for, facilitator, room, allocations, other_allocation, term
+):
     client = client_for(facilitator)
     assert client.get(console_url(room, other_allocation)).status_code == 404
     assert client.post(save_url(room, other_allocation), not_ideal_post(term), **HTMX).status_code == 404

@@ -42,7 +42,12 @@ def test_no_consensus_requires_nothing_and_clears_every_outcome_field(organisati
     assert bound.is_valid(), bound.errors
     answer = bound.answer
     assert answer.consensus_reached is False
-    assert (answer.ideal_outcome, answer.non_ideal_areas, answer.better_provision, answer.themes) == (None, [], None, [])
+    assert (answer.ideal_outcome, answer.non_ideal_areas, answer.better_provision, answer.themes) == (
+        None,
+        [],
+        None,
+        [],
+    )
     assert answer.notes == "Room split on placement"
     assert form(organisation, {"action": "no_consensus", "version": 0}).is_valid()
 

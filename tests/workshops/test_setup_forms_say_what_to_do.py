@@ -4,13 +4,19 @@ from django.urls import reverse
 
 
 def test_an_empty_workshop_form_asks_for_a_title_and_a_date(client_for, lead):
-    page = client_for(lead).post(reverse("workshop_create"), {"title": "", "date": "", "status": "draft"}).content.decode()
+    page = (
+        client_for(lead).post(reverse("workshop_create"), {"title": "", "date": "", "status": "draft"}).content.decode()
+    )
     assert "Enter a title" in page and "Choose a date" in page
     assert "This field is required." not in page
 
 
 def test_a_date_that_is_not_a_date_says_how_to_write_one(client_for, lead):
-    page = client_for(lead).post(reverse("workshop_create"), {"title": "Spring", "date": "31/02/2026", "status": "draft"}).content.decode()
+    page = (
+        client_for(lead)
+        .post(reverse("workshop_create"), {"title": "Spring", "date": "31/02/2026", "status": "draft"})
+        .content.decode()
+    )
     assert "Enter a real date, such as 20/05/2026" in page
 
 

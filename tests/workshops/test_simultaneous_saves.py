@@ -9,14 +9,18 @@ from workshops.models import CaseReview, ReviewAudit
 from workshops.services import ReviewAnswer, ReviewConflict, review_save
 
 
-def test_simultaneous_first_saves_store_one_review_and_report_one_conflict(postgresql, transactional_db, allocations, facilitator, lead):
+def test_simultaneous_first_saves_store_one_review_and_report_one_conflict(
+    postgresql, transactional_db, allocations, facilitator, lead
+):
     barrier = threading.Barrier(2)
     outcomes = {}
 
     def save(person, notes):
         try:
             barrier.wait()
-            review_save(allocation=allocations[0], answer=ReviewAnswer(False, notes=notes), by=person, expected_version=0)
+            review_save(
+                allocation=allocations[0], answer=ReviewAnswer(False, notes=notes), by=person, expected_version=0
+            )
             outcomes[notes] = "saved"
         except ReviewConflict:
             outcomes[notes] = "conflict"

@@ -13,7 +13,9 @@ from workshops.services import ReviewAnswer, allocation_save, review_save
 def test_simultaneous_saves_by_both_rooms_leave_the_first_rooms_review_counted(
     postgresql, transactional_db, workshop, room, other_room, allocations, facilitator, other_facilitator
 ):
-    allocation_save(workshop=workshop, placements={}, second_rooms={a.pk: other_room for a in allocations}, calibration=set())
+    allocation_save(
+        workshop=workshop, placements={}, second_rooms={a.pk: other_room for a in allocations}, calibration=set()
+    )
     for first in allocations:  # several rounds: a race lost once would show
         copy = CaseAllocation.objects.get(primary=first)
         barrier = threading.Barrier(2)
@@ -28,7 +30,9 @@ def test_simultaneous_saves_by_both_rooms_leave_the_first_rooms_review_counted(
             finally:
                 connection.close()
 
-        threads = [threading.Thread(target=save, args=args) for args in ((first, facilitator), (copy, other_facilitator))]
+        threads = [
+            threading.Thread(target=save, args=args) for args in ((first, facilitator), (copy, other_facilitator))
+        ]
         for thread in threads:
             thread.start()
         for thread in threads:

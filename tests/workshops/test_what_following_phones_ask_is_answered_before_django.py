@@ -13,15 +13,23 @@ from django.db import close_old_connections
 from django.test import Client
 
 from workshops.models import Poll, Workshop
-from workshops.polls import follow
 from workshops.polls.follow import follow_checks_first
 from workshops.polls.selectors import live_version, live_version_from_database, open_polls_with_version
-from workshops.polls.services import poll_set_open, poll_settings_saved, poll_settings_of
+from workshops.polls.services import poll_set_open, poll_settings_of, poll_settings_saved
 
 
 def environ(path, method="GET", query="", **extra):
-    return {"REQUEST_METHOD": method, "PATH_INFO": path, "QUERY_STRING": query, "SERVER_NAME": "testserver", "SERVER_PORT": "80",
-            "HTTP_HOST": "testserver", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(b""), **extra}
+    return {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        **extra,
+    }
 
 
 class Django:
@@ -60,7 +68,12 @@ def test_each_answer_is_the_django_views_answer(shortcut, workshop, client):
     application, django = shortcut
     code = workshop.join_code
     version = live_version(code)
-    for query, extra in (("", {}), (f"v={version}", {}), ("v=0000000000000000", {}), ("", {"HTTP_IF_NONE_MATCH": f'"{version}"'})):
+    for query, extra in (
+        ("", {}),
+        (f"v={version}", {}),
+        ("v=0000000000000000", {}),
+        ("", {"HTTP_IF_NONE_MATCH": f'"{version}"'}),
+    ):
         status, headers, body = call(application, environ(f"/j/{code}/follow/", query=query, **extra))
         from_django = client.get(f"/j/{code}/follow/?{query}", **extra)
         assert (status, body, headers["ETag"]) == (from_django.status_code, from_django.content, from_django["ETag"])
@@ -70,19 +83,32 @@ def test_each_answer_is_the_django_views_answer(shortcut, workshop, client):
 
 
 def test_the_answer_carries_the_security_headers(settings, workshop):
-    settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD = 31536000, True, False
+    settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD = (
+        31536000,
+        True,
+        False,
+    )
     status, headers, _ = call(follow_checks_first(Django()), environ(f"/j/{workshop.join_code}/follow/"))
     assert status == 200
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
-    assert headers["Referrer-Policy"] == "same-origin" and headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert (
+        headers["Referrer-Policy"] == "same-origin"
+        and headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    )
     assert headers["Content-Type"] == "application/json"
 
 
 def test_everything_else_goes_to_django(shortcut, workshop):
     application, django = shortcut
     code = workshop.join_code
-    for request in (environ(f"/j/{code}/follow/", method="POST"), environ(f"/j/{code}/"), environ(f"/j/{code}/cards/"),
-                    environ(f"/j/{code}/follow/x"), environ("/j/TOOLONGCODE/follow/"), environ("/j/ab-cd!/follow/")):
+    for request in (
+        environ(f"/j/{code}/follow/", method="POST"),
+        environ(f"/j/{code}/"),
+        environ(f"/j/{code}/cards/"),
+        environ(f"/j/{code}/follow/x"),
+        environ("/j/TOOLONGCODE/follow/"),
+        environ("/j/ab-cd!/follow/"),
+    ):
         assert call(application, request)[0] == 299
     assert len(django.asked) == 6
 
@@ -109,7 +135,11 @@ def test_the_web_processes_application_answers_it_without_django(workshop):
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
     try:
-        check = environ(f"/j/{workshop.join_code}/follow/", query=f"v={live_version(workshop.join_code)}", HTTP_X_FORWARDED_PROTO="https")
+        check = environ(
+            f"/j/{workshop.join_code}/follow/",
+            query=f"v={live_version(workshop.join_code)}",
+            HTTP_X_FORWARDED_PROTO="https",
+        )
         assert call(application, check)[0] == 204
         assert started == []  # Django never started a request
         assert call(application, environ("/health/alive/", HTTP_X_FORWARDED_PROTO="https"))[0] == 200
@@ -129,7 +159,9 @@ def test_the_django_view_still_answers_the_development_server_and_tests(workshop
     assert Client().get("/j/ab-cd!/follow/").status_code == 404
 
 
-def test_cards_are_answered_once_django_has_rendered_them_with_django_s_body_and_headers(shortcut, workshop, words_poll, choice_poll):
+def test_cards_are_answered_once_django_has_rendered_them_with_django_s_body_and_headers(
+    shortcut, workshop, words_poll, choice_poll
+):
     application, django = shortcut
     code = workshop.join_code
     assert call(application, cards(code))[0] == 299  # not rendered in this process yet
@@ -141,11 +173,15 @@ def test_cards_are_answered_once_django_has_rendered_them_with_django_s_body_and
     assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["Cache-Control"] == "no-cache"
 
 
-def test_cards_of_another_version_are_never_answered(shortcut, workshop, words_poll, django_capture_on_commit_callbacks):
+def test_cards_of_another_version_are_never_answered(
+    shortcut, workshop, words_poll, django_capture_on_commit_callbacks
+):
     application, django = shortcut
     code = workshop.join_code
     Client().get(f"/j/{code}/cards/")
-    later = Poll.objects.create(workshop=workshop, question="Where first?", kind="choice", options=["Early years", "Secondary"])
+    later = Poll.objects.create(
+        workshop=workshop, question="Where first?", kind="choice", options=["Early years", "Secondary"]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         poll_set_open(poll=later, is_open=True)
     assert call(application, cards(code))[0] == 299  # a new version: Django renders it
@@ -154,11 +190,15 @@ def test_cards_of_another_version_are_never_answered(shortcut, workshop, words_p
     with django_capture_on_commit_callbacks(execute=True):
         poll_set_open(poll=later, is_open=False)  # back to the first version: its cards, as kept
     status, _, body = call(application, cards(code))
-    assert status == 200 and f'id="poll-{later.pk}"' not in body.decode() and f'id="poll-{words_poll.pk}"' in body.decode()
+    assert (
+        status == 200 and f'id="poll-{later.pk}"' not in body.decode() and f'id="poll-{words_poll.pk}"' in body.decode()
+    )
     assert len(django.asked) == 1
 
 
-def test_the_cards_are_kept_under_the_version_of_exactly_what_was_read(workshop, words_poll, choice_poll, django_capture_on_commit_callbacks):
+def test_the_cards_are_kept_under_the_version_of_exactly_what_was_read(
+    workshop, words_poll, choice_poll, django_capture_on_commit_callbacks
+):
     """The version the follow check gives is computed from the same fields, so cards are kept under
     the version their polls have, even when a poll opens or closes as they are read."""
     code = workshop.join_code

@@ -19,7 +19,9 @@ def test_a_duplicate_title_or_an_identifier_is_refused(client_for, lead, worksho
     client = client_for(lead)
     page = client.post(reverse("workshop_create"), {**NEW_WORKSHOP, "title": "secondary CASE reviews"}).content.decode()
     assert "already has a workshop with this title" in page
-    page = client.post(reverse("workshop_create"), {**NEW_WORKSHOP, "focus": "Review of B801200005001"}).content.decode()
+    page = client.post(
+        reverse("workshop_create"), {**NEW_WORKSHOP, "focus": "Review of B801200005001"}
+    ).content.decode()
     assert "a UPN" in page
     assert Workshop.objects.count() == 1
 
@@ -32,29 +34,44 @@ def test_another_la_may_use_the_same_title(client_for, outsider, workshop):
 def test_the_lead_adds_a_room_with_facilitators_and_who_was_there(client_for, lead, facilitator, viewer, workshop):
     response = client_for(lead).post(
         reverse("room_create", args=[workshop.pk]),
-        {"name": "Blue room", "facilitators": [facilitator.pk], "discipline_school": 3, "discipline_health": 1, "discipline_other": ""},
+        {
+            "name": "Blue room",
+            "facilitators": [facilitator.pk],
+            "discipline_school": 3,
+            "discipline_health": 1,
+            "discipline_other": "",
+        },
     )
     assert response.status_code == 302
     room = BreakoutRoom.objects.get(name="Blue room")
     assert list(room.facilitators.all()) == [facilitator]
-    assert dict(RoomDiscipline.objects.filter(room=room).values_list("discipline", "count")) == {"school": 3, "health": 1}
+    assert dict(RoomDiscipline.objects.filter(room=room).values_list("discipline", "count")) == {
+        "school": 3,
+        "health": 1,
+    }
 
 
 def test_a_viewer_or_another_las_person_cannot_facilitate_a_room(client_for, lead, viewer, outsider, workshop):
-    page = client_for(lead).post(
-        reverse("room_create", args=[workshop.pk]), {"name": "Blue room", "facilitators": [viewer.pk]}
-    ).content.decode()
+    page = (
+        client_for(lead)
+        .post(reverse("room_create", args=[workshop.pk]), {"name": "Blue room", "facilitators": [viewer.pk]})
+        .content.decode()
+    )
     assert "Select a valid choice" in page
-    page = client_for(lead).post(
-        reverse("room_create", args=[workshop.pk]), {"name": "Blue room", "facilitators": [outsider.pk]}
-    ).content.decode()
+    page = (
+        client_for(lead)
+        .post(reverse("room_create", args=[workshop.pk]), {"name": "Blue room", "facilitators": [outsider.pk]})
+        .content.decode()
+    )
     assert "Select a valid choice" in page
     assert not BreakoutRoom.objects.exists()
 
 
 def test_editing_a_room_changes_its_counts_and_name(client_for, lead, room):
     RoomDiscipline.objects.create(room=room, discipline="school", count=2)
-    client_for(lead).post(reverse("room_edit", args=[room.workshop.pk, room.pk]), {"name": "Room One", "discipline_health": 2})
+    client_for(lead).post(
+        reverse("room_edit", args=[room.workshop.pk, room.pk]), {"name": "Room One", "discipline_health": 2}
+    )
     room.refresh_from_db()
     assert room.name == "Room One"
     assert dict(room.disciplines.values_list("discipline", "count")) == {"health": 2}
@@ -62,7 +79,9 @@ def test_editing_a_room_changes_its_counts_and_name(client_for, lead, room):
 
 
 def test_the_lead_allocates_cases_to_rooms_and_orders_them(client_for, lead, allocations, room, other_room):
-    data = {f"room_{a.pk}": other_room.pk for a in allocations} | {f"position_{a.pk}": 10 - i for i, a in enumerate(allocations)}
+    data = {f"room_{a.pk}": other_room.pk for a in allocations} | {
+        f"position_{a.pk}": 10 - i for i, a in enumerate(allocations)
+    }
     data[f"room_{allocations[0].pk}"] = ""
     response = client_for(lead).post(reverse("allocation", args=[room.workshop.pk]), data)
     assert response.status_code == 302
@@ -72,7 +91,8 @@ def test_the_lead_allocates_cases_to_rooms_and_orders_them(client_for, lead, all
 
 def test_a_room_of_another_workshop_is_refused_and_nothing_changes(client_for, lead, organisation, allocations, room):
     elsewhere = BreakoutRoom.objects.create(
-        workshop=Workshop.objects.create(organisation=organisation, title="Other", date=room.workshop.date), name="Elsewhere"
+        workshop=Workshop.objects.create(organisation=organisation, title="Other", date=room.workshop.date),
+        name="Elsewhere",
     )
     data = {f"room_{a.pk}": elsewhere.pk for a in allocations} | {f"position_{a.pk}": 1 for a in allocations}
     page = client_for(lead).post(reverse("allocation", args=[room.workshop.pk]), data).content.decode()
@@ -81,6 +101,7 @@ def test_a_room_of_another_workshop_is_refused_and_nothing_changes(client_for, l
 
 
 # Access to the set-up pages, per role.
+
 
 def urls(workshop, room):
     return {
@@ -115,7 +136,9 @@ EXPECTED = {
 
 
 @pytest.mark.parametrize("page", EXPECTED)
-def test_each_page_answers_each_role_as_it_should(page, client_for, lead, viewer, facilitator, other_facilitator, outsider, workshop, room):
+def test_each_page_answers_each_role_as_it_should(
+    page, client_for, lead, viewer, facilitator, other_facilitator, outsider, workshop, room
+):
     url = urls(workshop, room)[page]
     people = (lead, viewer, facilitator, other_facilitator, outsider)
     got = tuple(client_for(person).get(url).status_code for person in people)
@@ -127,7 +150,9 @@ def test_the_workshop_list_shows_only_ones_own_la(client_for, outsider, lead, wo
     assert workshop.title not in client_for(outsider).get(reverse("workshop_list")).content.decode()
 
 
-def test_a_facilitator_sees_only_workshops_with_their_rooms_and_a_button_to_open_them(client_for, facilitator, other_facilitator, room):
+def test_a_facilitator_sees_only_workshops_with_their_rooms_and_a_button_to_open_them(
+    client_for, facilitator, other_facilitator, room
+):
     page = client_for(facilitator).get(reverse("workshop_list")).content.decode()
     assert room.workshop.title in page and reverse("room_console", args=[room.pk]) in page
     assert room.workshop.title not in client_for(other_facilitator).get(reverse("workshop_list")).content.decode()

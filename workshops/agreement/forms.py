@@ -12,7 +12,9 @@ class ModerationForm(CaseReviewForm):
     """The review form, plus why this is the answer that counts (audited with it)."""
 
     reason = forms.CharField(
-        label="Why is this the moderated answer?", max_length=1000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Why is this the moderated answer?",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
         validators=[reject_identifiers],
         help_text="For example: the panel agreed with Room 2 that the timing of support was the main issue. Never type a name.",
         error_messages={"required": "Say why this is the moderated answer."},
@@ -26,7 +28,10 @@ class ModerationForm(CaseReviewForm):
 
 class PanelForm(forms.Form):
     facilitators = forms.ModelMultipleChoiceField(
-        label="Moderation panel", queryset=User.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label="Moderation panel",
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text="Facilitators who may record moderated answers for this workshop (the lead always may).",
     )
 

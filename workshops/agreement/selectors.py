@@ -79,7 +79,10 @@ class CaseAnswers:
             return False
         if len({outcome_category(room.review) for room in answers}) > 1:
             return True
-        return len({room.review.better_provision_id for room in answers if outcome_category(room.review) == "not_ideal"}) > 1
+        return (
+            len({room.review.better_provision_id for room in answers if outcome_category(room.review) == "not_ideal"})
+            > 1
+        )
 
     @property
     def awaiting_moderation(self) -> bool:
@@ -102,7 +105,10 @@ class CaseAnswers:
 
 def _groups(allocations) -> list[CaseAnswers]:
     by_first: dict[int, CaseAnswers] = {}
-    ordered = sorted(allocations, key=lambda a: (a.primary_id or a.pk, a.kind != CaseAllocation.Kind.FIRST, a.room.name if a.room else "", a.pk))
+    ordered = sorted(
+        allocations,
+        key=lambda a: (a.primary_id or a.pk, a.kind != CaseAllocation.Kind.FIRST, a.room.name if a.room else "", a.pk),
+    )
     for allocation in ordered:
         review = getattr(allocation, "review", None)
         if allocation.kind == CaseAllocation.Kind.FIRST:
@@ -117,24 +123,33 @@ def _groups(allocations) -> list[CaseAnswers]:
 
 
 def _with_answers(queryset):
-    reviews = CaseReview.objects.select_related("better_provision", "reviewed_by").prefetch_related("non_ideal_areas", "themes", "audit")
+    reviews = CaseReview.objects.select_related("better_provision", "reviewed_by").prefetch_related(
+        "non_ideal_areas", "themes", "audit"
+    )
     return queryset.select_related("case", "room").prefetch_related(Prefetch("review", queryset=reviews))
 
 
 def multi_room_cases(workshop: Workshop, *, calibration: bool | None = None) -> list[CaseAnswers]:
     """The workshop's cases reviewed by two or more rooms (calibration cases, blind double
     reviews), each with every room's answer and any moderated answer, by reference."""
-    firsts = CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.FIRST, copies__kind=CaseAllocation.Kind.ANOTHER_ROOM)
+    firsts = CaseAllocation.objects.filter(
+        workshop=workshop, kind=CaseAllocation.Kind.FIRST, copies__kind=CaseAllocation.Kind.ANOTHER_ROOM
+    )
     if calibration is not None:
         firsts = firsts.filter(calibration=calibration)
     first_ids = set(firsts.values_list("pk", flat=True))
-    allocations = _with_answers(CaseAllocation.objects.filter(workshop=workshop).filter(pk__in=first_ids) | CaseAllocation.objects.filter(primary_id__in=first_ids))
+    allocations = _with_answers(
+        CaseAllocation.objects.filter(workshop=workshop).filter(pk__in=first_ids)
+        | CaseAllocation.objects.filter(primary_id__in=first_ids)
+    )
     groups = _groups(allocations)
     return sorted(groups, key=lambda group: group.reference)
 
 
 def case_answers(first: CaseAllocation) -> CaseAnswers:
-    allocations = _with_answers(CaseAllocation.objects.filter(pk=first.pk) | CaseAllocation.objects.filter(primary_id=first.pk))
+    allocations = _with_answers(
+        CaseAllocation.objects.filter(pk=first.pk) | CaseAllocation.objects.filter(primary_id=first.pk)
+    )
     return _groups(allocations)[0]
 
 

@@ -17,14 +17,21 @@ def _moderation_allocation(first: CaseAllocation) -> CaseAllocation:
     try:
         with transaction.atomic():
             return CaseAllocation.objects.create(
-                workshop_id=first.workshop_id, case_id=first.case_id, room=None, position=first.position,
-                kind=CaseAllocation.Kind.MODERATION, primary=first, counts_in_reports=False,
+                workshop_id=first.workshop_id,
+                case_id=first.case_id,
+                room=None,
+                position=first.position,
+                kind=CaseAllocation.Kind.MODERATION,
+                primary=first,
+                counts_in_reports=False,
             )
     except IntegrityError:  # someone else created it a moment ago: theirs is the one
         return CaseAllocation.objects.get(primary=first, kind=CaseAllocation.Kind.MODERATION)
 
 
-def moderation_save(*, first: CaseAllocation, answer: ReviewAnswer, reason: str, by, expected_version: int) -> CaseReview:
+def moderation_save(
+    *, first: CaseAllocation, answer: ReviewAnswer, reason: str, by, expected_version: int
+) -> CaseReview:
     """Record the moderated answer of a case several rooms reviewed, with the reason.
 
     Stored as a review (so every report reads it like any other, and it is audited like any
@@ -41,7 +48,11 @@ def moderation_save(*, first: CaseAllocation, answer: ReviewAnswer, reason: str,
         allocation = _moderation_allocation(first)
         allocation.case, allocation.workshop = first.case, first.workshop
         return review_save(
-            allocation=allocation, answer=answer, by=by, expected_version=expected_version, source="moderation",
+            allocation=allocation,
+            answer=answer,
+            by=by,
+            expected_version=expected_version,
+            source="moderation",
             extra_changes={"Reason": [None, reason]},
         )
 
@@ -51,8 +62,14 @@ def panel_set(*, workshop: Workshop, facilitators) -> None:
     """The workshop's moderation panel: facilitators of the workshop's LA whom the lead names."""
     for person in facilitators:
         membership = getattr(person, "membership", None)
-        if membership is None or membership.organisation_id != workshop.organisation_id or membership.role != Role.FACILITATOR:
+        if (
+            membership is None
+            or membership.organisation_id != workshop.organisation_id
+            or membership.role != Role.FACILITATOR
+        ):
             raise ValidationError("Only facilitators of this LA can be on the moderation panel.")
     Moderator.objects.filter(workshop=workshop).exclude(user__in=facilitators).delete()
     held = set(Moderator.objects.filter(workshop=workshop).values_list("user_id", flat=True))
-    Moderator.objects.bulk_create([Moderator(workshop=workshop, user=person) for person in facilitators if person.pk not in held])
+    Moderator.objects.bulk_create(
+        [Moderator(workshop=workshop, user=person) for person in facilitators if person.pk not in held]
+    )

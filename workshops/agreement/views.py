@@ -17,8 +17,11 @@ from workshops.services import ReviewConflict, answer_summary, review_summary
 def _calibration_case(request, workshop_pk, allocation_pk):
     workshop = get_object_or_404(workshops_for(request.user), pk=workshop_pk)
     first = get_object_or_404(
-        CaseAllocation.objects.select_related("case"), pk=allocation_pk, workshop=workshop,
-        kind=CaseAllocation.Kind.FIRST, calibration=True,
+        CaseAllocation.objects.select_related("case"),
+        pk=allocation_pk,
+        workshop=workshop,
+        kind=CaseAllocation.Kind.FIRST,
+        calibration=True,
     )
     return workshop, selectors.case_answers(first)
 
@@ -32,8 +35,11 @@ def calibration_present(request, workshop_pk, allocation_pk):
     """The projector: each room's answer to a calibration case side by side, differences marked,
     shown only once every room has answered (until then, only who has answered)."""
     workshop, answers = _calibration_case(request, workshop_pk, allocation_pk)
-    return render(request, "workshops/agreement/calibration_present.html",
-                  {"workshop": workshop, "answers": answers, "fingerprint": _fingerprint(answers)})
+    return render(
+        request,
+        "workshops/agreement/calibration_present.html",
+        {"workshop": workshop, "answers": answers, "fingerprint": _fingerprint(answers)},
+    )
 
 
 @member_required()
@@ -44,8 +50,11 @@ def calibration_live(request, workshop_pk, allocation_pk):
     fingerprint = _fingerprint(answers)
     if request.GET.get("since") == fingerprint and not answers.everyone_answered:
         return HttpResponse(status=204)
-    response = render(request, "workshops/agreement/_calibration_comparison.html",
-                      {"workshop": workshop, "answers": answers, "fingerprint": fingerprint})
+    response = render(
+        request,
+        "workshops/agreement/_calibration_comparison.html",
+        {"workshop": workshop, "answers": answers, "fingerprint": fingerprint},
+    )
     if answers.everyone_answered:
         response.status_code = 286
     return response
@@ -65,8 +74,11 @@ def moderation_list(request, workshop_pk):
     workshop = _moderated_workshop(request, workshop_pk)
     panel_form = None
     if request.membership.role == Role.LEAD:
-        panel_form = PanelForm(request.POST or None, organisation=workshop.organisation,
-                               initial={"facilitators": [m.user for m in selectors.panel_of(workshop)]})
+        panel_form = PanelForm(
+            request.POST or None,
+            organisation=workshop.organisation,
+            initial={"facilitators": [m.user for m in selectors.panel_of(workshop)]},
+        )
         if request.method == "POST" and panel_form.is_valid():
             services.panel_set(workshop=workshop, facilitators=list(panel_form.cleaned_data["facilitators"]))
             messages.success(request, "Saved the moderation panel.")
@@ -75,10 +87,16 @@ def moderation_list(request, workshop_pk):
         raise PermissionDenied("Only the programme lead names the moderation panel.")
     cases = selectors.multi_room_cases(workshop)
     cases.sort(key=lambda case: (not case.awaiting_moderation, not case.disagrees, case.reference))
-    return render(request, "workshops/agreement/moderation_list.html", {
-        "workshop": workshop, "cases": cases, "panel_form": panel_form,
-        "awaiting": sum(1 for case in cases if case.awaiting_moderation),
-    })
+    return render(
+        request,
+        "workshops/agreement/moderation_list.html",
+        {
+            "workshop": workshop,
+            "cases": cases,
+            "panel_form": panel_form,
+            "awaiting": sum(1 for case in cases if case.awaiting_moderation),
+        },
+    )
 
 
 @member_required(Role.LEAD, Role.FACILITATOR)
@@ -86,7 +104,9 @@ def moderation_case(request, workshop_pk, allocation_pk):
     """One case several rooms reviewed: every room's answer, and the form for the moderated one."""
     workshop = _moderated_workshop(request, workshop_pk)
     first = get_object_or_404(
-        CaseAllocation.objects.select_related("case__current_provision", "workshop"), pk=allocation_pk, workshop=workshop,
+        CaseAllocation.objects.select_related("case__current_provision", "workshop"),
+        pk=allocation_pk,
+        workshop=workshop,
         kind=CaseAllocation.Kind.FIRST,
     )
     answers = selectors.case_answers(first)
@@ -100,7 +120,10 @@ def moderation_case(request, workshop_pk, allocation_pk):
         if form.is_valid():
             try:
                 services.moderation_save(
-                    first=first, answer=form.answer, reason=form.cleaned_data["reason"], by=request.user,
+                    first=first,
+                    answer=form.answer,
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
                     expected_version=form.cleaned_data["version"],
                 )
             except ReviewConflict as error:
@@ -109,7 +132,10 @@ def moderation_case(request, workshop_pk, allocation_pk):
                 form = ModerationForm(data, organisation=organisation, review=error.current)
                 form.is_valid()
                 theirs, mine = review_summary(error.current), answer_summary(form.answer)
-                conflict = {"review": error.current, "rows": [(label, theirs.get(label), mine.get(label)) for label in theirs]}
+                conflict = {
+                    "review": error.current,
+                    "rows": [(label, theirs.get(label), mine.get(label)) for label in theirs],
+                }
             except ValidationError as error:
                 if hasattr(error, "error_dict"):
                     for field, problems in error.message_dict.items():
@@ -117,13 +143,22 @@ def moderation_case(request, workshop_pk, allocation_pk):
                 else:
                     form.add_error("reason", error.messages)
             else:
-                messages.success(request, f"Recorded the moderated answer for {first.case.reference}: it now counts in every report.")
+                messages.success(
+                    request, f"Recorded the moderated answer for {first.case.reference}: it now counts in every report."
+                )
                 return redirect("moderation_list", workshop_pk=workshop.pk)
     else:
         initial = ModerationForm.initial_for(answers.moderated)
         initial["reason"] = selectors.moderation_reason(answers.moderated)
         form = ModerationForm(initial=initial, organisation=organisation, review=answers.moderated)
-    return render(request, "workshops/agreement/moderation_case.html", {
-        "workshop": workshop, "answers": answers, "form": form, "conflict": conflict,
-        "reason": selectors.moderation_reason(answers.moderated),
-    })
+    return render(
+        request,
+        "workshops/agreement/moderation_case.html",
+        {
+            "workshop": workshop,
+            "answers": answers,
+            "form": form,
+            "conflict": conflict,
+            "reason": selectors.moderation_reason(answers.moderated),
+        },
+    )

@@ -74,7 +74,9 @@ def follow_checks_first(django_application):
         if environ.get("REQUEST_METHOD") == "GET" and _is_secure_enough(environ):
             path = environ.get("PATH_INFO", "")
             if found := FOLLOW_PATH.match(path):
-                status, headers, body = follow_answer(found.group(1), _query_version(environ), environ.get("HTTP_IF_NONE_MATCH"))
+                status, headers, body = follow_answer(
+                    found.group(1), _query_version(environ), environ.get("HTTP_IF_NONE_MATCH")
+                )
                 if status != 404:
                     return answer(start_response, status, {**headers, **security_headers}, body)
             elif found := CARDS_PATH.match(path):
@@ -105,7 +107,10 @@ def _is_secure_enough(environ) -> bool:
 
 def _security_headers() -> dict[str, str]:
     """What SecurityMiddleware and XFrameOptionsMiddleware add to a response of this site."""
-    headers = {"X-Frame-Options": settings.X_FRAME_OPTIONS, "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY}
+    headers = {
+        "X-Frame-Options": settings.X_FRAME_OPTIONS,
+        "Cross-Origin-Opener-Policy": settings.SECURE_CROSS_ORIGIN_OPENER_POLICY,
+    }
     if settings.SECURE_CONTENT_TYPE_NOSNIFF:
         headers["X-Content-Type-Options"] = "nosniff"
     if settings.SECURE_REFERRER_POLICY:

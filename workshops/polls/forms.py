@@ -5,7 +5,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from casereview.identifiers import reject_identifiers
 from workshops.models import Poll, PollSettings
 
-
 # The fields each kind of poll uses. The page shows the chosen kind's only, and the form reads
 # only those: another kind's (still on the page, hidden, for a live change of kind) are neither
 # checked nor saved, so a words poll is never refused for a scale it does not have.
@@ -19,13 +18,25 @@ KIND_LEGENDS = {Poll.Kind.WORDS: "Words poll", Poll.Kind.CHOICE: "Choice poll", 
 
 class PollForm(forms.ModelForm):
     options_text = forms.CharField(
-        label="Options", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label="Options",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text="For a choice poll: one option per line, in the order to show them.",
     )
 
     class Meta:
         model = Poll
-        fields = ["question", "kind", "options_text", "scale_max", "scale_low_label", "scale_high_label", "words_per_attendee", "approve_first", "ask_role"]
+        fields = [
+            "question",
+            "kind",
+            "options_text",
+            "scale_max",
+            "scale_low_label",
+            "scale_high_label",
+            "words_per_attendee",
+            "approve_first",
+            "ask_role",
+        ]
         labels = {"scale_max": "Scale runs from 1 to", "words_per_attendee": "Answers per attendee (words polls)"}
         widgets = {"kind": forms.RadioSelect}
 
@@ -45,7 +56,10 @@ class PollForm(forms.ModelForm):
 
     def kind_sections(self) -> list[tuple[str, str, list, bool]]:
         """(kind, legend, its fields, shown) for each kind, in order."""
-        return [(kind, KIND_LEGENDS[kind], [self[name] for name in names], kind == self.chosen_kind) for kind, names in KIND_FIELDS.items()]
+        return [
+            (kind, KIND_LEGENDS[kind], [self[name] for name in names], kind == self.chosen_kind)
+            for kind, names in KIND_FIELDS.items()
+        ]
 
     def clean_options_text(self):
         options = [" ".join(line.split()) for line in self.cleaned_data["options_text"].splitlines() if line.strip()]
@@ -70,7 +84,9 @@ class PollForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
-        self.instance.options = self.cleaned_data.get("options_text", []) if self.instance.kind == Poll.Kind.CHOICE else []
+        self.instance.options = (
+            self.cleaned_data.get("options_text", []) if self.instance.kind == Poll.Kind.CHOICE else []
+        )
         return super().save(commit)
 
 

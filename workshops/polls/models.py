@@ -32,7 +32,8 @@ class Poll(models.Model):
     # projector, the dashboards or an export shows it (DESIGN.md §7). Choices and scale values
     # hold no free text and never wait.
     approve_first = models.BooleanField(
-        "Approve answers before they are shown", default=True,
+        "Approve answers before they are shown",
+        default=True,
         help_text="Words polls: each answer waits until the lead or a facilitator approves it.",
     )
     ask_role = models.BooleanField(
@@ -123,7 +124,8 @@ class PollSettings(models.Model):
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="poll_settings")
     profanity_filter_on = models.BooleanField(default=True)
     blocked_words = models.TextField(
-        blank=True, validators=[reject_identifiers],
+        blank=True,
+        validators=[reject_identifiers],
         help_text="One word or phrase per line. Answers containing any of them are refused.",
     )
 

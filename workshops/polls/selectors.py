@@ -66,7 +66,10 @@ def word_labels(rows) -> dict[tuple[int, str], str]:
     given = defaultdict(Counter)
     for poll_id, lemma, phrase, n in rows:
         given[(poll_id, lemma)][phrase] += n
-    labels = {key: min(phrases.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0] for key, phrases in given.items()}
+    labels = {
+        key: min(phrases.items(), key=lambda item: (-item[1], len(item[0]), item[0]))[0]
+        for key, phrases in given.items()
+    }
     poll_ids = {poll_id for poll_id, _ in given}
     for poll_id, key, label in PollMerge.objects.filter(poll_id__in=poll_ids).values_list("poll_id", "key", "label"):
         if (poll_id, key) in labels:
@@ -129,7 +132,9 @@ def _size_step(count: int, most: int) -> int:
 
 
 def _groups(visible) -> list[Group]:
-    rows = visible.exclude(role="").values_list("role").annotate(phones=Count("phone", distinct=True), answers=Count("id"))
+    rows = (
+        visible.exclude(role="").values_list("role").annotate(phones=Count("phone", distinct=True), answers=Count("id"))
+    )
     # In the order of the role's code, as on the dashboards.
     return [Group(role, Discipline(role).label, phones, answers) for role, phones, answers in sorted(rows)]
 
@@ -185,9 +190,12 @@ def phone_answers_now(poll: Poll, phone: str) -> list[PollResponse]:
     by SQL written once here rather than compiled by the ORM each time, which costs four times the
     query itself on a small server (docs/benchmarks.md)."""
     table = PollResponse._meta.db_table
-    return list(PollResponse.objects.raw(
-        f"SELECT * FROM {table} WHERE poll_id = %s AND round = %s AND phone = %s ORDER BY slot", [poll.pk, poll.round, phone],
-    ))
+    return list(
+        PollResponse.objects.raw(
+            f"SELECT * FROM {table} WHERE poll_id = %s AND round = %s AND phone = %s ORDER BY slot",
+            [poll.pk, poll.round, phone],
+        )
+    )
 
 
 # --- The poll a phone answers -------------------------------------------------------------------
@@ -208,7 +216,11 @@ def poll_to_answer(code: str, poll_pk: int) -> Poll | None:
     its workshop, LA and poll settings; None when there is no such poll."""
     now = time.monotonic()
     kept = _answered_polls.get((code, poll_pk))
-    if kept and now - kept[0] < ANSWERED_POLL_MEMO_SECONDS and _cached_live_version(kept[2].workshop.join_code) == kept[1]:
+    if (
+        kept
+        and now - kept[0] < ANSWERED_POLL_MEMO_SECONDS
+        and _cached_live_version(kept[2].workshop.join_code) == kept[1]
+    ):
         return kept[2]
     candidates = join_code_candidates(code)
     if not candidates:
@@ -219,7 +231,8 @@ def poll_to_answer(code: str, poll_pk: int) -> Poll | None:
     version = live_version_from_database(code) if code == candidates[0] else None
     poll = (
         Poll.objects.select_related("workshop__organisation__poll_settings")
-        .filter(pk=poll_pk, workshop__join_code__in=candidates).first()
+        .filter(pk=poll_pk, workshop__join_code__in=candidates)
+        .first()
     )
     if poll is not None and version is not None and poll.workshop.join_code == code:
         if len(_answered_polls) >= 1000:  # a bound, whatever polls are asked for
@@ -245,7 +258,17 @@ def live_version_key(join_code: str) -> str:
 
 
 # What a phone's page shows of each open poll, and the LA's rules for answers: the version covers these.
-_VERSIONED_FIELDS = ("pk", "round", "kind", "question", "options", "scale_max", "words_per_attendee", "ask_role", "approve_first")
+_VERSIONED_FIELDS = (
+    "pk",
+    "round",
+    "kind",
+    "question",
+    "options",
+    "scale_max",
+    "words_per_attendee",
+    "ask_role",
+    "approve_first",
+)
 _RULE_FIELDS = ("profanity_filter_on", "blocked_words")
 _OPEN_NOW = {"is_open": True, "workshop__status__in": [Workshop.Status.DRAFT, Workshop.Status.LIVE]}
 
@@ -260,7 +283,8 @@ def live_version_from_database(join_code: str) -> str:
     answers, which decide what an answer may say (``poll_to_answer`` keeps a poll per version).
     One query."""
     rows = (
-        Poll.objects.filter(workshop__join_code=join_code, **_OPEN_NOW).order_by("position", "created_at", "pk")
+        Poll.objects.filter(workshop__join_code=join_code, **_OPEN_NOW)
+        .order_by("position", "created_at", "pk")
         .values_list(*_VERSIONED_FIELDS, *(f"workshop__organisation__poll_settings__{name}" for name in _RULE_FIELDS))
     )
     # An LA without settings yet gets the defaults with its first answer: the same rules, the same version.
@@ -272,14 +296,17 @@ def open_polls_with_version(join_code: str) -> tuple[str, list[Poll]]:
     (one query): what is kept under a version is then never newer or older than it, even when a
     poll opens or closes as it is read."""
     polls = list(
-        Poll.objects.filter(workshop__join_code=join_code, **_OPEN_NOW).order_by("position", "created_at", "pk")
+        Poll.objects.filter(workshop__join_code=join_code, **_OPEN_NOW)
+        .order_by("position", "created_at", "pk")
         .select_related("workshop__organisation__poll_settings")
     )
     state = []
     for poll in polls:
         rules = getattr(poll.workshop.organisation, "poll_settings", None)
-        state.append(tuple(getattr(poll, name) for name in _VERSIONED_FIELDS)
-                     + (DEFAULT_POLL_RULES if rules is None else tuple(getattr(rules, name) for name in _RULE_FIELDS)))
+        state.append(
+            tuple(getattr(poll, name) for name in _VERSIONED_FIELDS)
+            + (DEFAULT_POLL_RULES if rules is None else tuple(getattr(rules, name) for name in _RULE_FIELDS))
+        )
     return _version_of(state), polls
 
 

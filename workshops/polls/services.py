@@ -36,7 +36,6 @@ from workshops.polls.text import (
 )
 
 
-
 def load_word_dictionaries() -> None:
     """Load what grouping a word answer needs, before the first answer arrives."""
     load_dictionaries()
@@ -72,17 +71,19 @@ def _check_phrase(phrase: str, blocked: list[str]) -> tuple[str, str]:
     if any(unicodedata.category(character) == "Cc" for character in phrase):
         raise ValidationError("Use letters, numbers and punctuation only.")
     if bidi_controls_in(phrase):
-        raise ValidationError("Your answer holds hidden characters that change the direction of text. Please type it again.")
-    if len(phrase) > MAX_PHRASE_LENGTH:
         raise ValidationError(
-            f"This answer has {len(phrase)} characters: shorten it to {MAX_PHRASE_LENGTH} or fewer."
+            "Your answer holds hidden characters that change the direction of text. Please type it again."
         )
+    if len(phrase) > MAX_PHRASE_LENGTH:
+        raise ValidationError(f"This answer has {len(phrase)} characters: shorten it to {MAX_PHRASE_LENGTH} or fewer.")
     reject_attendee_identifiers(phrase)
     if blocked_words_in(phrase, blocked):
         raise ValidationError("Please rephrase: one of your words is not allowed on the shared screen.")
     normalised = normalise_phrase(phrase)
     if not normalised:
-        raise ValidationError(f"“{phrase}” on its own is too general for the word cloud: try a word that says what you mean.")
+        raise ValidationError(
+            f"“{phrase}” on its own is too general for the word cloud: try a word that says what you mean."
+        )
     return normalised, phrase_key(normalised)
 
 
@@ -91,7 +92,9 @@ def _blocked_of(poll: Poll) -> list[str]:
     return parse_blocked_words(settings.blocked_words) if settings.profanity_filter_on else []
 
 
-def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: int | None = None, role: str = "") -> list[PollResponse]:
+def poll_answer(
+    *, poll: Poll, phone: str, words=(), choice: str = "", value: int | None = None, role: str = ""
+) -> list[PollResponse]:
     """Store one phone's answer to a poll and return the phone's answers to the poll's current
     round, by slot (what its card shows); or raise ValidationError with a message for the phone.
 
@@ -121,10 +124,14 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
         used = {response.slot for response in earlier}
         free = [slot for slot in range(1, poll.words_per_attendee + 1) if slot not in used]
         if len(boxes) > len(free):
-            raise ValidationError({NON_FIELD_ERRORS: [
-                f"You can give {poll.words_per_attendee} answers to this poll"
-                + (f" and have {len(free)} left." if free else ", and you have given them all. Thank you!")
-            ]})
+            raise ValidationError(
+                {
+                    NON_FIELD_ERRORS: [
+                        f"You can give {poll.words_per_attendee} answers to this poll"
+                        + (f" and have {len(free)} left." if free else ", and you have given them all. Thank you!")
+                    ]
+                }
+            )
         blocked = _blocked_of(poll)
         checked, errors = [], {}
         for number, phrase in boxes:
@@ -158,7 +165,10 @@ def poll_answer(*, poll: Poll, phone: str, words=(), choice: str = "", value: in
     # ON CONFLICT DO UPDATE), so two sends at once can neither both insert nor fail.
     response = PollResponse(**base, slot=1, **answer)
     PollResponse.objects.bulk_create(
-        [response], update_conflicts=True, unique_fields=["poll", "round", "phone", "slot"], update_fields=[*answer, "role", "updated_at"],
+        [response],
+        update_conflicts=True,
+        unique_fields=["poll", "round", "phone", "slot"],
+        update_fields=[*answer, "role", "updated_at"],
     )
     _refresh_reports(poll)
     return [response]
@@ -169,8 +179,9 @@ def words_answer_record(*, poll: Poll, phone: str, text: str, role: str = "") ->
     or not the poll is open now, through the same checks as a phone's answer. Staff type these,
     so they count as approved."""
     normalised, lemma = _check_phrase(text, _blocked_of(poll))
-    response = PollResponse(poll=poll, round=poll.round, phone=phone, slot=1, text=text,
-                            normalised=normalised, lemma=lemma, role=role)
+    response = PollResponse(
+        poll=poll, round=poll.round, phone=phone, slot=1, text=text, normalised=normalised, lemma=lemma, role=role
+    )
     _insert([response])
     _refresh_reports(poll)
     return response
@@ -179,7 +190,9 @@ def words_answer_record(*, poll: Poll, phone: str, text: str, role: str = "") ->
 def _refresh_reports(poll: Poll) -> None:
     """Poll answers count in the LA overview and the workshop's dashboard: refreshed once a
     minute at most while answers arrive (the projector is where they are seen live)."""
-    refresh_after_commit(poll.workshop.organisation_id, ["all", f"workshop:{poll.workshop_id}"], after=POLL_ANSWERS_COALESCE_SECONDS)
+    refresh_after_commit(
+        poll.workshop.organisation_id, ["all", f"workshop:{poll.workshop_id}"], after=POLL_ANSWERS_COALESCE_SECONDS
+    )
 
 
 # --- Following the presenter ------------------------------------------------------------------
@@ -249,7 +262,9 @@ def label_hide(*, poll: Poll, label: str) -> int:
     keys = label_keys(poll).get(label)
     if not keys:
         return 0
-    changed = current_responses(poll).filter(SHOWN).filter(with_keys(keys)).update(hidden=True, updated_at=timezone.now())
+    changed = (
+        current_responses(poll).filter(SHOWN).filter(with_keys(keys)).update(hidden=True, updated_at=timezone.now())
+    )
     _refresh_reports(poll)
     return changed
 

@@ -21,7 +21,10 @@ class ProcessMap(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="process_maps")
     title = models.CharField(max_length=200, validators=[reject_identifiers])
     process = models.CharField(
-        max_length=300, blank=True, validators=[reject_identifiers], help_text="The process it describes, e.g. the graduated response."
+        max_length=300,
+        blank=True,
+        validators=[reject_identifiers],
+        help_text="The process it describes, e.g. the graduated response.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -80,7 +83,9 @@ class ProcessFinding(models.Model):
     themes = models.ManyToManyField(
         VocabularyTerm, blank=True, related_name="+", limit_choices_to={"kind": VocabularyKind.THEME}
     )
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -25,7 +25,9 @@ def map_steps(process_map):
     """The map's steps in order, each with its findings (and their themes) and counts by kind."""
     steps = list(
         process_map.steps.order_by("position", "pk").prefetch_related(
-            Prefetch("findings", queryset=ProcessFinding.objects.prefetch_related("themes").order_by("created_at", "pk"))
+            Prefetch(
+                "findings", queryset=ProcessFinding.objects.prefetch_related("themes").order_by("created_at", "pk")
+            )
         )
     )
     for step in steps:

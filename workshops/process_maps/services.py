@@ -52,7 +52,9 @@ def step_update(*, step: ProcessStep, title: str, responsible: str, expected_ver
 @transaction.atomic
 def step_move(*, step: ProcessStep, offset: int) -> None:
     """Move a step one place earlier (-1) or later (+1); the first and last stay put at the ends."""
-    steps = list(ProcessStep.objects.select_for_update().filter(process_map_id=step.process_map_id).order_by("position", "pk"))
+    steps = list(
+        ProcessStep.objects.select_for_update().filter(process_map_id=step.process_map_id).order_by("position", "pk")
+    )
     index = next(i for i, s in enumerate(steps) if s.pk == step.pk)
     target = index + offset
     if 0 <= target < len(steps):

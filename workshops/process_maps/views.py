@@ -20,18 +20,29 @@ from workshops.selectors import workshops_for
 EDITORS = (Role.LEAD, Role.FACILITATOR)
 
 
-def _editor(request, process_map, *, step_forms=None, finding_forms=None, new_step_form=None, notice=None, saved_draft=None):
+def _editor(
+    request, process_map, *, step_forms=None, finding_forms=None, new_step_form=None, notice=None, saved_draft=None
+):
     """The editor page, or (for htmx) just its steps, with any forms that have errors kept as typed."""
     organisation = process_map.workshop.organisation
     steps = map_steps(process_map)
     step_forms, finding_forms = step_forms or {}, finding_forms or {}
     themes = offered_terms(organisation, [VocabularyKind.THEME])[VocabularyKind.THEME]  # once for every step's form
     for step in steps:
-        step.form = step_forms.get(step.pk) or StepForm(initial={"title": step.title, "responsible": step.responsible, "version": step.version},
-                                                        prefix=f"step-{step.pk}")
-        step.finding_form = finding_forms.get(step.pk) or FindingForm(organisation=organisation, themes=themes, prefix=f"finding-{step.pk}")
-    context = {"process_map": process_map, "steps": steps, "new_step_form": new_step_form or StepForm(prefix="new"),
-               "notice": notice, "saved_draft": saved_draft}
+        step.form = step_forms.get(step.pk) or StepForm(
+            initial={"title": step.title, "responsible": step.responsible, "version": step.version},
+            prefix=f"step-{step.pk}",
+        )
+        step.finding_form = finding_forms.get(step.pk) or FindingForm(
+            organisation=organisation, themes=themes, prefix=f"finding-{step.pk}"
+        )
+    context = {
+        "process_map": process_map,
+        "steps": steps,
+        "new_step_form": new_step_form or StepForm(prefix="new"),
+        "notice": notice,
+        "saved_draft": saved_draft,
+    }
     template = "workshops/process/_steps.html" if request.htmx else "workshops/process/editor.html"
     return render(request, template, context)
 
@@ -49,7 +60,9 @@ def process_map_create(request, workshop_pk):
     workshop = get_object_or_404(workshops_for(request.user), pk=workshop_pk)
     form = ProcessMapForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "The map was not created: " + " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(
+            request, "The map was not created: " + " ".join(e for errors in form.errors.values() for e in errors)
+        )
         return redirect("workshop_detail", pk=workshop.pk)
     form.instance.workshop = workshop
     process_map = form.save()
@@ -69,12 +82,19 @@ def step_add(request, pk):
     form = StepForm(request.POST, prefix="new")
     if not form.is_valid():
         return _editor(request, process_map, new_step_form=form)
-    step = services.step_add(process_map=process_map, title=form.cleaned_data["title"], responsible=form.cleaned_data["responsible"])
+    step = services.step_add(
+        process_map=process_map, title=form.cleaned_data["title"], responsible=form.cleaned_data["responsible"]
+    )
     return _after_write(request, process_map, f"Added step {step.position}: “{step.title}”.")
 
 
 def _step(request, step_pk):
-    return get_object_or_404(ProcessStep.objects.filter(process_map__in=process_maps_editable_by(request.user)).select_related("process_map__workshop"), pk=step_pk)
+    return get_object_or_404(
+        ProcessStep.objects.filter(process_map__in=process_maps_editable_by(request.user)).select_related(
+            "process_map__workshop"
+        ),
+        pk=step_pk,
+    )
 
 
 @require_POST
@@ -85,15 +105,23 @@ def step_update(request, step_pk):
     if not form.is_valid():
         return _editor(request, step.process_map, step_forms={step.pk: form})
     try:
-        step = services.step_update(step=step, title=form.cleaned_data["title"], responsible=form.cleaned_data["responsible"],
-                                            expected_version=form.cleaned_data["version"] or 0)
+        step = services.step_update(
+            step=step,
+            title=form.cleaned_data["title"],
+            responsible=form.cleaned_data["responsible"],
+            expected_version=form.cleaned_data["version"] or 0,
+        )
     except services.StepConflict as conflict:
         # Show theirs and keep yours in the form; saving again (at the new version) is a deliberate choice.
         data = request.POST.copy()
         data[f"step-{step.pk}-version"] = conflict.current.version
-        notice = (f"Someone else renamed this step to “{conflict.current.title}” while you were typing. "
-                  f"Your version is still in the box: save it again to replace theirs, or reload to keep theirs.")
-        return _editor(request, step.process_map, step_forms={step.pk: StepForm(data, prefix=f"step-{step.pk}")}, notice=notice)
+        notice = (
+            f"Someone else renamed this step to “{conflict.current.title}” while you were typing. "
+            f"Your version is still in the box: save it again to replace theirs, or reload to keep theirs."
+        )
+        return _editor(
+            request, step.process_map, step_forms={step.pk: StepForm(data, prefix=f"step-{step.pk}")}, notice=notice
+        )
     return _after_write(request, step.process_map, f"Saved step {step.position}: “{step.title}”.")
 
 
@@ -124,13 +152,22 @@ def finding_add(request, step_pk):
     form = FindingForm(request.POST, organisation=step.process_map.workshop.organisation, prefix=f"finding-{step.pk}")
     if form.is_valid():
         try:
-            services.finding_add(step=step, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"],
-                                         themes=form.cleaned_data["themes"], by=request.user)
+            services.finding_add(
+                step=step,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                themes=form.cleaned_data["themes"],
+                by=request.user,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return _after_write(request, step.process_map, f"Added a finding to “{step.title}”.",
-                                saved_draft=f"casereview:finding-draft:{step.pk}")
+            return _after_write(
+                request,
+                step.process_map,
+                f"Added a finding to “{step.title}”.",
+                saved_draft=f"casereview:finding-draft:{step.pk}",
+            )
     return _editor(request, step.process_map, finding_forms={step.pk: form})
 
 
@@ -138,7 +175,9 @@ def finding_add(request, step_pk):
 @member_required(*EDITORS)
 def finding_remove(request, finding_pk):
     finding = get_object_or_404(
-        ProcessFinding.objects.filter(step__process_map__in=process_maps_editable_by(request.user)).select_related("step__process_map__workshop"),
+        ProcessFinding.objects.filter(step__process_map__in=process_maps_editable_by(request.user)).select_related(
+            "step__process_map__workshop"
+        ),
         pk=finding_pk,
     )
     services.finding_remove(finding=finding)
@@ -162,9 +201,22 @@ def process_map_export(request, pk, file_format):
     for step in map_steps(process_map):
         findings = list(step.findings.all()) or [None]
         for finding in findings:
-            rows.append([step.position, step.title, step.get_responsible_display(), finding.get_kind_display() if finding else "",
-                         spreadsheet_safe(finding.text) if finding else "", "; ".join(t.label for t in finding.themes.all()) if finding else ""])
-    table = Table(f"process-map-{process_map.pk}", process_map.title, ["Step", "Title", "Responsible", "Kind", "Finding", "Themes"], rows)
+            rows.append(
+                [
+                    step.position,
+                    step.title,
+                    step.get_responsible_display(),
+                    finding.get_kind_display() if finding else "",
+                    spreadsheet_safe(finding.text) if finding else "",
+                    "; ".join(t.label for t in finding.themes.all()) if finding else "",
+                ]
+            )
+    table = Table(
+        f"process-map-{process_map.pk}",
+        process_map.title,
+        ["Step", "Title", "Responsible", "Kind", "Finding", "Themes"],
+        rows,
+    )
     if file_format == "csv":
         content, content_type = as_csv(table), "text/csv; charset=utf-8"
     elif file_format == "xlsx":
@@ -174,4 +226,3 @@ def process_map_export(request, pk, file_format):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="process-map-{process_map.pk}.{file_format}"'
     return response
-

@@ -45,15 +45,31 @@ def _review_of(allocation):
 _READ_IT = object()  # _render's default: read the case's review
 
 
-def _render(request, room, allocation, form=None, *, conflict=None, saved=None, status=200, lines=None, confirm=None, review=_READ_IT,
-            offered_with_no_review=None):
+def _render(
+    request,
+    room,
+    allocation,
+    form=None,
+    *,
+    conflict=None,
+    saved=None,
+    status=200,
+    lines=None,
+    confirm=None,
+    review=_READ_IT,
+    offered_with_no_review=None,
+):
     lines = room_cases(room) if lines is None else lines
     if review is _READ_IT:
         review = _review_of(allocation) if allocation else None
     set_aside = _set_aside_of(review)
     if allocation and form is None:
-        form = CaseReviewForm(initial=CaseReviewForm.initial_for(review), organisation=room.workshop.organisation, review=review,
-                              offered_with_no_review=offered_with_no_review)
+        form = CaseReviewForm(
+            initial=CaseReviewForm.initial_for(review),
+            organisation=room.workshop.organisation,
+            review=review,
+            offered_with_no_review=offered_with_no_review,
+        )
         if set_aside and request.GET.get("restore") == "set-aside":
             form.initial = form.initial_from_set_aside(set_aside, review.version)
     context = {
@@ -80,10 +96,12 @@ def room_console(request, room_pk, allocation_pk=None):
     if allocation_pk is None:
         lines = room_cases(room)
         first_open = next((line for line in lines if line.status in ("to_do", "in_discussion")), None)
-        allocation = (first_open or (lines[0] if lines else None))
+        allocation = first_open or (lines[0] if lines else None)
         allocation = allocation.allocation if allocation else None
     else:
-        allocation = get_object_or_404(CaseAllocation.objects.select_related("case", "primary"), pk=allocation_pk, room=room)
+        allocation = get_object_or_404(
+            CaseAllocation.objects.select_related("case", "primary"), pk=allocation_pk, room=room
+        )
     if allocation is not None:
         services.room_open_case(room=room, allocation=allocation)
         room.current_allocation_id = allocation.pk
@@ -96,8 +114,11 @@ def review_save(request, room_pk, allocation_pk):
     room = _room(request, room_pk)
     # With what the save needs to name the scopes to refresh, so it reads none of them again.
     allocation = get_object_or_404(
-        CaseAllocation.objects.select_related("workshop", "case__phase", "case__primary_need", "case__support_level", "case__current_provision"),
-        pk=allocation_pk, room=room,
+        CaseAllocation.objects.select_related(
+            "workshop", "case__phase", "case__primary_need", "case__support_level", "case__current_provision"
+        ),
+        pk=allocation_pk,
+        room=room,
     )
     review = _review_of(allocation)
     form = CaseReviewForm(request.POST, organisation=room.workshop.organisation, review=review)
@@ -107,7 +128,10 @@ def review_save(request, room_pk, allocation_pk):
         return _render(request, room, allocation, form, confirm=form.set_aside)
     try:
         services.review_save(
-            allocation=allocation, answer=form.answer, by=request.user, expected_version=form.cleaned_data["version"],
+            allocation=allocation,
+            answer=form.answer,
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
             extra_changes={SET_ASIDE: [None, _set_aside_words(form.set_aside)]} if form.set_aside else None,
         )
     except services.ReviewConflict as conflict:
@@ -140,10 +164,19 @@ def review_save(request, room_pk, allocation_pk):
         return redirect("room_console", room_pk=room.pk)
     # The next case is one still to do (next_case_after): it has no review, so none is read; and
     # after a first review its form offers what the form just saved offered.
-    response = _render(request, room, next_allocation, saved=saved, lines=lines, review=None,
-                       offered_with_no_review=form.offered if review is None else None)
+    response = _render(
+        request,
+        room,
+        next_allocation,
+        saved=saved,
+        lines=lines,
+        review=None,
+        offered_with_no_review=form.offered if review is None else None,
+    )
     # The address bar follows the case on screen, so a reload reopens it (with any draft).
     next_url = (
-        reverse("room_console_case", args=[room.pk, next_allocation.pk]) if next_allocation else reverse("room_console", args=[room.pk])
+        reverse("room_console_case", args=[room.pk, next_allocation.pk])
+        if next_allocation
+        else reverse("room_console", args=[room.pk])
     )
     return push_url(response, next_url)

@@ -28,7 +28,9 @@ def workshop_list(request):
     for room in rooms_for_console(request.user).filter(facilitators=request.user).order_by("name"):
         my_rooms.setdefault(room.workshop_id, []).append(room)
     rows = [(workshop, my_rooms.get(workshop.pk, [])) for workshop in workshops]
-    return render(request, "workshops/setup/workshop_list.html", {"rows": rows, "to_open": list(rooms_to_open(request.user))})
+    return render(
+        request, "workshops/setup/workshop_list.html", {"rows": rows, "to_open": list(rooms_to_open(request.user))}
+    )
 
 
 @member_required(Role.LEAD)
@@ -50,8 +52,12 @@ def workshop_detail(request, pk):
     progress, unallocated = workshop_progress(workshop)
     progress_by_room = {p.room.pk: p for p in progress}
     polls = workshop.polls.annotate(
-        answer_count=Count("responses", filter=Q(responses__round=F("round"), responses__hidden=False, responses__approved=True)),
-        waiting_count=Count("responses", filter=Q(responses__round=F("round"), responses__hidden=False, responses__approved=False)),
+        answer_count=Count(
+            "responses", filter=Q(responses__round=F("round"), responses__hidden=False, responses__approved=True)
+        ),
+        waiting_count=Count(
+            "responses", filter=Q(responses__round=F("round"), responses__hidden=False, responses__approved=False)
+        ),
     )
     return render(
         request,
@@ -66,7 +72,9 @@ def workshop_detail(request, pk):
             "process_maps": workshop.process_maps.all(),
             "can_map": request.membership.role in (Role.LEAD, Role.FACILITATOR),
             "join_host": request.build_absolute_uri(reverse("join")),
-            "calibration_cases": workshop.allocations.filter(kind=CaseAllocation.Kind.FIRST, calibration=True).select_related("case"),
+            "calibration_cases": workshop.allocations.filter(
+                kind=CaseAllocation.Kind.FIRST, calibration=True
+            ).select_related("case"),
             "can_moderate": agreement.may_moderate(request.user, workshop),
         },
     )
@@ -95,8 +103,11 @@ def room_edit(request, workshop_pk, pk=None):
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.room_save(
-                workshop=workshop, room=room, name=form.cleaned_data["name"],
-                facilitators=form.cleaned_data["facilitators"], discipline_counts=form.discipline_counts(),
+                workshop=workshop,
+                room=room,
+                name=form.cleaned_data["name"],
+                facilitators=form.cleaned_data["facilitators"],
+                discipline_counts=form.discipline_counts(),
             )
         except ValidationError as error:
             # The model's own rules, should the form ever let something past: said on the form, not a 500.
@@ -106,7 +117,8 @@ def room_edit(request, workshop_pk, pk=None):
             return redirect("workshop_detail", pk=workshop.pk)
     discipline_fields = [form[f"discipline_{d}"] for d in Discipline.values]
     return render(
-        request, "workshops/setup/room_form.html",
+        request,
+        "workshops/setup/room_form.html",
         {"form": form, "workshop": workshop, "room": room, "discipline_fields": discipline_fields},
     )
 
@@ -120,13 +132,18 @@ def case_import_view(request, workshop_pk):
         upload = form.cleaned_data["file"]
         try:
             result = case_import(
-                organisation=request.membership.organisation, workshop=workshop, filename=upload.name, data=upload.read()
+                organisation=request.membership.organisation,
+                workshop=workshop,
+                filename=upload.name,
+                data=upload.read(),
             )
         except ImportRejected as rejected:
             problems = rejected.problems
         else:
             rooms = f" Created rooms: {', '.join(result.rooms_created)}." if result.rooms_created else ""
-            messages.success(request, f"Imported {result.created + result.updated} cases ({result.created} new).{rooms}")
+            messages.success(
+                request, f"Imported {result.created + result.updated} cases ({result.created} new).{rooms}"
+            )
             # Warnings, not refusals: the cases are in, and each unusual one is named so it can be checked.
             for warning in result.warnings:
                 messages.warning(request, str(warning))
@@ -157,7 +174,12 @@ def allocation(request, workshop_pk):
     allocations = list(
         workshop.allocations.filter(kind=CaseAllocation.Kind.FIRST)
         .select_related("case", "case__primary_need", "case__current_provision", "room", "review")
-        .prefetch_related(Prefetch("copies", queryset=CaseAllocation.objects.filter(kind=CaseAllocation.Kind.ANOTHER_ROOM).select_related("room")))
+        .prefetch_related(
+            Prefetch(
+                "copies",
+                queryset=CaseAllocation.objects.filter(kind=CaseAllocation.Kind.ANOTHER_ROOM).select_related("room"),
+            )
+        )
     )
     rooms = {str(room.pk): room for room in workshop.rooms.all()}
     errors = []
@@ -169,8 +191,14 @@ def allocation(request, workshop_pk):
             except ValidationError as error:
                 draw_form.add_error(None, error)
             else:
-                drawn = "; ".join(f"{reference} → {room}" for reference, room in draw.pairs) or "no further case (the share is reached)"
-                messages.success(request, f"Drew {len(draw.pairs)} cases for a blind second review with seed {draw.record.seed}: {drawn}.")
+                drawn = (
+                    "; ".join(f"{reference} → {room}" for reference, room in draw.pairs)
+                    or "no further case (the share is reached)"
+                )
+                messages.success(
+                    request,
+                    f"Drew {len(draw.pairs)} cases for a blind second review with seed {draw.record.seed}: {drawn}.",
+                )
                 return redirect("allocation", workshop_pk=workshop.pk)
     else:
         draw_form = DoubleReviewDrawForm(initial={"share": 15, "seed": secrets.randbelow(900000) + 100000})
@@ -202,7 +230,9 @@ def allocation(request, workshop_pk):
             elif move_to not in rooms and move_to != "none":
                 errors.append("Choose the room to move the ticked cases to.")
             else:
-                placements = services.placements_moved(placements=placements, selected=selected, room=rooms.get(move_to))
+                placements = services.placements_moved(
+                    placements=placements, selected=selected, room=rooms.get(move_to)
+                )
         if not errors and action == "split":
             # Reviewed cases stay with the room that reviewed them; calibration cases are in every room.
             keep = {item.pk for item in allocations if getattr(item, "review", None) is not None} | calibration
@@ -211,7 +241,9 @@ def allocation(request, workshop_pk):
             )
         if not errors:
             try:
-                services.allocation_save(workshop=workshop, placements=placements, second_rooms=second_rooms, calibration=calibration)
+                services.allocation_save(
+                    workshop=workshop, placements=placements, second_rooms=second_rooms, calibration=calibration
+                )
             except ValidationError as error:
                 errors = error.messages
             else:
@@ -220,16 +252,29 @@ def allocation(request, workshop_pk):
                     for room, _ in placements.values():
                         if room is not None:
                             counts[room.name] = counts.get(room.name, 0) + 1
-                    shares = ", ".join(f"{name}: {count} case{'s' if count != 1 else ''}" for name, count in sorted(counts.items()))
-                    done = f"Moved {len(selected)} case{'s' if len(selected) != 1 else ''}" if action == "move" else "Shared the cases out evenly"
+                    shares = ", ".join(
+                        f"{name}: {count} case{'s' if count != 1 else ''}" for name, count in sorted(counts.items())
+                    )
+                    done = (
+                        f"Moved {len(selected)} case{'s' if len(selected) != 1 else ''}"
+                        if action == "move"
+                        else "Shared the cases out evenly"
+                    )
                     messages.success(request, f"{done} and saved the allocation ({shares}).")
                     return redirect("allocation", workshop_pk=workshop.pk)
                 messages.success(request, "Saved the allocation.")
                 return redirect("workshop_detail", pk=workshop.pk)
     return render(
-        request, "workshops/setup/allocation.html",
-        {"workshop": workshop, "allocations": allocations, "rooms": rooms.values(), "errors": errors, "draw_form": draw_form,
-         "draws": DoubleReviewDraw.objects.filter(workshop=workshop).select_related("drawn_by")[:5]},
+        request,
+        "workshops/setup/allocation.html",
+        {
+            "workshop": workshop,
+            "allocations": allocations,
+            "rooms": rooms.values(),
+            "errors": errors,
+            "draw_form": draw_form,
+            "draws": DoubleReviewDraw.objects.filter(workshop=workshop).select_related("drawn_by")[:5],
+        },
     )
 
 
@@ -249,7 +294,9 @@ def audit_log(request, workshop_pk):
     entries = workshop_audit(workshop)
     allocation_pk = request.GET.get("case")
     if allocation_pk and allocation_pk.isdigit():
-        entries = entries.filter(review__allocation=get_object_or_404(CaseAllocation, pk=allocation_pk, workshop=workshop))
+        entries = entries.filter(
+            review__allocation=get_object_or_404(CaseAllocation, pk=allocation_pk, workshop=workshop)
+        )
     return render(request, "workshops/setup/audit_log.html", {"workshop": workshop, "entries": entries[:500]})
 
 
@@ -281,7 +328,12 @@ def retention_settings(request):
         form.save()
         messages.success(request, f"Workshops are now kept {organisation.retention_months} months after their date.")
         return redirect("retention")
-    return render(request, "workshops/setup/retention.html", {
-        "form": form, "deletions": DeletionRecord.objects.for_organisation(organisation).select_related("deleted_by")[:200],
-        "due": retention.past_retention(organisation),
-    })
+    return render(
+        request,
+        "workshops/setup/retention.html",
+        {
+            "form": form,
+            "deletions": DeletionRecord.objects.for_organisation(organisation).select_related("deleted_by")[:200],
+            "due": retention.past_retention(organisation),
+        },
+    )

@@ -12,5 +12,7 @@ def organisation_by_slug(slug: str) -> Organisation:
     if organisation is None:
         slugs = list(Organisation.objects.order_by("slug").values_list("slug", flat=True))
         hint = did_you_mean(slug, slugs) or f" Known: {', '.join(slugs) or 'none yet (create one with create_org)'}."
-        raise CommandError(f"There is no organisation with the slug {slug!r}.{hint} List them with: manage.py list_orgs")
+        raise CommandError(
+            f"There is no organisation with the slug {slug!r}.{hint} List them with: manage.py list_orgs"
+        )
     return organisation

@@ -24,7 +24,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--force", action="store_true", help="Run even though DEBUG is off (the demo users have a published password)."
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (the demo users have a published password).",
         )
 
     def handle(self, *args, force, **options):
@@ -44,7 +46,9 @@ class Command(BaseCommand):
                 if app_config.name != "casereview" and find_spec(module_name):
                     import_module(module_name).load(organisation)
 
-        self.stdout.write(self.style.SUCCESS(f"Demo ready: {organisation.name} (slug {organisation.slug!r}, for --org in commands)."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo ready: {organisation.name} (slug {organisation.slug!r}, for --org in commands).")
+        )
         self.stdout.write(f"Sign in at {settings.SITE_URL}/accounts/login/ with password {DEMO_PASSWORD!r} as:")
         for email, role, _, _ in DEMO_USERS:
             self.stdout.write(f"  {email:<24} {Role(role).label}")

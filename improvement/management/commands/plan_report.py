@@ -30,8 +30,11 @@ class Command(BaseCommand):
             count = plans.count()
             if count != 1:
                 titles = ", ".join(repr(p.title) for p in plans)
-                raise CommandError(f"{organisation.name} has no plan yet." if not count else
-                                   f"{organisation.name} has {count} plans: say which with --plan ({titles}).")
+                raise CommandError(
+                    f"{organisation.name} has no plan yet."
+                    if not count
+                    else f"{organisation.name} has {count} plans: say which with --plan ({titles})."
+                )
             found = plans.get()
         overview = plan_overview(found, timezone.localdate(), compute_if_stale=True)
         if output_format == "json":
@@ -42,14 +45,22 @@ class Command(BaseCommand):
     def as_text(self, o) -> str:
         lines = [o["plan"], f"As at {o['as_of']}", "", "Workstreams (actions red / amber / green, overdue):"]
         for w in o["workstreams"]:
-            lines.append(f"  {w['name']}: {w['focus_areas']} focus areas, {w['actions']} actions, "
-                         f"{w['rag']['red']} red / {w['rag']['amber']} amber / {w['rag']['green']} green, {w['overdue']} overdue")
+            lines.append(
+                f"  {w['name']}: {w['focus_areas']} focus areas, {w['actions']} actions, "
+                f"{w['rag']['red']} red / {w['rag']['amber']} amber / {w['rag']['green']} green, {w['overdue']} overdue"
+            )
         lines += ["", f"Overdue actions: {len(o['overdue_actions'])}"]
         lines += [f"  {a['due']}  {a['title']} ({a['owner']}, {a['rag']})" for a in o["overdue_actions"]]
         r = o["risks"]
         lines += ["", f"Open risks: {r['red']} red, {r['amber']} amber, {r['green']} green", "", "KPIs:"]
         for k in o["kpis"]:
-            latest = f"{k['latest']['value']} {k['unit']} ({k['latest']['period']})".replace("  ", " ") if k["latest"] else "no value yet"
-            lines.append(f"  {k['name']} [{k['kind']}]: latest {latest}; target {k['target'] if k['target'] is not None else '—'}; RAG {k['rag'] or '—'}")
+            latest = (
+                f"{k['latest']['value']} {k['unit']} ({k['latest']['period']})".replace("  ", " ")
+                if k["latest"]
+                else "no value yet"
+            )
+            lines.append(
+                f"  {k['name']} [{k['kind']}]: latest {latest}; target {k['target'] if k['target'] is not None else '—'}; RAG {k['rag'] or '—'}"
+            )
         lines += ["", "Themes with no action: " + ("; ".join(o["themes_without_action"]) or "none")]
         return "\n".join(lines) + "\n"

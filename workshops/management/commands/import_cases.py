@@ -20,7 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("--org", required=True, help="The organisation's slug.")
         parser.add_argument("--workshop", required=True, help="The workshop's title.")
         parser.add_argument(
-            "--date", dest="workshop_date", type=workshop_date,
+            "--date",
+            dest="workshop_date",
+            type=workshop_date,
             help="Date of a new workshop (2026-05-20 or 20/05/2026); default today.",
         )
 
@@ -47,5 +49,7 @@ class Command(BaseCommand):
         if result.rooms_created:
             self.stdout.write(f"Created rooms: {', '.join(result.rooms_created)}.")
         self.stdout.write(
-            self.style.SUCCESS(f"Imported {result.created + result.updated} cases ({result.created} new) into “{target.title}”.")
+            self.style.SUCCESS(
+                f"Imported {result.created + result.updated} cases ({result.created} new) into “{target.title}”."
+            )
         )

@@ -14,7 +14,9 @@ class Command(BaseCommand):
     def handle(self, *args, org, **options):
         organisation = organisation_by_slug(org)
         workshops = list(
-            Workshop.objects.for_organisation(organisation).order_by("-date", "title").annotate(
+            Workshop.objects.for_organisation(organisation)
+            .order_by("-date", "title")
+            .annotate(
                 room_count=Count("rooms", distinct=True),
                 case_count=Count("allocations", distinct=True),
                 review_count=Count("allocations", filter=Q(allocations__review__isnull=False), distinct=True),
@@ -23,7 +25,11 @@ class Command(BaseCommand):
         if not workshops:
             self.stdout.write(f"{organisation.name} has no workshops yet.")
             return
-        self.stdout.write(f"{'date':<10}  {'status':<6}  {'rooms':>5}  {'cases':>5}  {'reviews':>7}  {'code':<6}  title")
+        self.stdout.write(
+            f"{'date':<10}  {'status':<6}  {'rooms':>5}  {'cases':>5}  {'reviews':>7}  {'code':<6}  title"
+        )
         for w in workshops:
-            self.stdout.write(f"{w.date:%Y-%m-%d}  {w.status:<6}  {w.room_count:>5}  {w.case_count:>5}  {w.review_count:>7}  "
-                              f"{w.join_code:<6}  {w.title}")
+            self.stdout.write(
+                f"{w.date:%Y-%m-%d}  {w.status:<6}  {w.room_count:>5}  {w.case_count:>5}  {w.review_count:>7}  "
+                f"{w.join_code:<6}  {w.title}"
+            )

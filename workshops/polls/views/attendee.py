@@ -19,7 +19,13 @@ from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop
 from workshops.polls import services
 from workshops.polls.follow import CARDS_HEADERS, follow_answer, keep_shared_cards, kept_shared_cards
 from workshops.polls.limits import limit_answers, limit_join, limit_page_opens
-from workshops.polls.selectors import live_version, open_polls_with_version, phone_answers, poll_to_answer, workshop_for_code
+from workshops.polls.selectors import (
+    live_version,
+    open_polls_with_version,
+    phone_answers,
+    poll_to_answer,
+    workshop_for_code,
+)
 from workshops.polls.text import MAX_PHRASE_LENGTH
 
 PHONE_COOKIE = "casereview_phone"
@@ -37,8 +43,10 @@ def join(request):
     if workshop is None or workshop.status == Workshop.Status.CLOSED:
         # An unknown code and an ended workshop's code are answered alike, so that a guesser
         # cannot tell which codes exist.
-        error = (f"No open workshop has the code “{raw[:12]}”. Check the code on the screen: it has {JOIN_CODE_LENGTH} "
-                 "letters and numbers. If the workshop has ended, its polls no longer take answers.")
+        error = (
+            f"No open workshop has the code “{raw[:12]}”. Check the code on the screen: it has {JOIN_CODE_LENGTH} "
+            "letters and numbers. If the workshop has ended, its polls no longer take answers."
+        )
         return render(request, "workshops/attendee/join.html", {"error": error, "code": raw}, status=404)
     return redirect("attend", code=workshop.join_code)
 
@@ -102,17 +110,30 @@ def _render_attend(request, workshop, phone, *, failed=None, status=200):
         notices.setdefault(message.extra_tags, []).append(message)
     cards = []
     for poll in workshop.polls.filter(is_open=True):
-        card = failed if failed and failed.poll.pk == poll.pk else PollCard(poll, [], notices.get(f"poll-{poll.pk}", []))
+        card = (
+            failed if failed and failed.poll.pk == poll.pk else PollCard(poll, [], notices.get(f"poll-{poll.pk}", []))
+        )
         card.mine = list(phone_answers(poll, phone))
         cards.append(card)
     response = render(
-        request, "workshops/attendee/attend.html",
-        {**_card_context(workshop.join_code), "workshop": workshop, "cards": cards, "version": live_version(workshop.join_code)},
+        request,
+        "workshops/attendee/attend.html",
+        {
+            **_card_context(workshop.join_code),
+            "workshop": workshop,
+            "cards": cards,
+            "version": live_version(workshop.join_code),
+        },
         status=status,
     )
     response.set_signed_cookie(
-        PHONE_COOKIE, phone, salt=PHONE_COOKIE_SALT, max_age=PHONE_COOKIE_AGE,
-        httponly=True, samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+        PHONE_COOKIE,
+        phone,
+        salt=PHONE_COOKIE_SALT,
+        max_age=PHONE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
 
@@ -158,8 +179,10 @@ def shared_cards(request, code):
         # The version of exactly the polls read, so the cards are never kept under another one.
         version, polls = open_polls_with_version(code)
         cards = [PollCard(poll, [], []) for poll in polls]
-        html = render_to_string("workshops/attendee/_shared_cards.html",
-                                {**_card_context(code), "cards": cards, "version": version, "shared": True}).encode()
+        html = render_to_string(
+            "workshops/attendee/_shared_cards.html",
+            {**_card_context(code), "cards": cards, "version": version, "shared": True},
+        ).encode()
         keep_shared_cards(code, version, html)
     return HttpResponse(html, headers=CARDS_HEADERS)
 
@@ -181,13 +204,22 @@ def answer(request, code, poll_pk):
     mine = None  # the phone's answers after a stored answer, as the service returns them
     if phone is None:
         # No cookie (blocked, or expired while the page was open): start again, nothing stored.
-        card.notices.append(Message(messages.ERROR, "Your answer was not sent because your browser did not keep this page's cookie. Please answer again."))
+        card.notices.append(
+            Message(
+                messages.ERROR,
+                "Your answer was not sent because your browser did not keep this page's cookie. Please answer again.",
+            )
+        )
     else:
         value = request.POST.get("value", "")
         try:
             mine = services.poll_answer(
-                poll=poll, phone=phone, words=words, choice=request.POST.get("choice", ""),
-                value=int(value) if value.isdigit() else None, role=role,
+                poll=poll,
+                phone=phone,
+                words=words,
+                choice=request.POST.get("choice", ""),
+                value=int(value) if value.isdigit() else None,
+                role=role,
             )
         except ValidationError as error:
             if poll.kind == Poll.Kind.WORDS and hasattr(error, "error_dict"):
@@ -204,8 +236,10 @@ def answer(request, code, poll_pk):
         card.mine = mine if mine is not None else list(phone_answers(poll, phone)) if phone else []
         # The card alone needs no context processors (the signed-in member, messages): only its
         # form token.
-        html = render_to_string("workshops/attendee/_poll_card.html",
-                                {**_card_context(poll.workshop.join_code), "card": card, "csrf_token": get_token(request)})
+        html = render_to_string(
+            "workshops/attendee/_poll_card.html",
+            {**_card_context(poll.workshop.join_code), "card": card, "csrf_token": get_token(request)},
+        )
         return HttpResponse(html, status=400 if refused else 200)
     if card.errors:
         return _render_attend(request, poll.workshop, phone, failed=card, status=400)

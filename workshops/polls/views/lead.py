@@ -68,7 +68,9 @@ def poll_state(request, pk):
         messages.success(request, f"{'Opened' if action == 'open' else 'Closed'} “{poll.question}”.")
     elif action == "reset":
         services.poll_reset(poll=poll)
-        messages.success(request, f"Reset “{poll.question}”: a new round starts, earlier answers are kept but no longer shown.")
+        messages.success(
+            request, f"Reset “{poll.question}”: a new round starts, earlier answers are kept but no longer shown."
+        )
     else:
         messages.error(request, "Nothing changed: unknown action.")
     return redirect("workshop_detail", pk=poll.workshop_id)
@@ -82,7 +84,9 @@ def poll_moderate(request, pk):
     waiting = list(waiting_responses(poll))
     decided = current_responses(poll).exclude(approved=False, hidden=False).order_by("-created_at")
     context = {
-        "poll": poll, "waiting": waiting, "responses": decided,
+        "poll": poll,
+        "waiting": waiting,
+        "responses": decided,
         "results": poll_results(poll) if poll.kind == Poll.Kind.WORDS else None,
         "merges": poll_merges(poll) if poll.kind == Poll.Kind.WORDS else [],
         "refused": refused_count(poll.workshop),
@@ -197,7 +201,9 @@ def poll_live_results(request, pk):
     if request.GET.get("since") == fingerprint:
         return HttpResponse(status=204)
     context = {
-        "poll": poll, "results": poll_results(poll, fingerprint), "fingerprint": fingerprint,
+        "poll": poll,
+        "results": poll_results(poll, fingerprint),
+        "fingerprint": fingerprint,
         "presenter": _presents(request, poll),
         "waiting": waiting_responses(poll).count() if poll.needs_approval else 0,
     }
@@ -216,7 +222,10 @@ def poll_results_csv(request, pk):
     else:
         header, rows = [first, "count", "share"], [[bar.label, bar.count, f"{bar.share:.3f}"] for bar in results.bars]
     if results.groups:
-        header += [f"{group.label} (n={group.phones} phones{', small number' if group.small else ''})" for group in results.groups]
+        header += [
+            f"{group.label} (n={group.phones} phones{', small number' if group.small else ''})"
+            for group in results.groups
+        ]
         by_answer = dict(results.compare)
         rows = [row + by_answer.get(row[0], [""] * len(results.groups)) for row in rows]
     note = "Approved answers only; hidden ones left out; merges applied."
