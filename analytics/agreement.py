@@ -1,7 +1,7 @@
-"""Agreement between rooms (DESIGN.md §4): where two or more rooms reviewed the same case (a
-calibration case, a blind double review), how often they agreed, and Cohen's κ (two rooms) or
-Fleiss' κ (more) with a 95% interval, on the outcome (ideal / not ideal / no consensus: three
-categories) and on the better provision; and the disagreements, for moderation.
+"""Agreement between rooms (docs/design.md, “Report definitions”): where two or more rooms reviewed
+the same case (a calibration case, a blind double review), how often they agreed, and Cohen's κ (two
+rooms) or Fleiss' κ (more) with a 95% interval, on the outcome (ideal / not ideal / no consensus:
+three categories) and on the better provision; and the disagreements, for moderation.
 
 κ is the agreement beyond what chance alone would give: 1 is perfect, 0 is chance level. It is
 left out (``kappa`` and ``ci95`` null, with a ``reason``) when there are too few cases, or when
@@ -12,19 +12,24 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Q
 from statsmodels.stats.inter_rater import cohens_kappa, fleiss_kappa
+from statsmodels.stats.proportion import proportion_confint
 
 from analytics import selectors
 from analytics.scopes import Scope
 from casereview.models import Organisation
 from workshops.models import CaseAllocation
 
-MIN_CASES = 2
+# κ and its interval need at least this many cases reviewed by two or more rooms. On two or three
+# cases the statistics collapse (an outsider saw "κ = 0.00 (0.00 to 0.00)" for two cases and
+# "1.00 (1.00 to 1.00)" for three): below it, the percent agreement is shown alone, with the reason.
+MIN_CASES = 10
 OUTCOME_CATEGORIES = ["ideal", "not_ideal", "no_consensus"]
 OUTCOME_WORDS = {"ideal": "Ideal", "not_ideal": "Not ideal", "no_consensus": "No consensus"}
 BOOTSTRAP_RESAMPLES = 2000
 BOOTSTRAP_SEED = 20260520  # fixed: the same answers always give the same interval
 NOT_ENOUGH = (
-    "Not enough cases: κ needs at least {minimum} cases that two or more rooms reviewed (there {verb} {cases})."
+    "Too few cases to estimate agreement beyond chance: κ needs at least {minimum} cases that two or more "
+    "rooms reviewed (there {verb} {cases})."
 )
 ONE_CATEGORY = "Every answer was the same ({category}), so chance alone would agree every time: κ is not defined."
 
@@ -114,14 +119,30 @@ def agreement_figures(ratings: list[list[str]], categories: list[str]) -> dict:
         result = cohens_kappa(table)
         kappa = float(result.kappa)
         interval = [round(float(max(result.kappa_low, -1.0)), 4), round(float(min(result.kappa_upp, 1.0)), 4)]
+        chance = float((table.sum(axis=0) * table.sum(axis=1)).sum() / table.sum() ** 2)
         figures["method"] = "cohen"
     else:
         table = _counts(ratings, used)
         kappa = fleiss_kappa_of_counts(table)
         interval = _fleiss_interval(table)
+        shares = table.sum(axis=0) / table.sum()
+        chance = float((shares * shares).sum())
         figures["method"] = "fleiss"
+    if interval is None or interval[1] - interval[0] < 1e-9:
+        interval = _interval_from_agreement(agreed, cases, chance)
+        figures["interval_method"] = "wilson"
     figures.update(kappa=round(kappa, 4), ci95=interval, reading=reading(kappa))
     return figures
+
+
+def _interval_from_agreement(agreed: int, cases: int, chance: float) -> list[float]:
+    """κ's 95% interval when resampling cannot vary it (every case agreed, say: every resample
+    agrees too, and the asymptotic standard error is 0): the Wilson interval of the share of cases
+    that agreed, put through κ = (agreed share − chance) / (1 − chance) with chance agreement as
+    observed. Like the Wilson interval it never collapses to a point: 10 cases out of 10 agreeing
+    give an agreed share of 0.72 to 1, so κ's lower bound stays well below 1."""
+    low, high = proportion_confint(agreed, cases, alpha=0.05, method="wilson")
+    return [round(max((float(bound) - chance) / (1 - chance), -1.0), 4) for bound in (low, high)]
 
 
 @dataclass
@@ -150,14 +171,15 @@ def agreement_report(organisation: Organisation, scope: Scope) -> dict:
     """The report's ``agreement`` key: figures over the scope's cases reviewed by two or more
     rooms, the disagreements (with every room's answer), and how many await moderation."""
     in_scope = selectors.all_reviews_in(organisation, scope)
-    doubled = CaseAllocation.objects.filter(kind=CaseAllocation.Kind.ANOTHER_ROOM).values("primary_id")
+    doubled = CaseAllocation.objects.filter(kind=CaseAllocation.Kind.OTHER_ROOM).values("first_allocation_id")
     rows = (
-        in_scope.filter(Q(allocation__primary_id__in=doubled) | Q(allocation_id__in=doubled))
+        in_scope.filter(Q(allocation__first_allocation_id__in=doubled) | Q(allocation_id__in=doubled))
         .values_list(
             "pk",
             "allocation_id",
-            "allocation__primary_id",
+            "allocation__first_allocation_id",
             "allocation__kind",
+            "allocation__workshop_id",
             "allocation__workshop__title",
             "allocation__case__reference",
             "allocation__room__name",
@@ -169,12 +191,14 @@ def agreement_report(organisation: Organisation, scope: Scope) -> dict:
         .order_by("allocation__case__reference", "pk")
     )
     groups: dict[int, dict] = {}
-    for pk, allocation, primary, kind, workshop, reference, room, consensus, ideal, better, better_label in rows:
+    for pk, allocation, first, kind, workshop_id, workshop, reference, room, consensus, ideal, better, label in rows:
         group = groups.setdefault(
-            primary or allocation, {"reference": reference, "workshop": workshop, "answers": [], "moderated": None}
+            first or allocation,
+            {"reference": reference, "workshop": workshop, "workshop_id": workshop_id}
+            | {"answers": [], "moderated": None},
         )
         if kind == CaseAllocation.Kind.MODERATION:
-            group["moderated"] = Answer("Moderated", False, pk, _outcome(consensus, ideal), better, better_label)
+            group["moderated"] = Answer("Moderated", False, pk, _outcome(consensus, ideal), better, label)
         else:
             group["answers"].append(
                 Answer(
@@ -183,7 +207,7 @@ def agreement_report(organisation: Organisation, scope: Scope) -> dict:
                     pk,
                     _outcome(consensus, ideal),
                     better,
-                    better_label,
+                    label,
                 )
             )
     cases = []
@@ -207,6 +231,8 @@ def agreement_report(organisation: Organisation, scope: Scope) -> dict:
                 {
                     "reference": group["reference"],
                     "workshop": group["workshop"],
+                    # Who may read this row: the workshop's moderation panel (analytics/views.py).
+                    "workshop_id": group["workshop_id"],
                     "rooms": {answer.room: answer.in_words for answer in group["answers"]},
                     "on": [
                         name

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class AnalyticsConfig(AppConfig):
-    """Reading the results: report jobs, snapshots, charts, dashboards, exports (DESIGN.md §3)."""
+    """Reading the results: report jobs, snapshots, charts, dashboards, exports (docs/design.md, “Layout”)."""
 
     name = "analytics"

@@ -9,7 +9,8 @@ from analytics.models import SettingRow, SettingsDataset
 
 NAME = "Synthetic demo: 20 mainstream secondaries, SEND suspensions 2025/26"
 DESCRIPTION = "Made-up figures for trying the analysis. Not real schools."
-# urn, name, locality, deprivation decile, pupils, ehcp, sen_support, EHCP pupils suspended at least once, permanent exclusions (SEND)
+# urn, name, locality, deprivation decile, pupils, ehcp, sen_support, EHCP pupils suspended at least once,
+# permanent exclusions (SEND)
 SCHOOLS = [
     ("900001", "Northfield Academy", "North", 6, 1180, 34, 150, 5, 0),
     ("900002", "Hollins Park School", "East", 2, 980, 41, 190, 19, 2),

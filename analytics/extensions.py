@@ -1,7 +1,8 @@
 """The one way an app above analytics adds to a dashboard, without analytics importing it.
 
-Dependencies point one way (DESIGN.md §3: casereview <- workshops <- analytics <- improvement), yet
-the dashboard should show, for instance, which actions of the improvement plan answer each theme.
+Dependencies point one way (docs/design.md, “Dependencies point one way”: casereview <- workshops
+<- analytics <- improvement), yet the dashboard should show, for instance, which actions of the
+improvement plan answer each theme.
 So an app registers a *section provider* in its ``AppConfig.ready()``; the dashboard calls every
 provider after its figures and shows what they return. A provider is
 ``provider(request, scope) -> str | None``: HTML for this member and this scope (``request.membership``

@@ -13,19 +13,27 @@ class SettingsUploadForm(forms.Form):
         required=False, validators=[reject_identifiers], help_text="Where the figures come from, and for which year."
     )
     file = forms.FileField(
-        help_text="A .csv (UTF-8) or .xlsx file with one row per setting (see the template), or a DfE school-level SEN or exclusions file as downloaded."
+        help_text=(
+            "A .csv (UTF-8) or .xlsx file with one row per setting (see the template), "
+            "or a DfE school-level SEN or exclusions file as downloaded."
+        )
     )
     more_file = forms.FileField(
         required=False,
         label="A second DfE file (optional)",
-        help_text="With a DfE file: the other DfE school-level file (exclusions with SEN, or SEN with exclusions), joined on the school URN.",
+        help_text=(
+            "With a DfE file: the other DfE school-level file (exclusions with SEN, or SEN with exclusions), "
+            "joined on the school URN."
+        ),
     )
     la_name = forms.CharField(
         required=False,
         max_length=100,
         label="Local authority (DfE files only)",
         validators=[reject_identifiers],
-        help_text="As the DfE file writes it in its la_name column, for example Northshire. Only this LA's schools are read.",
+        help_text=(
+            "As the DfE file writes it in its la_name column, for example Northshire. Only this LA's schools are read."
+        ),
     )
 
 

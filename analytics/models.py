@@ -11,7 +11,8 @@ class ReportSnapshot(models.Model):
     """The figures of one scope of an LA's reports, as last computed by a report task.
 
     Dashboards read these and never aggregate inside a request. ``fingerprint`` says which data the
-    figures came from: when the data's fingerprint differs, the snapshot is stale (DESIGN.md §3)."""
+    figures came from: when the data's fingerprint differs, the snapshot is stale (docs/design.md,
+    “The read path: reports from snapshots”)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="report_snapshots")
     scope = models.CharField(

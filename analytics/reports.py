@@ -1,4 +1,5 @@
-"""The report definitions of DESIGN.md §4, computed with pandas. These are the numbers people quote.
+"""The report definitions of docs/design.md, “Report definitions”, computed with pandas. These are
+the numbers people quote.
 
 Over the case reviews in scope: ``excluded`` are reviews without consensus, ``analysed`` those with
 consensus and a recorded outcome. Excluded reviews appear beside the figures, never inside a
@@ -16,6 +17,7 @@ import time
 from contextlib import contextmanager
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.db.models import Q
@@ -30,6 +32,13 @@ from casereview.vocabularies import VocabularyKind
 from workshops.models import Discipline, FindingKind
 
 SMALL_NUMBER = 5
+# χ²'s p-value from its distribution is unreliable when more than this share of the expected
+# counts are under 5 (Cochran 1954); the p-value then comes from a seeded permutation test.
+SMALL_EXPECTED_SHARE = 0.2
+PERMUTATION_DRAWS = 20_000
+PERMUTATION_SEED = 20260520
+# The row of the breakdown by room that holds moderated answers: the panel's, in no room.
+MODERATED_ROOM = 0
 BREAKDOWNS = {
     "workshop": "Workshop",
     "phase": "Phase",
@@ -302,9 +311,29 @@ def _p_text(p: float) -> str:
     return "below 0.001" if p < 0.001 else f"{p:.3f}"
 
 
+def permutation_p_value(table: np.ndarray, observed: float) -> float:
+    """The Monte Carlo p-value of a χ² statistic on a groups × (ideal, not ideal) table: how often
+    tables with the same margins, drawn at random (the outcomes shuffled between the reviews, each
+    group keeping its size), give a χ² at least as large. Seeded, so a report is reproducible;
+    (1 + hits) / (1 + draws), so it is never 0 (Phipson and Smyth 2010)."""
+    sizes = table.sum(axis=1).astype(np.int64)
+    ideal_total = int(table[:, 0].sum())
+    rng = np.random.default_rng(PERMUTATION_SEED)
+    ideal = rng.multivariate_hypergeometric(sizes, ideal_total, size=PERMUTATION_DRAWS).astype(float)
+    expected_ideal = sizes * ideal_total / sizes.sum()
+    expected_not = sizes - expected_ideal
+    chi2 = ((ideal - expected_ideal) ** 2 / expected_ideal + ((sizes - ideal) - expected_not) ** 2 / expected_not).sum(
+        axis=1
+    )
+    hits = int((chi2 >= observed - 1e-9).sum())
+    return (1 + hits) / (1 + PERMUTATION_DRAWS)
+
+
 def compare(rows: list[dict], what: str) -> dict:
-    """Does the share not ideal differ between the groups? Fisher's exact test for two groups,
-    χ² for more (with a warning where expected counts are small), and the p-value in words."""
+    """Does the share not ideal differ between the groups? Fisher's exact test for two groups; χ²
+    for more, its p-value from the χ² distribution, or, where more than a fifth of the expected
+    counts are under 5 (Cochran's rule, where that approximation fails), from a Monte Carlo
+    permutation test. The p-value in words."""
     groups = [row for row in rows if row["analysed"]]
     result = {
         "by": what,
@@ -331,14 +360,27 @@ def compare(rows: list[dict], what: str) -> dict:
         named = "Fisher's exact test"
     else:
         test = stats.chi2_contingency(table, correction=False)
+        small_share = float((test.expected_freq < 5).mean())
         result |= {
             "test": "chi_squared",
             "p_value": float(test.pvalue),
             "statistic": float(test.statistic),
             "dof": int(test.dof),
-            "small_expected": bool((test.expected_freq < 5).any()),
+            "small_expected": bool(small_share > 0),
+            "small_expected_share": round(small_share, 4),
         }
         named = f"χ² test ({int(test.dof)} degrees of freedom)"
+        if small_share > SMALL_EXPECTED_SHARE:
+            result |= {
+                "test": "chi_squared_permutation",
+                "p_value": permutation_p_value(np.array(table, dtype=float), float(test.statistic)),
+                "asymptotic_p_value": float(test.pvalue),
+                "draws": PERMUTATION_DRAWS,
+            }
+            named = (
+                f"χ² permutation test ({PERMUTATION_DRAWS:,} random reshufflings, because "
+                f"{round(small_share * 100)}% of the expected counts are under 5)"
+            )
     p = result["p_value"]
     chance = (
         "less than 1 time in 1,000"
@@ -347,12 +389,27 @@ def compare(rows: list[dict], what: str) -> dict:
     )
     verdict = "unlikely to be chance alone" if p < 0.05 else "it could well be chance"
     words = (
-        f"{named}, p = {_p_text(p)}: if the {what}s did not really differ, differences in the share not ideal at least as "
-        f"large as these would come up by chance {chance}; {verdict}."
+        f"{named}, p = {_p_text(p)}: if the {what}s did not really differ, differences in the share not ideal "
+        f"at least as large as these would come up by chance {chance}; {verdict}."
     )
-    if result["small_expected"]:
+    if result["small_expected"] and result["test"] == "chi_squared":
         words += f" Some {what}s have few reviews, so the χ² approximation is rough: read the p-value as a guide only."
     return result | {"words": words}
+
+
+def comparison(rows: list[dict], dimension: str, what: str) -> dict:
+    """``compare`` over a breakdown's rows; between rooms, without the moderated answers (the panel's
+    judgement, not a room's), and saying so."""
+    moderated = [row for row in rows if dimension == "room" and row["key"] == MODERATED_ROOM]
+    result = compare([row for row in rows if row not in moderated], what) | {"label": BREAKDOWNS[dimension]}
+    left_out = sum(row["analysed"] for row in moderated)
+    if left_out:
+        result["left_out"] = left_out
+        result["words"] += (
+            f" {left_out} moderated answer{'s are' if left_out != 1 else ' is'} not a room's judgement and "
+            f"{'are' if left_out != 1 else 'is'} left out of this comparison."
+        )
+    return result
 
 
 def breakdowns(
@@ -365,7 +422,10 @@ def breakdowns(
     )
     rooms = selectors.room_names(organisation)  # id -> (name, workshop title, workshop date)
     in_order = sorted(rooms.items(), key=lambda item: (item[1][2], item[1][1], item[1][0], item[0]))
+    # A moderated answer has no room; it counts in every figure, so it has a row of its own and the
+    # rooms' rows add up to the figures above them.
     room_groups = [(pk, f"{name} ({title})") for pk, (name, title, _) in in_order]
+    room_groups.append((MODERATED_ROOM, "Moderated answers (no room)"))
 
     def children(dimension, *, coded=False):
         counts = selectors.children_counts(organisation, scope, selectors.ANALYSED, dimension)
@@ -374,7 +434,9 @@ def breakdowns(
     result = {
         "workshop": breakdown(tally(by_place, ["workshop"]), workshop_groups, children("workshop")),
         "room": breakdown(
-            tally(by_place.dropna(subset=["room"]).astype({"room": int}), ["room"]), room_groups, children("room")
+            tally(by_place.fillna({"room": MODERATED_ROOM}).astype({"room": int}), ["room"]),
+            room_groups,
+            {MODERATED_ROOM if room is None else room: n for room, n in children("room").items()},
         ),
     }
     by_case = selectors.review_counts(organisation, scope, "phase", "primary_need", "support_level")
@@ -567,10 +629,7 @@ def _build_report(organisation: Organisation, scope: Scope) -> dict:
         "provision_crosstab": crosstab,
         "dbv_summary": dbv_summary(provision_rows, crosstab, figures, int(overall.excluded)),
         "breakdowns": by_group,
-        "comparisons": [
-            compare(by_group[dimension], what) | {"label": BREAKDOWNS[dimension]}
-            for dimension, what in COMPARED.items()
-        ],
+        "comparisons": [comparison(by_group[dimension], dimension, what) for dimension, what in COMPARED.items()],
         "comparisons_warning": COMPARISONS_WARNING,
         "disciplines": disciplines(selectors.room_disciplines(organisation), by_place.room.dropna()),
         "polls": words_polls(selectors.words_frame(organisation, scope)),

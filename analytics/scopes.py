@@ -10,7 +10,7 @@ snapshot. A comma, not a plus: in a query string a plus is read as a space, so a
 hand into a Power BI address would break, while a comma arrives as typed.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 
 from django.db.models import Q
@@ -28,6 +28,10 @@ VOCABULARY_SCOPES = {
 # The kinds a scope can fix, in the order of a combined key's parts.
 PART_KINDS = ("workshop", *VOCABULARY_SCOPES)
 SEPARATOR = ","
+# The last part of the key of a scope seen while some answers are sealed (blind double review,
+# calibration): "all,sealed" is every review of the LA but those. It is never a filter people
+# choose: the dashboards, downloads and plan pages add it for a facilitator (analytics.sealing).
+SEALED = "sealed"
 # The longest key: a workshop id and four vocabulary codes (60 characters at most each) with
 # their kinds. ReportSnapshot.scope is this long; a longer key names nothing.
 KEY_MAX_LENGTH = 400
@@ -41,6 +45,8 @@ class UnknownScope(ValueError):
 class Scope:
     # (kind, value) pairs in PART_KINDS order, at most one per kind; none: all of the LA's reviews.
     parts: tuple[tuple[str, str], ...] = ()
+    # Without the reviews of cases that some room has still to answer (analytics.sealing).
+    sealed: bool = False
 
     @classmethod
     def of(cls, **values) -> "Scope":
@@ -69,17 +75,31 @@ class Scope:
             return cls()
         if len(key) > KEY_MAX_LENGTH:
             raise UnknownScope(key[:40])
+        parts = key.split(SEPARATOR)
+        sealed = parts[-1] == SEALED
+        if sealed:
+            parts = parts[:-1]
+            if parts == ["all"]:
+                return cls(sealed=True)
         values = {}
-        for part in key.split(SEPARATOR):
+        for part in parts:
             kind, _, value = part.partition(":")
             if kind not in PART_KINDS or kind in values or not value:
                 raise UnknownScope(key)
             values[kind] = value
-        return cls.of(**values)
+        scope = cls.of(**values)
+        return scope.with_sealed() if sealed else scope
 
     @property
     def key(self) -> str:
-        return SEPARATOR.join(f"{kind}:{value}" for kind, value in self.parts) or "all"
+        key = SEPARATOR.join(f"{kind}:{value}" for kind, value in self.parts) or "all"
+        return f"{key}{SEPARATOR}{SEALED}" if self.sealed else key
+
+    def with_sealed(self) -> "Scope":
+        return replace(self, sealed=True)
+
+    def without_sealed(self) -> "Scope":
+        return replace(self, sealed=False)
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -99,7 +119,8 @@ class Scope:
         return [(kind, value) for kind, value in self.parts if kind in VOCABULARY_SCOPES]
 
     def review_filter(self) -> Q:
-        """Narrows an LA's CaseReview queryset to this scope: every part must hold."""
+        """Narrows an LA's CaseReview queryset to this scope: every part must hold. (A sealed
+        scope's reviews are left out by analytics.selectors.all_reviews_in, which knows the LA.)"""
         condition = Q()
         for kind, value in self.parts:
             if kind == "workshop":

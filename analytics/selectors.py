@@ -5,6 +5,7 @@ from django.db.models import CharField, Count, DateTimeField, F, IntegerField, M
 
 from analytics.models import VariationSettings
 from analytics.scopes import VOCABULARY_SCOPES, Scope
+from analytics.sealing import sealed_review_condition
 from casereview.models import Organisation, VocabularyTerm
 from casereview.vocabularies import VocabularyKind
 from workshops.models import (
@@ -25,7 +26,7 @@ from workshops.polls.selectors import SHOWN, word_labels
 REVIEW_DIMENSIONS = {
     "workshop": "allocation__workshop_id",
     "room": "allocation__room_id",
-    # As the case was when it was reviewed (DESIGN.md §4), like the provision.
+    # As the case was when it was reviewed (docs/design.md, “Report definitions”), like the provision.
     "phase": "phase_at_review_id",
     "primary_need": "primary_need_at_review_id",
     "support_level": "support_level_at_review_id",
@@ -43,14 +44,17 @@ def all_reviews_in(organisation: Organisation, scope: Scope):
     # The case belongs to the LA as well as the workshop (allocation keeps them together). Saying so
     # lets PostgreSQL read this LA's cases by index instead of every LA's: a report's time then
     # follows the LA's data, not the installation's (docs/benchmarks.md).
-    return CaseReview.objects.for_organisation(organisation).filter(
+    reviews = CaseReview.objects.for_organisation(organisation).filter(
         scope.review_filter(), allocation__case__organisation=organisation
     )
+    # Seen by a facilitator while some answers are sealed: the one place that leaves them out.
+    return reviews.exclude(sealed_review_condition(organisation)) if scope.sealed else reviews
 
 
 def reviews_in(organisation: Organisation, scope: Scope):
-    """The reviews every report counts: a case reviewed by several rooms counts once (DESIGN.md §4),
-    by its moderated answer or, until moderated, the first room's (workshops keeps the flag)."""
+    """The reviews every report counts: a case reviewed by several rooms counts once (docs/design.md,
+    “Report definitions”), by its moderated answer or, until moderated, the first room's (workshops
+    keeps the flag)."""
     return all_reviews_in(organisation, scope).filter(allocation__counts_in_reports=True)
 
 
@@ -77,8 +81,8 @@ def _state(queryset, part: str, *, changes: bool = True, rounds: bool = False):
 
 def data_fingerprint(organisation: Organisation, scope: Scope) -> str:
     """Row counts and latest changes of what the scope's reports read: when this is unchanged,
-    so are the figures (DESIGN.md §3). One query (a UNION of five aggregates), asked on every
-    dashboard view; no report computation."""
+    so are the figures (docs/design.md, “The read path: reports from snapshots”). One query (a UNION
+    of five aggregates), asked on every dashboard view; no report computation."""
     reviews = all_reviews_in(organisation, scope)
     parts = [
         # Every review, counted or not: another room's answer changes the agreement figures.

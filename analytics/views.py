@@ -19,15 +19,16 @@ from analytics import charts
 from analytics.extensions import dashboard_sections
 from analytics.forms import ScopeFilterForm
 from analytics.models import ReportSnapshot
+from analytics.report_tables import tables_of
 from analytics.reports import BREAKDOWNS
 from analytics.scopes import PART_KINDS, SEPARATOR, VOCABULARY_SCOPES, Scope, UnknownScope
+from analytics.sealing import scope_as_seen_by
 from analytics.selectors import filter_options
 from analytics.snapshots import is_refresh_queued, snapshot_to_read
-from analytics.tables import tables_of
-from casereview.exports import as_csv, as_xlsx
+from casereview.exports import table_response
 from casereview.models import VocabularyTerm
 from casereview.tenancy import get_for_member_or_404, member_required
-from workshops.agreement.selectors import may_see_disagreements
+from workshops.agreement.selectors import disagreements_visible_to
 from workshops.models import Workshop
 
 ON_PAGE_ELSEWHERE = {"provision"}
@@ -83,8 +84,21 @@ def _freshness(organisation, scope: Scope) -> Freshness:
     return Freshness(snapshot, stale, stale and is_refresh_queued(organisation.pk, scope.key))
 
 
-def _figures_context(snapshot: ReportSnapshot, scope: Scope, show_disagreements: bool = False) -> dict:
-    figures = snapshot.figures
+def disagreements_of(figures: dict, workshops: frozenset[int] | None) -> dict:
+    """The figures with only the disagreements of ``workshops`` (None: every workshop's): which
+    room said what is read only by the moderation panel of the case's workshop, the lead and
+    viewers. A snapshot computed before rows named their workshop shows none of them to a panel."""
+    agreement = figures.get("agreement")
+    if workshops is None or not agreement:
+        return figures
+    kept = [row for row in agreement["disagreements"] if row.get("workshop_id") in workshops]
+    hidden = len(agreement["disagreements"]) - len(kept)
+    return figures | {"agreement": agreement | {"disagreements": kept, "disagreements_hidden": hidden}}
+
+
+def _figures_context(snapshot: ReportSnapshot, scope: Scope, visible: frozenset[int] | None = frozenset()) -> dict:
+    figures = disagreements_of(snapshot.figures, visible)
+    show_disagreements = visible is None or bool(visible)
     # Snapshots computed before charts were stored with them have none: drawn here once more.
     drawn = snapshot.charts or charts.dashboard_charts(figures, scope.kinds)
     tables = tables_of(figures)
@@ -126,17 +140,17 @@ def _figures_context(snapshot: ReportSnapshot, scope: Scope, show_disagreements:
     }
 
 
-def _figures_html(snapshot: ReportSnapshot, scope: Scope, show_disagreements: bool = False) -> str:
+def _figures_html(snapshot: ReportSnapshot, scope: Scope, visible: frozenset[int] | None = frozenset()) -> str:
     """The figures, charts and tables of a snapshot as HTML. The same for every member of the LA
     who may see them, so rendered once per snapshot and kept in the cache; without the cache
-    (Redis down) rendered each time. Two versions: with the disagreements between rooms (which
-    room said what), and without, for facilitators off the moderation panel (double review is blind)."""
-    key = (
-        f"dashboard-figures:{snapshot.pk}:{snapshot.computed_at.timestamp():.6f}:{scope.key}:{int(show_disagreements)}"
-    )
+    (Redis down) rendered each time. One version per set of workshops whose disagreements between
+    rooms (which room said what) the reader may see: every workshop's (the lead, viewers), a panel
+    member's own workshops', or none (facilitators off the panel: double review is blind)."""
+    readable = "all" if visible is None else "-".join(map(str, sorted(visible))) or "none"
+    key = f"dashboard-figures:{snapshot.pk}:{snapshot.computed_at.timestamp():.6f}:{scope.key}:{readable}"
     html = cache.get(key)  # None with Redis down too: the cache fails open (casereview/cache.py)
     if html is None:
-        html = render_to_string("analytics/_figures.html", _figures_context(snapshot, scope, show_disagreements))
+        html = render_to_string("analytics/_figures.html", _figures_context(snapshot, scope, visible))
         cache.set(key, str(html), FIGURES_CACHE_SECONDS)
     return mark_safe(html)  # our own template's output, escaped when it was rendered
 
@@ -151,16 +165,19 @@ def dashboard(request, workshop_pk=None):
             raise Http404("No such report.")
         return redirect(dashboard_address(form.scope()))
     scope, labels = _scope(request, workshop_pk)
-    freshness = _freshness(organisation, scope)
+    seen = scope_as_seen_by(request.membership, scope)
+    freshness = _freshness(organisation, seen.scope)
     context = {
         "scope": scope,
         "scope_title": scope.describe(labels),
         "freshness": freshness,
+        "hidden_reviews": seen.hidden,
         "filter_form": ScopeFilterForm(options=filter_options(organisation), scope=scope),
     }
     if freshness.snapshot:
-        context["figures_html"] = _figures_html(freshness.snapshot, scope, may_see_disagreements(request.user))
-    context["extra_sections"] = dashboard_sections(request, scope)  # from apps above analytics (extensions.py)
+        visible = disagreements_visible_to(request.user)
+        context["figures_html"] = _figures_html(freshness.snapshot, seen.scope, visible)
+    context["extra_sections"] = dashboard_sections(request, seen.scope)  # from apps above analytics (extensions.py)
     return render(request, "analytics/dashboard.html", context)
 
 
@@ -170,6 +187,7 @@ def dashboard_status(request):
     """Polled by the page while its figures are out of date: reloads the page once newer figures exist."""
     organisation = request.membership.organisation
     scope, _ = _scope(request)
+    scope = scope_as_seen_by(request.membership, scope).scope
     freshness = _freshness(organisation, scope)
     if freshness.snapshot and freshness.shown != request.GET.get("shown", ""):
         response = HttpResponse(status=200)
@@ -185,20 +203,14 @@ def dashboard_status(request):
 def download(request, name, file_format):
     organisation = request.membership.organisation
     scope, _ = _scope(request)
-    snapshot = ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key).first()
-    table = tables_of(snapshot.figures).get(name) if snapshot else None
-    if name == "disagreements" and not may_see_disagreements(request.user):
+    snapshot, _ = snapshot_to_read(organisation, scope_as_seen_by(request.membership, scope).scope)
+    visible = disagreements_visible_to(request.user)
+    table = tables_of(disagreements_of(snapshot.figures, visible)).get(name) if snapshot else None
+    if name == "disagreements" and visible is not None and not visible:
         table = None  # which room said what: not for a facilitator in a room (double review is blind)
-    if table is None or file_format not in ("csv", "xlsx"):
+    if table is None:
         raise Http404("No such table.")
-    if file_format == "csv":
-        response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{download_name(scope, name)}.{file_format}"'
-    return response
+    return table_response(table, file_format, download_name(scope, name))
 
 
 def download_name(scope: Scope, table: str) -> str:

@@ -96,8 +96,8 @@ def machine() -> dict:
 def say(thing) -> None:
     if hasattr(thing, "latencies"):
         thing = (
-            f"  {thing.name}: {thing.rate:,.0f} req/s, p50 {thing.percentile(50):.1f} ms, p95 {thing.percentile(95):.1f} ms, "
-            f"p99 {thing.percentile(99):.1f} ms, {thing.errors} errors"
+            f"  {thing.name}: {thing.rate:,.0f} req/s, p50 {thing.percentile(50):.1f} ms, "
+            f"p95 {thing.percentile(95):.1f} ms, p99 {thing.percentile(99):.1f} ms, {thing.errors} errors"
             + (f" ({thing.error_examples[0]})" if thing.errors else "")
         )
     print(thing, flush=True)
@@ -124,8 +124,9 @@ def web_benchmark(options, settings) -> dict:
         print(f"Burst: {options.burst:,} phones answering at once")
         burst = asyncio.run(web.burst(stack.base_url, workshop, options.burst))
     print(
-        f"  joined in {burst.join_seconds:.1f} s; all answered in {burst.answer_seconds:.2f} s; replies {burst.statuses}; "
-        f"stored {burst.stored:,}; on the projector {burst.visible_after:.2f} s after the last reply"
+        f"  joined in {burst.join_seconds:.1f} s; all answered in {burst.answer_seconds:.2f} s; "
+        f"replies {burst.statuses}; stored {burst.stored:,}; "
+        f"on the projector {burst.visible_after:.2f} s after the last reply"
     )
     ceiling = measurements[0].rate
     return {
@@ -233,8 +234,9 @@ def day_benchmark(options, settings) -> dict:
 
 def day_markdown(day: dict) -> list[str]:
     lines = [
-        f"Workshop day: {day['step_seconds']:g} s a step, gunicorn with {day['workers']} sync workers and a Celery worker. "
-        f"**Capacity: {day['capacity']} simultaneous workshops** ({day['capacity'] * 100:,} phones).",
+        f"Workshop day: {day['step_seconds']:g} s a step, gunicorn with {day['workers']} sync workers "
+        f"and a Celery worker. **Capacity: {day['capacity']} simultaneous workshops** "
+        f"({day['capacity'] * 100:,} phones).",
         "",
         "Beside it, in the same run (closed loop, as the HTTP half measures them):",
         "",
@@ -252,7 +254,8 @@ def day_markdown(day: dict) -> list[str]:
     ]
     for step in day["steps"]:
         lines += [
-            f"| {step['workshops']} | {k['name']} | {k['rate']:,.1f} | {k['p50_ms']:.0f} | {k['p95_ms']:.0f} | {k['p99_ms']:.0f} | {k['errors']} |"
+            f"| {step['workshops']} | {k['name']} | {k['rate']:,.1f} | "
+            f"{k['p50_ms']:.0f} | {k['p95_ms']:.0f} | {k['p99_ms']:.0f} | {k['errors']} |"
             for k in step["kinds"]
         ]
     kinds = sorted({kind for step in day["steps"] for kind in step["cpu_percent"]})
@@ -377,7 +380,8 @@ def markdown(results: dict) -> str:
             "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         lines += [
-            f"| {r['name']} | {r['clients']} | {r['rate']:,.0f} | {r['ratio']:.0%} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |"
+            f"| {r['name']} | {r['clients']} | {r['rate']:,.0f} | {r['ratio']:.0%} | "
+            f"{r['p50_ms']:.1f} | {r['p95_ms']:.1f} | {r['p99_ms']:.1f} | {r['errors']} |"
             for r in web["measurements"]
         ]
         kinds = list(web["measurements"][0]["cpu_ms"])
@@ -395,20 +399,24 @@ def markdown(results: dict) -> str:
         b = web["burst"]
         lines += [
             "",
-            f"Burst: {b['phones']:,} phones joined in {b['join_seconds']:.1f} s, then all answered at once: replies {b['statuses']} "
-            f"in {b['answer_seconds']:.2f} s; {b['stored']:,} answers stored; the projector's next request showed them "
-            f"{b['visible_after']:.2f} s after the last reply.",
+            f"Burst: {b['phones']:,} phones joined in {b['join_seconds']:.1f} s, then all answered at once: "
+            f"replies {b['statuses']} in {b['answer_seconds']:.2f} s; {b['stored']:,} answers stored; "
+            f"the projector's next request showed them {b['visible_after']:.2f} s after the last reply.",
             "",
         ]
     if "aggregation" in results:
         lines += [
-            "Aggregation: every LA's overview report (10 LAs) against the same figures by plain SQL GROUP BY, median of 3:",
+            (
+                "Aggregation: every LA's overview report (10 LAs) against the same figures by plain SQL GROUP BY, "
+                "median of 3:"
+            ),
             "",
             "| reviews | report s | report peak MiB | slowest LA s | SQL s | SQL peak MiB | ratio |",
             "|---:|---:|---:|---:|---:|---:|---:|",
         ]
         lines += [
-            f"| {r['reviews']:,} | {r['report']['seconds']:.3f} | {r['report']['peak_mib']:.1f} | {r['report']['slowest_la_seconds']:.3f} | "
+            f"| {r['reviews']:,} | {r['report']['seconds']:.3f} | {r['report']['peak_mib']:.1f} | "
+            f"{r['report']['slowest_la_seconds']:.3f} | "
             f"{r['sql']['seconds']:.3f} | {r['sql']['peak_mib']:.1f} | {r['ratio']:.2f} |"
             for r in results["aggregation"]
         ]

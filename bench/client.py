@@ -113,7 +113,8 @@ class _Exchange:
         code = sock.connect_ex(client.address)
         if code not in (0, errno.EINPROGRESS):
             self._fail(
-                f"could not connect to {client.host}:{client.port}: {errno.errorcode.get(code, code)} {os.strerror(code)}"
+                f"could not connect to {client.host}:{client.port}: "
+                f"{errno.errorcode.get(code, code)} {os.strerror(code)}"
             )
             return
         # On loopback the handshake is usually over by now: send at once, or once it is.
@@ -129,7 +130,8 @@ class _Exchange:
                 sent = 0  # still connecting: sent once the socket is writable
             elif connecting:  # the handshake failed (refused, unreachable)
                 self._fail(
-                    f"could not connect to {self.client.host}:{self.client.port}: {errno.errorcode.get(exc.errno, exc.errno)} {exc.strerror}"
+                    f"could not connect to {self.client.host}:{self.client.port}: "
+                    f"{errno.errorcode.get(exc.errno, exc.errno)} {exc.strerror}"
                 )
                 return
             else:
@@ -151,7 +153,8 @@ class _Exchange:
         error = self.sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
         if error:
             self._fail(
-                f"could not connect to {self.client.host}:{self.client.port}: {errno.errorcode.get(error, error)} {os.strerror(error)}"
+                f"could not connect to {self.client.host}:{self.client.port}: "
+                f"{errno.errorcode.get(error, error)} {os.strerror(error)}"
             )
             return
         self._send()
@@ -218,8 +221,8 @@ class _Exchange:
         else:
             got = len(self.data) - self.body_start
             self._fail(
-                f"the server closed the connection {got} bytes into a body {'chunked' if self.chunked else f'of {self.length}'}"
-                f" (HTTP {self.status})"
+                f"the server closed the connection {got} bytes into a body "
+                f"{'chunked' if self.chunked else f'of {self.length}'} (HTTP {self.status})"
             )
 
     def expire(self) -> None:

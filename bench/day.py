@@ -173,7 +173,7 @@ def review_choices() -> dict:
 
 
 def _live_version(code: str) -> str:
-    from workshops.polls.selectors import live_version_from_database
+    from workshops.polls.versions import live_version_from_database
 
     return live_version_from_database(code)
 
@@ -582,7 +582,8 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
             if not workshop.phones:
                 asyncio.run(_join_phones(base_url, workshop))
         say(
-            f"  {count} workshops: set up and {count * PHONES_PER_WORKSHOP:,} phones joined in {time.perf_counter() - started:.1f} s (not timed)"
+            f"  {count} workshops: set up and {count * PHONES_PER_WORKSHOP:,} phones joined "
+            f"in {time.perf_counter() - started:.1f} s (not timed)"
         )
         in_step = workshops[:count]
         _, reviews_before = _stored(in_step, index)
@@ -615,7 +616,7 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
         say_step(result, say)
         (RESULTS / f"day-timeline-{count}.json").write_text(json.dumps(day.timeline))
         _close_polls(in_step, index)
-        time.sleep(1.5)  # longer than a web process remembers the poll version (selectors.LIVE_VERSION_MEMO_SECONDS)
+        time.sleep(1.5)  # longer than a web process remembers the poll version (versions.LIVE_VERSION_MEMO_SECONDS)
         if not result.holds and not keep_going:
             say(f"  {count} workshops do not hold: the steps above it are not run")
             break
@@ -631,7 +632,8 @@ def say_step(result: StepResult, say) -> None:
             )
     cpu = ", ".join(f"{kind} {percent:.0f}%" for kind, percent in result.cpu_percent.items())
     say(
-        f"    answers stored {result.answers_stored:,} of {result.answers_sent:,}; reviews {result.saves_stored} of {result.saves_sent}; "
+        f"    answers stored {result.answers_stored:,} of {result.answers_sent:,}; "
+        f"reviews {result.saves_stored} of {result.saves_sent}; "
         f"acknowledged but not stored: {result.answers_lost} answers, {result.saves_lost} reviews; "
         f"CPU (of one core) {cpu}; the generator sent p99 {result.send_lag_p99_ms:.0f} ms late"
     )

@@ -25,14 +25,16 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 
-SERVER = r"""
+SERVER = (
+    r"""
 import asyncio, socket, sys
 
 PAGE = b"<html><body>" + b"x" * 2000 + b"</body></html>"
 ANSWERS = {
     "follow": b"HTTP/1.1 204 No Content\r\nServer: tiny\r\nConnection: close\r\nVary: Cookie\r\n\r\n",
     "state": b"HTTP/1.1 302 Found\r\nServer: tiny\r\nConnection: close\r\nLocation: /x/\r\nContent-Length: 0\r\n\r\n",
-    "page": b"HTTP/1.1 200 OK\r\nServer: tiny\r\nConnection: close\r\nContent-Type: text/html\r\nContent-Length: %d\r\n\r\n" % len(PAGE) + PAGE,
+    "page": b"HTTP/1.1 200 OK\r\nServer: tiny\r\nConnection: close\r\nContent-Type: text/html\r\n"""
+    r"""Content-Length: %d\r\n\r\n" % len(PAGE) + PAGE,
 }
 
 class Answer(asyncio.Protocol):
@@ -63,6 +65,7 @@ try:
 except ImportError:
     asyncio.run(main())
 """
+)
 
 
 def load_day(revision: str | None):
@@ -117,7 +120,9 @@ def main() -> None:
         "--loop",
         choices=["asyncio", "uvloop"],
         default="asyncio",
-        help="the event loop: asyncio's own, as bench/day.py runs a step, or uvloop (where installed: not a requirement)",
+        help=(
+            "the event loop: asyncio's own, as bench/day.py runs a step, or uvloop (where installed: not a requirement)"
+        ),
     )
     parser.add_argument("--day-from", help="a git revision whose bench/day.py to run (default: this checkout's)")
     options = parser.parse_args()
@@ -152,11 +157,14 @@ def main() -> None:
     lags = sorted(step.lags)
     follow = step.measurements[day.FOLLOW]
     print(
-        f"Day from {options.day_from or 'this checkout'}, {loop_used[0]} loop: {options.workshops} workshops, {options.seconds:g} s: {requests:,} requests "
-        f"({requests / options.seconds:,.0f}/s), {errors} errors{' (' + next(m.error_examples[0] for m in step.measurements.values() if m.errors) + ')' if errors else ''}; "
-        f"generator CPU {cpu:.2f} s in {wall:.1f} s = {cpu * 1000 / requests:.3f} ms a request (user {user * 1000 / requests:.3f}, system {system * 1000 / requests:.3f}), "
+        f"Day from {options.day_from or 'this checkout'}, {loop_used[0]} loop: {options.workshops} workshops, "
+        f"{options.seconds:g} s: {requests:,} requests ({requests / options.seconds:,.0f}/s), {errors} errors"
+        f"{' (' + next(m.error_examples[0] for m in step.measurements.values() if m.errors) + ')' if errors else ''}; "
+        f"generator CPU {cpu:.2f} s in {wall:.1f} s = {cpu * 1000 / requests:.3f} ms a request "
+        f"(user {user * 1000 / requests:.3f}, system {system * 1000 / requests:.3f}), "
         f"{cpu / options.seconds * 100:.0f}% of a core over the step's {options.seconds:g} s; "
-        f"follow check p50 {follow.percentile(50):.1f} ms, p99 {follow.percentile(99):.1f} ms; sent late p99 {lags[int(0.99 * (len(lags) - 1))] * 1000:.1f} ms"
+        f"follow check p50 {follow.percentile(50):.1f} ms, p99 {follow.percentile(99):.1f} ms; "
+        f"sent late p99 {lags[int(0.99 * (len(lags) - 1))] * 1000:.1f} ms"
     )
 
 

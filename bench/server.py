@@ -21,7 +21,8 @@ def free_port() -> int:
 
 
 class Stack:
-    """gunicorn (as production runs it: casereview/gunicorn_config.py) and one Celery worker, started and stopped together."""
+    """gunicorn (as production runs it: casereview/gunicorn_config.py) and one Celery worker, started and
+    stopped together."""
 
     def __init__(self, environment: dict[str, str], workers: int):
         self.environment = {**os.environ, **environment}

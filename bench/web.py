@@ -318,10 +318,10 @@ async def phone_measurements(
 async def scenarios(
     base_url: str, workshop: Workshop, *, phones: int, readers: int, seconds: float, say, settle
 ) -> list[Measurement]:
-    """The six fixed-time measurements, in order; the ceiling first, the phones' follow check beside it. Each runs with as many clients
-    as would make that request at once on the day: ``phones`` attendees, one per facilitator of
-    ``workshop``, ``readers`` (SEND leads on dashboards, projector screens). ``settle()`` waits for
-    the worker to finish what the previous measurement left it, before each one."""
+    """The six fixed-time measurements, in order; the ceiling first, the phones' follow check beside it.
+    Each runs with as many clients as would make that request at once on the day: ``phones`` attendees,
+    one per facilitator of ``workshop``, ``readers`` (SEND leads on dashboards, projector screens).
+    ``settle()`` waits for the worker to finish what the previous measurement left it, before each one."""
     origin = base_url.replace("http://", "https://")
     results = await phone_measurements(base_url, workshop, phones=phones, seconds=seconds, say=say, settle=settle)
 

@@ -5,6 +5,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from django.http import Http404, HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -48,3 +49,26 @@ def as_xlsx(table: Table) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+WRITERS = {"csv": as_csv, "xlsx": as_xlsx}
+
+
+def file_response(content: bytes, file_format: str, filename: str) -> HttpResponse:
+    """A download of ``content`` (already written as ``file_format``) saved as ``filename``."""
+    response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def table_response(table: Table, file_format: str, filename: str) -> HttpResponse:
+    """``table`` as a CSV or XLSX download named ``filename`` (without its extension); any other
+    format is a page that does not exist."""
+    if file_format not in WRITERS:
+        raise Http404("Downloads come as .csv or .xlsx.")
+    return file_response(WRITERS[file_format](table), file_format, f"{filename}.{file_format}")

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 
 from casereview.identifiers import reject_identifiers
 from casereview.models import VocabularyTerm
@@ -41,3 +42,63 @@ class SignInForm(AuthenticationForm):
         super().__init__(request, *args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+def add_service_errors(form: forms.Form, error: ValidationError, *, field: str | None = None) -> None:
+    """Show a service's refusal on the form it came from: a message about a field the form has goes
+    beside that field, anything else to ``field`` (None: the error summary at the top)."""
+    if hasattr(error, "error_dict"):
+        for name, problems in error.message_dict.items():
+            form.add_error(name if name in form.fields else field, problems)
+    else:
+        form.add_error(field, error.messages)
+
+
+# --- vocabulary fields, shared by every form that offers an LA's terms -----------------------------
+
+
+class _ListedTermsIterator(ModelChoiceIterator):
+    """Choices from the terms the form has read, rather than a query (a server-side cursor, on
+    PostgreSQL) per field each time the field is drawn."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for term in self.field.terms:
+            yield self.choice(term)
+
+    def __len__(self):
+        return len(self.field.terms) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.field.terms)
+
+
+class _ListedTermsMixin:
+    """A vocabulary field offering ``terms``, a list its form read once for all its fields: drawing
+    the field and checking an answer need no query of their own. Anything not in the list (another
+    LA's term, a retired one, a made-up id) is refused as an invalid choice."""
+
+    iterator = _ListedTermsIterator
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, queryset=VocabularyTerm.objects.none(), **kwargs)
+        self.terms = []  # the terms offered: each form sets its own list
+
+    def _term(self, value):
+        self.validate_no_null_characters(value)
+        term = next((term for term in self.terms if str(term.pk) == str(value)), None)
+        if term is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return term
+
+
+class TermChoiceField(_ListedTermsMixin, forms.ModelChoiceField):
+    def to_python(self, value):
+        return None if value in self.empty_values else self._term(value)
+
+
+class TermsMultipleChoiceField(_ListedTermsMixin, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        chosen = {self._term(pk).pk for pk in value}
+        return [term for term in self.terms if term.pk in chosen]

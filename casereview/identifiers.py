@@ -1,4 +1,5 @@
-"""The identifier guard: free text never carries something that identifies a child (DESIGN.md §7).
+"""The identifier guard: free text never carries something that identifies a child (docs/design.md,
+“Tenancy and privacy”).
 
 UPNs and NHS numbers are recognised by their check digits (python-stdnum), phone numbers by
 libphonenumber's UK rules; emails and postcodes by their shape. Names cannot be detected

@@ -93,7 +93,7 @@ class Membership(models.Model):
 
 
 class VocabularyTerm(models.Model):
-    """One entry of one of an LA's SEND vocabularies (DESIGN.md §2).
+    """One entry of one of an LA's SEND vocabularies (docs/design.md, “What it is”).
 
     Terms are retired, never deleted: reviews recorded with a term keep it in their history and
     in reports, while new forms stop offering it."""

@@ -18,7 +18,7 @@ class Vocabulary:
 
 
 def vocabularies_of(organisation: Organisation) -> list[Vocabulary]:
-    """Every vocabulary of the LA, in the order of DESIGN.md §2, retired terms included (last)."""
+    """Every vocabulary of the LA, in the order of ``VocabularyKind``, retired terms included (last)."""
     terms = VocabularyTerm.objects.for_organisation(organisation).order_by("retired_at", "position", "label")
     by_kind: dict[str, list[VocabularyTerm]] = {kind: [] for kind in VocabularyKind.values}
     for term in terms:

@@ -112,7 +112,8 @@ REDIS_URL = env_redis_url("REDIS_URL")
 # Lets several installations (or test runs) share one Redis without reading each other's keys.
 CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "casereview")
 if REDIS_URL:
-    # Short timeouts: with Redis down, a save must carry on at once rather than hang (DESIGN.md §3).
+    # Short timeouts: with Redis down, a save must carry on at once rather than hang (docs/design.md,
+    # “The write path: nothing lost”).
     CACHES = {
         "default": {
             "BACKEND": "casereview.cache.ReusingRedisCache",

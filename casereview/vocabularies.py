@@ -1,4 +1,4 @@
-"""The SEND vocabularies every organisation starts with (DESIGN.md §2).
+"""The SEND vocabularies every organisation starts with (docs/design.md, “What it is”).
 
 Provision types, primary needs, support levels and phases use national codes (DSG management
 plan categories, DfE SEN2 codes): an LA may relabel, reorder or retire them but not invent new

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ImprovementConfig(AppConfig):
-    """Acting on the results: the LA's improvement plan (DESIGN.md §10). Above analytics: it reads
+    """Acting on the results: the LA's improvement plan (docs/improvement.md). Above analytics: it reads
     the report snapshots, and adds its sections to the dashboards through analytics' extension point."""
 
     name = "improvement"

@@ -110,7 +110,10 @@ PLAN = {
                             D(2026, 8, 20),
                             Rag.AMBER,
                             "Two special schools cannot release staff until January.",
-                            "Start with the two schools that can; revisit staffing at the autumn headteachers' meeting.",
+                            (
+                                "Start with the two schools that can; "
+                                "revisit staffing at the autumn headteachers' meeting."
+                            ),
                         ),
                     ],
                     [(D(2026, 7, 3), "Outreach agreement signed by two special schools.")],

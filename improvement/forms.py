@@ -5,6 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from analytics.models import SettingsDataset
+from casereview.forms import TermChoiceField, TermsMultipleChoiceField
 from casereview.identifiers import reject_identifiers
 from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
@@ -19,7 +20,6 @@ from improvement.models import (
     Risk,
     Workstream,
 )
-from workshops.forms import TermChoiceField, TermsMultipleChoiceField
 from workshops.models import FindingKind, ProcessFinding
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -278,7 +278,9 @@ class KpiForm(forms.ModelForm):
         model = Kpi
         fields = ["name", "kind", "unit", "direction", "target", "frequency", "source"]
         help_texts = {
-            "source": "Computed KPIs take their values from casereview's own figures; the others are entered or imported."
+            "source": (
+                "Computed KPIs take their values from casereview's own figures; the others are entered or imported."
+            )
         }
 
     def __init__(self, *args, plan, **kwargs):

@@ -1,4 +1,4 @@
-"""Acting on the results (DESIGN.md §10): an LA's improvement plan, from themes to actions, with
+"""Acting on the results (docs/improvement.md): an LA's improvement plan, from themes to actions, with
 RAG history, risks, recommendations, KPIs, case follow-ups and frozen monitoring updates.
 
 Every text field a person types is guarded against a child's identifiers; owners are staff (a
@@ -75,7 +75,10 @@ class FocusArea(models.Model):
         max_length=300,
         blank=True,
         validators=[reject_identifiers],
-        help_text="A finding of Compare settings, e.g. “Suspensions of pupils with an EHCP above the 99.8% limit at 3 secondaries”.",
+        help_text=(
+            "A finding of Compare settings, e.g. "
+            "“Suspensions of pupils with an EHCP above the 99.8% limit at 3 secondaries”."
+        ),
     )
     # The Compare settings dataset the finding comes from; kept (as none) if the dataset is deleted.
     funnel_dataset = models.ForeignKey(

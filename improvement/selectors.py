@@ -9,14 +9,11 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from analytics.models import ReportSnapshot
 from analytics.scopes import Scope
-from analytics.selectors import data_fingerprint
-from analytics.snapshots import compute_snapshot, request_refresh
+from analytics.snapshots import compute_snapshot, snapshot_to_read
 from casereview.models import VocabularyTerm
 from casereview.tenancy import for_member
 from casereview.vocabularies import VocabularyKind
@@ -65,30 +62,23 @@ class ReportFigures:
 
 
 def report_figures(organisation, scope_key: str = "all", *, compute_if_stale: bool = False) -> ReportFigures:
-    """The LA's report snapshot for a scope, as the dashboard shows it. A missing or stale one asks
-    for a refresh (computed at once in the embedded default, where no worker runs). With
-    ``compute_if_stale`` (a command, a frozen update: they must quote current figures) it is
-    computed here by the report task's own code and stored, as the task would."""
+    """The LA's report snapshot for a scope, read as the dashboard reads it
+    (``analytics.snapshots.snapshot_to_read``): a missing or stale one asks for a refresh, computed
+    at once in the embedded default, where no worker runs. With ``compute_if_stale`` (a command, a
+    frozen update: they must quote current figures) one still stale is computed here by the report
+    task's own code and stored, as the task would."""
     scope = Scope.parse(scope_key)
-
-    def read():
-        return ReportSnapshot.objects.for_organisation(organisation).filter(scope=scope.key).first()
-
-    snapshot = read()
-    stale = snapshot is None or snapshot.fingerprint != data_fingerprint(organisation, scope)
+    snapshot, stale = snapshot_to_read(organisation, scope)
     if stale and compute_if_stale:
         snapshot, stale = compute_snapshot(organisation.pk, scope.key), False
-    elif stale:
-        request_refresh(organisation.pk, [scope.key])
-        if settings.CELERY_TASK_ALWAYS_EAGER:
-            snapshot, stale = read(), False
     return ReportFigures(snapshot.figures if snapshot else None, snapshot.computed_at if snapshot else None, stale)
 
 
 def theme_shares(organisation, figures: dict | None = None) -> dict[str, dict]:
     """Theme code -> {label, count, n, share, small}: how many of the non-ideal reviews named the
-    theme, as the report snapshot says (DESIGN.md §4: a theme as a barrier, over the non-ideal
-    reviews). A snapshot from before barriers were counted gives no figure until it is recomputed."""
+    theme, as the report snapshot says (docs/design.md, "Report definitions": a theme as a
+    barrier, over the non-ideal reviews). A snapshot from before barriers were counted gives no
+    figure until it is recomputed."""
     if figures is None:
         figures = report_figures(organisation).figures
     if not figures:
@@ -268,7 +258,8 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
             share = shares.get(theme.code)
             if share and share["n"]:
                 lines.append(
-                    f"Theme: {theme.label} (named in {share['count']} of {share['n']} non-ideal reviews, {share['share'] * 100:.0f}%)"
+                    f"Theme: {theme.label} "
+                    f"(named in {share['count']} of {share['n']} non-ideal reviews, {share['share'] * 100:.0f}%)"
                 )
             else:
                 lines.append(f"Theme: {theme.label}")

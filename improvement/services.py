@@ -12,6 +12,7 @@ from django.utils import timezone
 from analytics.models import SettingsDataset
 from casereview.identifiers import reject_identifiers
 from casereview.models import VocabularyTerm
+from casereview.uploads import ImportRejected, RowProblem, read_upload_or_reject
 from improvement.models import (
     Action,
     ActionChange,
@@ -29,9 +30,7 @@ from improvement.models import (
     Risk,
     RiskChange,
 )
-from workshops.imports import ImportRejected, RowProblem
 from workshops.models import CaseReview, ProcessFinding
-from workshops.tables import TableError, read_table
 
 
 @dataclass
@@ -67,7 +66,8 @@ class ActionData:
                 )
             if not self.mitigation.strip():
                 problems["mitigation"] = (
-                    f"Say what is being done about it: an action rated {Rag(self.rag).label.lower()} needs a mitigation."
+                    f"Say what is being done about it: an action rated {Rag(self.rag).label.lower()} "
+                    "needs a mitigation."
                 )
         for name in ("title", "owner", "issue", "mitigation", "funnel_finding"):
             try:
@@ -317,10 +317,7 @@ def parse_value(text: str) -> Decimal:
 def kpi_import(*, plan: Plan, filename: str, data: bytes, by) -> int:
     """Values of the plan's KPIs from a CSV or XLSX file (kpi, period, value): all or nothing, every
     bad row listed with its line number. Returns how many values were stored."""
-    try:
-        rows = read_table(filename, data, required=KPI_IMPORT_COLUMNS, optional=[])
-    except TableError as error:
-        raise ImportRejected([RowProblem(0, str(error))]) from None
+    rows = read_upload_or_reject(filename, data, required=KPI_IMPORT_COLUMNS, optional=[])
     kpis = {kpi.name.casefold(): kpi for kpi in plan.kpis.all()}
     problems, values, seen = [], [], {}
     for row in rows:

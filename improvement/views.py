@@ -5,14 +5,18 @@ import io
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from casereview.exports import Table, as_csv, as_xlsx
+from analytics.scopes import Scope
+from analytics.sealing import scope_as_seen_by
+from casereview.exports import Table, file_response, table_response
+from casereview.forms import add_service_errors
 from casereview.models import Role, VocabularyTerm
 from casereview.tenancy import get_for_member_or_404, member_required
+from casereview.uploads import ImportRejected
 from casereview.vocabularies import VocabularyKind
 from improvement import selectors, services
 from improvement.charts import kpi_chart, kpi_table
@@ -43,7 +47,6 @@ from improvement.models import (
     Risk,
     Workstream,
 )
-from workshops.imports import ImportRejected
 from workshops.models import CaseReview
 
 FORM = "improvement/form.html"
@@ -67,10 +70,6 @@ def _form_page(request, form, *, title, back, button="Save", intro="", multipart
     )
 
 
-def _is_lead(request) -> bool:
-    return request.membership.role == Role.LEAD
-
-
 # --- plans ------------------------------------------------------------------------------------
 
 
@@ -82,7 +81,7 @@ def plan_list(request):
         "improvement/plan_list.html",
         {
             "plans": selectors.plans_for(request.user),
-            "can_edit": _is_lead(request),
+            "can_edit": request.membership.is_lead,
             "gaps": selectors.themes_without_action(organisation),
         },
     )
@@ -110,10 +109,17 @@ def plan_edit(request, pk):
     return _form_page(request, form, title=f"Edit {plan.title}", back=(plan.title, "plan_detail", [plan.pk]))
 
 
+def _report_figures(request) -> selectors.ReportFigures:
+    """The LA's figures as this person may read them: a facilitator's leave out the reviews that
+    are sealed until every room has answered (analytics/sealing.py)."""
+    scope = scope_as_seen_by(request.membership, Scope()).scope
+    return selectors.report_figures(request.membership.organisation, scope.key)
+
+
 @member_required()
 def plan_detail(request, pk):
     plan = get_for_member_or_404(request.user, Plan, pk=pk)
-    report = selectors.report_figures(plan.organisation)
+    report = _report_figures(request)
     shares = selectors.theme_shares(plan.organisation, report.figures)
     overview = selectors.plan_overview(plan)
     rag_by_name = {w["name"]: w for w in overview["workstreams"]}
@@ -129,7 +135,7 @@ def plan_detail(request, pk):
             "report": report,
             "risks": plan.risks.filter(closed=False),
             "updates": plan.updates.all()[:5],
-            "can_edit": _is_lead(request),
+            "can_edit": request.membership.is_lead,
             "gaps": selectors.themes_without_action(plan.organisation, [plan]),
         },
     )
@@ -209,18 +215,22 @@ def _save_action(request, form, action):
         )
     except services.ActionConflict as conflict:
         form.conflict = services.action_summary(conflict.current)
-        form.add_error(
-            None,
-            "Someone else saved this action while you were editing it. Their version is shown below: "
-            "check it, then save again to keep yours.",
-        )
-        # The next save is based on what the person has now seen.
-        form.data = form.data.copy()
-        form.data["version"] = conflict.current.version
+        _conflict_on_form(form, "action", conflict.current)
     except ValidationError as error:
-        for field, problems in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, problems)
+        add_service_errors(form, error)
     return None
+
+
+def _conflict_on_form(form, what: str, current) -> None:
+    """Someone else saved the ``what`` first (their version is shown beside the form): say so, and
+    base the next save on their version, which the person has now seen."""
+    form.add_error(
+        None,
+        f"Someone else saved this {what} while you were editing it. Their version is shown below: "
+        "check it, then save again to keep yours.",
+    )
+    form.data = form.data.copy()
+    form.data["version"] = current.version
 
 
 @member_required(Role.LEAD)
@@ -268,7 +278,7 @@ def action_detail(request, pk):
         Action.objects.select_related("focus_area__workstream__plan").prefetch_related("themes", "findings"),
         pk=pk,
     )
-    shares = selectors.theme_shares(request.membership.organisation)
+    shares = selectors.theme_shares(request.membership.organisation, _report_figures(request).figures)
     themes = [(theme, shares.get(theme.code)) for theme in action.themes.all()]
     return render(
         request,
@@ -277,7 +287,7 @@ def action_detail(request, pk):
             "action": action,
             "plan": action.focus_area.workstream.plan,
             "themes": themes,
-            "can_edit": _is_lead(request),
+            "can_edit": request.membership.is_lead,
             "changes": action.changes.select_related("changed_by"),
             "note_form": ProgressNoteForm(),
             "step_form": NextStepForm(),
@@ -307,17 +317,7 @@ def _history_table(action) -> Table:
 @member_required()
 def action_history_download(request, pk, file_format):
     action = get_for_member_or_404(request.user, Action, pk=pk)
-    if file_format not in ("csv", "xlsx"):
-        raise Http404("No such format.")
-    table = _history_table(action)
-    if file_format == "csv":
-        response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            as_xlsx(table), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="action-{action.pk}-history.{file_format}"'
-    return response
+    return table_response(_history_table(action), file_format, f"action-{action.pk}-history")
 
 
 @require_POST
@@ -367,7 +367,7 @@ def next_step_toggle(request, next_step_pk):
 @member_required()
 def recommendation_list(request, plan_pk):
     plan = get_for_member_or_404(request.user, Plan, pk=plan_pk)
-    form = RecommendationForm(request.POST or None, plan=plan) if _is_lead(request) else None
+    form = RecommendationForm(request.POST or None, plan=plan) if request.membership.is_lead else None
     if request.method == "POST":
         if form is None:
             raise Http404("Only the lead adds recommendations.")
@@ -382,7 +382,7 @@ def recommendation_list(request, plan_pk):
     return render(
         request,
         "improvement/recommendations.html",
-        {"plan": plan, "groups": groups.items(), "form": form, "can_edit": _is_lead(request)},
+        {"plan": plan, "groups": groups.items(), "form": form, "can_edit": request.membership.is_lead},
     )
 
 
@@ -404,8 +404,7 @@ def recommendation_decide(request, pk):
                 by=request.user,
             )
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, f"Recommendation {recommendation.number}: {recommendation.get_decision_display().lower()}."
@@ -428,7 +427,9 @@ def recommendation_decide(request, pk):
 def risk_list(request, plan_pk):
     plan = get_for_member_or_404(request.user, Plan, pk=plan_pk)
     return render(
-        request, "improvement/risks.html", {"plan": plan, "risks": plan.risks.all(), "can_edit": _is_lead(request)}
+        request,
+        "improvement/risks.html",
+        {"plan": plan, "risks": plan.risks.all(), "can_edit": request.membership.is_lead},
     )
 
 
@@ -450,13 +451,7 @@ def risk_edit(request, plan_pk, pk=None):
             )
         except services.RiskConflict as error:
             conflict = services.risk_summary(error.current)
-            form.add_error(
-                None,
-                "Someone else saved this risk while you were editing it. Their version is shown below: "
-                "check it, then save again to keep yours.",
-            )
-            form.data = form.data.copy()
-            form.data["version"] = error.current.version
+            _conflict_on_form(form, "risk", error.current)
         else:
             messages.success(request, "Saved the risk.")
             return redirect("risk_list", plan_pk=plan.pk)
@@ -476,9 +471,11 @@ def risk_edit(request, plan_pk, pk=None):
 @member_required()
 def kpi_list(request, plan_pk):
     plan = get_for_member_or_404(request.user, Plan, pk=plan_pk)
-    figures = selectors.report_figures(plan.organisation).figures
+    figures = _report_figures(request).figures
     kpis = [(kpi, selectors.kpi_summary(kpi, figures)) for kpi in plan.kpis.prefetch_related("values")]
-    return render(request, "improvement/kpis.html", {"plan": plan, "kpis": kpis, "can_edit": _is_lead(request)})
+    return render(
+        request, "improvement/kpis.html", {"plan": plan, "kpis": kpis, "can_edit": request.membership.is_lead}
+    )
 
 
 @member_required(Role.LEAD)
@@ -497,7 +494,7 @@ def kpi_edit(request, plan_pk, pk=None):
 @member_required()
 def kpi_detail(request, pk):
     kpi = get_for_member_or_404(request.user, Kpi.objects.select_related("plan__organisation"), pk=pk)
-    form = KpiValueForm(request.POST or None) if _is_lead(request) and not kpi.is_computed else None
+    form = KpiValueForm(request.POST or None) if request.membership.is_lead and not kpi.is_computed else None
     if request.method == "POST":
         if form is None:
             raise Http404("This KPI takes no entered values here.")
@@ -558,7 +555,7 @@ def follow_up_list(request):
         {
             "reviews": reviews,
             "summary": selectors.follow_up_summary(organisation),
-            "can_edit": _is_lead(request),
+            "can_edit": request.membership.is_lead,
         },
     )
 
@@ -573,8 +570,7 @@ def follow_up_add(request, review_pk):
         try:
             services.follow_up_add(review=review, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Recorded the follow-up of {review.allocation.case.reference}.")
             return redirect("follow_up_list")
@@ -603,7 +599,7 @@ def update_list(request, plan_pk):
     return render(
         request,
         "improvement/updates.html",
-        {"plan": plan, "updates": updates, "comparison": comparison, "can_edit": _is_lead(request)},
+        {"plan": plan, "updates": updates, "comparison": comparison, "can_edit": request.membership.is_lead},
     )
 
 
@@ -620,7 +616,9 @@ def update_create(request, plan_pk):
         form,
         title="Freeze a monitoring update",
         button="Freeze the update",
-        intro="The update copies the plan as it stands: RAG by workstream, actions, risks, KPIs, progress and next steps.",
+        intro=(
+            "The update copies the plan as it stands: RAG by workstream, actions, risks, KPIs, progress and next steps."
+        ),
         back=("Monitoring updates", "update_list", [plan.pk]),
     )
 
@@ -635,15 +633,10 @@ def update_detail(request, pk):
 
 @member_required()
 def update_docx(request, pk):
-    from improvement.word import (
-        update_document,
-    )  # python-docx (and lxml) loaded when a document is asked for, not at start-up
+    # python-docx (and lxml) loaded when a document is asked for, not at start-up
+    from improvement.word import update_document
 
     update = get_for_member_or_404(request.user, MonitoringUpdate, pk=pk)
     buffer = io.BytesIO()
     update_document(update).save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-    )
-    response["Content-Disposition"] = f'attachment; filename="monitoring-update-{update.as_of:%Y-%m-%d}.docx"'
-    return response
+    return file_response(buffer.getvalue(), "docx", f"monitoring-update-{update.as_of:%Y-%m-%d}.docx")

@@ -524,7 +524,8 @@ class Run:
         with locked(self.cache / f"app-{key}.lock"):
             if not (self.app / ".smoke-built").exists():
                 say(
-                    f"building the image's {self.image.workdir} (copy of the context as .dockerignore filters it, then the build steps)"
+                    f"building the image's {self.image.workdir} "
+                    "(copy of the context as .dockerignore filters it, then the build steps)"
                 )
                 shutil.rmtree(self.app, ignore_errors=True)
                 for path in files:
@@ -556,7 +557,8 @@ class Run:
         with locked(self.cache / f"{venv.name}.lock"):
             if not (venv / ".smoke-built").exists():
                 say(
-                    f"making the image's virtual environment from requirements.txt with {python} (once per requirements)"
+                    f"making the image's virtual environment from requirements.txt with {python} "
+                    "(once per requirements)"
                 )
                 shutil.rmtree(venv, ignore_errors=True)
                 for command in (
@@ -1004,8 +1006,10 @@ class Run:
                 "-c",
                 (
                     "import json; from workshops.models import CaseAllocation; "
-                    "a = CaseAllocation.objects.filter(room__facilitators__email='facilitator@demo.test', review__isnull=True)"
-                    ".order_by('pk').first(); print(json.dumps({'workshop': a.workshop_id, 'room': a.room_id, 'allocation': a.pk}))"
+                    "a = CaseAllocation.objects.filter("
+                    "room__facilitators__email='facilitator@demo.test', review__isnull=True"
+                    ").order_by('pk').first(); "
+                    "print(json.dumps({'workshop': a.workshop_id, 'room': a.room_id, 'allocation': a.pk}))"
                 ),
             ],
         )

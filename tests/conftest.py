@@ -50,12 +50,12 @@ def process_memories_of_its_own(monkeypatch):
     repeat from test to test, so one test's memory of organisation 1 or poll 1 would otherwise
     answer for the next test's."""
     from analytics import snapshots
-    from workshops.polls import follow, selectors
+    from workshops.polls import follow, versions
 
     for module, name in (
         (snapshots, "_queued_here"),
-        (selectors, "_read_versions"),
-        (selectors, "_answered_polls"),
+        (versions, "_read_versions"),
+        (versions, "_answered_polls"),
         (follow, "_shared_cards"),
     ):
         monkeypatch.setattr(module, name, {})

@@ -2,7 +2,8 @@ from django.apps import AppConfig
 
 
 class WorkshopsConfig(AppConfig):
-    """Running the day: workshops, rooms, cases, reviews, polls, process maps (DESIGN.md §3)."""
+    """Running the day: workshops, rooms, cases, reviews, polls, process maps (docs/design.md,
+    “The write path: nothing lost”)."""
 
     name = "workshops"
 

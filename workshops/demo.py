@@ -1,4 +1,4 @@
-"""Demo workshops that tell the story of DESIGN.md §4's worked example.
+"""Demo workshops that tell the story of a worked example of the figures (docs/design.md, “Report definitions”).
 
 Three case review workshops, 28 reviews: 2 without consensus, and of the 26 analysed 18 (69%)
 could have had a better outcome. Type of provision and timing of support are the most common
@@ -31,7 +31,9 @@ from workshops.models import (
     Workshop,
 )
 from workshops.polls.services import words_answer_record
-from workshops.services import ReviewAnswer, allocation_save, review_save
+from workshops.services.allocation import allocation_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 WORKSHOPS = [
     (
@@ -240,7 +242,7 @@ def load(organisation):
     _process_map(organisation, terms, people.get(Role.FACILITATOR))
 
 
-# Agreement between rooms (DESIGN.md §4). Second rooms' answers: (ideal?, better provision). The
+# Agreement between rooms (docs/design.md, “Report definitions”). Second rooms' answers: (ideal?, better provision). The
 # first room's answer still counts in every report, so the worked example's figures stay as they are.
 CALIBRATION = {"C-201": (False, "MAINSTREAM"), "C-401": None}  # C-401: the workshop to come, not reviewed yet
 DOUBLE_REVIEWS = {
@@ -268,20 +270,20 @@ def _agreement(workshop, index, terms, rng, day):
         return
     allocation_save(workshop=workshop, placements={}, second_rooms=second_rooms, calibration=calibration)
     answers = {**CALIBRATION, **DOUBLE_REVIEWS}
-    copies = CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.ANOTHER_ROOM).select_related(
+    others = CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.OTHER_ROOM).select_related(
         "case__current_provision", "room"
     )
-    for copy in copies:
-        second = answers.get(copy.case.reference)
-        if second is not None and not CaseReview.objects.filter(allocation=copy).exists():
+    for other in others:
+        second = answers.get(other.case.reference)
+        if second is not None and not CaseReview.objects.filter(allocation=other).exists():
             ideal, better = second
             _review(
-                copy,
-                (copy.case.current_provision.code, ideal, better),
+                other,
+                (other.case.current_provision.code, ideal, better),
                 terms,
                 rng,
                 day,
-                by=copy.room.facilitators.first(),
+                by=other.room.facilitators.first(),
             )
 
 

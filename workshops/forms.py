@@ -2,14 +2,15 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms.models import ModelChoiceIterator
 
+from casereview.forms import TermChoiceField, TermsMultipleChoiceField
 from casereview.identifiers import reject_identifiers
-from casereview.models import Organisation, Role, User, VocabularyTerm
+from casereview.models import Organisation, Role, User
 from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
 from workshops.models import BreakoutRoom, Discipline, Workshop
-from workshops.services import ReviewAnswer, answer_summary
+from workshops.services.answer_words import answer_summary
+from workshops.services.answers import ReviewAnswer
 
 TOGGLES = "workshops/fields/toggles.html"
 NO_CONSENSUS_CONFIRMED = "no_consensus_confirmed"
@@ -109,60 +110,16 @@ class CaseImportForm(forms.Form):
     )
 
 
-class _ListedTermsIterator(ModelChoiceIterator):
-    """Choices from the terms the form has read, rather than a query (a server-side cursor, on
-    PostgreSQL) per field each time the field is drawn."""
-
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        for term in self.field.terms:
-            yield self.choice(term)
-
-    def __len__(self):
-        return len(self.field.terms) + (1 if self.field.empty_label is not None else 0)
-
-    def __bool__(self):
-        return self.field.empty_label is not None or bool(self.field.terms)
-
-
-class _ListedTermsMixin:
-    """A vocabulary field offering ``terms``, a list its form read once for all its fields: drawing
-    the field and checking an answer need no query of their own. Anything not in the list (another
-    LA's term, a retired one, a made-up id) is refused as an invalid choice."""
-
-    iterator = _ListedTermsIterator
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, queryset=VocabularyTerm.objects.none(), **kwargs)
-        self.terms = []  # the terms offered: each form sets its own list
-
-    def _term(self, value):
-        self.validate_no_null_characters(value)
-        term = next((term for term in self.terms if str(term.pk) == str(value)), None)
-        if term is None:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
-        return term
-
-
-class TermChoiceField(_ListedTermsMixin, forms.ModelChoiceField):
-    def to_python(self, value):
-        return None if value in self.empty_values else self._term(value)
-
-
-class TermsMultipleChoiceField(_ListedTermsMixin, forms.ModelMultipleChoiceField):
-    def _check_values(self, value):
-        chosen = {self._term(pk).pk for pk in value}
-        return [term for term in self.terms if term.pk in chosen]
-
-
 class CaseReviewForm(forms.Form):
     """The room's judgement on one case, one screen, choices as big toggles.
 
     ``action`` says which button was pressed: "save" (the room agreed) or "no_consensus"."""
 
     ideal_outcome = forms.TypedChoiceField(
-        label="Is this child or young person in the ideal setting, or receiving the ideal support, to achieve their long-term goals?",
+        label=(
+            "Is this child or young person in the ideal setting, or receiving the ideal support, "
+            "to achieve their long-term goals?"
+        ),
         choices=[("yes", "Yes, ideal"), ("no", "No, not ideal")],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
@@ -338,3 +295,108 @@ class DoubleReviewDrawForm(forms.Form):
             "required": "Give a seed (any whole number).",
         },
     )
+
+
+class _Ticked(forms.Field):
+    """A box the page sends as "yes" when ticked; anything else is not ticked."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return value == "yes"
+
+
+class AllocationForm(forms.Form):
+    """The allocation page: for each of the workshop's cases (its first allocations, ``allocations``)
+    the room (``room_<pk>``), the order in that room (``position_<pk>``), the blind second room
+    (``second_<pk>``), whether it is a calibration case (``calibration_<pk>``) and whether it is
+    ticked to move (``select_<pk>``); then the button pressed (``action``: save, move or split) and
+    where the ticked cases go (``move_to``: a room, or "none" for out of every room).
+
+    The page draws its own fields from the allocations; every problem names its case, and
+    ``problems()`` lists them in the page's order."""
+
+    SAVE, MOVE, SPLIT = "save", "move", "split"
+    NO_ROOM = "none"
+
+    # A button's value and a room's id: chosen from the page, never free text (so not CharFields,
+    # which the identifier guard's walker would ask to check).
+    action = forms.Field(required=False)
+    move_to = forms.Field(required=False)
+
+    def __init__(self, *args, allocations, rooms, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.allocations = list(allocations)
+        self.rooms = {str(room.pk): room for room in rooms}
+        for item in self.allocations:
+            self._add_case_fields(item)
+
+    def _room_field(self, problem: str) -> forms.TypedChoiceField:
+        return forms.TypedChoiceField(
+            choices=[("", "")] + [(pk, room.name) for pk, room in self.rooms.items()],
+            coerce=self.rooms.get,
+            empty_value=None,
+            required=False,
+            error_messages={"invalid_choice": problem},
+        )
+
+    def _add_case_fields(self, item) -> None:
+        reference = item.case.reference
+        order_problem = f"{reference}: the order must be a whole number from 0 to 10000."
+        self.fields[f"room_{item.pk}"] = self._room_field(f"{reference}: choose one of this workshop's rooms.")
+        self.fields[f"second_{item.pk}"] = self._room_field(
+            f"{reference}: choose one of this workshop's rooms as the second room."
+        )
+        self.fields[f"position_{item.pk}"] = forms.IntegerField(
+            min_value=0,
+            max_value=10000,
+            error_messages={code: order_problem for code in ("required", "invalid", "min_value", "max_value")},
+        )
+        self.fields[f"calibration_{item.pk}"] = _Ticked()
+        self.fields[f"select_{item.pk}"] = _Ticked()
+
+    def clean_action(self) -> str:
+        """The button pressed: move or split; anything else saves."""
+        action = self.cleaned_data["action"]
+        return action if action in (self.MOVE, self.SPLIT) else self.SAVE
+
+    def clean(self):
+        data = super().clean()
+        if self.errors or data.get("action") != self.MOVE:
+            return data
+        if not self.selected:
+            self.add_error(None, "Tick the cases to move, then choose the room.")
+        elif data.get("move_to") not in self.rooms and data.get("move_to") != self.NO_ROOM:
+            self.add_error("move_to", "Choose the room to move the ticked cases to.")
+        return data
+
+    def problems(self) -> list[str]:
+        """Every problem found, in the page's order (the page shows them above the table)."""
+        return [message for messages in self.errors.values() for message in messages]
+
+    # What the lead asked for, once the form is valid.
+
+    @property
+    def placements(self) -> dict[int, tuple[BreakoutRoom | None, int]]:
+        """Each case's room (None: no room) and order, as posted."""
+        data = self.cleaned_data
+        return {item.pk: (data[f"room_{item.pk}"], data[f"position_{item.pk}"]) for item in self.allocations}
+
+    @property
+    def second_rooms(self) -> dict[int, BreakoutRoom | None]:
+        return {item.pk: self.cleaned_data[f"second_{item.pk}"] for item in self.allocations}
+
+    @property
+    def calibration(self) -> set[int]:
+        return {item.pk for item in self.allocations if self.cleaned_data[f"calibration_{item.pk}"]}
+
+    @property
+    def selected(self) -> list[int]:
+        """The cases ticked to move, in the page's order."""
+        return [item.pk for item in self.allocations if self.cleaned_data.get(f"select_{item.pk}")]
+
+    @property
+    def move_to_room(self) -> BreakoutRoom | None:
+        """The room the ticked cases go to (None: out of every room)."""
+        return self.rooms.get(self.cleaned_data.get("move_to"))

@@ -1,9 +1,10 @@
 """Running the day: workshops, breakout rooms, cases and the room's judgement on each case.
 
-The polls and process maps are features of a workshop with a folder each (``workshops/polls/``,
-``workshops/process_maps/``). Their models belong to this Django app all the same: they are
-imported at the end of this module, so ``from workshops.models import Poll`` works and Django
-keeps them in the ``workshops`` app and its migrations."""
+The polls, process maps and agreement between rooms are features of a workshop with a folder each
+(``workshops/polls/``, ``workshops/process_maps/``, ``workshops/agreement/``). Their models belong
+to this Django app all the same: they are imported at the end of this module, so
+``from workshops.models import Poll`` works and Django keeps them in the ``workshops`` app and its
+migrations."""
 
 import itertools
 import secrets
@@ -183,16 +184,18 @@ class CaseAllocation(models.Model):
     """A case brought to one workshop, in one of its rooms (or not yet allocated to a room).
 
     The same case may come back in a later workshop: that is another allocation. Within one
-    workshop a case has one ``FIRST`` allocation; when other rooms review it too (a calibration
-    case, a blind double review) each has an ``ANOTHER_ROOM`` allocation pointing at the first,
-    and a moderated answer is a ``MODERATION`` allocation (no room) holding that answer as a
-    review. Exactly one review of the case counts in the reports (``counts_in_reports``): the
-    moderated answer, else the first room's, else (the first room never answered) the earliest
-    other room's (workshops/agreement/services.py keeps it so)."""
+    workshop a case has one ``FIRST`` allocation (its first room); when other rooms review it too
+    (a calibration case, a blind double review) each has an ``OTHER_ROOM`` allocation whose
+    ``first_allocation`` is the first, and a moderated answer is a ``MODERATION`` allocation (no
+    room) holding that answer as a review; the first's ``other_allocations`` are both kinds.
+    Exactly one review of the case counts in the reports (``counts_in_reports``): the moderated
+    answer, else the first room's, else (the first room never answered) the earliest other room's
+    (``review_save`` keeps it so, with workshops/agreement/counting.py)."""
 
     class Kind(models.TextChoices):
+        # The stored values are older than the names: "another_room" is an OTHER_ROOM allocation.
         FIRST = "first", "First room"
-        ANOTHER_ROOM = "another_room", "Another room"
+        OTHER_ROOM = "another_room", "Another room"
         MODERATION = "moderation", "Moderated answer"
 
     tenant_path = "workshop__organisation"
@@ -203,12 +206,12 @@ class CaseAllocation(models.Model):
     position = models.PositiveIntegerField(default=0, help_text="Order in which the room takes its cases.")
     # Database defaults too: rows written by plain SQL (the benchmark's COPY) are first allocations.
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.FIRST, db_default=Kind.FIRST)
-    primary = models.ForeignKey(
+    first_allocation = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
-        related_name="copies",
+        related_name="other_allocations",
         help_text="For another room's review or the moderated answer: the case's first allocation in the workshop.",
     )
     # On the first allocation: every room reviews the case, and the answers are compared openly.
@@ -224,14 +227,17 @@ class CaseAllocation(models.Model):
                 fields=["workshop", "case"], condition=models.Q(kind="first"), name="case_once_per_workshop"
             ),
             models.UniqueConstraint(
-                fields=["primary", "room"], condition=models.Q(kind="another_room"), name="another_room_once_per_case"
+                fields=["first_allocation", "room"],
+                condition=models.Q(kind="another_room"),
+                name="another_room_once_per_case",
             ),
             models.UniqueConstraint(
-                fields=["primary"], condition=models.Q(kind="moderation"), name="one_moderated_answer_per_case"
+                fields=["first_allocation"], condition=models.Q(kind="moderation"), name="one_moderated_answer_per_case"
             ),
+            # The constraints' names are the database's: they keep the words of the first version.
             models.CheckConstraint(
-                condition=models.Q(kind="first", primary__isnull=True)
-                | (~models.Q(kind="first") & models.Q(primary__isnull=False)),
+                condition=models.Q(kind="first", first_allocation__isnull=True)
+                | (~models.Q(kind="first") & models.Q(first_allocation__isnull=False)),
                 name="only_first_allocations_have_no_primary",
             ),
         ]
@@ -242,7 +248,7 @@ class CaseAllocation(models.Model):
     @property
     def is_calibration(self) -> bool:
         """Reviewed by every room and compared openly (a blind second review is not)."""
-        return self.calibration if self.primary_id is None else self.primary.calibration
+        return self.calibration if self.first_allocation_id is None else self.first_allocation.calibration
 
 
 class ReviewStatus(models.TextChoices):
@@ -261,10 +267,11 @@ class ReviewStatus(models.TextChoices):
 
 
 class CaseReview(models.Model):
-    """The room's judgement on one case in one workshop (DESIGN.md §2).
+    """The room's judgement on one case in one workshop.
 
     ``version`` grows by one with every save: a save based on an older version is a conflict,
-    shown to the person saving, never a silent overwrite."""
+    shown to the person saving, never a silent overwrite (docs/design.md, “The write path: nothing
+    lost”)."""
 
     tenant_path = "allocation__workshop__organisation"
 

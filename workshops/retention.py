@@ -1,4 +1,5 @@
-"""Deleting workshops for good: by a lead now, or by the LA's retention rule (DESIGN.md §7)."""
+"""Deleting workshops for good: by a lead now, or by the LA's retention rule (docs/design.md,
+“Tenancy and privacy”)."""
 
 import datetime
 

@@ -78,7 +78,7 @@ def room_cases(room: BreakoutRoom) -> list[CaseLine]:
             "case__support_level",
             "case__current_provision",
             "review",
-            "primary",
+            "first_allocation",
         )
         .order_by("position", "case__reference")
     )

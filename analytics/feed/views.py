@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from analytics.feed import selectors, services
+from analytics.report_tables import tables_of
 from analytics.snapshots import snapshot_to_read
-from analytics.tables import tables_of
 from casereview.exports import as_csv
 from casereview.identifiers import reject_identifiers
 from casereview.models import Role

@@ -15,7 +15,8 @@ from analytics.selectors import reviews_in
 from casereview.models import VocabularyTerm
 from workshops.models import BreakoutRoom, Case, CaseAllocation, Workshop
 from workshops.polls.services import poll_answer
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 FIVE = "workshop:12,phase:SECONDARY,primary_need:ASD,support_level:EHCP,provision:MSS"
 

@@ -11,7 +11,9 @@ from analytics.reports import build_report
 from analytics.scopes import Scope
 from workshops.agreement.services import moderation_save
 from workshops.models import CaseAllocation
-from workshops.services import ReviewAnswer, allocation_save, review_save
+from workshops.services.allocation import allocation_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 @pytest.fixture
@@ -133,6 +135,7 @@ def test_the_report_keeps_its_shape_with_agreement_added(
         {
             "reference": "C-001",
             "workshop": "Secondary case reviews",
+            "workshop_id": first.workshop_id,
             "rooms": {"Room 1": "Not ideal, better: Mainstream school or academy", "Room 2": "Ideal"},
             "on": ["outcome"],
             "moderated": None,
@@ -148,7 +151,7 @@ def test_two_rooms_with_no_case_in_common_have_no_agreement_figures(
     review_save(allocation=other_allocation, answer=answers["ideal"], by=other_facilitator, expected_version=0)
     agreement = build_report(organisation, Scope())["agreement"]
     assert agreement["cases"] == 0 and agreement["outcome"]["kappa"] is None
-    assert agreement["outcome"]["reason"].startswith("Not enough cases")
+    assert agreement["outcome"]["reason"].startswith("Too few cases to estimate agreement beyond chance")
 
 
 def test_the_report_command_prints_agreement_too(organisation, doubled, answers, facilitator, other_facilitator):
@@ -160,5 +163,23 @@ def test_the_report_command_prints_agreement_too(organisation, doubled, answers,
     text = out.getvalue()
     assert "Reviewed 1 (1 child), excluded (no consensus) 0, analysed 1 (1 child)." in text
     assert "Agreement between rooms (1 cases reviewed by two or more rooms):" in text
-    assert "  outcome: 0 of 1 agreed; Not enough cases" in text
+    assert "  outcome: 0 of 1 agreed; Too few cases" in text
     assert "Disagreements awaiting moderation: 1" in text
+
+
+def test_the_rooms_rows_add_up_to_the_total_with_the_moderated_answers_in_a_row_of_their_own(
+    organisation, doubled, allocations, answers, facilitator, other_facilitator, lead
+):
+    first, copy = doubled
+    review_save(allocation=first, answer=answers["not_ideal"], by=facilitator, expected_version=0)
+    review_save(allocation=copy, answer=answers["ideal"], by=other_facilitator, expected_version=0)
+    review_save(allocation=allocations[1], answer=answers["ideal"], by=facilitator, expected_version=0)
+    moderation_save(first=first, answer=answers["ideal"], reason="The panel agreed", by=lead, expected_version=0)
+    report = build_report(organisation, Scope())
+    rows = report["breakdowns"]["room"]
+    assert sum(row["analysed"] for row in rows) == report["analysed"] == 2
+    assert sum(row["reviewed"] for row in rows) == report["reviewed"]
+    assert [(row["label"], row["analysed"]) for row in rows][-1] == ("Moderated answers (no room)", 1)
+    between_rooms = next(c for c in report["comparisons"] if c["by"] == "room")
+    assert between_rooms["analysed"] == 1 and between_rooms["left_out"] == 1
+    assert "1 moderated answer is not a room's judgement and is left out of this comparison" in between_rooms["words"]

@@ -12,7 +12,8 @@ from analytics.reports import build_report
 from analytics.scopes import Scope
 from tests.fixtures import make_case
 from workshops.models import CaseAllocation
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def save(organisation, term, workshop, facilitator, reference):

@@ -12,7 +12,8 @@ from analytics.selectors import data_fingerprint
 from tests.fixtures import make_case
 from workshops.imports import case_import
 from workshops.models import CaseAllocation, CaseReview
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def reviewed_case(organisation, term, workshop, room, facilitator):
@@ -31,7 +32,10 @@ def reviewed_case(organisation, term, workshop, room, facilitator):
 
 def reimport(organisation, workshop):
     """The same child a year on: post-16, SEMH, on SEN support, in mainstream."""
-    data = b"reference,phase,year_group,primary_need,support_level,current_provision\nC-001,Post-16,12,SEMH,SEN support,Mainstream\n"
+    data = (
+        b"reference,phase,year_group,primary_need,support_level,current_provision\n"
+        b"C-001,Post-16,12,SEMH,SEN support,Mainstream\n"
+    )
     case_import(organisation=organisation, workshop=workshop, filename="cases.csv", data=data)
 
 
@@ -77,3 +81,62 @@ def test_the_migration_fills_the_fields_from_the_cases_values_of_today(organisat
         "ASD",
         "EHCP",
     )
+
+
+def moment(review) -> tuple:
+    review.refresh_from_db()
+    return (
+        review.phase_at_review.code,
+        review.primary_need_at_review.code,
+        review.support_level_at_review.code,
+        review.provision_at_review.code,
+    )
+
+
+def test_editing_an_old_review_keeps_its_moment(organisation, term, workshop, room, facilitator):
+    review = reviewed_case(organisation, term, workshop, room, facilitator)
+    reimport(organisation, workshop)
+    edited = ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")], notes="The outcome changes")
+    review_save(allocation=review.allocation, answer=edited, by=facilitator, expected_version=1)
+    assert moment(review) == ("SECONDARY", "ASD", "EHCP", "MAINSTREAM")
+    assert build_report(organisation, Scope.of(phase="POST16"))["analysed"] == 0
+
+
+def test_a_moderated_answer_takes_the_moment_the_rooms_reviewed(
+    organisation, term, workshop, room, other_room, facilitator, other_facilitator, lead
+):
+    from workshops.agreement.services import moderation_save
+    from workshops.services.allocation import allocation_save
+
+    first = reviewed_case(organisation, term, workshop, room, facilitator).allocation
+    allocation_save(workshop=workshop, placements={}, second_rooms={first.pk: other_room}, calibration=set())
+    other = CaseAllocation.objects.get(kind=CaseAllocation.Kind.OTHER_ROOM)
+    ideal = ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")])
+    review_save(allocation=other, answer=ideal, by=other_facilitator, expected_version=0)
+    reimport(organisation, workshop)  # the case moves on before the panel meets
+    moderated = moderation_save(
+        first=first, answer=ideal, reason="The panel agreed with Room 2", by=lead, expected_version=0
+    )
+    assert moment(moderated) == ("SECONDARY", "ASD", "EHCP", "MAINSTREAM")
+    assert build_report(organisation, Scope.of(phase="SECONDARY"))["analysed"] == 1
+    assert build_report(organisation, Scope.of(phase="POST16"))["analysed"] == 0
+
+
+def test_the_migration_repairs_a_moderated_answer_stored_with_the_case_as_it_was_moderated(
+    organisation, term, workshop, room, other_room, facilitator, other_facilitator, lead, capsys
+):
+    from workshops.agreement.services import moderation_save
+    from workshops.services.allocation import allocation_save
+
+    first = reviewed_case(organisation, term, workshop, room, facilitator).allocation
+    allocation_save(workshop=workshop, placements={}, second_rooms={first.pk: other_room}, calibration=set())
+    ideal = ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")])
+    moderated = moderation_save(first=first, answer=ideal, reason="The panel decided", by=lead, expected_version=0)
+    # As the code before it stored it: the case as it was at moderation.
+    CaseReview.objects.filter(pk=moderated.pk).update(phase_at_review=term("phase", "POST16"))
+    migration = importlib.import_module("workshops.migrations.0009_moderated_answers_keep_the_rooms_moment")
+    migration.repair(apps, None)
+    assert moment(moderated)[0] == "SECONDARY"
+    assert "Repaired 1 moderated answer(s)" in capsys.readouterr().out
+    migration.repair(apps, None)  # run again: nothing left to repair
+    assert "Repaired" not in capsys.readouterr().out

@@ -21,7 +21,7 @@ import plotly.io as pio
 import pytest
 
 from analytics import charts
-from analytics.variation import Funnel
+from analytics.variation.analysis import Funnel
 
 DRAWN_BY_PLOTLY = Path(__file__).parent / "data" / "charts_drawn_by_plotly.json"
 

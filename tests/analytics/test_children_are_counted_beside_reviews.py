@@ -6,7 +6,8 @@ from analytics.scopes import Scope
 from analytics.snapshots import compute_snapshot
 from tests.fixtures import make_case
 from workshops.models import CaseAllocation, Workshop
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def review(organisation, term, workshop, case, ideal, room=None, facilitator=None):

@@ -1,6 +1,7 @@
 """Whether workshops, rooms or provisions differ in the share not ideal: Fisher's exact test for two
 groups, χ² for more, against references worked out here, with the p-value in words."""
 
+import itertools
 import math
 
 import pytest
@@ -9,7 +10,8 @@ from analytics.reports import build_report, compare
 from analytics.scopes import Scope
 from tests.fixtures import make_case
 from workshops.models import CaseAllocation, Workshop
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def rows(*groups):
@@ -61,9 +63,53 @@ def test_three_groups_are_compared_with_chi_squared():
     assert result["small_expected"] is False
 
 
-def test_few_reviews_per_group_warn_that_chi_squared_is_rough():
-    result = compare(rows((1, 2), (2, 1), (0, 3)), "provision")
-    assert result["small_expected"] is True and "the χ² approximation is rough" in result["words"]
+def exact_permutation_p_value(groups):
+    """Every table with the same margins (ideal counts per group, summing to the total ideal), each
+    with its multivariate hypergeometric probability: the share of them whose χ² is at least the
+    observed one. Exact, by enumeration; only for small tables."""
+    sizes = [ideal + not_ideal for ideal, not_ideal in groups]
+    total, ideal_total = sum(sizes), sum(ideal for ideal, _ in groups)
+
+    def chi2(ideals):
+        value = 0.0
+        for size, ideal in zip(sizes, ideals):
+            expected = size * ideal_total / total
+            value += (ideal - expected) ** 2 / expected + ((size - ideal) - (size - expected)) ** 2 / (size - expected)
+        return value
+
+    observed = chi2([ideal for ideal, _ in groups])
+    p = 0.0
+    for ideals in itertools.product(*(range(size + 1) for size in sizes)):
+        if sum(ideals) == ideal_total and chi2(ideals) >= observed - 1e-9:
+            ways = math.prod(math.comb(size, ideal) for size, ideal in zip(sizes, ideals))
+            p += ways / math.comb(total, ideal_total)
+    return p
+
+
+def test_few_reviews_per_group_give_a_permutation_p_value_said_as_such():
+    groups = ((1, 2), (2, 1), (0, 3))
+    result = compare(rows(*groups), "provision")
+    assert result["small_expected"] is True and result["small_expected_share"] == 1.0
+    assert result["test"] == "chi_squared_permutation" and result["draws"] >= 10_000
+    assert result["p_value"] == pytest.approx(exact_permutation_p_value(groups), abs=0.01)
+    assert result["asymptotic_p_value"] == pytest.approx(0.2231, abs=1e-3)  # scipy's χ², kept beside it
+    assert "permutation test (20,000 random reshufflings" in result["words"]
+    assert "approximation is rough" not in result["words"]
+    assert compare(rows(*groups), "provision")["p_value"] == result["p_value"]  # seeded: the same every time
+
+
+def test_seven_rooms_with_tiny_expected_counts_are_tested_by_permutation():
+    groups = ((2, 1), (1, 2), (3, 1), (0, 2), (2, 2), (1, 1), (2, 0))
+    result = compare(rows(*groups), "room")
+    assert result["test"] == "chi_squared_permutation"
+    assert result["p_value"] == pytest.approx(exact_permutation_p_value(groups), abs=0.012)
+
+
+def test_a_few_small_expected_counts_keep_the_chi_squared_distribution_with_a_warning():
+    # 1 cell of 8 (12.5%) expected under 5: Cochran's rule allows the χ² distribution.
+    result = compare(rows((20, 20), (20, 20), (20, 20), (1, 9)), "provision")
+    assert result["test"] == "chi_squared" and result["small_expected_share"] == 0.125
+    assert "the χ² approximation is rough" in result["words"]
 
 
 def test_nothing_to_compare_is_said_plainly():

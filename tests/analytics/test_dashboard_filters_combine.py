@@ -11,7 +11,8 @@ from casereview.models import VocabularyTerm
 from casereview.services import vocabulary_term_set_retired
 from casereview.vocabularies import VocabularyKind
 from workshops.models import Workshop
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 @pytest.fixture

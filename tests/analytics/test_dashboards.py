@@ -15,7 +15,8 @@ from analytics.models import ReportSnapshot
 from casereview.cache import ReusingRedisCache
 from tests.fixtures import make_case
 from workshops.models import CaseAllocation
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 
 from analytics.models import SettingRow, SettingsDataset
-from analytics.settings_import import settings_import
-from workshops.imports import ImportRejected
+from analytics.variation.imports import settings_import
+from casereview.uploads import ImportRejected
 
 DATA = Path(__file__).parent / "data"
 SEN = ("sen_school_level_2025.csv", (DATA / "sen_school_level_2025.csv").read_bytes())
@@ -98,7 +98,8 @@ def test_a_bad_count_is_listed_with_its_line_and_nothing_is_kept(organisation):
     with pytest.raises(ImportRejected) as rejected:
         upload(organisation, (name, broken.encode()))
     assert [str(p) for p in rejected.value.problems] == [
-        f"Line {bad_line}: pupil_count “lots” is not a whole number of 0 or more, nor a DfE mark for a figure not given (c, x, z, u, :)."
+        f"Line {bad_line}: pupil_count “lots” is not a whole number of 0 or more, "
+        "nor a DfE mark for a figure not given (c, x, z, u, :)."
     ]
     assert not SettingRow.objects.exists()
 

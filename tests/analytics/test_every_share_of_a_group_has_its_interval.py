@@ -1,6 +1,6 @@
-"""Every share of a group has its 95% Wilson interval (DESIGN.md §4): the outcome, each provision,
-each breakdown, each area and each theme (as a barrier and as an enabler, each over its own base).
-The reference is the Wilson formula written out here, not the library's."""
+"""Every share of a group has its 95% Wilson interval (docs/design.md, “Report definitions”): the
+outcome, each provision, each breakdown, each area and each theme (as a barrier and as an enabler,
+each over its own base). The reference is the Wilson formula written out here, not the library's."""
 
 import math
 
@@ -10,7 +10,8 @@ from analytics.reports import build_report
 from analytics.scopes import Scope
 from tests.fixtures import make_case
 from workshops.models import CaseAllocation
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def wilson(successes, n, z=1.959964):

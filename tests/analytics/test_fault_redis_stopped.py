@@ -1,5 +1,5 @@
 """Redis stopped while a live server takes reviews and answers: every save is kept, nobody waits,
-and the figures catch up by themselves once Redis is back (DESIGN.md §3, the write path)."""
+and the figures catch up by themselves once Redis is back (docs/design.md, “The write path: nothing lost”)."""
 
 import pytest
 

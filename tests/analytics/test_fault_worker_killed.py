@@ -10,7 +10,8 @@ from bench import dataset
 from casereview.models import VocabularyTerm
 from tests.live import Processes, app_environment, database_url_of_tests, wait_until
 from workshops.models import Case, CaseAllocation, CaseReview
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 @pytest.mark.worker

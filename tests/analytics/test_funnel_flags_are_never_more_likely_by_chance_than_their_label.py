@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from analytics.variation import funnel, p_values
+from analytics.variation.analysis import funnel, p_values
 
 DRAWS = 20_000
 # Three standard errors of a simulated rate at the level: the margin for simulation error.

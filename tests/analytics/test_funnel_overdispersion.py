@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from analytics.variation import funnel, overdispersion
+from analytics.variation.analysis import funnel, overdispersion
 
 
 def schools(counts, bases):
@@ -72,3 +72,15 @@ def test_multiplicative_limits_are_sqrt_phi_times_as_far_from_the_expected_rate(
     row = result.settings.iloc[0]
     se = np.sqrt(result.expected * (1 - result.expected) / row.base)
     assert row.upper_95 == pytest.approx(result.expected + 1.959964 * np.sqrt(result.phi) * se, rel=1e-6)
+
+
+def test_below_ten_schools_one_extreme_school_each_side_is_still_pulled_in():
+    # Six schools of 100, expected 10%: z = (count - 10) / 3 = -8/3, -1/3, 0, 0, 1/3, 8/3. scipy's own
+    # 10% trims int(0.6) = none, so the two extremes would make φ = (64 + 1 + 0 + 0 + 1 + 64) / 9 / 6.
+    # Winsorised one each side: -1/3 and 1/3 at the ends, φ = (1 + 1 + 0 + 0 + 1 + 1) / 9 / 6 = 4/54.
+    phi, _ = overdispersion("binomial", [2, 9, 10, 10, 11, 18], [100] * 6, 0.1)
+    assert phi == pytest.approx(4 / 54, rel=1e-12)
+
+
+def test_below_five_schools_phi_is_not_estimated():
+    assert overdispersion("binomial", [2, 10, 10, 18], [100] * 4, 0.1) == (1.0, 0.0)

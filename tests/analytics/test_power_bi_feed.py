@@ -11,9 +11,10 @@ from django.urls import reverse
 from analytics import snapshots
 from analytics.feed.services import token_create
 from analytics.models import FeedRead, FeedToken
-from analytics.tables import tables_of
+from analytics.report_tables import tables_of
 from workshops.models import Workshop
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 @pytest.fixture

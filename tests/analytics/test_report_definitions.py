@@ -1,4 +1,4 @@
-"""Each report definition of DESIGN.md §4 against figures worked out by hand."""
+"""Each report definition of docs/design.md, “Report definitions”, against figures worked out by hand."""
 
 import math
 
@@ -9,7 +9,8 @@ from analytics.reports import build_report
 from analytics.scopes import Scope
 from tests.fixtures import make_case
 from workshops.models import BreakoutRoom, CaseAllocation, PollResponse, RoomDiscipline, Workshop
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def wilson(successes, n, z=1.959964):

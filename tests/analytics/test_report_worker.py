@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from analytics.models import ReportSnapshot
 from tests.casereview.test_celery_worker import start_worker, stop_worker, wait_for
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 @pytest.mark.worker

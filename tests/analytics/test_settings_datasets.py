@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from analytics.models import SettingRow, SettingsDataset
-from analytics.settings_import import settings_import
-from workshops.imports import ImportRejected
+from analytics.variation.imports import settings_import
+from casereview.uploads import ImportRejected
 
 GOOD = (
     "URN,Name,Phase,Locality,Deprivation_Decile,Pupils,EHCP,SEN_Support,suspensions_send\n"

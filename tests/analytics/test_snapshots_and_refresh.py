@@ -12,7 +12,8 @@ from analytics.scopes import Scope
 from analytics.selectors import data_fingerprint
 from workshops.models import PollResponse
 from workshops.polls.services import poll_answer
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 @pytest.fixture

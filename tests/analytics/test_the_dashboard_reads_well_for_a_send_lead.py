@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from analytics import snapshots
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
-"""The seed's worked example (DESIGN.md §4), imported from files as an LA would and read back through
-the ``report`` command: 28 reviews over three workshops, 2 without consensus, 18 of 26 (69%) could
-have been better, only 5 of the 15 in maintained special schools ideal, most of the others better
-supported in mainstream. Intervals are checked against the Wilson formula written out here."""
+"""The seed's worked example (docs/design.md, “Report definitions”), imported from files as an LA
+would and read back through the ``report`` command: 28 reviews over three workshops, 2 without
+consensus, 18 of 26 (69%) could have been better, only 5 of the 15 in maintained special schools
+ideal, most of the others better supported in mainstream. Intervals are checked against the Wilson
+formula written out here."""
 
 import json
 import math
@@ -116,6 +117,6 @@ def test_the_text_report_says_everything_the_json_has(organisation, imported, te
     assert "Do the groups differ in the share not ideal?" in text and "one in twenty would show p below 0.05" in text
     # Parental confidence: 12 of the 18 non-ideal reviews (a barrier), 5 of the 8 ideal ones (an enabler).
     assert (
-        "Lack of parental confidence in mainstream\n          barrier 12 (67% (44% to 84%)), enabler 5 (62% (31% to 86%))"
-        in text
+        "Lack of parental confidence in mainstream\n"
+        "          barrier 12 (67% (44% to 84%)), enabler 5 (62% (31% to 86%))" in text
     )

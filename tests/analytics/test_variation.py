@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from analytics.variation import AnalysisError, _limits, funnel, p_values
+from analytics.variation.analysis import AnalysisError, _limits, funnel, p_values
 
 
 def setting(urn, count, base, locality="North", decile=5, **extra):

@@ -24,7 +24,7 @@ def second_facilitator(demo):
     first = CaseAllocation.objects.get(
         workshop__title="Early years transition case reviews", case__reference="C-401", kind="first"
     )
-    copy = CaseAllocation.objects.get(primary=first)
+    copy = CaseAllocation.objects.get(first_allocation=first)
     copy.room.facilitators.add(membership.user)
     return membership.user
 
@@ -35,7 +35,7 @@ def test_two_rooms_review_the_calibration_case_the_projector_compares_and_the_le
     first = CaseAllocation.objects.get(
         workshop__title="Early years transition case reviews", case__reference="C-401", kind="first"
     )
-    copy = CaseAllocation.objects.get(primary=first)
+    copy = CaseAllocation.objects.get(first_allocation=first)
 
     projector = visit("desktop").sign_in("lead@demo.test")
     projector.page.goto(f"/workshops/{first.workshop_id}/")
@@ -98,7 +98,7 @@ def test_two_rooms_review_the_calibration_case_the_projector_compares_and_the_le
     lead.page.get_by_text("Recorded the moderated answer for C-401").wait_for()
     lead.check()
 
-    moderated = CaseReview.objects.get(allocation__primary=first, allocation__kind="moderation")
+    moderated = CaseReview.objects.get(allocation__first_allocation=first, allocation__kind="moderation")
     assert moderated.ideal_outcome is False and moderated.better_provision.code == "RESOURCED"
     assert moderated.allocation.counts_in_reports
     assert (

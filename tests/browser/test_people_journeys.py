@@ -31,14 +31,17 @@ def open_console(visit, device):
 
 def focused_toggle_box(page):
     """The visible box of the focused toggle (its input is visually hidden) and the Save bar's top."""
-    return page.evaluate("""() => {
+    return page.evaluate(
+        """() => {
         const input = document.activeElement;
         const shown = input.labels && input.labels.length ? input.labels[0] : input;
         const box = shown.getBoundingClientRect();
-        return {top: box.top, bottom: box.bottom, barTop: document.querySelector('.review-actions').getBoundingClientRect().top,
+        return {top: box.top, bottom: box.bottom, """
+        """barTop: document.querySelector('.review-actions').getBoundingClientRect().top,
                 outline: getComputedStyle(shown).outlineWidth, outlineStyle: getComputedStyle(shown).outlineStyle,
                 name: input.name};
-    }""")
+    }"""
+    )
 
 
 def tab_until(page, selector, limit=80):

@@ -13,7 +13,10 @@ WORDS_FIELD, OPTIONS_FIELD, SCALE_FIELD = "Answers per attendee (words polls)", 
 
 
 def new_poll_address(demo):
-    return f"/workshops/{Workshop.objects.get(organisation=demo, title='Early years transition case reviews').pk}/polls/new/"
+    return (
+        f"/workshops/{Workshop.objects.get(organisation=demo, title='Early years transition case reviews').pk}"
+        "/polls/new/"
+    )
 
 
 def visible(page, label) -> bool:

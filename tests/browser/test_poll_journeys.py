@@ -63,7 +63,8 @@ def test_twenty_phones_show_the_poll_the_lead_opens_within_5_seconds_keeping_wha
                 del waiting[n]
         time.sleep(0.05)
     assert not waiting, (
-        f"{len(waiting)} of 20 phones did not show the poll within 5 s (the others took up to {max(latencies, default=0):.1f} s)"
+        f"{len(waiting)} of 20 phones did not show the poll within 5 s "
+        f"(the others took up to {max(latencies, default=0):.1f} s)"
     )
     assert typing.page.locator(f"#poll-{words.pk}-word-1").input_value() == "half a thought"
     assert typing.page.locator("#polls-announcer").inner_text() == f"New poll: {choice.question}"
@@ -181,7 +182,8 @@ def test_a_merged_pair_shows_once_on_the_projector(visit, workshop):
     shown = cloud_words(projector.page)
     assert shown.count("feeling safe") == 1 and "safe" not in shown
     counted = projector.page.evaluate(
-        "() => Object.fromEntries([...document.querySelectorAll('#results-table table:first-of-type tbody tr')].map(r => [r.cells[0].textContent, r.cells[1].textContent]))"
+        "() => Object.fromEntries([...document.querySelectorAll('#results-table table:first-of-type tbody tr')]"
+        ".map(r => [r.cells[0].textContent, r.cells[1].textContent]))"
     )
     assert counted["feeling safe"] == "4" and "safe" not in counted
     assert PollResponse.objects.filter(poll=words, text="safe").exists()  # the answer itself is untouched
@@ -271,7 +273,8 @@ def sixty_answers(workshop):
     return poll
 
 
-FITS = """() => {
+FITS = (
+    """() => {
   const view = {w: window.innerWidth, h: window.innerHeight};
   const inside = r => r.left >= -1 && r.top >= -1 && r.right <= view.w + 1 && r.bottom <= view.h + 1;
   const cloud = document.querySelector('.word-cloud');
@@ -282,16 +285,19 @@ FITS = """() => {
   return {
     scrolls: document.documentElement.scrollHeight > view.h + 1 || document.documentElement.scrollWidth > view.w + 1,
     cloudInside: inside(box),
-    wordsInside: words.every(w => { const r = w.getBoundingClientRect(); return inside(r) && r.bottom <= box.bottom + 1 && r.right <= box.right + 1; }),
+    wordsInside: words.every(w => { const r = w.getBoundingClientRect(); """
+    """return inside(r) && r.bottom <= box.bottom + 1 && r.right <= box.right + 1; }),
     shown: words.length,
     smallest: Math.min(...words.map(w => parseFloat(getComputedStyle(w).fontSize))),
-    more: document.getElementById('cloud-more').hidden ? 0 : parseInt(document.querySelector('[data-more-count]').textContent, 10),
+    more: document.getElementById('cloud-more').hidden ? 0 : """
+    """parseInt(document.querySelector('[data-more-count]').textContent, 10),
     hostLines: host.getClientRects().length,
     hostInside: inside(host.getBoundingClientRect()),
     codeInside: inside(code.getBoundingClientRect()) && code.scrollWidth <= code.clientWidth + 1,
     codePx: parseFloat(getComputedStyle(code).fontSize),
   };
 }"""
+)
 
 
 @pytest.mark.parametrize("width,height", [(1280, 720), (1440, 900), (1920, 1080), (3840, 2160)])

@@ -60,7 +60,8 @@ def test_what_the_server_acknowledged_is_checked_row_by_row_against_the_database
     """The phone's cookies as the benchmark holds them name the rows its answers stored; a row the
     server acknowledged but the database does not hold is counted, one held is not."""
     from bench.day import Day, _acknowledged_not_stored, phone_token
-    from workshops.services import ReviewAnswer, review_save
+    from workshops.services.answers import ReviewAnswer
+    from workshops.services.reviews import review_save
 
     cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in phone.cookies.items())
     answered = phone.post(

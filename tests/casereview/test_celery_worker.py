@@ -21,7 +21,10 @@ def start_worker(redis_url, cache_prefix):
     app.control.purge()
     database = connection.settings_dict
     database_url = (
-        f"postgres://{database['USER']}:{database['PASSWORD'] or ''}@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+        (
+            f"postgres://{database['USER']}:{database['PASSWORD'] or ''}"
+            f"@{database['HOST'] or '127.0.0.1'}:{database['PORT'] or 5432}/{database['NAME']}"
+        )
         if connection.vendor == "postgresql"
         else f"sqlite:///{database['NAME']}"
     )

@@ -7,10 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from casereview.suggestions import did_you_mean
+from casereview.uploads import ImportRejected
 from tests.fixtures import make_case
-from workshops.imports import ImportRejected, review_import
+from workshops.imports import review_import
 from workshops.models import BreakoutRoom, CaseAllocation, Workshop
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def run(*args):
@@ -43,6 +45,28 @@ def test_list_workshops_shows_one_la_only_with_its_counts(organisation, other_or
     line = next(line for line in output.splitlines() if "Secondary case reviews" in line)
     assert line.split()[:6] == ["2026-05-20", "draft", "1", "2", "1", workshop.join_code]
     assert "Their workshop" not in output
+
+
+def test_list_workshops_counts_cases_as_the_workshop_page_and_the_report_do(
+    client_for, lead, organisation, workshop, room, other_room, allocations, facilitator, other_facilitator, term
+):
+    """A calibration case every room reviews is one case and one counted review, not one per room."""
+    from analytics.reports import build_report
+    from analytics.scopes import Scope
+    from workshops.services.allocation import allocation_save
+
+    allocation_save(workshop=workshop, placements={}, second_rooms={}, calibration={allocations[0].pk})
+    other = CaseAllocation.objects.get(kind=CaseAllocation.Kind.OTHER_ROOM)
+    review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    review_save(allocation=other, answer=ReviewAnswer(False), by=other_facilitator, expected_version=0)
+    line = next(
+        line for line in run("list_workshops", "--org", organisation.slug).splitlines() if workshop.title in line
+    )
+    rooms, cases, reviews = line.split()[2:5]
+    assert (rooms, cases, reviews) == ("2", "3", "1")
+    assert build_report(organisation, Scope.of(workshop=workshop.pk))["reviewed"] == 1
+    page = client_for(lead).get(f"/workshops/{workshop.pk}/").content.decode()
+    assert "3 cases" in page
 
 
 def test_a_mistyped_slug_is_answered_with_the_nearest_one(organisation):

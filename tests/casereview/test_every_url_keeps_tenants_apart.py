@@ -18,7 +18,9 @@ from improvement.models import FocusArea, Kpi, KpiKind, Plan, Recommendation, Ri
 from tests.fixtures import make_case
 from workshops.models import BreakoutRoom, CaseAllocation, FindingKind, Poll, PollResponse, ProcessMap, Workshop
 from workshops.process_maps.services import finding_add, step_add
-from workshops.services import ReviewAnswer, allocation_save, review_save
+from workshops.services.allocation import allocation_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 SECRET = "Northshire-only"  # in every title of the LA's data: must never reach the outsider
 
@@ -131,7 +133,7 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
     # A calibration case (so the comparison and moderation pages have a second room's answer to leak).
     BreakoutRoom.objects.create(workshop=workshop, name=f"{SECRET} second room")
     allocation_save(workshop=workshop, placements={}, second_rooms={}, calibration={allocation.pk})
-    second = CaseAllocation.objects.get(primary=allocation)
+    second = CaseAllocation.objects.get(first_allocation=allocation)
     review_save(
         allocation=second, answer=ReviewAnswer(False, notes=f"{SECRET} second note"), by=facilitator, expected_version=0
     )

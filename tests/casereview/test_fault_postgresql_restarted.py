@@ -17,15 +17,19 @@ from tests.live import PROJECT, OwnPostgres, OwnRedis, Processes, app_environmen
 
 PHONES = 1000
 SENDERS = 3
-SEED = """
+SEED = (
+    """
 from casereview.services import organisation_create
 from workshops.models import Poll, Workshop
 import datetime
 la = organisation_create(slug="restart", name="Restart Borough")
-workshop = Workshop.objects.create(organisation=la, title="Restart day", date=datetime.date(2026, 11, 24), status="live")
-poll = Poll.objects.create(workshop=workshop, question="What does an ideal outcome mean to you?", kind="words", is_open=True)
+workshop = Workshop.objects.create(organisation=la, title="Restart day", date=datetime.date(2026, 11, 24), """
+    """status="live")
+poll = Poll.objects.create(workshop=workshop, question="What does an ideal outcome mean to you?", """
+    """kind="words", is_open=True)
 print(workshop.join_code, poll.pk)
 """
+)
 
 
 @pytest.fixture

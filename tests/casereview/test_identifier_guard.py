@@ -1,4 +1,4 @@
-"""Free text never stores a child's identifier (DESIGN.md §7)."""
+"""Free text never stores a child's identifier (docs/design.md, “Tenancy and privacy”)."""
 
 import pytest
 from django.core.exceptions import ValidationError

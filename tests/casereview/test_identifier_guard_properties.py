@@ -15,7 +15,10 @@ la_numbers = st.sampled_from(sorted(upn._la_numbers))
 
 @st.composite
 def valid_upns(draw):
-    body = f"{draw(la_numbers):03d}{draw(st.integers(0, 9999)):04d}{draw(st.integers(0, 99)):02d}{draw(st.integers(0, 999)):03d}"
+    body = (
+        f"{draw(la_numbers):03d}{draw(st.integers(0, 9999)):04d}"
+        f"{draw(st.integers(0, 99)):02d}{draw(st.integers(0, 999)):03d}"
+    )
     return upn.calc_check_digit(body) + body
 
 

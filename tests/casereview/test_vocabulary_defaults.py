@@ -1,4 +1,5 @@
-"""Every new LA starts with the SEND vocabularies of DESIGN.md §2, its own to edit."""
+"""Every new LA starts with the SEND vocabularies listed in casereview/vocabularies.py (docs/design.md,
+“What it is”), its own to edit."""
 
 from casereview import services
 from casereview.models import VocabularyTerm

@@ -8,7 +8,8 @@ from django.core.exceptions import ValidationError
 from improvement import services
 from improvement.models import CaseFollowUp
 from improvement.selectors import follow_up_summary
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 @pytest.fixture

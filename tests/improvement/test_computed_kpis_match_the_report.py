@@ -11,7 +11,8 @@ from improvement.models import Kpi, KpiKind
 from improvement.selectors import kpi_series
 from tests.fixtures import make_case
 from workshops.models import BreakoutRoom, CaseAllocation, Workshop
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def _reviews(organisation, term, facilitator):

@@ -56,7 +56,8 @@ def test_a_focus_area_citing_a_theme_without_any_action_leaves_it_a_gap(focus_ar
 def test_the_dashboard_counts_the_follow_ups_of_non_ideal_reviews(
     allocations, facilitator, lead, viewer, term, client_for
 ):
-    from workshops.services import ReviewAnswer, review_save
+    from workshops.services.answers import ReviewAnswer
+    from workshops.services.reviews import review_save
 
     not_ideal = ReviewAnswer(
         True,

@@ -1,5 +1,6 @@
 """A focus area or action cites its evidence: themes with their current share of the non-ideal reviews
-from the report snapshot (with n), process-map blockers and root causes, and a Compare settings finding with its dataset."""
+from the report snapshot (with n), process-map blockers and root causes, and a Compare settings finding
+with its dataset."""
 
 import datetime
 
@@ -12,7 +13,8 @@ from improvement import services
 from improvement.services import ActionData
 from workshops.models import FindingKind, ProcessMap
 from workshops.process_maps.services import finding_add, step_add
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def _data(**extra):

@@ -57,7 +57,8 @@ def test_progress_notes_next_steps_and_follow_up_notes_are_guarded(
     client.post(f"/plans/actions/{action.pk}/next-steps/", {"text": "Visit SW1A 1AA"})
     assert not action.progress_notes.exists() and not action.next_steps.exists()
 
-    from workshops.services import ReviewAnswer, review_save
+    from workshops.services.answers import ReviewAnswer
+    from workshops.services.reviews import review_save
 
     review = review_save(
         allocation=allocations[0],

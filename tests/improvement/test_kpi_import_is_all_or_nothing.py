@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook
 
+from casereview.uploads import ImportRejected
 from improvement import services
 from improvement.models import Kpi, KpiKind, KpiValue
-from workshops.imports import ImportRejected
 
 
 def _import(plan, text, lead, name="kpis.csv"):
@@ -19,7 +19,11 @@ def _import(plan, text, lead, name="kpis.csv"):
 def test_a_good_file_stores_every_value(plan, kpi, lead):
     count = _import(
         plan,
-        "kpi,period,value\nDecisions to assess within 6 weeks,2027-01,71\ndecisions to assess within 6 weeks,02/2027,74.5%\n",
+        (
+            "kpi,period,value\n"
+            "Decisions to assess within 6 weeks,2027-01,71\n"
+            "decisions to assess within 6 weeks,02/2027,74.5%\n"
+        ),
         lead,
     )
     assert count == 2

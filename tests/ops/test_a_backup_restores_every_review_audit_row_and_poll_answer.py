@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from casereview.models import VocabularyTerm
 from workshops.models import CaseReview, Poll, PollResponse, ReviewAudit
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

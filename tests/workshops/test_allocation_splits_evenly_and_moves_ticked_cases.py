@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from tests.fixtures import make_case
 from workshops.models import CaseAllocation
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def page(workshop):
@@ -69,7 +70,7 @@ def test_split_evenly_never_sends_a_case_to_its_blind_second_room(
     data = form_data(allocations, **{f"second_{first.pk}": str(other_room.pk)}, action="split")
     client_for(lead).post(page(workshop), data)
     assert rooms_of(allocations)[0] == "Room 1"
-    assert CaseAllocation.objects.get(primary=first).room == other_room
+    assert CaseAllocation.objects.get(first_allocation=first).room == other_room
 
 
 def test_move_sends_the_ticked_cases_after_the_rooms_own(client_for, lead, workshop, room, other_room, allocations):

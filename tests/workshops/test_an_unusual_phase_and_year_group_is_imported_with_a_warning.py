@@ -17,14 +17,16 @@ def test_post_16_in_year_7_is_imported_and_warned_about(organisation, workshop):
     result = run(organisation, workshop, HEADER + "\nC-001,Post-16,7,ASD,EHCP,MSS,\nC-002,Secondary,9,ASD,EHCP,MSS,\n")
     assert Case.objects.filter(organisation=organisation).count() == 2  # a warning, not a refusal
     assert [str(warning) for warning in result.warnings] == [
-        "Line 2: C-001: Post-16 in year 7 is unusual. Check the phase and the year group; the case was imported as written."
+        "Line 2: C-001: Post-16 in year 7 is unusual. Check the phase and the year group; "
+        "the case was imported as written."
     ]
 
 
 def test_usual_combinations_and_a_blank_year_raise_no_warning(organisation, workshop):
     text = (
         HEADER
-        + "\nC-001,Early years,R,ASD,EHCP,MSS,\nC-002,Primary,Year 6,ASD,EHCP,MSS,\nC-003,Post-16,13,ASD,EHCP,MSS,\nC-004,Secondary,,ASD,EHCP,MSS,\n"
+        + "\nC-001,Early years,R,ASD,EHCP,MSS,\nC-002,Primary,Year 6,ASD,EHCP,MSS,"
+        + "\nC-003,Post-16,13,ASD,EHCP,MSS,\nC-004,Secondary,,ASD,EHCP,MSS,\n"
     )
     assert run(organisation, workshop, text).warnings == []
 

@@ -3,7 +3,8 @@
 from django.urls import reverse
 
 from workshops.models import ReviewAudit
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def test_every_save_records_who_and_what_changed(allocations, facilitator, lead, term):

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 
-from workshops.imports import ImportRejected, case_import
+from casereview.uploads import ImportRejected
+from workshops.imports import case_import
 from workshops.models import BreakoutRoom, Case, CaseAllocation, Workshop
 
 HEADER = "reference,phase,year_group,primary_need,support_level,current_provision,room"
@@ -127,7 +128,8 @@ def test_a_retired_code_is_refused(organisation, workshop, term):
 def test_a_missing_column_is_named(organisation, workshop):
     text = "reference,phase,year_group,support_level,current_provision\nC-001,Secondary,9,EHCP,MSS\n"
     assert problems_of(organisation, workshop, text) == [
-        "Line 0: Missing column: primary_need. Columns found: reference, phase, year_group, support_level, current_provision."
+        "Line 0: Missing column: primary_need. "
+        "Columns found: reference, phase, year_group, support_level, current_provision."
     ]
 
 

@@ -5,7 +5,9 @@ from django.urls import reverse
 from tests.fixtures import make_case
 from workshops.models import CaseAllocation
 from workshops.selectors import workshop_progress
-from workshops.services import ReviewAnswer, review_save, room_open_case
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
+from workshops.services.rooms import room_open_case
 
 
 def test_it_counts_done_in_discussion_to_do_and_no_consensus(

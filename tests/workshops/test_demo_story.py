@@ -1,4 +1,5 @@
-"""The demo tells the worked example of DESIGN.md §4, and running it again changes nothing."""
+"""The demo tells a worked example of the figures (docs/design.md, “Report definitions”), and running
+it again changes nothing."""
 
 from collections import Counter
 
@@ -7,7 +8,7 @@ from django.core.management import call_command
 from analytics.models import SettingsDataset
 from analytics.reports import build_report
 from analytics.scopes import Scope
-from analytics.variation import funnel
+from analytics.variation.analysis import funnel
 from workshops.models import CaseAllocation, CaseReview, Poll, ProcessFinding, ProcessMap, ReviewAudit, Workshop
 from workshops.polls.selectors import poll_results
 

@@ -2,7 +2,8 @@
 trail records what changed."""
 
 from workshops.models import CaseReview, ReviewAudit
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 
 
 def _codes(terms):

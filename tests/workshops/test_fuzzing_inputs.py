@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from analytics.models import SettingRow, SettingsDataset
-from analytics.settings_import import settings_import
-from workshops.imports import CASE_COLUMNS, REVIEW_COLUMNS, ImportRejected, case_import, review_import
+from analytics.variation.imports import settings_import
+from casereview.uploads import ImportRejected
+from workshops.imports import CASE_COLUMNS, REVIEW_COLUMNS, case_import, review_import
 from workshops.models import Case, CaseAllocation, CaseReview, PollResponse
 
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -221,13 +222,13 @@ MEASURE = """
 import json, re, sys
 def peak_kb():
     return int(re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read()).group(1))
-from workshops import tables
+from casereview import uploads
 data = open(sys.argv[1], "rb").read()
 before = peak_kb()
 try:
-    tables.read_table("cases.xlsx", data, required=["reference"], optional=None)
+    uploads.read_upload("cases.xlsx", data, required=["reference"], optional=None)
     outcome = "read"
-except tables.TableError as error:
+except uploads.UploadError as error:
     outcome = str(error)
 print(json.dumps({"rise_mb": (peak_kb() - before) / 1024, "outcome": outcome}))
 """

@@ -5,7 +5,8 @@ from django.test import Client
 
 from tests.fixtures import not_ideal_post
 from workshops.models import CaseReview, ReviewAudit
-from workshops.services import ReviewAnswer, ReviewConflict, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import ReviewConflict, review_save
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 

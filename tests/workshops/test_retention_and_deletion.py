@@ -10,7 +10,8 @@ from analytics.snapshots import compute_snapshot
 from casereview.models import DeletionRecord
 from workshops.models import Case, CaseAllocation, CaseReview, PollResponse, ProcessMap, ReviewAudit, Workshop
 from workshops.retention import apply_retention, past_retention, workshop_delete
-from workshops.services import ReviewAnswer, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import review_save
 from workshops.tasks import delete_workshops_past_retention
 
 
@@ -29,8 +30,8 @@ def test_deleting_removes_everything_of_the_workshop_and_records_it(organisation
     for model in (Workshop, CaseAllocation, CaseReview, ReviewAudit, PollResponse, ProcessMap, Case):
         assert not model.objects.exists(), model.__name__
     assert (
-        record.what
-        == "Workshop “Secondary case reviews” of 20 May 2026: 3 cases, 1 reviews, 1 poll answers, 0 process map findings"
+        record.what == "Workshop “Secondary case reviews” of 20 May 2026: "
+        "3 cases, 1 reviews, 1 poll answers, 0 process map findings"
     )
     assert (record.deleted_by, record.organisation) == (lead, organisation)
 

@@ -3,8 +3,9 @@
 import pytest
 from django.core.management import CommandError, call_command
 
+from casereview.uploads import ImportRejected
 from tests.fixtures import make_case
-from workshops.imports import ImportRejected, review_import
+from workshops.imports import review_import
 from workshops.models import CaseAllocation, CaseReview, ReviewAudit, Workshop
 
 HEADER = "reference,workshop,room,consensus,ideal_outcome,non_ideal_areas,better_provision,themes,notes"
@@ -25,7 +26,8 @@ def test_good_rows_create_reviews_rooms_and_allocations(organisation, workshop, 
         + "\n"
         + "\n".join(
             [
-                "C-001,secondary case reviews,Room A,yes,no,Type of provision; TIMING_OF_SUPPORT,MAINSTREAM,Workforce capacity,Outreach would help",
+                "C-001,secondary case reviews,Room A,yes,no,Type of provision; TIMING_OF_SUPPORT,MAINSTREAM,"
+                "Workforce capacity,Outreach would help",
                 "C-002,Secondary case reviews,,no,,,,,Room split",
             ]
         )

@@ -6,7 +6,8 @@ import threading
 from django.db import connection
 
 from workshops.models import CaseReview, ReviewAudit
-from workshops.services import ReviewAnswer, ReviewConflict, review_save
+from workshops.services.answers import ReviewAnswer
+from workshops.services.reviews import ReviewConflict, review_save
 
 
 def test_simultaneous_first_saves_store_one_review_and_report_one_conflict(

@@ -16,7 +16,10 @@ class ModerationForm(CaseReviewForm):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
         validators=[reject_identifiers],
-        help_text="For example: the panel agreed with Room 2 that the timing of support was the main issue. Never type a name.",
+        help_text=(
+            "For example: the panel agreed with Room 2 that the timing of support was the main issue. "
+            "Never type a name."
+        ),
         error_messages={"required": "Say why this is the moderated answer."},
     )
 

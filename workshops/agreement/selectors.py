@@ -9,13 +9,14 @@ from django.db.models import Prefetch
 from casereview.models import Role
 from casereview.tenancy import for_member, membership_of
 from workshops.models import CaseAllocation, CaseReview, Moderator, Workshop
-from workshops.services import answer_of, answer_summary
+from workshops.services.answer_words import review_summary
 
 COMPARED = ["Consensus reached", "Ideal outcome", "Non-ideal areas", "Better provision", "Themes"]
 
 
 def outcome_category(review: CaseReview | None) -> str | None:
-    """The outcome as one of three categories (DESIGN.md §4, agreement): ideal, not ideal, no consensus."""
+    """The outcome as one of three categories: ideal, not ideal, no consensus (docs/design.md,
+    “Report definitions”, agreement between rooms)."""
     if review is None:
         return None
     if not review.consensus_reached:
@@ -47,7 +48,7 @@ class RoomAnswer:
 
     @property
     def summary(self) -> dict[str, str]:
-        return answer_summary(answer_of(self.review)) if self.review else {}
+        return review_summary(self.review)
 
 
 @dataclass
@@ -107,14 +108,19 @@ def _groups(allocations) -> list[CaseAnswers]:
     by_first: dict[int, CaseAnswers] = {}
     ordered = sorted(
         allocations,
-        key=lambda a: (a.primary_id or a.pk, a.kind != CaseAllocation.Kind.FIRST, a.room.name if a.room else "", a.pk),
+        key=lambda a: (
+            a.first_allocation_id or a.pk,
+            a.kind != CaseAllocation.Kind.FIRST,
+            a.room.name if a.room else "",
+            a.pk,
+        ),
     )
     for allocation in ordered:
         review = getattr(allocation, "review", None)
         if allocation.kind == CaseAllocation.Kind.FIRST:
             by_first[allocation.pk] = CaseAnswers(allocation, [RoomAnswer(allocation, review)])
-        elif allocation.primary_id in by_first:
-            group = by_first[allocation.primary_id]
+        elif allocation.first_allocation_id in by_first:
+            group = by_first[allocation.first_allocation_id]
             if allocation.kind == CaseAllocation.Kind.MODERATION:
                 group.moderated, group.moderation_allocation = review, allocation
             else:
@@ -133,14 +139,16 @@ def multi_room_cases(workshop: Workshop, *, calibration: bool | None = None) -> 
     """The workshop's cases reviewed by two or more rooms (calibration cases, blind double
     reviews), each with every room's answer and any moderated answer, by reference."""
     firsts = CaseAllocation.objects.filter(
-        workshop=workshop, kind=CaseAllocation.Kind.FIRST, copies__kind=CaseAllocation.Kind.ANOTHER_ROOM
+        workshop=workshop,
+        kind=CaseAllocation.Kind.FIRST,
+        other_allocations__kind=CaseAllocation.Kind.OTHER_ROOM,
     )
     if calibration is not None:
         firsts = firsts.filter(calibration=calibration)
     first_ids = set(firsts.values_list("pk", flat=True))
     allocations = _with_answers(
         CaseAllocation.objects.filter(workshop=workshop).filter(pk__in=first_ids)
-        | CaseAllocation.objects.filter(primary_id__in=first_ids)
+        | CaseAllocation.objects.filter(first_allocation_id__in=first_ids)
     )
     groups = _groups(allocations)
     return sorted(groups, key=lambda group: group.reference)
@@ -148,7 +156,7 @@ def multi_room_cases(workshop: Workshop, *, calibration: bool | None = None) -> 
 
 def case_answers(first: CaseAllocation) -> CaseAnswers:
     allocations = _with_answers(
-        CaseAllocation.objects.filter(pk=first.pk) | CaseAllocation.objects.filter(primary_id=first.pk)
+        CaseAllocation.objects.filter(pk=first.pk) | CaseAllocation.objects.filter(first_allocation_id=first.pk)
     )
     return _groups(allocations)[0]
 
@@ -168,7 +176,7 @@ def may_moderate(user, workshop: Workshop) -> bool:
     membership = membership_of(user)
     if membership is None or membership.organisation_id != workshop.organisation_id:
         return False
-    return membership.role == Role.LEAD or (
+    return membership.is_lead or (
         membership.role == Role.FACILITATOR and Moderator.objects.filter(workshop=workshop, user=user).exists()
     )
 
@@ -184,15 +192,16 @@ def moderated_workshops(user):
     return workshops
 
 
-def may_see_disagreements(user) -> bool:
-    """Which rooms said what on a doubled case: the lead, viewers and moderators, never a
-    facilitator who is not on a panel (they sit in the rooms, and double review is blind)."""
+def disagreements_visible_to(user) -> frozenset[int] | None:
+    """The workshops whose disagreements (which room said what on a doubled case) the person may
+    read: None for every workshop (the lead, viewers), those whose moderation panel a facilitator
+    sits on, none for anyone else (they sit in the rooms, and double review is blind)."""
     membership = membership_of(user)
     if membership is None:
-        return False
+        return frozenset()
     if membership.role in (Role.LEAD, Role.VIEWER):
-        return True
-    return Moderator.objects.filter(user=user).exists()
+        return None
+    return frozenset(Moderator.objects.filter(user=user).values_list("workshop_id", flat=True))
 
 
 def panel_of(workshop: Workshop):

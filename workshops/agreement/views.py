@@ -5,13 +5,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
+from casereview.forms import add_service_errors
 from casereview.models import Role
 from casereview.tenancy import get_for_member_or_404, member_required
 from workshops.agreement import selectors, services
 from workshops.agreement.forms import ModerationForm, PanelForm
 from workshops.models import CaseAllocation, Workshop
 from workshops.selectors import workshops_for
-from workshops.services import ReviewConflict, answer_summary, review_summary
+from workshops.services.answer_words import conflict_rows
+from workshops.services.reviews import ReviewConflict
 
 
 def _calibration_case(request, workshop_pk, allocation_pk):
@@ -73,7 +75,7 @@ def moderation_list(request, workshop_pk):
     also names the moderation panel here."""
     workshop = _moderated_workshop(request, workshop_pk)
     panel_form = None
-    if request.membership.role == Role.LEAD:
+    if request.membership.is_lead:
         panel_form = PanelForm(
             request.POST or None,
             organisation=workshop.organisation,
@@ -131,17 +133,9 @@ def moderation_case(request, workshop_pk, allocation_pk):
                 data["version"] = error.current.version
                 form = ModerationForm(data, organisation=organisation, review=error.current)
                 form.is_valid()
-                theirs, mine = review_summary(error.current), answer_summary(form.answer)
-                conflict = {
-                    "review": error.current,
-                    "rows": [(label, theirs.get(label), mine.get(label)) for label in theirs],
-                }
+                conflict = {"review": error.current, "rows": conflict_rows(error.current, form.answer)}
             except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, problems in error.message_dict.items():
-                        form.add_error(field if field in form.fields else None, problems)
-                else:
-                    form.add_error("reason", error.messages)
+                add_service_errors(form, error, field="reason")
             else:
                 messages.success(
                     request, f"Recorded the moderated answer for {first.case.reference}: it now counts in every report."

@@ -19,7 +19,7 @@ from csp.utils import build_policy
 from django.conf import settings
 
 from workshops.models import JOIN_CODE_LENGTH
-from workshops.polls.selectors import live_version
+from workshops.polls.versions import live_version
 
 FOLLOW_PATH = re.compile(rf"^/j/([A-Za-z0-9]{{{JOIN_CODE_LENGTH}}})/follow/$")
 CARDS_PATH = re.compile(rf"^/j/([A-Za-z0-9]{{{JOIN_CODE_LENGTH}}})/cards/$")
@@ -51,7 +51,7 @@ def kept_shared_cards(code: str, version: str) -> bytes | None:
 
 
 def keep_shared_cards(code: str, version: str, html: bytes) -> None:
-    """``html`` must be the cards of exactly ``version`` (``selectors.open_polls_with_version``)."""
+    """``html`` must be the cards of exactly ``version`` (``versions.open_polls_with_version``)."""
     if len(_shared_cards) >= SHARED_CARDS_KEPT:
         _shared_cards.clear()
     _shared_cards[(code, version)] = html

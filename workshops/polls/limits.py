@@ -7,7 +7,7 @@ address, joining in the same minute and answering a words poll of up to 10 answe
 |---|---|---|
 | join codes that match no open workshop | 600 an hour | a mistyped code or two per phone |
 | opening the attendee page | 3,000 a minute | each phone reloading every 6 seconds |
-| answers sent | 1,200 a minute and 6,000 an hour | 4 sends a phone a minute; 10 answers a poll a phone, several polls an hour |
+| answers sent | 1,200 a minute, 6,000 an hour | per phone: 4 sends a minute; 10 answers a poll, several polls an hour |
 
 A guesser gets 600 wrong codes an hour against some 729 million possible codes (6 characters of
 30), so finding any of the few dozen live codes would take years; a flooder gets at most 1,200

@@ -11,7 +11,7 @@ from workshops.models import Discipline, Workshop
 
 
 class Poll(models.Model):
-    """A question put to attendees on their phones (DESIGN.md §2)."""
+    """A question put to attendees on their phones (docs/design.md, "What it is")."""
 
     class Kind(models.TextChoices):
         WORDS = "words", "Words (word cloud)"
@@ -29,8 +29,8 @@ class Poll(models.Model):
     scale_high_label = models.CharField(max_length=40, blank=True, validators=[reject_identifiers])
     words_per_attendee = models.PositiveSmallIntegerField(default=3)
     # Names cannot be detected, so a words answer can wait for a person to approve it before the
-    # projector, the dashboards or an export shows it (DESIGN.md §7). Choices and scale values
-    # hold no free text and never wait.
+    # projector, the dashboards or an export shows it (docs/design.md, "Decisions worth knowing").
+    # Choices and scale values hold no free text and never wait.
     approve_first = models.BooleanField(
         "Approve answers before they are shown",
         default=True,

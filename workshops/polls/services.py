@@ -13,17 +13,7 @@ from django.utils import timezone
 from analytics.snapshots import POLL_ANSWERS_COALESCE_SECONDS, refresh_after_commit
 from casereview.identifiers import reject_attendee_identifiers, reject_identifiers
 from workshops.models import Discipline, Poll, PollMerge, PollResponse, PollSettings, Workshop
-from workshops.polls.selectors import (
-    LIVE_VERSION_SECONDS,
-    SHOWN,
-    current_responses,
-    forget_live_version,
-    label_keys,
-    live_version_from_database,
-    live_version_key,
-    phone_answers_now,
-    with_keys,
-)
+from workshops.polls.selectors import SHOWN, current_responses, label_keys, phone_answers_now, with_keys
 from workshops.polls.text import (
     DEFAULT_BLOCKED_WORDS,
     MAX_PHRASE_LENGTH,
@@ -33,6 +23,12 @@ from workshops.polls.text import (
     normalise_phrase,
     parse_blocked_words,
     phrase_key,
+)
+from workshops.polls.versions import (
+    LIVE_VERSION_SECONDS,
+    forget_live_version,
+    live_version_from_database,
+    live_version_key,
 )
 
 
@@ -103,56 +99,87 @@ def poll_answer(
     even when the same phone sends twice at once.
 
     ``poll`` must be current (its state decides): read in this request, or kept by
-    ``selectors.poll_to_answer``, with ``select_related("workshop__organisation__poll_settings")``."""
+    ``versions.poll_to_answer``, with ``select_related("workshop__organisation__poll_settings")``."""
+    _refuse_unless_taking_answers(poll, role)
+    base = {"poll": poll, "round": poll.round, "phone": phone, "role": role}
+    if poll.kind == Poll.Kind.WORDS:
+        answers = _words_answer(poll, base, words)
+    else:
+        answers = _one_answer(poll, base, choice, value)
+    _refresh_reports(poll)
+    return answers
+
+
+def _refuse_unless_taking_answers(poll: Poll, role: str) -> None:
     if poll.workshop.status == Workshop.Status.CLOSED:
         raise ValidationError("This workshop has ended, so its polls no longer take answers.")
     if not poll.is_open:
         raise ValidationError("This poll is closed. Wait for the facilitator to open it.")
     if role and role not in Discipline.values:
         raise ValidationError("Choose a role from the list, or leave it empty.")
-    base = {"poll": poll, "round": poll.round, "phone": phone, "role": role}
 
-    if poll.kind == Poll.Kind.WORDS:
-        # Boxes are numbered as the phone showed them (1, 2, 3), empty ones included, so a refused
-        # answer is reported against the box that holds it.
-        boxes = [(number, " ".join(w.split())) for number, w in enumerate(words, start=1) if w and w.strip()]
-        if not boxes:
-            raise ValidationError({"word-1": ["Type at least one word or short phrase."]})
-        # The phone's earlier answers, whole: their slots decide the free ones, and with the new
-        # rows they are what the phone's card shows (no second query).
-        earlier = phone_answers_now(poll, phone)
-        used = {response.slot for response in earlier}
-        free = [slot for slot in range(1, poll.words_per_attendee + 1) if slot not in used]
-        if len(boxes) > len(free):
-            raise ValidationError(
-                {
-                    NON_FIELD_ERRORS: [
-                        f"You can give {poll.words_per_attendee} answers to this poll"
-                        + (f" and have {len(free)} left." if free else ", and you have given them all. Thank you!")
-                    ]
-                }
-            )
-        blocked = _blocked_of(poll)
-        checked, errors = [], {}
-        for number, phrase in boxes:
-            try:
-                checked.append((phrase, *_check_phrase(phrase, blocked)))
-            except ValidationError as error:
-                errors[f"word-{number}"] = error.messages
-        if errors:
-            raise ValidationError(errors)
-        approved = not poll.needs_approval
-        rows = [
-            PollResponse(**base, slot=slot, text=text, normalised=normalised, lemma=lemma, approved=approved)
-            for slot, (text, normalised, lemma) in zip(free, checked)
-        ]
+
+def _words_answer(poll: Poll, base: dict, words) -> list[PollResponse]:
+    """Words into the phone's free slots: every answer of the phone to this round, by slot."""
+    boxes = _filled_boxes(words)
+    # The phone's earlier answers, whole: their slots decide the free ones, and with the new
+    # rows they are what the phone's card shows (no second query).
+    earlier = phone_answers_now(poll, base["phone"])
+    free = _free_slots(poll, earlier, wanted=len(boxes))
+    checked = _checked_phrases(boxes, _blocked_of(poll))
+    approved = not poll.needs_approval
+    rows = [
+        PollResponse(**base, slot=slot, text=text, normalised=normalised, lemma=lemma, approved=approved)
+        for slot, (text, normalised, lemma) in zip(free, checked)
+    ]
+    try:
+        _insert(rows)
+    except IntegrityError:
+        raise ValidationError("Your phone sent two answers at once. Please send yours again.") from None
+    return sorted(earlier + rows, key=lambda response: response.slot)
+
+
+def _filled_boxes(words) -> list[tuple[int, str]]:
+    """(box number, phrase) of each box with something in it. Boxes are numbered as the phone
+    showed them (1, 2, 3), empty ones included, so a refused answer is reported against the box
+    that holds it."""
+    boxes = [(number, " ".join(w.split())) for number, w in enumerate(words, start=1) if w and w.strip()]
+    if not boxes:
+        raise ValidationError({"word-1": ["Type at least one word or short phrase."]})
+    return boxes
+
+
+def _free_slots(poll: Poll, earlier: list[PollResponse], *, wanted: int) -> list[int]:
+    """The slots the phone has not used yet; refused when there are fewer than ``wanted``."""
+    used = {response.slot for response in earlier}
+    free = [slot for slot in range(1, poll.words_per_attendee + 1) if slot not in used]
+    if wanted > len(free):
+        raise ValidationError(
+            {
+                NON_FIELD_ERRORS: [
+                    f"You can give {poll.words_per_attendee} answers to this poll"
+                    + (f" and have {len(free)} left." if free else ", and you have given them all. Thank you!")
+                ]
+            }
+        )
+    return free
+
+
+def _checked_phrases(boxes: list[tuple[int, str]], blocked: list[str]) -> list[tuple[str, str, str]]:
+    """(text, normalised, lemma) of each box's phrase; refused, box by box, when any fails a check."""
+    checked, errors = [], {}
+    for number, phrase in boxes:
         try:
-            _insert(rows)
-        except IntegrityError:
-            raise ValidationError("Your phone sent two answers at once. Please send yours again.") from None
-        _refresh_reports(poll)
-        return sorted(earlier + rows, key=lambda response: response.slot)
+            checked.append((phrase, *_check_phrase(phrase, blocked)))
+        except ValidationError as error:
+            errors[f"word-{number}"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    return checked
 
+
+def _one_answer(poll: Poll, base: dict, choice: str, value: int | None) -> list[PollResponse]:
+    """A choice or a scale value, in the phone's one slot: the phone's answer to this round."""
     if poll.kind == Poll.Kind.CHOICE:
         if choice not in poll.options:
             raise ValidationError("Choose one of the options.")
@@ -170,7 +197,6 @@ def poll_answer(
         unique_fields=["poll", "round", "phone", "slot"],
         update_fields=[*answer, "role", "updated_at"],
     )
-    _refresh_reports(poll)
     return [response]
 
 

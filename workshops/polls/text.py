@@ -1,5 +1,5 @@
-"""Poll answer text: how answers are normalised for the word cloud (DESIGN.md §4) and screened
-before they reach a shared screen."""
+"""Poll answer text: how answers are normalised for the word cloud (docs/design.md, "Decisions
+worth knowing") and screened before they reach a shared screen."""
 
 import re
 import string
@@ -15,7 +15,9 @@ MAX_PHRASE_LENGTH = 40
 # meaning stay wherever they are: "being heard" is not "heard", "to be happy" is "be happy". An
 # answer of filler words only is refused as too general.
 LEADING_FILLER = frozenset(
-    "a an the to and or of for in on at with it its that this my our their them they i we you very really just so".split()
+    (
+        "a an the to and or of for in on at with it its that this my our their them they i we you very really just so"
+    ).split()
 )
 TRAILING_FILLER = frozenset("a an the and or so very really just".split())
 # Left off the end of the counting form only: "listened to" and "listening" count together.

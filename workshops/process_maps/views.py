@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from casereview.exports import Table, as_csv, as_xlsx, spreadsheet_safe
+from casereview.exports import Table, spreadsheet_safe, table_response
+from casereview.forms import add_service_errors
 from casereview.models import Role
 from casereview.selectors import offered_terms
 from casereview.tenancy import member_required
@@ -43,7 +44,7 @@ def _editor(
         "notice": notice,
         "saved_draft": saved_draft,
     }
-    template = "workshops/process/_steps.html" if request.htmx else "workshops/process/editor.html"
+    template = "workshops/process_maps/_steps.html" if request.htmx else "workshops/process_maps/editor.html"
     return render(request, template, context)
 
 
@@ -160,7 +161,7 @@ def finding_add(request, step_pk):
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_errors(form, error)
         else:
             return _after_write(
                 request,
@@ -190,8 +191,8 @@ def process_map_present(request, pk):
     process_map = get_object_or_404(process_maps_for(request.user), pk=pk)
     context = {"process_map": process_map, "steps": map_steps(process_map)}
     if request.htmx:
-        return render(request, "workshops/process/_flow.html", context)
-    return render(request, "workshops/process/present.html", context)
+        return render(request, "workshops/process_maps/_flow.html", context)
+    return render(request, "workshops/process_maps/present.html", context)
 
 
 @member_required()
@@ -217,12 +218,4 @@ def process_map_export(request, pk, file_format):
         ["Step", "Title", "Responsible", "Kind", "Finding", "Themes"],
         rows,
     )
-    if file_format == "csv":
-        content, content_type = as_csv(table), "text/csv; charset=utf-8"
-    elif file_format == "xlsx":
-        content, content_type = as_xlsx(table), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        raise Http404("Exports come as .csv or .xlsx.")
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="process-map-{process_map.pk}.{file_format}"'
-    return response
+    return table_response(table, file_format, f"process-map-{process_map.pk}")

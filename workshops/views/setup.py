@@ -5,18 +5,33 @@ import secrets
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_POST
 
+from casereview.exports import file_response
+from casereview.forms import add_service_errors
 from casereview.models import DeletionRecord, Role
 from casereview.tenancy import get_for_member_or_404, member_required
-from workshops import import_templates, retention, services
+from casereview.uploads import ImportRejected
+from workshops import import_templates, retention
 from workshops.agreement import selectors as agreement
-from workshops.forms import CaseImportForm, DoubleReviewDrawForm, RetentionForm, RoomForm, WorkshopForm
-from workshops.imports import ImportRejected, case_import
+from workshops.agreement.services import double_review_draw
+from workshops.forms import (
+    AllocationForm,
+    CaseImportForm,
+    DoubleReviewDrawForm,
+    RetentionForm,
+    RoomForm,
+    WorkshopForm,
+)
+from workshops.imports import case_import
 from workshops.models import BreakoutRoom, CaseAllocation, Discipline, DoubleReviewDraw, Workshop
 from workshops.selectors import rooms_for_console, rooms_to_open, workshop_audit, workshop_progress, workshops_for
+from workshops.services.allocation import allocation_save
+from workshops.services.placements import placements_moved, placements_split_evenly
+from workshops.services.rooms import room_save
 
 READERS = (Role.LEAD, Role.VIEWER)
 
@@ -102,7 +117,7 @@ def room_edit(request, workshop_pk, pk=None):
     form = RoomForm(request.POST or None, initial=initial, workshop=workshop, room=room)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.room_save(
+            saved = room_save(
                 workshop=workshop,
                 room=room,
                 name=form.cleaned_data["name"],
@@ -111,7 +126,7 @@ def room_edit(request, workshop_pk, pk=None):
             )
         except ValidationError as error:
             # The model's own rules, should the form ever let something past: said on the form, not a 500.
-            form.add_error(None, error.messages)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"Saved {saved.name}.")
             return redirect("workshop_detail", pk=workshop.pk)
@@ -156,126 +171,130 @@ def case_import_view(request, workshop_pk):
 @member_required(Role.LEAD)
 def case_import_template(request, workshop_pk, file_format):
     get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
-    if file_format not in ("csv", "xlsx"):
-        raise Http404("Templates come as .csv or .xlsx.")
     if file_format == "xlsx":
         content = import_templates.case_template_xlsx(request.membership.organisation)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    elif file_format == "csv":
+        content = import_templates.case_template_csv()
     else:
-        content, content_type = import_templates.case_template_csv(), "text/csv; charset=utf-8"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="casereview-cases-template.{file_format}"'
-    return response
+        raise Http404("Templates come as .csv or .xlsx.")
+    return file_response(content, file_format, f"casereview-cases-template.{file_format}")
 
 
-@member_required(Role.LEAD)
-def allocation(request, workshop_pk):
-    workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
-    allocations = list(
+def _first_allocations(workshop) -> list[CaseAllocation]:
+    """The workshop's cases as the allocation page shows them, each with its allocations in other
+    rooms (``elsewhere``: its blind second room, or every other room for a calibration case)."""
+    return list(
         workshop.allocations.filter(kind=CaseAllocation.Kind.FIRST)
         .select_related("case", "case__primary_need", "case__current_provision", "room", "review")
         .prefetch_related(
             Prefetch(
-                "copies",
-                queryset=CaseAllocation.objects.filter(kind=CaseAllocation.Kind.ANOTHER_ROOM).select_related("room"),
+                "other_allocations",
+                queryset=CaseAllocation.objects.filter(kind=CaseAllocation.Kind.OTHER_ROOM).select_related("room"),
+                to_attr="elsewhere",
             )
         )
     )
-    rooms = {str(room.pk): room for room in workshop.rooms.all()}
-    errors = []
-    if request.method == "POST" and request.POST.get("action") == "draw":
-        draw_form = DoubleReviewDrawForm(request.POST)
-        if draw_form.is_valid():
-            try:
-                draw = services.double_review_draw(workshop=workshop, by=request.user, **draw_form.cleaned_data)
-            except ValidationError as error:
-                draw_form.add_error(None, error)
-            else:
-                drawn = (
-                    "; ".join(f"{reference} → {room}" for reference, room in draw.pairs)
-                    or "no further case (the share is reached)"
-                )
-                messages.success(
-                    request,
-                    f"Drew {len(draw.pairs)} cases for a blind second review with seed {draw.record.seed}: {drawn}.",
-                )
-                return redirect("allocation", workshop_pk=workshop.pk)
-    else:
+
+
+def _allocation_page(request, workshop, allocations, rooms, *, form=None, draw_form=None):
+    if draw_form is None:
         draw_form = DoubleReviewDrawForm(initial={"share": 15, "seed": secrets.randbelow(900000) + 100000})
-    if request.method == "POST" and request.POST.get("action") != "draw":
-        placements, second_rooms, calibration = {}, {}, set()
-        for item in allocations:
-            room_value = request.POST.get(f"room_{item.pk}", "")
-            position_value = request.POST.get(f"position_{item.pk}", "")
-            second_value = request.POST.get(f"second_{item.pk}", "")
-            if room_value and room_value not in rooms:
-                errors.append(f"{item.case.reference}: choose one of this workshop's rooms.")
-                continue
-            if second_value and second_value not in rooms:
-                errors.append(f"{item.case.reference}: choose one of this workshop's rooms as the second room.")
-                continue
-            if not position_value.isdigit() or int(position_value) > 10000:
-                errors.append(f"{item.case.reference}: the order must be a whole number from 0 to 10000.")
-                continue
-            placements[item.pk] = (rooms.get(room_value), int(position_value))
-            second_rooms[item.pk] = rooms.get(second_value)
-            if request.POST.get(f"calibration_{item.pk}") == "yes":
-                calibration.add(item.pk)
-        action = request.POST.get("action")
-        selected = [item.pk for item in allocations if request.POST.get(f"select_{item.pk}") == "yes"]
-        move_to = request.POST.get("move_to", "")
-        if not errors and action == "move":
-            if not selected:
-                errors.append("Tick the cases to move, then choose the room.")
-            elif move_to not in rooms and move_to != "none":
-                errors.append("Choose the room to move the ticked cases to.")
-            else:
-                placements = services.placements_moved(
-                    placements=placements, selected=selected, room=rooms.get(move_to)
-                )
-        if not errors and action == "split":
-            # Reviewed cases stay with the room that reviewed them; calibration cases are in every room.
-            keep = {item.pk for item in allocations if getattr(item, "review", None) is not None} | calibration
-            placements = services.placements_split_evenly(
-                placements=placements, rooms=list(rooms.values()), keep=keep, second_rooms=second_rooms
-            )
-        if not errors:
-            try:
-                services.allocation_save(
-                    workshop=workshop, placements=placements, second_rooms=second_rooms, calibration=calibration
-                )
-            except ValidationError as error:
-                errors = error.messages
-            else:
-                if action in ("move", "split"):
-                    counts = {}
-                    for room, _ in placements.values():
-                        if room is not None:
-                            counts[room.name] = counts.get(room.name, 0) + 1
-                    shares = ", ".join(
-                        f"{name}: {count} case{'s' if count != 1 else ''}" for name, count in sorted(counts.items())
-                    )
-                    done = (
-                        f"Moved {len(selected)} case{'s' if len(selected) != 1 else ''}"
-                        if action == "move"
-                        else "Shared the cases out evenly"
-                    )
-                    messages.success(request, f"{done} and saved the allocation ({shares}).")
-                    return redirect("allocation", workshop_pk=workshop.pk)
-                messages.success(request, "Saved the allocation.")
-                return redirect("workshop_detail", pk=workshop.pk)
     return render(
         request,
         "workshops/setup/allocation.html",
         {
             "workshop": workshop,
             "allocations": allocations,
-            "rooms": rooms.values(),
-            "errors": errors,
+            "rooms": rooms,
+            "problems": form.problems() if form is not None else [],
             "draw_form": draw_form,
             "draws": DoubleReviewDraw.objects.filter(workshop=workshop).select_related("drawn_by")[:5],
         },
     )
+
+
+def _placements_wanted(form: AllocationForm, rooms) -> dict:
+    """The rooms and orders to save: as posted, with the ticked cases moved, or every case shared out."""
+    action = form.cleaned_data["action"]
+    if action == AllocationForm.MOVE:
+        return placements_moved(placements=form.placements, selected=form.selected, room=form.move_to_room)
+    if action == AllocationForm.SPLIT:
+        # Reviewed cases stay with the room that reviewed them; calibration cases are in every room.
+        reviewed = {item.pk for item in form.allocations if getattr(item, "review", None) is not None}
+        return placements_split_evenly(
+            placements=form.placements, rooms=rooms, keep=reviewed | form.calibration, second_rooms=form.second_rooms
+        )
+    return form.placements
+
+
+def _allocation_saved(request, workshop, form: AllocationForm, placements):
+    """Say what was done: after a move or a split, back to the page to see it; after a save, to the workshop."""
+    action = form.cleaned_data["action"]
+    if action == AllocationForm.SAVE:
+        messages.success(request, "Saved the allocation.")
+        return redirect("workshop_detail", pk=workshop.pk)
+    counts = {}
+    for room, _ in placements.values():
+        if room is not None:
+            counts[room.name] = counts.get(room.name, 0) + 1
+    shares = ", ".join(f"{name}: {count} case{'s' if count != 1 else ''}" for name, count in sorted(counts.items()))
+    moved = len(form.selected)
+    done = (
+        f"Moved {moved} case{'s' if moved != 1 else ''}"
+        if action == AllocationForm.MOVE
+        else "Shared the cases out evenly"
+    )
+    messages.success(request, f"{done} and saved the allocation ({shares}).")
+    return redirect("allocation", workshop_pk=workshop.pk)
+
+
+@member_required(Role.LEAD)
+def allocation(request, workshop_pk):
+    """Each case's room, order, blind second room and calibration, saved all or nothing; or the
+    ticked cases moved to a room, or every case shared out evenly, and saved."""
+    workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
+    allocations = _first_allocations(workshop)
+    rooms = list(workshop.rooms.all())
+    form = AllocationForm(request.POST if request.method == "POST" else None, allocations=allocations, rooms=rooms)
+    if form.is_valid():
+        placements = _placements_wanted(form, rooms)
+        try:
+            allocation_save(
+                workshop=workshop,
+                placements=placements,
+                second_rooms=form.second_rooms,
+                calibration=form.calibration,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _allocation_saved(request, workshop, form, placements)
+    return _allocation_page(request, workshop, allocations, rooms, form=form)
+
+
+@require_POST
+@member_required(Role.LEAD)
+def allocation_draw(request, workshop_pk):
+    """A share of the cases drawn at random, with a seed, each for a blind review in a second room."""
+    workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
+    draw_form = DoubleReviewDrawForm(request.POST)
+    if draw_form.is_valid():
+        try:
+            draw = double_review_draw(workshop=workshop, by=request.user, **draw_form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(draw_form, error)
+        else:
+            drawn = (
+                "; ".join(f"{reference} → {room}" for reference, room in draw.pairs)
+                or "no further case (the share is reached)"
+            )
+            messages.success(
+                request,
+                f"Drew {len(draw.pairs)} cases for a blind second review with seed {draw.record.seed}: {drawn}.",
+            )
+            return redirect("allocation", workshop_pk=workshop.pk)
+    rooms = list(workshop.rooms.all())
+    return _allocation_page(request, workshop, _first_allocations(workshop), rooms, draw_form=draw_form)
 
 
 @member_required(*READERS)

@@ -57,12 +57,17 @@ class Command(BaseCommand):
                 if r["count"]
             ],
             "",
-            f"Themes (share of {f['analysed']} analysed reviews; as barriers, of {o['non_ideal']} non-ideal; as enablers, of {o['ideal']} ideal):",
+            (
+                f"Themes (share of {f['analysed']} analysed reviews; as barriers, of {o['non_ideal']} non-ideal; "
+                f"as enablers, of {o['ideal']} ideal):"
+            ),
             *[
                 f"  {r['count']:>4}  {_share(r['share'], r.get('ci95'))}  {_label(r)}{_small(r['small'])}"
                 + (
-                    f"\n          barrier {r['barrier_count']} ({_share(r['barrier_share'], r['barrier_ci95']).strip()}{_small(r['barrier_small'])}),"
-                    f" enabler {r['enabler_count']} ({_share(r['enabler_share'], r['enabler_ci95']).strip()}{_small(r['enabler_small'])})"
+                    f"\n          barrier {r['barrier_count']} "
+                    f"({_share(r['barrier_share'], r['barrier_ci95']).strip()}{_small(r['barrier_small'])}),"
+                    f" enabler {r['enabler_count']} "
+                    f"({_share(r['enabler_share'], r['enabler_ci95']).strip()}{_small(r['enabler_small'])})"
                     if "barrier_count" in r
                     else ""
                 )
@@ -72,7 +77,8 @@ class Command(BaseCommand):
             "",
             "Provision at review (reviewed with consensus, ideal, share ideal with 95% CI, no consensus):",
             *[
-                f"  {r['reviewed']:>4}  {r['ideal']:>4}  {_share(r['ideal_share'], r.get('ci95'))}  {r['excluded']:>3}  {_label(r)}{_small(r['small'])}"
+                f"  {r['reviewed']:>4}  {r['ideal']:>4}  {_share(r['ideal_share'], r.get('ci95'))}  "
+                f"{r['excluded']:>3}  {_label(r)}{_small(r['small'])}"
                 for r in f["provision"]
             ],
             "",
@@ -84,7 +90,10 @@ class Command(BaseCommand):
         if "dbv_summary" in f:
             lines += [
                 "",
-                "DBV summary (per provision at review: reviewed, ideal, not ideal, share ideal with 95% CI; better supported in):",
+                (
+                    "DBV summary (per provision at review: reviewed, ideal, not ideal, share ideal with 95% CI; "
+                    "better supported in):"
+                ),
             ]
             for r in [*f["dbv_summary"]["rows"], f["dbv_summary"]["total"]]:
                 better = ", ".join(f"{b['label']} {b['count']}" for b in r.get("better", []))
@@ -98,10 +107,14 @@ class Command(BaseCommand):
                 continue
             lines += [
                 "",
-                f"By {dimension.replace('_', ' ')} (reviewed, no consensus, analysed, children, not ideal, share not ideal with 95% CI):",
+                (
+                    f"By {dimension.replace('_', ' ')} (reviewed, no consensus, analysed, children, not ideal, "
+                    "share not ideal with 95% CI):"
+                ),
             ]
             lines += [
-                f"  {r['reviewed']:>4}  {r['excluded']:>3}  {r['analysed']:>4}  {r.get('children', ''):>4}  {r['non_ideal']:>4}  "
+                f"  {r['reviewed']:>4}  {r['excluded']:>3}  {r['analysed']:>4}  "
+                f"{r.get('children', ''):>4}  {r['non_ideal']:>4}  "
                 f"{_share(r['non_ideal_share'], r.get('ci95'))}  {r['label']}{_small(r['small'])}"
                 for r in rows
             ]
@@ -118,13 +131,19 @@ class Command(BaseCommand):
         for poll in f["polls"]:
             lines += [
                 "",
-                f"Poll “{poll['question']}” ({poll['workshop']}): {poll['answers']} answers from {poll['phones']} phones.",
+                (
+                    f"Poll “{poll['question']}” ({poll['workshop']}): "
+                    f"{poll['answers']} answers from {poll['phones']} phones."
+                ),
                 *[f"  {w['count']:>4}  {w['word']}" for w in poll["words"]],
             ]
         for process_map in f["process_maps"]:
             lines += [
                 "",
-                f"Process map “{process_map['title']}” ({process_map['workshop']}): {process_map['findings']} findings.",
+                (
+                    f"Process map “{process_map['title']}” ({process_map['workshop']}): "
+                    f"{process_map['findings']} findings."
+                ),
                 *[
                     f"  {s['position']}. {s['title']}: "
                     + ", ".join(f"{kind.replace('_', ' ')} {n}" for kind, n in s["counts"].items())

@@ -9,7 +9,10 @@ from improvement.selectors import plan_overview
 
 
 class Command(BaseCommand):
-    help = "Print an LA's improvement plan as it stands now: RAG by workstream, overdue actions, risks, KPIs, themes with no action."
+    help = (
+        "Print an LA's improvement plan as it stands now: RAG by workstream, overdue actions, risks, KPIs, "
+        "themes with no action."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--org", required=True, help="The organisation's slug.")
@@ -60,7 +63,8 @@ class Command(BaseCommand):
                 else "no value yet"
             )
             lines.append(
-                f"  {k['name']} [{k['kind']}]: latest {latest}; target {k['target'] if k['target'] is not None else '—'}; RAG {k['rag'] or '—'}"
+                f"  {k['name']} [{k['kind']}]: latest {latest}; "
+                f"target {k['target'] if k['target'] is not None else '—'}; RAG {k['rag'] or '—'}"
             )
         lines += ["", "Themes with no action: " + ("; ".join(o["themes_without_action"]) or "none")]
         return "\n".join(lines) + "\n"

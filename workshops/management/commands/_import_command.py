@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import CommandError
 
 from casereview.management.commands._organisation import organisation_by_slug  # noqa: F401 - the commands' import
-from workshops.imports import ImportRejected
+from casereview.uploads import ImportRejected
 
 
 def read_file(path: str) -> bytes:

@@ -4,7 +4,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from workshops.imports import ImportRejected, case_import
+from casereview.uploads import ImportRejected
+from workshops.imports import case_import
 from workshops.management.commands._import_command import organisation_by_slug, read_file, rejected, workshop_date
 from workshops.models import Workshop
 

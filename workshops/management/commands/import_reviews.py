@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from workshops.imports import ImportRejected, review_import
+from casereview.uploads import ImportRejected
+from workshops.imports import review_import
 from workshops.management.commands._import_command import organisation_by_slug, read_file, rejected
 
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Count, Q
 
 from casereview.management.commands._organisation import organisation_by_slug
-from workshops.models import Workshop
+from workshops.models import CaseAllocation, Workshop
 
 
 class Command(BaseCommand):
@@ -18,8 +18,14 @@ class Command(BaseCommand):
             .order_by("-date", "title")
             .annotate(
                 room_count=Count("rooms", distinct=True),
-                case_count=Count("allocations", distinct=True),
-                review_count=Count("allocations", filter=Q(allocations__review__isnull=False), distinct=True),
+                # As the workshop page and `report` count them: a case once however many rooms
+                # review it (calibration, double review), and the one review of it that counts.
+                case_count=Count("allocations", filter=Q(allocations__kind=CaseAllocation.Kind.FIRST), distinct=True),
+                review_count=Count(
+                    "allocations",
+                    filter=Q(allocations__review__isnull=False, allocations__counts_in_reports=True),
+                    distinct=True,
+                ),
             )
         )
         if not workshops:

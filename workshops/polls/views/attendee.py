@@ -19,14 +19,9 @@ from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop
 from workshops.polls import services
 from workshops.polls.follow import CARDS_HEADERS, follow_answer, keep_shared_cards, kept_shared_cards
 from workshops.polls.limits import limit_answers, limit_join, limit_page_opens
-from workshops.polls.selectors import (
-    live_version,
-    open_polls_with_version,
-    phone_answers,
-    poll_to_answer,
-    workshop_for_code,
-)
+from workshops.polls.selectors import phone_answers, workshop_for_code
 from workshops.polls.text import MAX_PHRASE_LENGTH
+from workshops.polls.versions import live_version, open_polls_with_version, poll_to_answer
 
 PHONE_COOKIE = "casereview_phone"
 PHONE_COOKIE_SALT = "casereview.attendee-phone"
@@ -187,6 +182,42 @@ def shared_cards(request, code):
     return HttpResponse(html, headers=CARDS_HEADERS)
 
 
+def _send(request, poll: Poll, phone: str | None) -> tuple[PollCard, list | None]:
+    """Store what the phone sent: the poll's card with its thank-you or what to change, and the
+    phone's answers after a stored answer, as the service returns them (None when nothing was stored)."""
+    words, role = request.POST.getlist("word"), request.POST.get("role", "")
+    card = PollCard(poll, [], [])
+    if phone is None:
+        # No cookie (blocked, or expired while the page was open): start again, nothing stored.
+        card.notices.append(
+            Message(
+                messages.ERROR,
+                "Your answer was not sent because your browser did not keep this page's cookie. Please answer again.",
+            )
+        )
+        return card, None
+    value = request.POST.get("value", "")
+    try:
+        mine = services.poll_answer(
+            poll=poll,
+            phone=phone,
+            words=words,
+            choice=request.POST.get("choice", ""),
+            value=int(value) if value.isdecimal() else None,  # isdigit() lets '¹' through to int()
+            role=role,
+        )
+    except ValidationError as error:
+        if poll.kind == Poll.Kind.WORDS and hasattr(error, "error_dict"):
+            # Every box comes back as typed, the one at fault marked with the reason.
+            card.typed, card.errors, card.role = words, error.message_dict, role
+        else:
+            card.notices.append(Message(messages.ERROR, error.messages[0]))
+        return card, None
+    thanks = "Sent — it will appear once approved." if poll.needs_approval else "Thank you, your answer is in."
+    card.notices.append(Message(messages.SUCCESS, thanks))
+    return card, mine
+
+
 @limit_answers
 @require_POST
 def answer(request, code, poll_pk):
@@ -199,37 +230,7 @@ def answer(request, code, poll_pk):
     if poll is None:
         return redirect(f"{reverse('join')}?code={code[:12]}")
     phone = _phone(request)
-    words, role = request.POST.getlist("word"), request.POST.get("role", "")
-    card = PollCard(poll, [], [])
-    mine = None  # the phone's answers after a stored answer, as the service returns them
-    if phone is None:
-        # No cookie (blocked, or expired while the page was open): start again, nothing stored.
-        card.notices.append(
-            Message(
-                messages.ERROR,
-                "Your answer was not sent because your browser did not keep this page's cookie. Please answer again.",
-            )
-        )
-    else:
-        value = request.POST.get("value", "")
-        try:
-            mine = services.poll_answer(
-                poll=poll,
-                phone=phone,
-                words=words,
-                choice=request.POST.get("choice", ""),
-                value=int(value) if value.isdigit() else None,
-                role=role,
-            )
-        except ValidationError as error:
-            if poll.kind == Poll.Kind.WORDS and hasattr(error, "error_dict"):
-                # Every box comes back as typed, the one at fault marked with the reason.
-                card.typed, card.errors, card.role = words, error.message_dict, role
-            else:
-                card.notices.append(Message(messages.ERROR, error.messages[0]))
-        else:
-            thanks = "Sent — it will appear once approved." if poll.needs_approval else "Thank you, your answer is in."
-            card.notices.append(Message(messages.SUCCESS, thanks))
+    card, mine = _send(request, poll, phone)
     refused = bool(card.errors) or any(notice.level == messages.ERROR for notice in card.notices)
 
     if request.htmx:

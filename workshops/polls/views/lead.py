@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from casereview.exports import Table, as_csv
+from casereview.exports import Table, table_response
 from casereview.models import Role
 from casereview.tenancy import get_for_member_or_404, member_required
 from workshops.models import Poll, PollResponse, Workshop
@@ -232,9 +232,7 @@ def poll_results_csv(request, pk):
     if any(group.small for group in results.groups):
         note += " Groups with fewer than 5 phones are small numbers: read them with care."
     table = Table("results", poll.question, header, rows, note)
-    response = HttpResponse(as_csv(table), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="poll-{poll.pk}-results.csv"'
-    return response
+    return table_response(table, "csv", f"poll-{poll.pk}-results")
 
 
 @member_required(Role.LEAD)

@@ -1,0 +1,129 @@
+"""What the facilitator's console shows, read into one object (``ConsoleState``) that the console's
+templates read: the room's cases, the case on screen with its saved review and its form, and what
+the last button pressed has to say (the case just saved, a conflict, a question before "No
+consensus")."""
+
+from dataclasses import dataclass, field
+
+from workshops.forms import CaseReviewForm
+from workshops.models import BreakoutRoom, CaseAllocation, CaseReview, ReviewAudit
+from workshops.selectors import CaseLine, allocation_status, room_cases
+
+# The audit row's label for answers ticked when the room recorded "No consensus": kept, never dropped.
+SET_ASIDE = "Ticked before no consensus"
+
+
+@dataclass
+class SavedCase:
+    """The case the room has just saved, named above the next one."""
+
+    allocation: CaseAllocation
+    no_consensus: bool
+
+
+@dataclass
+class Conflict:
+    """Someone else saved the case while the room worked on it: their review, and each question with
+    their answer and the room's (``rows``: label, theirs, mine)."""
+
+    review: CaseReview
+    rows: list[tuple[str, str | None, str | None]]
+
+
+@dataclass
+class ConsoleState:
+    room: BreakoutRoom
+    lines: list[CaseLine]  # the room's cases in order, each with its status
+    allocation: CaseAllocation | None = None  # the case on screen; None when there is none to show
+    review: CaseReview | None = None  # its saved review
+    form: CaseReviewForm | None = None
+    set_aside: dict[str, str] = field(default_factory=dict)  # answers ticked before its "No consensus"
+    restored: bool = False  # those answers are back in the form
+    saved: SavedCase | None = None
+    conflict: Conflict | None = None
+    confirm_no_consensus: dict[str, str] = field(default_factory=dict)  # the ticked answers "No consensus" drops
+
+    @property
+    def workshop(self):
+        return self.room.workshop
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for line in self.lines if line.status in ("done", "no_consensus"))
+
+
+def review_of(allocation: CaseAllocation) -> CaseReview | None:
+    return CaseReview.objects.filter(allocation=allocation).prefetch_related("non_ideal_areas", "themes").first()
+
+
+def set_aside_of(review: CaseReview | None) -> dict[str, str]:
+    """The answers ticked before this review's "No consensus", from its latest audit row that has them."""
+    if review is None or review.consensus_reached:
+        return {}
+    audit = ReviewAudit.objects.filter(review=review, version=review.version, changes__has_key=SET_ASIDE).first()
+    if audit is None:
+        return {}
+    words = audit.changes[SET_ASIDE][1] or ""
+    return dict(part.split(": ", 1) for part in words.split(" | ") if ": " in part)
+
+
+def console_state(
+    room: BreakoutRoom, allocation: CaseAllocation | None, *, restore_set_aside: bool = False
+) -> ConsoleState:
+    """The console opened on ``allocation`` (None: no case to show), its form filled with the saved
+    review; with ``restore_set_aside``, with the answers ticked before its "No consensus" instead."""
+    lines = room_cases(room)
+    review = review_of(allocation) if allocation else None
+    set_aside = set_aside_of(review)
+    restored = bool(set_aside) and restore_set_aside
+    form = None
+    if allocation:
+        form = CaseReviewForm(
+            initial=CaseReviewForm.initial_for(review), organisation=room.workshop.organisation, review=review
+        )
+        if restored:
+            form.initial = form.initial_from_set_aside(set_aside, review.version)
+    return ConsoleState(room, lines, allocation, review, form, set_aside, restored)
+
+
+def console_state_with_answer(
+    room: BreakoutRoom,
+    allocation: CaseAllocation,
+    form: CaseReviewForm,
+    *,
+    conflict: Conflict | None = None,
+    confirm_no_consensus: dict[str, str] | None = None,
+) -> ConsoleState:
+    """The console showing again the answer just posted for ``allocation`` (``form``, bound to it),
+    not saved: with its problems, a conflict with someone else's save, or the question asked before
+    "No consensus" drops the answers ticked."""
+    review = review_of(allocation)
+    return ConsoleState(
+        room,
+        room_cases(room),
+        allocation,
+        review,
+        form,
+        set_aside_of(review),
+        conflict=conflict,
+        confirm_no_consensus=confirm_no_consensus or {},
+    )
+
+
+def console_state_after_save(
+    room: BreakoutRoom, lines: list[CaseLine], allocation: CaseAllocation | None, *, saved: SavedCase, offered=None
+) -> ConsoleState:
+    """The console after ``saved``, on the next case the room has opened (``allocation``; None when
+    every case has a judgement). ``lines``: the room's cases read before the save's next case was
+    opened; their statuses are worked out again here, with no second read. The next case is one still
+    to do, so it has no review to read; ``offered``: the terms the saved form offered for a case with
+    no review (its ``offered``), offered again without reading them."""
+    lines = [CaseLine(line.allocation, allocation_status(line.allocation, room)) for line in lines]
+    form = None
+    if allocation:
+        form = CaseReviewForm(
+            initial=CaseReviewForm.initial_for(None),
+            organisation=room.workshop.organisation,
+            offered_with_no_review=offered,
+        )
+    return ConsoleState(room, lines, allocation, form=form, saved=saved)
