@@ -395,10 +395,13 @@ FLAG_STYLE = {  # flag -> (marker symbol, colour): the shape and the legend word
 }
 
 
-def funnel_chart(funnel, flag_labels: dict, suppress: bool = False) -> dict:
-    """The settings against the limits. With suppression, a setting whose count or base is 1 to 4
-    is still drawn (its place is needed to read the plot) but its hover text gives no counts."""
+def funnel_chart(funnel, flag_labels: dict, hidden=None) -> dict:
+    """The settings against the limits. A setting suppressed for disclosure control (``hidden``,
+    analytics/variation/disclosure.py) is not drawn: a point's place is its base and its rate,
+    which multiply back to its count. The page says how many are left out; they are in the table."""
     settings, curve = funnel.settings, funnel.curve
+    if hidden is not None and hidden.hidden:
+        settings = settings[[not hidden.hides(index) for index in settings.index]]
     data = []
     for name, dash, label in (("998", "dot", "99.8% limits"), ("95", "dash", "95% limits")):
         for side in ("lower", "upper"):
@@ -438,7 +441,7 @@ def funnel_chart(funnel, flag_labels: dict, suppress: bool = False) -> dict:
                 "mode": "markers",
                 "name": flag_labels[flag],
                 "marker": {"symbol": symbol, "color": colour, "size": 12, "line": {"width": 1.5, "color": colour}},
-                "customdata": [[plain(r.name), plain(r.urn), _hover_figures(r, suppress)] for r in points.itertuples()],
+                "customdata": [[plain(r.name), plain(r.urn), _hover_figures(r)] for r in points.itertuples()],
                 "hovertemplate": "<b>%{customdata[0]}</b> (URN %{customdata[1]})<br>%{customdata[2]}<extra></extra>",
             }
         )
@@ -452,9 +455,7 @@ def funnel_chart(funnel, flag_labels: dict, suppress: bool = False) -> dict:
     )
 
 
-def _hover_figures(row, suppress: bool) -> str:
-    if suppress and (0 < row.count < 5 or 0 < row.base < 5):
-        return "fewer than 5 (suppressed)"
+def _hover_figures(row) -> str:
     return f"{row.count:.0f} of {row.base:.0f}: {row.rate:.1%}"
 
 

@@ -21,6 +21,7 @@ from analytics.variation.analysis import (
     default_model,
     funnel,
 )
+from analytics.variation.disclosure import Suppression, is_small, suppression_of
 from analytics.variation.imports import STANDARD_MEASURES, TEMPLATE_COLUMNS, settings_import
 from casereview.exports import Table, table_response
 from casereview.models import Role
@@ -29,8 +30,8 @@ from casereview.uploads import ImportRejected
 
 SORTS = {"name": "name", "rate": "rate", "base": "base", "flag": "flag_order", "locality": "locality"}
 FLAG_ORDER = {flag: i for i, flag in enumerate(FLAGS)}
-SMALL = 5  # counts of 1 to 4 are suppressed where the LA asks (the default)
 FEWER = "fewer than 5"
+SUPPRESSED = "suppressed"
 
 
 @member_required()
@@ -129,34 +130,43 @@ def _analysis(request, dataset):
     return funnel(dataset.rows.all(), measure, base, group, **options), measure, base, group
 
 
-def _suppressed(value: float) -> bool:
-    return 0 < value < SMALL
-
-
-def _settings_table(result, sort: str, suppress: bool) -> Table:
-    """The funnel's settings, as shown and downloaded. With suppression, a count of 1 to 4 (of the
-    measure or of the base) and every figure made from it read "fewer than 5"."""
-    settings = result.settings.assign(flag_order=result.settings.flag.map(FLAG_ORDER))
+def _settings_table(result, sort: str, hidden: Suppression) -> Table:
+    """The funnel's settings, as shown and downloaded. With suppression (analytics/variation/
+    disclosure.py), a count of 1 to 4 (of the measure or of the base) reads "fewer than 5" and every
+    figure made from it "suppressed"; a setting hidden so that it cannot be derived reads
+    "suppressed"; hidden settings come last, whatever the order."""
+    settings = result.settings.assign(
+        flag_order=result.settings.flag.map(FLAG_ORDER),
+        hidden=[hidden.hides(index) for index in result.settings.index],
+    )
     key = SORTS.get(sort.lstrip("-"), "flag_order")
-    settings = settings.sort_values([key, "name"], ascending=[not sort.startswith("-"), True])
+    descending = sort.startswith("-")
+    settings = settings.sort_values(["hidden", key, "name"], ascending=[True, not descending, True])
     rows = []
-    for r in settings.itertuples():
-        small_count, small_base = suppress and _suppressed(r.count), suppress and _suppressed(r.base)
+    for index, r in zip(settings.index, settings.itertuples()):
+        primary, secondary = index in hidden.primary, index in hidden.secondary
+        small_count, small_base = primary and is_small(r.count), primary and is_small(r.base)
         rows.append(
             [
                 r.name,
                 r.urn,
                 r.locality,
-                FEWER if small_count else int(r.count),
+                FEWER if small_count else SUPPRESSED if primary or secondary else int(r.count),
                 FEWER if small_base else _figure(r.base),
-                "suppressed" if small_count or small_base else f"{r.rate:.1%}",
+                SUPPRESSED if primary or secondary else f"{r.rate:.1%}",
                 f"{r.expected:.1%}",
-                "suppressed" if small_base else f"{r.lower_95:.1%} to {r.upper_95:.1%}",
-                "suppressed" if small_count or small_base else _p(min(r.p_upper, r.p_lower)),
-                FLAGS[r.flag],
+                SUPPRESSED if small_base else f"{r.lower_95:.1%} to {r.upper_95:.1%}",
+                SUPPRESSED if primary or secondary else _p(min(r.p_upper, r.p_lower)),
+                SUPPRESSED if primary else FLAGS[r.flag],
             ]
         )
-    note = f"Counts of 1 to 4 and the rates made from them are shown as “{FEWER}”." if suppress else ""
+    note = (
+        f"Counts of 1 to 4 are shown as “{FEWER}”, and every figure made from them as “{SUPPRESSED}”; "
+        "so that no total minus the shown settings gives one back, one more setting and the totals of "
+        "the groups that hold them are suppressed too. Suppressed settings are listed last."
+        if hidden.hidden
+        else ""
+    )
     return Table(
         "settings",
         f"{result.measure} per {result.base}, by setting",
@@ -185,7 +195,7 @@ def _p(value: float) -> str:
     return "below 0.001" if value < 0.001 else f"{value:.3f}"
 
 
-def _group_table(result, group: str) -> Table:
+def _group_table(result, group: str, hidden: Suppression) -> Table:
     return Table(
         "groups",
         f"{result.measure} per {result.base}, by {GROUPS[group].lower()}",
@@ -200,7 +210,9 @@ def _group_table(result, group: str) -> Table:
             "Lower than expected",
         ],
         [
-            [
+            [r.group, r.settings, *([SUPPRESSED] * 6)]
+            if r.group in hidden.groups
+            else [
                 r.group,
                 r.settings,
                 int(r.count),
@@ -212,6 +224,7 @@ def _group_table(result, group: str) -> Table:
             ]
             for r in result.groups.itertuples()
         ],
+        "The totals of a group holding a suppressed setting are suppressed." if hidden.groups else "",
     )
 
 
@@ -261,6 +274,8 @@ def variation(request, pk):
         return render(request, "analytics/variation/analysis.html", context, status=200)
     sort = request.GET.get("sort", "flag")
     suppress = suppresses_small_counts(dataset.organisation)
+    hidden = suppression_of(result.settings, group, on=suppress)
+    flags = result.settings.flag.drop(index=list(hidden.primary))  # a hidden setting's flag is not told
     context |= {
         "result": result,
         "measure": measure,
@@ -268,16 +283,19 @@ def variation(request, pk):
         "group": group,
         "sort": sort,
         "suppress": suppress,
-        "chart": charts.funnel_chart(result, FLAGS, suppress=suppress),
-        "table": _settings_table(result, sort, suppress),
-        "counts": {FLAGS[f]: int((result.settings.flag == f).sum()) for f in FLAGS},
+        "not_drawn": hidden.hidden,
+        "chart": charts.funnel_chart(result, FLAGS, hidden=hidden),
+        "table": _settings_table(result, sort, hidden),
+        "counts": {FLAGS[f]: int((flags == f).sum()) for f in FLAGS} | {"Suppressed": len(hidden.primary)},
     }
     context["default_model_label"] = MODELS[default_model(measure)]
     context["rate_words"] = f"{measure_words(measure)[0]} per {measure_words(base)[1]}"
     if result.groups is not None:
         context |= {
-            "group_table": _group_table(result, group),
-            "group_chart": charts.group_chart(result.groups, GROUPS[group]),
+            "group_table": _group_table(result, group, hidden),
+            "group_chart": charts.group_chart(
+                result.groups[~result.groups["group"].isin(hidden.groups)], GROUPS[group]
+            ),
         }
     return render(request, "analytics/variation/analysis.html", context)
 
@@ -289,10 +307,11 @@ def variation_download(request, pk, name, file_format):
         result, _, _, group = _analysis(request, dataset)
     except AnalysisError as error:
         raise Http404(str(error)) from None
+    hidden = suppression_of(result.settings, group, on=suppresses_small_counts(dataset.organisation))
     if name == "settings":
-        table = _settings_table(result, request.GET.get("sort", "flag"), suppresses_small_counts(dataset.organisation))
+        table = _settings_table(result, request.GET.get("sort", "flag"), hidden)
     elif name == "groups" and group:
-        table = _group_table(result, group)
+        table = _group_table(result, group, hidden)
     else:
         raise Http404("No such table.")
     return table_response(table, file_format, f"variation-{dataset.pk}-{name}")
