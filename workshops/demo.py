@@ -12,6 +12,8 @@ of them a disagreement awaiting moderation; each counts once, so the figures abo
 import random
 from datetime import date, datetime, time
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from casereview.models import Membership, Role, VocabularyTerm
@@ -205,7 +207,11 @@ PILOT_OPTIONS = [
 PILOT_ANSWERS = [5, 8, 3, 6]
 
 
-def load(organisation):
+def load(organisation) -> list[str]:
+    """The demo LA's workshops, rooms, cases, reviews, polls and process map: only what is missing,
+    so that it can run again whatever a person did with the demo. Returns a line for each thing it
+    could not re-apply (and left as the person made it)."""
+    skipped = []
     people = {m.role: m.user for m in Membership.objects.filter(organisation=organisation).select_related("user")}
     terms = {(t.kind, t.code): t for t in VocabularyTerm.objects.for_organisation(organisation)}
     rng = random.Random(2026)  # the same demo every time
@@ -236,10 +242,14 @@ def load(organisation):
                     _review(allocation, outcome, terms, rng, day, by=allocation.room.facilitators.first())
         if index == 0 or upcoming:
             _polls(workshop, live=upcoming)
-        _agreement(
-            workshop, index, terms, random.Random(19 + index), day
-        )  # its own draws: the story's stay as they are
+        try:
+            with transaction.atomic():
+                # Its own draws: the story's stay as they are.
+                _agreement(workshop, index, terms, random.Random(19 + index), day)
+        except ValidationError as problem:
+            skipped.append(f"Left the second rooms of “{workshop.title}” as they are: {' '.join(problem.messages)}")
     _process_map(organisation, terms, people.get(Role.FACILITATOR))
+    return skipped
 
 
 # Agreement between rooms (docs/design.md, “Report definitions”). Second rooms' answers: (ideal?, better provision). The
@@ -259,16 +269,29 @@ def _agreement(workshop, index, terms, rng, day):
         a.case.reference: a
         for a in workshop.allocations.filter(kind=CaseAllocation.Kind.FIRST).select_related("case", "room")
     }
-    calibration = {firsts[ref].pk for ref in CALIBRATION if ref in firsts}
-    rooms = list(workshop.rooms.order_by("name"))
+    # What the allocation page shows now (a person may have changed it): kept, the story's added.
+    calibration = {first.pk for first in firsts.values() if first.calibration}
     second_rooms = {
-        firsts[ref].pk: next(room for room in rooms if room.pk != firsts[ref].room_id)
-        for ref in DOUBLE_REVIEWS
-        if ref in firsts
+        other.first_allocation_id: other.room
+        for other in workshop.allocations.filter(kind=CaseAllocation.Kind.OTHER_ROOM).select_related("room")
+        if other.first_allocation_id not in calibration
     }
-    if not calibration and not second_rooms:
+    untouched = [ref for ref in firsts if firsts[ref].pk not in calibration and firsts[ref].pk not in second_rooms]
+    wanted_calibration = {firsts[ref].pk for ref in CALIBRATION if ref in untouched}
+    rooms = list(workshop.rooms.order_by("name"))
+    wanted_second = {
+        firsts[ref].pk: next((room for room in rooms if room.pk != firsts[ref].room_id), None)
+        for ref in DOUBLE_REVIEWS
+        if ref in untouched
+    }
+    if not wanted_calibration and not any(wanted_second.values()):
         return
-    allocation_save(workshop=workshop, placements={}, second_rooms=second_rooms, calibration=calibration)
+    allocation_save(
+        workshop=workshop,
+        placements={},
+        second_rooms=second_rooms | wanted_second,
+        calibration=calibration | wanted_calibration,
+    )
     answers = {**CALIBRATION, **DOUBLE_REVIEWS}
     others = CaseAllocation.objects.filter(workshop=workshop, kind=CaseAllocation.Kind.OTHER_ROOM).select_related(
         "case__current_provision", "room"

@@ -108,3 +108,55 @@ def test_the_demo_has_a_graduated_response_process_map(db, settings):
     kinds = set(ProcessFinding.objects.values_list("kind", flat=True))
     assert kinds == {"working_well", "challenge", "blocker", "root_cause", "change_needed"}
     assert ProcessFinding.objects.filter(text__icontains="feeder schools", kind="root_cause").exists()
+
+
+def test_the_demo_runs_again_after_a_person_sent_a_case_to_another_room_and_it_was_reviewed(db, settings):
+    """Issue 33's reproduction: on the workshop to come, C-404 (in Room 2) is sent to Room 1 as a blind
+    second room and Room 1 reviews it; `manage.py demo` (which bin/run runs at every start) then
+    keeps that and fails nothing, and a further run changes nothing."""
+    from io import StringIO
+
+    from workshops.services.allocation import allocation_save
+    from workshops.services.answers import ReviewAnswer
+    from workshops.services.reviews import review_save
+
+    settings.DEBUG = True
+    call_command("demo", stdout=StringIO())
+    workshop = Workshop.objects.get(title="Early years transition case reviews")
+    firsts = {a.case.reference: a for a in workshop.allocations.filter(kind="first").select_related("case", "room")}
+    room_1 = workshop.rooms.get(name="Room 1")
+    assert firsts["C-404"].room.name == "Room 2"
+    kept = {a.first_allocation_id: a.room for a in workshop.allocations.filter(kind="another_room")}
+    calibration = {a.pk for a in firsts.values() if a.calibration}
+    second_rooms = {pk: room for pk, room in kept.items() if pk not in calibration} | {firsts["C-404"].pk: room_1}
+    allocation_save(workshop=workshop, placements={}, second_rooms=second_rooms, calibration=calibration)
+    copy = workshop.allocations.get(kind="another_room", first_allocation=firsts["C-404"])
+    review_save(allocation=copy, answer=ReviewAnswer(False), by=room_1.facilitators.first(), expected_version=0)
+
+    output = StringIO()
+    call_command("demo", stdout=output)  # raised AllocationProblem before
+    assert "Demo ready" in output.getvalue()
+    assert CaseReview.objects.filter(allocation=copy).exists()
+    counts = (CaseAllocation.objects.count(), CaseReview.objects.count())
+    call_command("demo", stdout=StringIO())
+    assert (CaseAllocation.objects.count(), CaseReview.objects.count()) == counts
+
+
+def test_what_the_demo_cannot_re_apply_is_said_in_one_line_and_the_rest_goes_on(db, settings, monkeypatch):
+    from io import StringIO
+
+    from workshops import demo
+    from workshops.agreement.services import AllocationProblem
+
+    settings.DEBUG = True
+    call_command("demo", stdout=StringIO())
+
+    def refused(*args, **kwargs):
+        raise AllocationProblem(["C-203: Room 1 has already reviewed it, so it stays in that room."])
+
+    monkeypatch.setattr(demo, "_agreement", refused)
+    output = StringIO()
+    call_command("demo", stdout=output)
+    lines = output.getvalue().splitlines()
+    assert any(line.startswith("Left the second rooms of “Primary case reviews” as they are: C-203") for line in lines)
+    assert "Demo ready" in output.getvalue()

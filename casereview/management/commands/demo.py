@@ -3,8 +3,9 @@ from importlib.util import find_spec
 
 from django.apps import apps
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from casereview import services
 from casereview.models import Membership, Organisation, Role, User
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             for app_config in apps.get_app_configs():
                 module_name = f"{app_config.name}.demo"
                 if app_config.name != "casereview" and find_spec(module_name):
-                    import_module(module_name).load(organisation)
+                    self._load(app_config.verbose_name, import_module(module_name), organisation)
 
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready: {organisation.name} (slug {organisation.slug!r}, for --org in commands).")
@@ -52,6 +53,19 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in at {settings.SITE_URL}/accounts/login/ with password {DEMO_PASSWORD!r} as:")
         for email, role, _, _ in DEMO_USERS:
             self.stdout.write(f"  {email:<24} {Role(role).label}")
+
+    def _load(self, name: str, module, organisation) -> None:
+        """One app's demo data. Whatever a person did with the demo, running it again never stops
+        the start (bin/run runs it every time): what cannot be re-applied is left as the person
+        made it, said in one line, and the rest goes on."""
+        try:
+            with transaction.atomic():
+                skipped = module.load(organisation) or []
+        except (ValidationError, IntegrityError) as problem:
+            messages = problem.messages if isinstance(problem, ValidationError) else [str(problem)]
+            skipped = [f"Left the demo's {name} data as it is: {' '.join(messages)}"]
+        for line in skipped:
+            self.stdout.write(self.style.WARNING(line))
 
     def _organisation(self):
         organisation = Organisation.objects.filter(slug=DEMO_SLUG).first()
