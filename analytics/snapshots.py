@@ -51,6 +51,34 @@ def queued_marker(organisation_id: int, scope_key: str) -> str:
     return f"report-refresh-queued:{organisation_id}:{scope_key}"
 
 
+# An LA's figures version: a number in the cache that grows whenever a refresh of one of its scopes
+# is queued or a snapshot of it is stored. An open dashboard asks for it every few seconds (one
+# cache read, no query): while it is the one the page was drawn with, nothing can have changed.
+FIGURES_VERSION_SECONDS = 24 * 3600
+
+
+def figures_version_key(organisation_id: int) -> str:
+    return f"report-figures-version:{organisation_id}"
+
+
+def figures_version(organisation_id: int) -> str | None:
+    """The LA's figures version, or None when the cache cannot say (Redis down, or nothing yet)."""
+    try:
+        version = cache.get(figures_version_key(organisation_id))
+    except Exception:  # noqa: BLE001 - no version: the dashboard then checks the database instead
+        return None
+    return None if version is None else str(version)
+
+
+def _figures_changed(organisation_id: int) -> None:
+    key = figures_version_key(organisation_id)
+    try:
+        if not cache.add(key, 1, FIGURES_VERSION_SECONDS):
+            cache.incr(key)
+    except Exception:  # noqa: BLE001 - a version lost makes a dashboard check the database, no more
+        pass
+
+
 def compute_snapshot(organisation_id: int, scope_key: str) -> ReportSnapshot:
     """Compute one scope's figures and store them in one write: never half-written, and running
     it twice on the same data stores the same figures."""
@@ -73,6 +101,7 @@ def compute_snapshot(organisation_id: int, scope_key: str) -> ReportSnapshot:
                 "duration_ms": duration_ms,
             },
         )
+    transaction.on_commit(lambda: _figures_changed(organisation.pk))  # open dashboards reload
     return snapshot
 
 
@@ -121,6 +150,7 @@ def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE
                     _remember_queued(organisation_id, scope_key, now, _start_of(marker), after)
                 continue
             refresh_snapshot.apply_async((organisation_id, scope_key), countdown=after)
+            _figures_changed(organisation_id)
             if memo:
                 _remember_queued(organisation_id, scope_key, now, starts, after)
         except Exception:  # Redis or the broker down: the save has happened; the sweep catches up
@@ -170,8 +200,10 @@ def refresh_after_commit(organisation_id: int, scope_keys, *, after: float = COA
     """For writes: ask for a refresh once the transaction has committed, and never fail the write.
 
     With no broker (the embedded default, tasks run in-process) nothing is queued here, so a phone
-    or a facilitator never waits on a computation; dashboards compute on their next view instead."""
+    or a facilitator never waits on a computation; dashboards compute on their next view instead,
+    and the figures version (in this process's memory) tells open dashboards to look."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
+        transaction.on_commit(lambda: _figures_changed(organisation_id), robust=True)
         return
     scope_keys = list(scope_keys)
     transaction.on_commit(

@@ -24,7 +24,7 @@ from analytics.reports import BREAKDOWNS
 from analytics.scopes import PART_KINDS, SEPARATOR, VOCABULARY_SCOPES, Scope, UnknownScope
 from analytics.sealing import scope_as_seen_by
 from analytics.selectors import filter_options
-from analytics.snapshots import is_refresh_queued, snapshot_to_read
+from analytics.snapshots import figures_version, is_refresh_queued, snapshot_to_read
 from casereview.exports import table_response
 from casereview.models import VocabularyTerm
 from casereview.tenancy import get_for_member_or_404, member_required
@@ -171,6 +171,7 @@ def dashboard(request, workshop_pk=None):
         "scope": scope,
         "scope_title": scope.describe(labels),
         "freshness": freshness,
+        "figures_version": figures_version(organisation.pk) or "",
         "hidden_reviews": seen.hidden,
         "filter_form": ScopeFilterForm(options=filter_options(organisation), scope=scope),
     }
@@ -184,7 +185,13 @@ def dashboard(request, workshop_pk=None):
 @require_GET
 @member_required()
 def dashboard_status(request):
-    """Polled by the page while its figures are out of date: reloads the page once newer figures exist."""
+    """Polled by an open dashboard as long as it is open (every 10 s, every 3 s while its figures
+    are out of date), so that it never claims to be up to date without having asked: reloads the
+    page once newer figures exist. While the LA's figures version (one cache read) is the one the
+    page was drawn with and the page was up to date, nothing has changed: 204, no query."""
+    version = figures_version(request.membership.organisation_id)  # the LA's id: no query for it
+    if version is not None and version == request.GET.get("v") and request.GET.get("stale") != "1":
+        return HttpResponse(status=204)
     organisation = request.membership.organisation
     scope, _ = _scope(request)
     scope = scope_as_seen_by(request.membership, scope).scope
@@ -193,10 +200,8 @@ def dashboard_status(request):
         response = HttpResponse(status=200)
         response["HX-Refresh"] = "true"
         return response
-    response = render(request, "analytics/_freshness.html", {"freshness": freshness, "scope": scope})
-    if not freshness.stale:
-        response.status_code = 286  # htmx: stop polling
-    return response
+    context = {"freshness": freshness, "scope": scope, "figures_version": version or ""}
+    return render(request, "analytics/_freshness.html", context)
 
 
 @member_required()

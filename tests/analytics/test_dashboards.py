@@ -3,7 +3,9 @@
 import csv
 import io
 import json
+import re
 from unittest import mock
+from urllib.parse import unquote
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -102,15 +104,62 @@ def test_with_the_broker_down_the_page_says_figures_may_be_out_of_date(
     assert "⚠ Figures may be out of date" in page
 
 
-def test_the_status_poll_reloads_the_page_when_new_figures_are_ready_and_stops_when_fresh(
+def test_the_status_poll_reloads_the_page_when_new_figures_are_ready_and_keeps_asking_when_fresh(
     settings, client_for, viewer, reviewed, organisation
 ):
     snapshot = ReportSnapshot.objects.get(organisation=organisation, scope="all")
     client = client_for(viewer)
     fresh = client.get(reverse("dashboard_status"), {"scope": "all", "shown": snapshot.computed_at.isoformat()})
-    assert fresh.status_code == 286
+    assert fresh.status_code == 200 and 'hx-trigger="every 10s"' in fresh.content.decode()
     newer = client.get(reverse("dashboard_status"), {"scope": "all", "shown": "2020-01-01T00:00:00+00:00"})
     assert newer["HX-Refresh"] == "true"
+
+
+def test_an_open_dashboard_learns_of_a_review_saved_elsewhere_and_reloads(
+    client_for,
+    viewer,
+    facilitator,
+    reviewed,
+    organisation,
+    allocations,
+    term,
+    django_assert_max_num_queries,
+    django_capture_on_commit_callbacks,
+):
+    """Issue 33: a dashboard open in one tab, a review saved in another. The page asks every 10 s;
+    while nothing changed it is one cache read and no query (204); after the save it reloads."""
+    from analytics.snapshots import figures_version
+    from workshops.services.answers import ReviewAnswer
+    from workshops.services.reviews import review_save
+
+    with django_capture_on_commit_callbacks(execute=True):  # as a worker stores it: committed
+        snapshots.compute_snapshot(organisation.pk, "all")
+    client = client_for(viewer)
+    page = client.get(reverse("dashboard")).content.decode()
+    asked = dict(re.findall(r"(shown|v)=([^&\"]*)", re.search(r'hx-get="([^"]+)"', page)[1].replace("&amp;", "&")))
+    asked = {key: unquote(value) for key, value in asked.items()}
+    assert asked["v"] == figures_version(organisation.pk)
+    with django_assert_max_num_queries(3):  # the session, the user and the membership; no figures read
+        unchanged = client.get(reverse("dashboard_status"), {"scope": "all", **asked})
+    assert unchanged.status_code == 204
+    answer = ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")])
+    edited = allocations[2].review  # reviewed already: this is an edit, saved in another tab
+    with django_capture_on_commit_callbacks(execute=True):
+        review_save(allocation=allocations[2], answer=answer, by=facilitator, expected_version=edited.version)
+    changed = client.get(reverse("dashboard_status"), {"scope": "all", **asked})
+    assert changed["HX-Refresh"] == "true"  # in-process, the new figures are computed at once
+
+
+def test_with_the_cache_unable_to_say_the_dashboard_checks_the_database(client_for, viewer, reviewed, organisation):
+    from unittest import mock
+
+    snapshot = ReportSnapshot.objects.get(organisation=organisation, scope="all")
+    client = client_for(viewer)
+    with mock.patch("analytics.views.figures_version", return_value=None):
+        response = client.get(
+            reverse("dashboard_status"), {"scope": "all", "shown": snapshot.computed_at.isoformat(), "v": ""}
+        )
+    assert response.status_code == 200 and "✓ Up to date" in response.content.decode()
 
 
 def test_downloads_hold_the_same_rows_as_the_page(client_for, viewer, reviewed):
