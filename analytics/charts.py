@@ -11,10 +11,10 @@ tests/analytics/test_charts_draw_as_plotly_drew_them.py holds them to it: a prop
 does not know would be ignored silently in the browser, so that test runs each figure through
 plotly.py's validation too."""
 
-import html
 import math
 from collections.abc import Collection, Iterable
 
+from casereview.chart_text import plain
 from workshops.models import FindingKind
 
 IDEAL, NOT_IDEAL, EXCLUDED, NEUTRAL = "#009E73", "#D55E00", "#999999", "#0072B2"
@@ -173,15 +173,6 @@ def _numbers(values: Iterable) -> list[float | None]:
     """Numbers from pandas or numpy as JSON numbers, a missing one (NaN) as null: a gap, as
     plotly.js drew NaN."""
     return [float(v) if math.isfinite(v) else None for v in (float(v) for v in values)]
-
-
-def plain(label) -> str:
-    """A label that people typed (a theme, a room, a school, a phone's answer) as text only.
-
-    Plotly draws a subset of HTML in labels, hover text and legends (<a href>, <b style>, <br>...),
-    so typed markup would become a link or restyle the chart. Escaped, it shows as typed: Plotly
-    turns &lt; back into < when it draws."""
-    return html.escape(str(label), quote=False)
 
 
 def _wrap(label: str, width: int = 16) -> str:

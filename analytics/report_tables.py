@@ -3,14 +3,14 @@ downloaded as CSV or XLSX and read by the Power BI feed, from the same rows, so 
 files always agree. (Not ``casereview.uploads``, which reads uploaded tables.)"""
 
 from analytics.reports import BREAKDOWNS
-from casereview.exports import Table
+from casereview.exports import Interval, Share, Table
 from workshops.models import FindingKind
 
 SMALL_NOTE = "fewer than 5 reviews: treat with caution"
 
 
-def _pct(share) -> str:
-    return "—" if share is None else f"{share * 100:.0f}%"
+def _pct(share) -> Share:
+    return Share(share)
 
 
 def _flag(small: bool) -> str:
@@ -20,7 +20,7 @@ def _flag(small: bool) -> str:
 def _ci(ci95) -> str:
     """A 95% interval in words; "—" where there is none (no reviews, or a snapshot computed before
     intervals were part of every share: the next refresh adds them)."""
-    return f"{_pct(ci95[0])} to {_pct(ci95[1])}" if ci95 else "—"
+    return Interval(ci95[0], ci95[1]) if ci95 else "—"
 
 
 def _retired(row) -> str:
@@ -444,7 +444,7 @@ def _kappa(figures: dict) -> str:
 
 
 def _interval(ci95) -> str:
-    return f"{ci95[0]:.2f} to {ci95[1]:.2f}" if ci95 else "—"
+    return Interval(ci95[0], ci95[1], percent=False, digits=2) if ci95 else "—"
 
 
 def agreement_tables(agreement: dict) -> dict[str, Table]:

@@ -70,11 +70,15 @@ def figures_version(organisation_id: int) -> str | None:
     return None if version is None else str(version)
 
 
-def _figures_changed(organisation_id: int) -> None:
+def _figures_changed(organisation_id: int, *, start: bool = True) -> None:
+    """One more figures version. ``start=False`` (a refresh queued: phones' answers ask for those by
+    the hundred) only counts on from a version that exists: one Redis call, never two."""
     key = figures_version_key(organisation_id)
     try:
-        if not cache.add(key, 1, FIGURES_VERSION_SECONDS):
-            cache.incr(key)
+        cache.incr(key)
+    except ValueError:  # no version yet
+        if start:
+            cache.add(key, 1, FIGURES_VERSION_SECONDS)
     except Exception:  # noqa: BLE001 - a version lost makes a dashboard check the database, no more
         pass
 
@@ -137,6 +141,7 @@ def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE
 
     memo = after > 0 and not settings.CELERY_TASK_ALWAYS_EAGER  # in-process tasks run at once: nothing stays queued
     now = time.monotonic()
+    queued = False
     for scope_key in dict.fromkeys(scope_keys):
         if memo and _queued_here.get((organisation_id, scope_key), 0) > now:
             continue
@@ -150,7 +155,7 @@ def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE
                     _remember_queued(organisation_id, scope_key, now, _start_of(marker), after)
                 continue
             refresh_snapshot.apply_async((organisation_id, scope_key), countdown=after)
-            _figures_changed(organisation_id)
+            queued = True
             if memo:
                 _remember_queued(organisation_id, scope_key, now, starts, after)
         except Exception:  # Redis or the broker down: the save has happened; the sweep catches up
@@ -164,6 +169,8 @@ def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE
                 cache.delete(marker)
             except Exception:  # noqa: BLE001
                 pass
+    if queued:  # open dashboards learn that their figures are being brought up to date
+        _figures_changed(organisation_id, start=False)
 
 
 def _remember_queued(organisation_id: int, scope_key: str, now: float, starts, after: float) -> None:

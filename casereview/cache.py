@@ -93,8 +93,8 @@ class ReusingRedisCache(RedisCache):
         return self._fail_open("delete_many", None, lambda: super(ReusingRedisCache, self).delete_many(keys, version))
 
     def incr(self, key, delta=1, version=None):
-        # None, not an error: django-ratelimit reads a count of None as "the cache failed" and,
-        # with RATELIMIT_FAIL_OPEN, lets the request through.
+        # None, not an error: a limit reads a count of None as "the cache failed" and lets the
+        # request through (casereview/limits.py).
         return self._fail_open("incr", None, lambda: super(ReusingRedisCache, self).incr(key, delta, version))
 
     def count_in_windows(self, windows: list[tuple[str, int]]) -> list[int] | None:

@@ -171,10 +171,6 @@ AXES_USERNAME_FORM_FIELD = "username"
 # there are (casereview/client_ip.py). Shared with the attendee limits.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "casereview.client_ip.axes_client_ip"
-# Attendee and password-reset limits (casereview/limits.py) count in the cache and never refuse
-# anyone because Redis is down.
-RATELIMIT_USE_CACHE = "default"
-RATELIMIT_FAIL_OPEN = True
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -1,28 +1,37 @@
 """A KPI's chart (values by period, the target as a dashed line) and the same figures as a table.
 
 Drawing only: the values come from ``selectors.kpi_summary``. Points carry their value as text and
-the RAG is in the table in words, so nothing depends on colour."""
+the RAG is in the table in words, so nothing depends on colour. A KPI's name and unit are typed by
+the lead, so they reach the figure escaped (casereview.chart_text.plain), as the dashboards' labels do."""
 
 import json
 
 import plotly.graph_objects as go
 
 from analytics.charts import FONT, NEUTRAL
+from casereview.chart_text import plain
 from casereview.exports import Table
 
 TARGET = "#D55E00"
 
 
+def _unit_after_a_number(unit: str) -> str:
+    """How the unit follows a value: "81%" but "12 days"."""
+    if not unit:
+        return ""
+    return plain(unit) if unit == "%" else f" {plain(unit)}"
+
+
 def kpi_chart(summary: dict) -> dict:
-    periods = [row["period"] for row in summary["values"]]
+    periods = [plain(row["period"]) for row in summary["values"]]
     values = [row["value"] for row in summary["values"]]
-    unit = f" {summary['unit']}" if summary["unit"] and summary["unit"] != "%" else summary["unit"] or ""
+    unit = _unit_after_a_number(summary["unit"])
     fig = go.Figure(
         go.Scatter(
             x=periods,
             y=values,
             mode="lines+markers+text",
-            name=summary["name"],
+            name=plain(summary["name"]),
             text=[f"{v}{unit}" for v in values],
             textposition="top center",
             marker={"color": NEUTRAL, "size": 9},
@@ -49,7 +58,7 @@ def kpi_chart(summary: dict) -> dict:
         paper_bgcolor="#fff",
         showlegend=True,
         legend={"orientation": "h", "y": 1.15},
-        yaxis_title=summary["unit"] or "Value",
+        yaxis_title=plain(summary["unit"] or "Value"),
     )
     fig.update_xaxes(automargin=True, gridcolor="#e9ecef", type="category")
     fig.update_yaxes(automargin=True, gridcolor="#e9ecef")

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from analytics.models import SettingsDataset
 from casereview.forms import TermChoiceField, TermsMultipleChoiceField
 from casereview.identifiers import reject_identifiers
+from casereview.names import reject_names
 from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
 from improvement.models import (
@@ -318,7 +319,7 @@ class FollowUpForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        validators=[reject_identifiers],
+        validators=[reject_identifiers, reject_names],
         help_text=NO_NAMES,
     )
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from analytics.models import SettingsDataset
 from casereview.identifiers import reject_identifiers
 from casereview.models import VocabularyTerm
-from casereview.uploads import ImportRejected, RowProblem, read_upload_or_reject
+from casereview.uploads import ImportRejected, RowProblem, cell_problems, read_upload_or_reject
 from improvement.models import (
     Action,
     ActionChange,
@@ -322,7 +322,8 @@ def kpi_import(*, plan: Plan, filename: str, data: bytes, by) -> int:
     problems, values, seen = [], [], {}
     for row in rows:
         kpi = kpis.get(row.get("kpi").casefold())
-        messages = []
+        # A NUL or an over-long name is said as such, not only as "not a KPI of this plan".
+        messages = cell_problems(row, {"kpi": Kpi._meta.get_field("name")})
         if kpi is None:
             names = ", ".join(sorted(k.name for k in kpis.values() if not k.is_computed)) or "none yet"
             messages.append(f"“{row.get('kpi')}” is not a KPI of this plan (its KPIs: {names}).")

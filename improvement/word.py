@@ -4,22 +4,38 @@ same data as its print page, laid out as seed 003 lays out a board update."""
 from docx import Document
 from docx.shared import Pt
 
+from casereview.exports import printable
 from improvement.models import MonitoringUpdate
 
 RAG_WORDS = {"red": "Red", "amber": "Amber", "green": "Green", None: "—"}
+
+
+def _text(value) -> str:
+    """A value of the frozen content as text Word can hold: python-docx refuses a control character
+    (lxml writes XML 1.0), so one typed into the plan would make its updates impossible to export.
+    Tabs and newlines are kept: python-docx writes them as tabs and line breaks."""
+    return printable("" if value is None else str(value))
+
+
+def _paragraph(document, text, style=None):
+    return document.add_paragraph(_text(text), style=style)
+
+
+def _heading(document, text, level: int):
+    return document.add_heading(_text(text), level=level)
 
 
 def _table(document, header: list[str], rows: list[list[str]]):
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     for cell, text in zip(table.rows[0].cells, header):
-        cell.text = text
+        cell.text = _text(text)
         for run in cell.paragraphs[0].runs:
             run.bold = True
     for row in rows:
         cells = table.add_row().cells
         for cell, text in zip(cells, row):
-            cell.text = "" if text is None else str(text)
+            cell.text = _text(text)
     return table
 
 
@@ -27,21 +43,21 @@ def update_document(update: MonitoringUpdate) -> Document:
     content = update.content
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
-    document.add_heading(content["plan"], level=0)
-    document.add_paragraph(f"{update.title} — as at {update.as_of:%-d %B %Y}")
+    _heading(document, content["plan"], level=0)
+    _paragraph(document, f"{update.title} — as at {update.as_of:%-d %B %Y}")
 
-    document.add_heading("Highlights", level=1)
+    _heading(document, "Highlights", level=1)
     for line in content["highlights"] or ["No highlights recorded."]:
-        document.add_paragraph(line, style="List Bullet")
+        _paragraph(document, line, style="List Bullet")
 
-    document.add_heading("RAG by workstream", level=1)
+    _heading(document, "RAG by workstream", level=1)
     _table(
         document,
         ["Workstream", "Red", "Amber", "Green"],
         [[w["name"], w["rag"]["red"], w["rag"]["amber"], w["rag"]["green"]] for w in content["workstreams"]],
     )
 
-    document.add_heading("Programme risks and issues", level=1)
+    _heading(document, "Programme risks and issues", level=1)
     if content["risks"]:
         _table(
             document,
@@ -60,10 +76,10 @@ def update_document(update: MonitoringUpdate) -> Document:
             ],
         )
     else:
-        document.add_paragraph("No open risks or issues.")
+        _paragraph(document, "No open risks or issues.")
 
     for workstream in content["workstreams"]:
-        document.add_heading(f"{workstream['name']} workstream", level=1)
+        _heading(document, f"{workstream['name']} workstream", level=1)
         rows, progress, next_steps = [], [], []
         for area in workstream["focus_areas"]:
             for action in area["actions"] or [None]:
@@ -84,14 +100,14 @@ def update_document(update: MonitoringUpdate) -> Document:
                 progress += [f"{note['date']}: {note['text']}" for note in action["progress"]]
                 next_steps += [("☑ " if step["done"] else "☐ ") + step["text"] for step in action["next_steps"]]
         _table(document, ["Focus Area", "Milestone", "RAG", "Issue", "Mitigation"], rows)
-        document.add_heading("Progress", level=2)
+        _heading(document, "Progress", level=2)
         for line in progress or ["No progress recorded."]:
-            document.add_paragraph(line, style="List Bullet")
-        document.add_heading("Next steps", level=2)
+            _paragraph(document, line, style="List Bullet")
+        _heading(document, "Next steps", level=2)
         for line in next_steps or ["No next steps recorded."]:
-            document.add_paragraph(line, style="List Bullet")
+            _paragraph(document, line, style="List Bullet")
 
-    document.add_heading("Key performance indicators", level=1)
+    _heading(document, "Key performance indicators", level=1)
     if content["kpis"]:
         _table(
             document,
@@ -108,10 +124,10 @@ def update_document(update: MonitoringUpdate) -> Document:
             ],
         )
     else:
-        document.add_paragraph("No KPIs yet.")
+        _paragraph(document, "No KPIs yet.")
 
     if content["themes_without_action"]:
-        document.add_heading("Review themes with no action yet", level=1)
+        _heading(document, "Review themes with no action yet", level=1)
         for label in content["themes_without_action"]:
-            document.add_paragraph(label, style="List Bullet")
+            _paragraph(document, label, style="List Bullet")
     return document

@@ -1006,8 +1006,11 @@ class Run:
                 "-c",
                 (
                     "import json; from workshops.models import CaseAllocation; "
+                    # A case only this room reviews: a calibration or doubled case's review stays
+                    # out of a facilitator's figures until every room has answered (sealed).
                     "a = CaseAllocation.objects.filter("
-                    "room__facilitators__email='facilitator@demo.test', review__isnull=True"
+                    "room__facilitators__email='facilitator@demo.test', review__isnull=True, "
+                    "kind='first', calibration=False, other_allocations__isnull=True"
                     ").order_by('pk').first(); "
                     "print(json.dumps({'workshop': a.workshop_id, 'room': a.room_id, 'allocation': a.pk}))"
                 ),

@@ -5,15 +5,23 @@ Tests that need PostgreSQL or Redis skip when those are not configured, except w
 by skipping.
 """
 
+import os
 import uuid
 
 import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from casereview import services
 from casereview.models import Role
+
+# In CI the generated examples are the same every run (a run that lands is a run that can be
+# repeated); on a developer's machine they differ each time, to go on finding new ones.
+hypothesis_settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_addoption(parser):
@@ -46,17 +54,21 @@ def cache_of_its_own(settings):
 @pytest.fixture(autouse=True)
 def process_memories_of_its_own(monkeypatch):
     """Each test starts with empty per-process memories (what a web process keeps between requests:
-    the versions read, the polls answered, the shared cards, the refreshes queued). On SQLite ids
+    the versions read, the polls answered, the shared cards, the open codes, the addresses under the
+    join-miss limit, the refreshes queued). On SQLite ids
     repeat from test to test, so one test's memory of organisation 1 or poll 1 would otherwise
     answer for the next test's."""
     from analytics import snapshots
     from workshops.polls import follow, versions
+    from workshops.polls import limits as poll_limits
 
     for module, name in (
         (snapshots, "_queued_here"),
         (versions, "_read_versions"),
         (versions, "_answered_polls"),
         (follow, "_shared_cards"),
+        (follow, "_open_codes"),
+        (poll_limits, "_under_join_miss_limit"),
     ):
         monkeypatch.setattr(module, name, {})
 

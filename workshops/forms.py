@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from casereview.forms import TermChoiceField, TermsMultipleChoiceField
 from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation, Role, User
+from casereview.names import reject_names
 from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
 from workshops.models import BreakoutRoom, Discipline, Workshop
@@ -145,7 +146,7 @@ class CaseReviewForm(forms.Form):
         label="Notes (optional)",
         required=False,
         max_length=2000,
-        validators=[reject_identifiers],
+        validators=[reject_identifiers, reject_names],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Never type a name, date of birth, UPN, NHS number, address, email or phone number.",
     )

@@ -15,7 +15,7 @@ from casereview.identifiers import reject_identifiers
 from casereview.models import Organisation
 from casereview.selectors import VocabularyLookup
 from casereview.suggestions import did_you_mean
-from casereview.uploads import ImportRejected, Row, RowProblem, read_upload_or_reject
+from casereview.uploads import ImportRejected, Row, RowProblem, cell_problems, read_upload_or_reject
 from casereview.vocabularies import VocabularyKind
 from workshops.agreement.services import other_room_add
 from workshops.models import REFERENCE_VALIDATOR, BreakoutRoom, Case, CaseAllocation, CaseReview, Workshop
@@ -27,6 +27,10 @@ CASE_OPTIONAL_COLUMNS = ["room"]
 REVIEW_COLUMNS = ["reference", "workshop", "consensus"]
 REVIEW_OPTIONAL_COLUMNS = ["room", "ideal_outcome", "non_ideal_areas", "better_provision", "themes", "notes"]
 YEAR_GROUP = re.compile(r"^(?:year\s*|y)?(n|r|[1-9]|1[0-4])$", re.IGNORECASE)
+# The columns stored as written, and the fields they are stored in: each must fit (the others are
+# looked up or parsed, never stored as typed).
+CASE_TEXT_FIELDS = {"reference": Case._meta.get_field("reference"), "room": BreakoutRoom._meta.get_field("name")}
+REVIEW_TEXT_FIELDS = {"room": BreakoutRoom._meta.get_field("name"), "notes": CaseReview._meta.get_field("notes")}
 
 
 def _text_problems(row: Row, columns: list[str]) -> list[str]:
@@ -110,7 +114,7 @@ def _case_rows_checked(rows: list[Row], vocabulary: VocabularyLookup) -> tuple[l
 def _case_row(row: Row, vocabulary: VocabularyLookup, first_line_of: dict[str, int]) -> tuple[list[str], CaseRow]:
     """One row's problems, and the case it describes (to be read only when there is no problem).
     ``first_line_of`` (reference -> line) is the file's so far: a reference given twice is refused."""
-    row_problems = _text_problems(row, ["reference", "room", "year_group"])
+    row_problems = cell_problems(row, CASE_TEXT_FIELDS) + _text_problems(row, ["reference", "room", "year_group"])
     reference = row.get("reference")
     if not reference:
         row_problems.append("reference is empty.")
@@ -139,8 +143,6 @@ def _case_row(row: Row, vocabulary: VocabularyLookup, first_line_of: dict[str, i
     if year_group and not match:
         row_problems.append(f"year_group “{year_group}” is not N, R or a year from 1 to 14.")
     room_name = row.get("room")
-    if len(room_name) > 100:
-        row_problems.append("room name is longer than 100 characters.")
     return row_problems, (reference, (match.group(1).upper() if match else ""), terms, room_name)
 
 
@@ -210,7 +212,7 @@ def _review_rows_checked(rows: list[Row], organisation: Organisation) -> list[Re
     lines_of = _rooms_by_line(rows, cases, workshops)
     problems, parsed, first_line_of = [], [], {}
     for row in rows:
-        row_problems = _text_problems(row, ["room", "notes"])
+        row_problems = cell_problems(row, REVIEW_TEXT_FIELDS) + _text_problems(row, ["room", "notes"])
         case = cases.get(row.get("reference").casefold())
         workshop = workshops.get(row.get("workshop").casefold())
         if case is None:

@@ -7,6 +7,7 @@ from analytics.models import FeedRead, FeedToken
 from analytics.scopes import VOCABULARY_SCOPES, Scope, UnknownScope
 from analytics.selectors import scope_choices
 from casereview.models import VocabularyTerm
+from casereview.numbers import object_id
 from workshops.models import Workshop
 
 
@@ -35,7 +36,12 @@ def scope_of(organisation, key: str) -> Scope:
         raise Http404("No such scope.") from None
     for kind, value in scope.parts:
         if kind == "workshop":
-            exists = Workshop.objects.for_organisation(organisation).filter(pk=int(value)).exists()
+            # Scope.parse lets any run of digits through; one too long for an id names nothing.
+            workshop_pk = object_id(value)
+            exists = (
+                workshop_pk is not None
+                and Workshop.objects.for_organisation(organisation).filter(pk=workshop_pk).exists()
+            )
         else:
             exists = (
                 VocabularyTerm.objects.for_organisation(organisation)

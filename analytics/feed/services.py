@@ -7,10 +7,12 @@ from urllib.parse import unquote
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from analytics.feed.keys import KEY_PREFIX, looks_like_a_key, without_keys
 from analytics.models import FeedRead, FeedToken
 from casereview.identifiers import reject_identifiers
 
-KEY_PREFIX = "crf_"  # "casereview feed": says what a key is when one turns up in a file or a log
+PATH_KEPT = 300  # FeedRead.path's length
+PATH_MARGIN = 200
 
 
 def key_hash(key: str) -> str:
@@ -45,11 +47,20 @@ def token_revoke(*, token: FeedToken) -> None:
 
 def read_record(*, token: FeedToken, path: str, client_address: str | None, status: int) -> None:
     """Log one read. The address is whatever the caller asked for, so it passes the identifier
-    guard like any text that is kept: one holding an identifier is logged without it."""
+    guard like any text that is kept: one holding an identifier is logged without it, and anything
+    shaped like a key is taken out (the feed refuses such addresses; this keeps it true here too)."""
     now = timezone.now()
+    # Only the start is kept, so only the start is checked: an address of 200,000 characters
+    # would keep the identifier guard busy for minutes. The margin past what is kept lets the guard
+    # see whole an identifier or a key that the cut would halve.
+    path = path[: PATH_KEPT + PATH_MARGIN]
+    if looks_like_a_key(unquote(path)):  # a key percent-encoded is a key all the same
+        path = without_keys(unquote(path))
     try:
         reject_identifiers(unquote(path))
     except ValidationError:
         path = "(not kept: the address held what looked like an identifier)"
-    FeedRead.objects.create(token=token, read_at=now, path=path[:300], client_address=client_address, status=status)
+    FeedRead.objects.create(
+        token=token, read_at=now, path=path[:PATH_KEPT], client_address=client_address, status=status
+    )
     FeedToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -4,6 +4,7 @@ LA's read-only key sent in a header (never in the address); and the lead's page 
 import secrets
 import string
 from functools import wraps
+from urllib.parse import unquote_plus
 
 from django import forms
 from django.contrib import messages
@@ -12,14 +13,17 @@ from django.core.validators import RegexValidator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.log import request_logger
 from django.views.decorators.http import require_GET
 
 from analytics.feed import selectors, services
+from analytics.feed.keys import looks_like_a_key, names_a_secret, without_keys
 from analytics.report_tables import tables_of
 from analytics.snapshots import snapshot_to_read
 from casereview.exports import as_csv
 from casereview.identifiers import reject_identifiers
 from casereview.models import Role
+from casereview.numbers import object_id
 from casereview.tenancy import member_required
 
 FORMATS = ("csv", "json")
@@ -32,18 +36,40 @@ def _refusal(status: int, message: str) -> JsonResponse:
     return response
 
 
+def _secret_in_address(request) -> bool:
+    """Whether the address carries a key, or a parameter named like one (``?key=``, ``?api_token=``,
+    ``?auth=``…): a key there is kept in proxy logs and browser history, so it is refused whatever
+    its value. The query string is read raw too, so a key anywhere in it (a parameter's name, an
+    encoded value, a part Django does not parse as a parameter) is seen."""
+    query = unquote_plus(request.META.get("QUERY_STRING", ""), errors="replace")
+    return (
+        looks_like_a_key(request.path) or looks_like_a_key(query) or any(names_a_secret(name) for name in request.GET)
+    )
+
+
+def _key_in_address_refusal(request) -> JsonResponse:
+    response = _refusal(
+        400,
+        "Send the key in a header (Authorization: Bearer crf_…), never in the address: "
+        "addresses are kept in logs and browser history. Nothing was read; if the address held your "
+        "key, ask your LA's lead to revoke it and make a new one.",
+    )
+    # Django logs every 4xx with the request's path (django.utils.log.log_response): log it here
+    # with any key taken out, and mark the response logged so the path with the key is not.
+    request_logger.warning("Bad Request: %s", without_keys(request.path), extra={"status_code": 400})
+    response._has_been_logged = True
+    return response
+
+
 def feed_key_required(view):
     """Let the request in only with a current key in ``Authorization: Bearer …``; log every read
-    made with a key, refused or not. A signed-in session counts for nothing here."""
+    made with a key, refused or not. A signed-in session counts for nothing here. An address
+    carrying a key is refused before anything is looked up or logged."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        if {"key", "token"} & set(request.GET):
-            return _refusal(
-                400,
-                "Send the key in a header (Authorization: Bearer crf_…), never in the address: "
-                "addresses are kept in logs and browser history.",
-            )
+        if _secret_in_address(request):
+            return _key_in_address_refusal(request)
         scheme, _, key = request.headers.get("Authorization", "").partition(" ")
         token = selectors.token_of_key(key.strip()) if scheme.lower() == "bearer" else None
         if token is None:
@@ -166,7 +192,8 @@ def feed_tokens(request):
     form = TokenForm()
     new_key = None
     if request.method == "POST" and request.POST.get("action") == "revoke":
-        token = get_object_or_404(selectors.tokens_of(organisation), pk=request.POST.get("token"))
+        # Not an id ('²', 10,000 digits): as unknown as another LA's key, never a server error.
+        token = get_object_or_404(selectors.tokens_of(organisation), pk=object_id(request.POST.get("token")))
         services.token_revoke(token=token)
         messages.success(request, f"Revoked “{token.name}”: it reads nothing from now on.")
         return redirect("feed_tokens")

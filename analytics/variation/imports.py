@@ -17,7 +17,8 @@ from django.db import transaction
 from analytics.models import SettingRow, SettingsDataset
 from analytics.variation import dfe_files
 from casereview.identifiers import reject_identifiers
-from casereview.uploads import ImportRejected, RowProblem, read_upload_or_reject
+from casereview.numbers import whole_number
+from casereview.uploads import MAX_BYTES, ImportRejected, RowProblem, cell_problems, read_upload_or_reject
 
 REQUIRED = ["urn", "name"]
 TEXT_COLUMNS = ["urn", "name", "phase", "locality", "region", "deprivation_decile"]
@@ -36,6 +37,11 @@ TEMPLATE_COLUMNS = [
 ]
 URN = re.compile(r"^\d{6,7}$")
 MEASURE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# The text columns stored as written, and the field each goes to (region is the locality's other name).
+SETTING_TEXT_FIELDS = {
+    column: SettingRow._meta.get_field("locality" if column == "region" else column)
+    for column in ("name", "phase", "locality", "region")  # the urn must match URN, which is shorter
+}
 
 
 def _number(text: str) -> float | None:
@@ -62,15 +68,17 @@ def settings_import(
     organisation,
     name: str,
     filename: str,
-    data: bytes,
+    data,
     by=None,
     description: str = "",
     la_name: str = "",
-    more: tuple[str, bytes] | None = None,
+    more: tuple[str, object] | None = None,
 ) -> SettingsDataset:
     """Store one dataset of settings, or raise ImportRejected listing every problem.
 
-    ``more`` is a second file (name, bytes) joined on the URN: only for the DfE files."""
+    ``data`` is the file's bytes or the uploaded file itself: a DfE file (up to 200 MB) is read from
+    it as a stream, never whole. ``more`` is a second file (name, bytes or file) joined on the URN:
+    only for the DfE files."""
     if dfe_files.kind_of(filename, data) or (more and dfe_files.kind_of(*more)):
         return _dfe_import(
             organisation=organisation,
@@ -90,7 +98,7 @@ def settings_import(
                 )
             ]
         )
-    rows = read_upload_or_reject(filename, data, required=REQUIRED, optional=None)
+    rows = read_upload_or_reject(filename, _bytes_of(data), required=REQUIRED, optional=None)
     columns = list(dict.fromkeys(column for row in rows for column in row.values))
     measures = [c for c in columns if c not in TEXT_COLUMNS]
     problems = [
@@ -101,7 +109,7 @@ def settings_import(
     problems += _dataset_text_problems(name, description)
     seen, parsed = {}, []
     for row in rows:
-        row_problems = []
+        row_problems = cell_problems(row, SETTING_TEXT_FIELDS)
         urn = row.get("urn")
         if not URN.match(urn):
             row_problems.append(f"urn “{urn}” is not a URN (6 or 7 digits).")
@@ -111,19 +119,16 @@ def settings_import(
         if not row.get("name"):
             row_problems.append("name is empty.")
         for column in ("name", "phase", "locality", "region"):
-            limit = SettingRow._meta.get_field("locality" if column == "region" else column).max_length
-            if len(row.get(column)) > limit:
-                row_problems.append(
-                    f"{column} is {len(row.get(column))} characters long; at most {limit} fit. Shorten it."
-                )
-                continue
             try:
                 reject_identifiers(row.get(column))
             except ValidationError as error:
                 row_problems.append(f"{column}: {error.messages[0]}")
         decile = row.get("deprivation_decile")
-        if decile and not (decile.isdigit() and 1 <= int(decile) <= 10):
-            row_problems.append(f"deprivation_decile “{decile}” is not a whole number from 1 to 10.")
+        # ASCII digits only: '²' passes isdigit() and then int() fails; '٣' would be read as 3.
+        decile_number = whole_number(decile, minimum=1, maximum=10)
+        if decile and decile_number is None:
+            shown = decile if len(decile) <= 20 else f"{decile[:20]}…"  # 10,000 digits would bury the list
+            row_problems.append(f"deprivation_decile “{shown}” is not a whole number from 1 to 10.")
         values = {}
         for measure in measures:
             try:
@@ -138,7 +143,7 @@ def settings_import(
                     name=row.get("name"),
                     phase=row.get("phase"),
                     locality=row.get("locality") or row.get("region"),
-                    deprivation_decile=int(decile) if decile else None,
+                    deprivation_decile=decile_number,
                     values=values,
                 )
             )
@@ -149,6 +154,14 @@ def settings_import(
     if problems:
         raise ImportRejected(problems)
     return _store(organisation, name, description, measures, parsed, by)
+
+
+def _bytes_of(data) -> bytes:
+    """A table of settings is small: read whole, one byte past the reader's cap so it can say so."""
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
+    data.seek(0)
+    return data.read(MAX_BYTES + 1)
 
 
 def _store(organisation, name, description, measures, parsed, by) -> SettingsDataset:
@@ -196,12 +209,16 @@ def _dfe_import(*, organisation, name, description, by, la_name, files) -> Setti
         notes += [f"{where}{note}" for note in file_notes]
         for school in schools:
             if not URN.match(school.urn):
-                problems.append(RowProblem(0, f"{where}school_urn “{school.urn}” is not a URN (6 or 7 digits)."))
+                problems.append(
+                    RowProblem(school.line, f"{where}school_urn “{school.urn}” is not a URN (6 or 7 digits).")
+                )
             for column, text in (("school_name", school.name), ("phase", school.phase), ("locality", school.locality)):
                 try:
                     reject_identifiers(text)
                 except ValidationError as error:
-                    problems.append(RowProblem(0, f"{where}school {school.urn}, {column}: {error.messages[0]}"))
+                    problems.append(
+                        RowProblem(school.line, f"{where}school {school.urn}, {column}: {error.messages[0]}")
+                    )
         read.append(schools)
     if problems:
         raise ImportRejected(problems)
@@ -211,8 +228,8 @@ def _dfe_import(*, organisation, name, description, by, la_name, files) -> Setti
         SettingRow(
             urn=s.urn,
             name=s.name or f"URN {s.urn}",
-            phase=s.phase[:60],
-            locality=s.locality[:100],
+            phase=s.phase,  # dfe_files refused a text longer than its column
+            locality=s.locality,
             values={measure: s.values.get(measure) for measure in measures},
         )
         for s in sorted(schools, key=lambda s: s.name)

@@ -55,10 +55,10 @@ def dataset_list(request):
                     name=form.cleaned_data["name"],
                     description=form.cleaned_data["description"],
                     filename=upload.name,
-                    data=upload.read(),
+                    data=upload,  # the file itself: a DfE file is read as a stream, never whole
                     by=request.user,
                     la_name=form.cleaned_data["la_name"],
-                    more=(more.name, more.read()) if more else None,
+                    more=(more.name, more) if more else None,
                 )
             except ImportRejected as rejected:
                 problems = rejected.problems

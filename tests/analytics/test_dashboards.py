@@ -182,7 +182,14 @@ def test_downloads_hold_the_same_rows_as_the_page(client_for, viewer, reviewed):
         io.BytesIO(client.get(reverse("dashboard_download", args=["themes", "xlsx"]), {"scope": "all"}).content)
     )
     sheet = workbook.active
-    assert [c.value for c in sheet[2]][:4] == ["Workforce capacity", "WORKFORCE_CAPACITY", 2, "100%"]
+    # In Excel, shares are numbers shown as percentages, and an interval is two numeric columns.
+    assert [c.value for c in sheet[2]][:4] == ["Workforce capacity", "WORKFORCE_CAPACITY", 2, 1]
+    assert sheet.cell(2, 4).number_format == "0%"
+    header = [c.value for c in sheet[1]]
+    interval = header.index("95% confidence interval: from")
+    assert header[interval + 1] == "95% confidence interval: to"
+    low, high = sheet.cell(2, interval + 1).value, sheet.cell(2, interval + 2).value
+    assert 0 < low < high == 1 and sheet.cell(2, interval + 1).number_format == "0%"
     assert client.get(reverse("dashboard_download", args=["nonsense", "csv"]), {"scope": "all"}).status_code == 404
     assert client.get(reverse("dashboard_download", args=["outcome", "pdf"]), {"scope": "all"}).status_code == 404
 

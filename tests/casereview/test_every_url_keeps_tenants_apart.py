@@ -78,6 +78,7 @@ PK_OWNERS = {  # which object a route's "pk" is
     "poll_edit": "poll",
     "poll_state": "poll",
     "poll_moderate": "poll",
+    "poll_moderate_status": "poll",
     "response_hide": "response",
     "poll_present": "poll",
     "poll_live_results": "poll",

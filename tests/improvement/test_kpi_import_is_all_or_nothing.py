@@ -68,7 +68,7 @@ def test_an_xlsx_file_imports_too(plan, kpi, lead):
 
 
 def test_the_page_lists_the_problems_and_changes_nothing(plan, kpi, lead, client_for):
-    upload = io.BytesIO(b"kpi;period;value\nx;2027-01;1\n")
+    upload = io.BytesIO(b"name,month,amount\nx,2027-01,1\n")  # no kpi, period or value column
     upload.name = "kpis.csv"
     page = client_for(lead).post(f"/plans/{plan.pk}/kpis/import/", {"file": upload}).content.decode()
     assert "Nothing was imported" in page and "Missing columns" in page

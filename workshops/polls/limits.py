@@ -1,32 +1,89 @@
-"""Limits on what one client address may ask of the attendee pages (issue 16, item 8).
+"""Limits on what one client address may ask of the attendee pages (issue 16, item 8; hardening
+round 3).
 
 Sized for the busiest real case: a room of 300 phones behind one school's NAT, all sharing one
-address, joining in the same minute and answering a words poll of up to 10 answers each.
+address, joining in the same minute and answering a words poll of up to 10 answers each. The
+windows slide (casereview/limits.py): no span of a minute or an hour ever takes more than its
+limit, and a client is held to it over the window and one slice more (a tenth).
 
 | what, per client address | limit | a real room of 300 phones needs at most |
 |---|---|---|
-| join codes that match no open workshop | 600 an hour | a mistyped code or two per phone |
-| opening the attendee page | 3,000 a minute | each phone reloading every 6 seconds |
-| answers sent | 1,200 a minute, 6,000 an hour | per phone: 4 sends a minute; 10 answers a poll, several polls an hour |
+| wrong join codes (each once an hour) | 600 an hour | a mistyped code or two per phone |
+| opening the attendee page | 3,300 a minute | a reload every 6 s per phone: 3,000 a minute, 3,300 a slice more |
+| answers sent | 1,200 a minute, 6,000 an hour | 4 sends a phone per poll of 10 answers; several polls an hour |
 
-A guesser gets 600 wrong codes an hour against some 729 million possible codes (6 characters of
-30), so finding any of the few dozen live codes would take years; a flooder gets at most 1,200
-answers a minute, which the lead sees on the moderation page (``refused_count``) and can hide.
-Refused requests get a plain page saying to wait a minute (HTTP 429). With Redis down the limits
-let everything through (casereview/limits.py).
+A join-code miss is an unknown or ended workshop's code asked for on any attendee address: the
+join page, the workshop's page, the follow check (counted before Django, workshops/polls/follow.py),
+the shared cards and an answer. One limit counts them all, so a guesser gets 600 wrong codes an
+hour whichever address they try, against some 729 million possible codes (6 characters of 30):
+finding any of the few dozen live codes would take years. Past the limit every attendee address
+refuses that client, a live code's too, so a guesser learns nothing more. Each wrong code counts
+once an hour per client: phones left open on a workshop that has ended (or been deleted) keep
+asking about its code, and must not use up their school's allowance.
+
+A flooder gets at most 1,200 answers a minute, which the lead sees on the moderation page
+(``refused_count``) and can hide. Refused requests get a plain page saying to wait a minute (HTTP
+429). With Redis down the limits let everything through (casereview/limits.py).
 """
 
+import hashlib
+import time
 from functools import wraps
 
 from django.core.cache import cache
 from django.shortcuts import render
 
-from casereview.limits import over_any_limit, over_limit
+from casereview.client_ip import client_ip
+from casereview.limits import SECONDS_PER_UNIT, over_any_limit, over_limit, over_limit_for
 
 JOIN_MISSES = "600/h"
-PAGE_OPENS = "3000/m"
+JOIN_MISS_GROUP = "attendee-join-miss"
+PAGE_OPENS = "3300/m"
 ANSWERS = ("1200/m", "6000/h")
 REFUSED_COUNT_SECONDS = 3600
+
+# The follow check is the commonest request of a workshop day and is answered without any cache
+# read while the workshop's version is unchanged (workshops/polls/follow.py). So each web process
+# remembers for this long that a client address was under the join-miss limit: the 300 phones of
+# a school cost one cache read in this long, and a phone on an address of its own (asking every 2
+# to 3 seconds) one every other check. A client's misses are counted in the process answering
+# them, which forgets this the moment they take it over the limit; other processes refuse it
+# within this long.
+UNDER_LIMIT_MEMO_SECONDS = 3.0
+_under_join_miss_limit: dict[str, float] = {}
+
+
+def join_misses_over(address: str) -> bool:
+    """Whether this client address has asked for more wrong codes than ``JOIN_MISSES`` allows."""
+    now = time.monotonic()
+    seen = _under_join_miss_limit.get(address)
+    if seen is not None and now - seen < UNDER_LIMIT_MEMO_SECONDS:
+        return False
+    over = over_limit_for(address, group=JOIN_MISS_GROUP, rates=(JOIN_MISSES,), count=False)
+    _remember(address, over, now)
+    return over
+
+
+def count_join_miss(address: str, code: str) -> bool:
+    """Count ``code`` as a wrong code from this client, once per code in the limit's window;
+    whether the client is now over the limit (this request is then refused as well)."""
+    seconds = SECONDS_PER_UNIT[JOIN_MISSES.split("/")[1]]
+    seen = hashlib.blake2b(f"{address}\n{code.upper()[:12]}".encode(), digest_size=10).hexdigest()
+    if not cache.add(f"attendee-join-miss-seen:{seen}", 1, seconds):
+        # Counted already (or Redis is down, when nobody is refused anyway): as it stands.
+        return join_misses_over(address)
+    over = over_limit_for(address, group=JOIN_MISS_GROUP, rates=(JOIN_MISSES,))
+    _remember(address, over, time.monotonic())
+    return over
+
+
+def _remember(address: str, over: bool, now: float) -> None:
+    if over:
+        _under_join_miss_limit.pop(address, None)
+        return
+    if len(_under_join_miss_limit) > 10_000:  # a bound, whatever addresses ask
+        _under_join_miss_limit.clear()
+    _under_join_miss_limit[address] = now
 
 
 def _refused_key(code: str) -> str:
@@ -48,21 +105,36 @@ def refused_count(workshop) -> int:
     return cache.get(_refused_key(workshop.join_code)) or 0
 
 
-def _slow_down(request):
+def slow_down(request):
     return render(request, "workshops/attendee/slow_down.html", status=429)
 
 
 def limit_join(view):
-    """Count the codes that match no open workshop; past the limit, refuse before looking."""
+    """The join page: past the join-miss limit, refuse any code before looking it up; count a
+    code that matches no open workshop, and refuse the one that takes the client over the limit."""
 
     @wraps(view)
     def limited(request, *args, **kwargs):
-        if request.GET.get("code") and over_limit(request, group="attendee-join-miss", rate=JOIN_MISSES, count=False):
-            return _slow_down(request)
+        code = request.GET.get("code", "").strip()
+        if code and join_misses_over(client_ip(request)):
+            return slow_down(request)
         response = view(request, *args, **kwargs)
-        if response.status_code == 404:
-            over_limit(request, group="attendee-join-miss", rate=JOIN_MISSES)
+        if response.status_code == 404 and count_join_miss(client_ip(request), code):
+            return slow_down(request)
         return response
+
+    return limited
+
+
+def refuse_guessers(view):
+    """A workshop's attendee addresses (/j/<code>/...): past the join-miss limit, refuse before
+    looking at the code, whichever it is. The view counts a code that matches no open workshop."""
+
+    @wraps(view)
+    def limited(request, code, *args, **kwargs):
+        if join_misses_over(client_ip(request)):
+            return slow_down(request)
+        return view(request, code, *args, **kwargs)
 
     return limited
 
@@ -72,7 +144,7 @@ def limit_page_opens(view):
     def limited(request, code, *args, **kwargs):
         if over_limit(request, group="attendee-page", rate=PAGE_OPENS):
             _note_refused(code)
-            return _slow_down(request)
+            return slow_down(request)
         return view(request, code, *args, **kwargs)
 
     return limited
@@ -83,7 +155,7 @@ def limit_answers(view):
     def limited(request, code, *args, **kwargs):
         if over_any_limit(request, group="attendee-answer", rates=ANSWERS):
             _note_refused(code)
-            return _slow_down(request)
+            return slow_down(request)
         return view(request, code, *args, **kwargs)
 
     return limited

@@ -87,6 +87,9 @@ class PollResponse(models.Model):
     # False while a words answer to a poll with ``approve_first`` waits in the queue. Shown on the
     # projector, the dashboards and the exports: approved and not hidden, nothing else.
     approved = models.BooleanField(default=True)
+    # Set when the answer is stored: its text looks like a person's name (casereview/names.py). A
+    # waiting answer so marked is left out of "Approve all" and approved only with its own tap.
+    may_be_name = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -127,6 +127,8 @@ class PollResults:
     mean: float | None = None
     groups: list[Group] = field(default_factory=list)  # stakeholder groups that answered
     compare: list[tuple[str, list[int]]] = field(default_factory=list)  # (answer, count per group), side by side
+    # Every answer's counts per group (``compare`` shows a words poll's ten most given): the CSV's.
+    compare_all: list[tuple[str, list[int]]] = field(default_factory=list)
 
     @property
     def more(self) -> int:
@@ -166,7 +168,8 @@ def compute_results(poll: Poll) -> PollResults:
         most = ranked[0][1] if ranked else 0
         results.all_words = ranked
         results.words = [(word, n, _size_step(n, most)) for word, n in ranked[:CLOUD_WORDS]]
-        results.compare = [(word, [by_role[word][role] for role in roles]) for word, _ in ranked[:10]] if groups else []
+        results.compare_all = [(word, [by_role[word][role] for role in roles]) for word, _ in ranked] if groups else []
+        results.compare = results.compare_all[:10]
         return results
     column = "choice" if poll.kind == Poll.Kind.CHOICE else "value"
     counts, by_role = Counter(), defaultdict(Counter)
@@ -178,7 +181,7 @@ def compute_results(poll: Poll) -> PollResults:
     if poll.kind == Poll.Kind.SCALE:
         results.mean = sum(v * n for v, n in counts.items()) / answers if answers else None
     if groups:
-        results.compare = [(str(key), [by_role[key][role] for role in roles]) for key in keys]
+        results.compare = results.compare_all = [(str(key), [by_role[key][role] for role in roles]) for key in keys]
     return results
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from analytics.snapshots import POLL_ANSWERS_COALESCE_SECONDS, refresh_after_commit
 from casereview.identifiers import reject_attendee_identifiers, reject_identifiers
+from casereview.names import given_names, looks_like_a_name
 from workshops.models import Discipline, Poll, PollMerge, PollResponse, PollSettings, Workshop
 from workshops.polls.selectors import SHOWN, current_responses, label_keys, phone_answers_now, with_keys
 from workshops.polls.text import (
@@ -33,8 +34,9 @@ from workshops.polls.versions import (
 
 
 def load_word_dictionaries() -> None:
-    """Load what grouping a word answer needs, before the first answer arrives."""
+    """Load what grouping a word answer, and seeing a name in it, needs, before the first answer arrives."""
     load_dictionaries()
+    given_names()
 
 
 def poll_settings_of(organisation) -> PollSettings:
@@ -129,7 +131,15 @@ def _words_answer(poll: Poll, base: dict, words) -> list[PollResponse]:
     checked = _checked_phrases(boxes, _blocked_of(poll))
     approved = not poll.needs_approval
     rows = [
-        PollResponse(**base, slot=slot, text=text, normalised=normalised, lemma=lemma, approved=approved)
+        PollResponse(
+            **base,
+            slot=slot,
+            text=text,
+            normalised=normalised,
+            lemma=lemma,
+            approved=approved,
+            may_be_name=looks_like_a_name(text) is not None,
+        )
         for slot, (text, normalised, lemma) in zip(free, checked)
     ]
     try:
@@ -206,7 +216,15 @@ def words_answer_record(*, poll: Poll, phone: str, text: str, role: str = "") ->
     so they count as approved."""
     normalised, lemma = _check_phrase(text, _blocked_of(poll))
     response = PollResponse(
-        poll=poll, round=poll.round, phone=phone, slot=1, text=text, normalised=normalised, lemma=lemma, role=role
+        poll=poll,
+        round=poll.round,
+        phone=phone,
+        slot=1,
+        text=text,
+        normalised=normalised,
+        lemma=lemma,
+        role=role,
+        may_be_name=looks_like_a_name(text) is not None,
     )
     _insert([response])
     _refresh_reports(poll)
@@ -273,11 +291,17 @@ def response_set_hidden(*, response: PollResponse, hidden: bool) -> None:
     _refresh_reports(response.poll)
 
 
-def responses_moderate(*, poll: Poll, ids, approve: bool) -> int:
+def responses_moderate(*, poll: Poll, ids, approve: bool, names_too: bool = False) -> int:
     """Approve (shown from now on) or hide (kept, never shown) answers of this poll's round, one
-    or several at once. Ids of another poll or round are ignored. Returns how many changed."""
+    or several at once. Ids of another poll or round are ignored. Returns how many changed.
+
+    An answer that may be a name is approved only with its own tap (``names_too``, one answer):
+    approving several at once leaves it waiting."""
     changes = {"approved": True, "hidden": False} if approve else {"hidden": True}
-    changed = current_responses(poll).filter(pk__in=list(ids)).update(**changes, updated_at=timezone.now())
+    chosen = current_responses(poll).filter(pk__in=list(ids))
+    if approve and not names_too:
+        chosen = chosen.exclude(approved=False, may_be_name=True)
+    changed = chosen.update(**changes, updated_at=timezone.now())
     if changed:
         _refresh_reports(poll)
     return changed

@@ -71,12 +71,32 @@ def _latin_look_alike(character: str) -> str:
     return character
 
 
+# Characters that draw nothing (Unicode's default-ignorable code points that are not format
+# characters): Hangul fillers, the combining grapheme joiner, variation selectors, Mongolian free
+# variation selectors, Khmer inherent vowels. "fu\u3164ck" is drawn "fuck".
+_DRAWN_AS_NOTHING = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0" + "".join(map(chr, range(0xFE00, 0xFE10)))
+)
+# Letters NFKD leaves whole that are drawn like a plain Latin one ("sh\u0131t").
+_PLAIN_LETTERS = str.maketrans({"\u0131": "i", "\u0237": "j", "\u0138": "k", "\u01c0": "l", "\u0269": "i"})
+
+
+def _drawn_as_nothing(character: str) -> bool:
+    return (
+        character in _DRAWN_AS_NOTHING
+        or 0xE0100 <= ord(character) <= 0xE01EF  # variation selectors supplement
+        or unicodedata.category(character) in ("Cf", "Mn", "Me", "Mc")  # format characters, combining marks
+    )
+
+
 def screening_form(text: str) -> str:
-    """``text`` as the profanity filter reads it: NFKC (full-width and styled letters become plain),
-    format characters dropped (zero-width spaces and joiners, soft hyphens), look-alike letters
-    of other scripts read as the Latin ones, case folded."""
-    text = "".join(c for c in unicodedata.normalize("NFKC", text) if unicodedata.category(c) != "Cf")
-    return "".join(_latin_look_alike(c) for c in text).casefold()
+    """``text`` as the profanity filter reads it: NFKD (full-width and styled letters become plain,
+    accented letters split into letter and mark), format characters, combining marks, variation
+    selectors and Hangul fillers dropped (zero-width spaces and joiners, soft hyphens, "fu\u0301ck",
+    "fu\ufe0fck"), dotless i read as i, look-alike letters of other scripts read as the Latin ones,
+    case folded."""
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not _drawn_as_nothing(c))
+    return "".join(_latin_look_alike(c) for c in text.translate(_PLAIN_LETTERS)).casefold()
 
 
 @lru_cache(maxsize=4096)
@@ -102,8 +122,20 @@ def phrase_key(normalised: str) -> str:
 
 def blocked_words_in(text: str, blocked: list[str]) -> list[str]:
     """The blocked words or phrases that ``text`` contains as whole words, however they are disguised."""
-    folded = " " + " ".join(re.findall(r"[\w']+", screening_form(text))) + " "
-    return [entry for entry in blocked if f" {entry} " in folded]
+    folded = _screened_words(text)
+    return [entry for entry in blocked if (words := _screened_entry(entry)).strip() and words in folded]
+
+
+def _screened_words(text: str) -> str:
+    """The words of ``text`` in its screening form, with a space either side."""
+    return " " + " ".join(re.findall(r"[\w']+", screening_form(text))) + " "
+
+
+@lru_cache(maxsize=4096)
+def _screened_entry(entry: str) -> str:
+    """An LA's entry read the same way as an answer, so that one with an accent ("pédé") or in
+    another script still matches."""
+    return _screened_words(entry)
 
 
 def parse_blocked_words(lines: str) -> list[str]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("polls/settings/", lead.poll_settings, name="poll_settings"),
     path("polls/<int:pk>/state/", lead.poll_state, name="poll_state"),
     path("polls/<int:pk>/moderate/", lead.poll_moderate, name="poll_moderate"),
+    path("polls/<int:pk>/moderate/status/", lead.poll_moderate_status, name="poll_moderate_status"),
     path("polls/answers/<int:pk>/hide/", lead.response_hide, name="response_hide"),
     path("polls/<int:pk>/moderate/queue/", lead.poll_queue, name="poll_queue"),
     path("polls/<int:pk>/merge/", lead.poll_merge, name="poll_merge"),

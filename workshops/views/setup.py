@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from casereview.exports import file_response
 from casereview.forms import add_service_errors
 from casereview.models import DeletionRecord, Role
+from casereview.numbers import object_id
 from casereview.tenancy import get_for_member_or_404, member_required
 from casereview.uploads import ImportRejected
 from workshops import import_templates, retention
@@ -311,8 +312,12 @@ def control_room(request, workshop_pk):
 def audit_log(request, workshop_pk):
     workshop = get_for_member_or_404(request.user, Workshop, pk=workshop_pk)
     entries = workshop_audit(workshop)
-    allocation_pk = request.GET.get("case")
-    if allocation_pk and allocation_pk.isdigit():
+    case = request.GET.get("case", "")
+    if case:
+        # A case that is not a whole number is as unknown as one of another workshop (never a 500).
+        allocation_pk = object_id(case)
+        if allocation_pk is None:
+            raise Http404("No such case in this workshop.")
         entries = entries.filter(
             review__allocation=get_object_or_404(CaseAllocation, pk=allocation_pk, workshop=workshop)
         )

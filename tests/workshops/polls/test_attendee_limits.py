@@ -62,7 +62,7 @@ def test_a_code_guesser_is_stopped_but_people_elsewhere_still_join(workshop, mon
     statuses = [
         guesser.get(reverse("join"), {"code": code}).status_code for code in ("AAAAAA", "BBBBBB", "CCCCCC", "DDDDDD")
     ]
-    assert statuses == [404, 404, 404, 404]
+    assert statuses == [404, 404, 404, 429]  # the wrong code that goes over the limit is refused too
     assert guesser.get(reverse("join"), {"code": "EEEEEE"}).status_code == 429
     assert guesser.get(reverse("join"), {"code": workshop.join_code}).status_code == 429
     assert Client(REMOTE_ADDR="203.0.113.9").get(reverse("join"), {"code": workshop.join_code}).status_code == 302

@@ -38,7 +38,10 @@ def test_the_code_of_an_ended_workshop_no_longer_works(client, workshop, words_p
     workshop.save()
     response = client.get(reverse("join"), {"code": workshop.join_code})
     assert response.status_code == 404 and "No open workshop has the code" in response.content.decode()
-    assert client.get(reverse("attend", args=[workshop.join_code])).status_code == 302
+    # As an unknown code does (issue 32: they look alike): the join page with its message, not the polls.
+    page = client.get(reverse("attend", args=[workshop.join_code]))
+    assert page.status_code == 200 and "No open workshop has the code" in page.content.decode()
+    assert words_poll.question not in page.content.decode()
 
 
 def test_the_page_shows_open_polls_and_gives_the_phone_a_signed_cookie(client, workshop, words_poll, choice_poll):

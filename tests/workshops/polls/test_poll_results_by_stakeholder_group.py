@@ -70,3 +70,22 @@ def test_the_dashboard_compares_groups_side_by_side_and_flags_small_ones(words_p
     table = tables_of(figures)[f"poll-{words_poll.pk}-roles"]
     assert table.columns == ["Answer", "Parent carer forum (n=5 phones)", "School / SENCO (n=2 phones)"]
     assert table.rows[-1] == ["Note", "", "Small number (fewer than 5 phones: treat with caution)"]
+
+
+def test_every_row_of_the_poll_csv_carries_its_group_counts_beyond_the_ten_compared(client_for, viewer, words_poll):
+    """Issue 33: the CSV lost the group counts after row 10 (`listened to,2,,,,`)."""
+    words = [f"word {chr(97 + n)}" for n in range(14)]
+    for n, word in enumerate(words):
+        for k in range(14 - n):  # each word given a different number of times, so the order is fixed
+            give(words_poll, f"parent{k}", "parent_carer_forum", text=word, normalised=word, lemma=word)
+        give(words_poll, f"school{n}", "school", text=word, normalised=word, lemma=word)
+    lines = (
+        client_for(viewer)
+        .get(reverse("poll_results_csv", args=[words_poll.pk]))
+        .content.decode("utf-8-sig")
+        .splitlines()[1:]
+    )
+    assert len(lines) == 14
+    for line in lines:
+        answer, count, parents, schools = line.split(",")
+        assert int(parents) + int(schools) == int(count), line

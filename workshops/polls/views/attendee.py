@@ -15,10 +15,29 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop
+from casereview.client_ip import client_ip
+from casereview.numbers import whole_number
+from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop, join_code_candidates
 from workshops.polls import services
-from workshops.polls.follow import CARDS_HEADERS, follow_answer, keep_shared_cards, kept_shared_cards
-from workshops.polls.limits import limit_answers, limit_join, limit_page_opens
+from workshops.polls.follow import (
+    CARDS_HEADERS,
+    can_be_code,
+    cards_kept_under,
+    follow_answer,
+    is_open_code,
+    keep_shared_cards,
+    kept_shared_cards,
+    note_open_code,
+    refused_as_guesser,
+)
+from workshops.polls.limits import (
+    count_join_miss,
+    limit_answers,
+    limit_join,
+    limit_page_opens,
+    refuse_guessers,
+    slow_down,
+)
 from workshops.polls.selectors import phone_answers, workshop_for_code
 from workshops.polls.text import MAX_PHRASE_LENGTH
 from workshops.polls.versions import live_version, open_polls_with_version, poll_to_answer
@@ -26,6 +45,9 @@ from workshops.polls.versions import live_version, open_polls_with_version, poll
 PHONE_COOKIE = "casereview_phone"
 PHONE_COOKIE_SALT = "casereview.attendee-phone"
 PHONE_COOKIE_AGE = 60 * 60 * 24 * 30
+# A workshop's page with no open poll and the page for a code that matches no open workshop are
+# padded to a whole number of these, so that their sizes do not tell a guesser which is which.
+PAGE_SIZE_CLASS = 8192
 
 
 @limit_join
@@ -38,12 +60,17 @@ def join(request):
     if workshop is None or workshop.status == Workshop.Status.CLOSED:
         # An unknown code and an ended workshop's code are answered alike, so that a guesser
         # cannot tell which codes exist.
-        error = (
-            f"No open workshop has the code “{raw[:12]}”. Check the code on the screen: it has {JOIN_CODE_LENGTH} "
-            "letters and numbers. If the workshop has ended, its polls no longer take answers."
-        )
-        return render(request, "workshops/attendee/join.html", {"error": error, "code": raw}, status=404)
+        return render(request, "workshops/attendee/join.html", _no_workshop_context(raw), status=404)
+    note_open_code(workshop.join_code)
     return redirect("attend", code=workshop.join_code)
+
+
+def _no_workshop_context(typed: str) -> dict:
+    error = (
+        f"No open workshop has the code “{typed[:12]}”. Check the code on the screen: it has {JOIN_CODE_LENGTH} "
+        "letters and numbers. If the workshop has ended, its polls no longer take answers."
+    )
+    return {"error": error, "code": typed[:12]}
 
 
 def _phone(request):
@@ -121,6 +148,11 @@ def _render_attend(request, workshop, phone, *, failed=None, status=200):
         },
         status=status,
     )
+    return _as_every_phone_page(response, phone)
+
+
+def _as_every_phone_page(response, phone: str):
+    """The phone's cookie, and the padding to a whole size class (``PAGE_SIZE_CLASS``)."""
     response.set_signed_cookie(
         PHONE_COOKIE,
         phone,
@@ -130,17 +162,34 @@ def _render_attend(request, workshop, phone, *, failed=None, status=200):
         samesite="Lax",
         secure=settings.SESSION_COOKIE_SECURE,
     )
+    # Spaces after the page's end are no part of the document.
+    response.content += b" " * (-len(response.content) % PAGE_SIZE_CLASS)
     return response
 
 
+@refuse_guessers
 @limit_page_opens
 def attend(request, code):
+    if not join_code_candidates(code):  # nothing a code could be (its shape tells no secret)
+        return redirect(f"{reverse('join')}?code={code[:12]}")
     workshop = workshop_for_code(code)
     if workshop is None or workshop.status == Workshop.Status.CLOSED:
-        return redirect(f"{reverse('join')}?code={code[:12]}")
+        return _no_workshop_page(request, code)
     if code != workshop.join_code:
         return redirect("attend", code=workshop.join_code)
+    note_open_code(workshop.join_code)
     return _render_attend(request, workshop, _phone(request) or secrets.token_hex(16))
+
+
+def _no_workshop_page(request, code):
+    """A code that matches no open workshop: the join page saying so, answered as a workshop's page
+    is (200, the same cookies, the same size class), so that a guesser cannot tell it from an open
+    workshop's with no open poll. The code counts as a miss against the client's join-miss limit."""
+    if count_join_miss(client_ip(request), code):
+        return slow_down(request)
+    get_token(request)  # the form token cookie a workshop's page sets
+    response = render(request, "workshops/attendee/join.html", _no_workshop_context(code))
+    return _as_every_phone_page(response, _phone(request) or secrets.token_hex(16))
 
 
 @require_GET
@@ -150,7 +199,10 @@ def follow(request, code):
     session or cookie is read or written, and an unchanged version answers 204 (or 304 to an
     If-None-Match) with no body. A changed one answers its version; the page then reloads its
     polls, keeping what the attendee is typing (static/js/poll-phone.js). In web processes
-    ``follow.follow_checks_first`` answers it before Django, from the same function."""
+    ``follow.follow_checks_first`` answers it before Django, from the same function. A code that
+    matches no open workshop is answered as an open one with no open poll, and counts as a miss."""
+    if can_be_code(code) and refused_as_guesser(code, client_ip(request)):
+        return slow_down(request)
     status, headers, body = follow_answer(code, request.GET.get("v"), request.headers.get("If-None-Match"))
     response = HttpResponse(body, status=status, content_type=headers.pop("Content-Type", None))
     for name, value in headers.items():
@@ -165,20 +217,25 @@ def shared_cards(request, code):
     process renders them once per version and keeps them, and in web processes
     ``follow.follow_checks_first`` answers every later phone before Django: a room of phones
     arriving within seconds of the lead opening a poll costs what the follow check costs. No
-    session or cookie is read or set. A closed or unknown workshop has no cards: the phone then
-    says no poll is open."""
-    if len(code) != JOIN_CODE_LENGTH or not code.isalnum():
+    session or cookie is read or set. A closed or unknown workshop has no cards, the same bytes as
+    an open one with no open poll (and counts as a miss): the phone then says no poll is open."""
+    if not can_be_code(code):
         return HttpResponse(status=404)
-    html = kept_shared_cards(code, live_version(code))
+    if refused_as_guesser(code, client_ip(request)):
+        return slow_down(request)
+    kept_code, version = cards_kept_under(code)
+    html = kept_shared_cards(kept_code, version)
     if html is None:
-        # The version of exactly the polls read, so the cards are never kept under another one.
-        version, polls = open_polls_with_version(code)
+        polls = []
+        if kept_code:  # an open workshop's: the version of exactly the polls read, so the cards
+            # are never kept under another one.
+            version, polls = open_polls_with_version(code)
         cards = [PollCard(poll, [], []) for poll in polls]
         html = render_to_string(
             "workshops/attendee/_shared_cards.html",
             {**_card_context(code), "cards": cards, "version": version, "shared": True},
         ).encode()
-        keep_shared_cards(code, version, html)
+        keep_shared_cards(kept_code, version, html)
     return HttpResponse(html, headers=CARDS_HEADERS)
 
 
@@ -203,7 +260,7 @@ def _send(request, poll: Poll, phone: str | None) -> tuple[PollCard, list | None
             phone=phone,
             words=words,
             choice=request.POST.get("choice", ""),
-            value=int(value) if value.isdecimal() else None,  # isdigit() lets '¹' through to int()
+            value=whole_number(value),  # ASCII digits only: not '²', '٣' or 10,000 digits (None: "choose a number")
             role=role,
         )
     except ValidationError as error:
@@ -218,6 +275,7 @@ def _send(request, poll: Poll, phone: str | None) -> tuple[PollCard, list | None
     return card, mine
 
 
+@refuse_guessers
 @limit_answers
 @require_POST
 def answer(request, code, poll_pk):
@@ -228,6 +286,9 @@ def answer(request, code, poll_pk):
     # request of the day (docs/benchmarks.md).
     poll = poll_to_answer(code, poll_pk)
     if poll is None:
+        # No such poll. When the code matches no open workshop either, it counts as a miss.
+        if not is_open_code(code, look_alikes=True) and count_join_miss(client_ip(request), code):
+            return slow_down(request)
         return redirect(f"{reverse('join')}?code={code[:12]}")
     phone = _phone(request)
     card, mine = _send(request, poll, phone)

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_POST
 
 from casereview.exports import Table, table_response
 from casereview.models import Role
+from casereview.names import looks_like_a_name
+from casereview.numbers import object_id
 from casereview.tenancy import get_for_member_or_404, member_required
 from workshops.models import Poll, PollResponse, Workshop
 from workshops.polls import services
@@ -82,16 +84,39 @@ def poll_moderate(request, pk):
     round with hide / show again, and the words' merges."""
     poll = _moderated(request.user, Poll.objects.select_related("workshop"), "workshop", pk=pk)
     waiting = list(waiting_responses(poll))
+    for response in waiting:
+        response.name_reason = looks_like_a_name(response.text) if response.may_be_name else None
     decided = current_responses(poll).exclude(approved=False, hidden=False).order_by("-created_at")
     context = {
         "poll": poll,
         "waiting": waiting,
+        "approvable": sum(not response.may_be_name for response in waiting),
+        "names_waiting": sum(response.may_be_name for response in waiting),
         "responses": decided,
         "results": poll_results(poll) if poll.kind == Poll.Kind.WORDS else None,
         "merges": poll_merges(poll) if poll.kind == Poll.Kind.WORDS else [],
         "refused": refused_count(poll.workshop),
+        "fingerprint": poll_fingerprint(poll),
     }
     return render(request, "workshops/polls/moderate.html", context)
+
+
+@member_required(*MODERATORS)
+def poll_moderate_status(request, pk):
+    """Asked by the Moderate page every 4 s: 204 while the poll's answers are as the page shows
+    them (one aggregate query, as the projector asks); else a note that new answers are here, and
+    the page reloads itself unless the moderator is in the middle of ticking (static/js/moderate.js)."""
+    poll = _moderated(request.user, Poll.objects.select_related("workshop"), "workshop", pk=pk)
+    if poll_fingerprint(poll) == request.GET.get("f"):
+        return HttpResponse(status=204)
+    return render(request, "workshops/polls/_moderate_news.html", {"poll": poll})
+
+
+def _answer_ids(values: list[str]) -> list[int] | None:
+    """The answer ids the queue's form sent; None when any is not an id (the form was changed, or
+    sent by hand), so that nothing is half-done: the lead is told instead."""
+    ids = [object_id(value) for value in values]
+    return None if None in ids else ids
 
 
 @require_POST
@@ -103,21 +128,30 @@ def poll_queue(request, pk):
     one = request.POST.get("one", "")
     if one:
         action, _, pk_text = one.partition(":")
-        ids = [pk_text] if pk_text.isdigit() else []
+        ids = _answer_ids([pk_text])
     else:
         action = request.POST.get("action", "")
-        ids = [value for value in request.POST.getlist("response") if value.isdigit()]
+        ids = _answer_ids(request.POST.getlist("response"))
         if action in ("approve-all", "hide-all"):
             ids = list(waiting_responses(poll).values_list("pk", flat=True))
             action = action.removesuffix("-all")
     if action not in ("approve", "hide"):
         messages.error(request, "Nothing changed: unknown action.")
+    elif ids is None:
+        messages.error(request, "Nothing changed: an answer sent was not recognised. Reload the page and try again.")
     elif not ids:
         messages.error(request, "Nothing changed: tick the answers to approve or hide first.")
     else:
-        changed = services.responses_moderate(poll=poll, ids=ids, approve=action == "approve")
+        changed = services.responses_moderate(poll=poll, ids=ids, approve=action == "approve", names_too=bool(one))
         verb = "Approved" if action == "approve" else "Hid"
         messages.success(request, f"{verb} {changed} answer{'s' if changed != 1 else ''}.")
+        names = waiting_responses(poll).filter(may_be_name=True).count() if action == "approve" and not one else 0
+        if names:
+            messages.warning(
+                request,
+                f"{names} answer{'s' if names != 1 else ''} that may be a name {'wait' if names != 1 else 'waits'}: "
+                "approve each with its own Approve button if it is not a name, or hide it.",
+            )
     return redirect("poll_moderate", pk=poll.pk)
 
 
@@ -226,7 +260,7 @@ def poll_results_csv(request, pk):
             f"{group.label} (n={group.phones} phones{', small number' if group.small else ''})"
             for group in results.groups
         ]
-        by_answer = dict(results.compare)
+        by_answer = dict(results.compare_all)  # every row, not only the ten the projector compares
         rows = [row + by_answer.get(row[0], [""] * len(results.groups)) for row in rows]
     note = "Approved answers only; hidden ones left out; merges applied."
     if any(group.small for group in results.groups):

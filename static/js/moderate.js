@@ -1,0 +1,15 @@
+// The Moderate page asks every 4 s whether answers have arrived (workshops/polls/_moderate_news.html).
+// When they have, it reloads itself so the queue and its count are current, unless the moderator
+// is ticking answers or typing a merge: then it only shows the note with its "Show them" button,
+// so nothing chosen is lost.
+(function () {
+  function busy() {
+    if (document.querySelector('#queue input[type="checkbox"]:checked')) return true;
+    var active = document.activeElement;
+    return !!(active && active.form && active.type !== "submit" && active.type !== "checkbox" && active.value);
+  }
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    if (event.target.id !== "moderate-news" || !event.target.querySelector('[data-testid="moderate-news"]')) return;
+    if (!busy()) window.location.reload();
+  });
+})();
