@@ -1,7 +1,12 @@
+import logging
+
 from celery import shared_task
 from django.core.cache import cache
 
 from analytics.snapshots import compute_snapshot, forget_queued, queued_marker, request_refresh, stale_snapshots
+from casereview.models import Organisation
+
+logger = logging.getLogger(__name__)
 
 
 # Idempotent (the same data gives the same snapshot), so it is safe to acknowledge late: a worker
@@ -12,6 +17,11 @@ def refresh_snapshot(organisation_id: int, scope_key: str) -> None:
     # Cleared before reading: a change from now on queues another run rather than being missed.
     cache.delete(queued_marker(organisation_id, scope_key))
     forget_queued(organisation_id, scope_key)
+    if not Organisation.objects.filter(pk=organisation_id).exists():
+        # Deleted since, or not committed yet (a reader inside a transaction, such as the demo
+        # being loaded, asked for it): nothing to compute now; the next reader asks again.
+        logger.info("Report refresh for %s %s skipped: no such organisation (yet).", organisation_id, scope_key)
+        return
     compute_snapshot(organisation_id, scope_key)
 
 
