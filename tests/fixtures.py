@@ -150,3 +150,19 @@ def phone(client, workshop):
 
 def answer(client, poll, **data):
     return client.post(f"/j/{poll.workshop.join_code}/polls/{poll.pk}/", data, follow=True)
+
+
+def save_ideal_and_not_ideal(allocations, facilitator, term):
+    """The dashboards' worked example: Room 1 finds the first case ideal, and the second not ideal
+    (timing of support; mainstream would be better), both for workforce capacity."""
+    from workshops.services.answers import ReviewAnswer
+    from workshops.services.reviews import review_save
+
+    theme = term("theme", "WORKFORCE_CAPACITY")
+    review_save(
+        allocation=allocations[0], answer=ReviewAnswer(True, True, themes=[theme]), by=facilitator, expected_version=0
+    )
+    not_ideal = ReviewAnswer(
+        True, False, [term("non_ideal_area", "TIMING_OF_SUPPORT")], term("provision", "MAINSTREAM"), [theme]
+    )
+    review_save(allocation=allocations[1], answer=not_ideal, by=facilitator, expected_version=0)

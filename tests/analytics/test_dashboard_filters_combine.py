@@ -10,6 +10,7 @@ from django.urls import reverse
 from casereview.models import VocabularyTerm
 from casereview.services import vocabulary_term_set_retired
 from casereview.vocabularies import VocabularyKind
+from tests.fixtures import save_ideal_and_not_ideal
 from workshops.models import Workshop
 from workshops.services.answers import ReviewAnswer
 from workshops.services.reviews import review_save
@@ -19,24 +20,7 @@ from workshops.services.reviews import review_save
 def reviewed(settings, organisation, allocations, facilitator, term):
     """Two analysed reviews and one without consensus, all secondary, autistic, with an EHCP, in MSS."""
     settings.CELERY_TASK_ALWAYS_EAGER = True  # no worker here: a first view computes its figures in-process
-    review_save(
-        allocation=allocations[0],
-        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
-        by=facilitator,
-        expected_version=0,
-    )
-    review_save(
-        allocation=allocations[1],
-        answer=ReviewAnswer(
-            True,
-            False,
-            [term("non_ideal_area", "TIMING_OF_SUPPORT")],
-            term("provision", "MAINSTREAM"),
-            [term("theme", "WORKFORCE_CAPACITY")],
-        ),
-        by=facilitator,
-        expected_version=0,
-    )
+    save_ideal_and_not_ideal(allocations, facilitator, term)
     review_save(allocation=allocations[2], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     return allocations
 

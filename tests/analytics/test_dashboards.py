@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from analytics import snapshots, tasks
 from analytics.models import ReportSnapshot
 from casereview.cache import ReusingRedisCache
-from tests.fixtures import make_case
+from tests.fixtures import make_case, save_ideal_and_not_ideal
 from workshops.models import CaseAllocation
 from workshops.services.answers import ReviewAnswer
 from workshops.services.reviews import review_save
@@ -23,24 +23,7 @@ from workshops.services.reviews import review_save
 
 @pytest.fixture
 def reviewed(organisation, allocations, facilitator, term):
-    review_save(
-        allocation=allocations[0],
-        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
-        by=facilitator,
-        expected_version=0,
-    )
-    review_save(
-        allocation=allocations[1],
-        answer=ReviewAnswer(
-            True,
-            False,
-            [term("non_ideal_area", "TIMING_OF_SUPPORT")],
-            term("provision", "MAINSTREAM"),
-            [term("theme", "WORKFORCE_CAPACITY")],
-        ),
-        by=facilitator,
-        expected_version=0,
-    )
+    save_ideal_and_not_ideal(allocations, facilitator, term)
     review_save(allocation=allocations[2], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     for scope in ("all", f"workshop:{allocations[0].workshop_id}"):
         snapshots.compute_snapshot(organisation.pk, scope)

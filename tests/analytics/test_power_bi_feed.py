@@ -12,31 +12,13 @@ from analytics import snapshots
 from analytics.feed.services import token_create
 from analytics.models import FeedRead, FeedToken
 from analytics.report_tables import tables_of
+from tests.fixtures import save_ideal_and_not_ideal
 from workshops.models import Workshop
-from workshops.services.answers import ReviewAnswer
-from workshops.services.reviews import review_save
 
 
 @pytest.fixture
 def reviewed(organisation, allocations, facilitator, term):
-    review_save(
-        allocation=allocations[0],
-        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
-        by=facilitator,
-        expected_version=0,
-    )
-    review_save(
-        allocation=allocations[1],
-        answer=ReviewAnswer(
-            True,
-            False,
-            [term("non_ideal_area", "TIMING_OF_SUPPORT")],
-            term("provision", "MAINSTREAM"),
-            [term("theme", "WORKFORCE_CAPACITY")],
-        ),
-        by=facilitator,
-        expected_version=0,
-    )
+    save_ideal_and_not_ideal(allocations, facilitator, term)
     snapshots.compute_snapshot(organisation.pk, "all")
     return allocations
 

@@ -9,30 +9,12 @@ import pytest
 from django.urls import reverse
 
 from analytics import snapshots
-from workshops.services.answers import ReviewAnswer
-from workshops.services.reviews import review_save
+from tests.fixtures import save_ideal_and_not_ideal
 
 
 @pytest.fixture
 def reviewed(organisation, allocations, facilitator, term):
-    review_save(
-        allocation=allocations[0],
-        answer=ReviewAnswer(True, True, themes=[term("theme", "WORKFORCE_CAPACITY")]),
-        by=facilitator,
-        expected_version=0,
-    )
-    review_save(
-        allocation=allocations[1],
-        answer=ReviewAnswer(
-            True,
-            False,
-            [term("non_ideal_area", "TIMING_OF_SUPPORT")],
-            term("provision", "MAINSTREAM"),
-            [term("theme", "WORKFORCE_CAPACITY")],
-        ),
-        by=facilitator,
-        expected_version=0,
-    )
+    save_ideal_and_not_ideal(allocations, facilitator, term)
     snapshots.compute_snapshot(organisation.pk, "all")
     return allocations
 
