@@ -42,3 +42,17 @@ class AccessLogOfWhatChanged(Logger):
         if environ.get("REQUEST_METHOD") == "GET" and resp.status_code in (204, 304):
             return
         super().access(resp, req, environ, request_time)
+
+    def atoms(self, resp, req, environ, request_time):
+        """The request line without its query string: an address may carry what must never be
+        kept (a Power BI key pasted into a feed address, which the feed refuses), so the access
+        log keeps the path only."""
+        atoms = super().atoms(resp, req, environ, request_time)
+        query = environ.get("QUERY_STRING", "")
+        if not query:
+            return atoms
+        # Every atom that holds it (the request line, the query, the raw address among the environ's).
+        return {
+            name: value.replace("?" + query, "").replace(query, "") if isinstance(value, str) else value
+            for name, value in atoms.items()
+        }
