@@ -6,6 +6,13 @@ started, further requests for that scope add nothing, because the queued task wi
 data anyway. The task clears the marker as it starts, so a change that lands during a
 computation queues one more run. With Redis or the worker down, requests are logged and the
 periodic sweep catches up once they are back.
+
+A queued run can be lost: a worker killed while it holds the task (waiting for its countdown, or
+running) leaves the message unacknowledged in Redis until the broker's visibility timeout. So the
+marker lasts only until shortly after the run should have started (``QUEUED_RUN_LOST_AFTER_SECONDS``),
+and every request is also written down as pending until a run takes it up; the sweep queues again
+whatever is pending with no marker left, and reports how long the oldest has waited
+(``figures_age_seconds``: the health page and /metrics).
 """
 
 import logging
@@ -22,13 +29,18 @@ from analytics.reports import timed_report
 from analytics.scopes import Scope, is_combined
 from analytics.selectors import data_fingerprint
 from casereview.cache import cache_is_down
+from casereview.metrics import REFRESHES
 from casereview.models import Organisation
+from casereview.pending_refreshes import note_pending
 
 logger = logging.getLogger(__name__)
 
-# How long a "refresh queued" marker stands before another request may queue again. Longer than
-# any wait in the queue should be; if a worker lost the task, the sweep queues it again after this.
-QUEUED_MARKER_SECONDS = 600
+# A queued run that has not started this long after its planned start is taken as lost (a worker
+# killed while holding it): its marker then expires, so the next request, a reader or the sweep
+# queues it again. A healthy worker starts a run within seconds of its time (a refresh takes about
+# a second: docs/benchmarks.md); one so far behind that a run waits longer gets a second run, which
+# finds the snapshot current and stops after one query (analytics/tasks.py).
+QUEUED_RUN_LOST_AFTER_SECONDS = 30
 # A wait before the task runs, so a burst of answers or saves is computed once, after the burst.
 # 5 s made the worker recompute every busy scope every 5 s: on the workshop-day benchmark's ten
 # workshops that took 1.5 cores from the two the phones needed (docs/benchmarks.md). A dashboard
@@ -49,6 +61,31 @@ _queued_here: dict[tuple[int, str], float] = {}
 
 def queued_marker(organisation_id: int, scope_key: str) -> str:
     return f"report-refresh-queued:{organisation_id}:{scope_key}"
+
+
+def marker_seconds(after: float) -> int:
+    """How long a marker for a run queued ``after`` seconds ahead stands: until the run is taken as lost."""
+    return int(after) + QUEUED_RUN_LOST_AFTER_SECONDS
+
+
+def clear_if_lost(organisation_id: int, scope_key: str) -> bool:
+    """Remove the scope's marker if its run is lost: more than QUEUED_RUN_LOST_AFTER_SECONDS past its
+    planned start, or a marker from before markers held one (they stood for ten minutes).
+    Whether there is no marker now."""
+    marker = queued_marker(organisation_id, scope_key)
+    starts = _start_of(marker)
+    if starts is None:
+        return True
+    try:
+        lost = float(starts) + QUEUED_RUN_LOST_AFTER_SECONDS < time.time()
+    except (TypeError, ValueError):
+        lost = True
+    if lost:
+        logger.warning(
+            "Report refresh for %s %s was lost (a worker stopped?); queueing it again.", organisation_id, scope_key
+        )
+        cache.delete(marker)
+    return lost
 
 
 # An LA's figures version: a number in the cache that grows whenever a refresh of one of its scopes
@@ -148,13 +185,15 @@ def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE
         marker = queued_marker(organisation_id, scope_key)
         try:
             starts = time.time() + after
-            if not cache.add(marker, starts, timeout=QUEUED_MARKER_SECONDS):
+            if not cache.add(marker, starts, timeout=marker_seconds(after)):
                 if cache_is_down():  # Redis, and so the broker, is down: logged below, not queued
                     raise ConnectionError("the cache (Redis) does not answer")
                 if memo:
                     _remember_queued(organisation_id, scope_key, now, _start_of(marker), after)
                 continue
+            note_pending(organisation_id, scope_key)  # before queueing: it waits even if that fails
             refresh_snapshot.apply_async((organisation_id, scope_key), countdown=after)
+            REFRESHES.labels("queued").inc()
             queued = True
             if memo:
                 _remember_queued(organisation_id, scope_key, now, starts, after)

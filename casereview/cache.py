@@ -18,6 +18,8 @@ from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
+from casereview.metrics import CACHE_ERRORS
+
 logger = logging.getLogger(__name__)
 
 # How long, after a failure, the cache answers as if empty without trying Redis.
@@ -49,6 +51,7 @@ class ReusingRedisCache(RedisCache):
         try:
             return call()
         except RedisError as error:
+            CACHE_ERRORS.labels(operation).inc()
             if time.monotonic() >= self._down_until:
                 logger.warning(
                     "Cache %s failed, carrying on without the cache for %ss: %s", operation, RETRY_AFTER_SECONDS, error
@@ -72,6 +75,12 @@ class ReusingRedisCache(RedisCache):
         return self._fail_open(
             "set_many", list(data), lambda: super(ReusingRedisCache, self).set_many(data, timeout, version)
         )
+
+    def with_client(self, operation: str, call, fallback=None):
+        """``call(client)`` with this cache's Redis client, for what Django's cache has no word for (a
+        sorted set: analytics/snapshots.py), failing open as every other operation does. Keys are
+        the caller's to make, with ``make_and_validate_key``."""
+        return self._fail_open(operation, fallback, lambda: call(self._cache.get_client(write=True)))
 
     @property
     def is_down(self) -> bool:

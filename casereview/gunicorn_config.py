@@ -10,6 +10,13 @@ import os
 
 from gunicorn.glogging import Logger
 
+from casereview.logging_setup import (
+    client_address,
+    debug_from_environment,
+    formatter,
+    trusted_proxy_hops_from_environment,
+)
+
 
 def _cores() -> int:
     """The cores this process may run on, not all the host's (a container limited by a CPU quota
@@ -41,7 +48,41 @@ class AccessLogOfWhatChanged(Logger):
     def access(self, resp, req, environ, request_time):
         if environ.get("REQUEST_METHOD") == "GET" and resp.status_code in (204, 304):
             return
-        super().access(resp, req, environ, request_time)
+        if not self.access_log_enabled:
+            return
+        # One line of fields, the same shape as the app's (JSON in production); access_log_format is
+        # not used. The path without its query string; the client as the app sees it (below).
+        method, path = environ.get("REQUEST_METHOD", "-"), environ.get("PATH_INFO", "")
+        fields = {
+            "method": method,
+            "path": path,
+            "status": resp.status_code,
+            "duration_ms": round(request_time.total_seconds() * 1000, 1),
+            "client": self.client(environ),
+            "bytes": getattr(resp, "sent", None),
+            "request_id": dict((name.lower(), value) for name, value in resp.headers).get("x-request-id"),
+            "user_agent": environ.get("HTTP_USER_AGENT"),
+        }
+        self.access_log.info("%s %s %s", method, path, resp.status_code, extra=fields)
+
+    def setup(self, cfg):
+        """gunicorn's own lines (its error log: workers booting, timeouts) and the access lines through
+        the app's formatter (casereview/logging_setup.py)."""
+        super().setup(cfg)
+        self.trusted_proxy_hops = trusted_proxy_hops_from_environment()
+        line_formatter = formatter(debug_from_environment())
+        for log in (self.error_log, self.access_log):
+            for handler in log.handlers:
+                if getattr(handler, "_gunicorn", False):
+                    handler.setFormatter(line_formatter)
+
+    def client(self, environ) -> str:
+        """The client's address by the app's rule (casereview/client_ip.py), read from the same
+        TRUSTED_PROXY_HOPS: behind our proxies the entry of X-Forwarded-For they wrote, else the
+        connection's address. Never the header's leftmost entry, which any client can type."""
+        return client_address(
+            environ.get("REMOTE_ADDR") or "", environ.get("HTTP_X_FORWARDED_FOR", ""), self.trusted_proxy_hops
+        )
 
     def atoms(self, resp, req, environ, request_time):
         """The request line without its query string: an address may carry what must never be
@@ -56,3 +97,13 @@ class AccessLogOfWhatChanged(Logger):
             name: value.replace("?" + query, "").replace(query, "") if isinstance(value, str) else value
             for name, value in atoms.items()
         }
+
+
+def child_exit(server, worker):
+    """A worker has exited (restarted after max_requests, killed on a timeout...): with /metrics in
+    prometheus-client's multiprocess mode (PROMETHEUS_MULTIPROC_DIR), its counts stay in the folder,
+    still added up, but its files of live values are dropped."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

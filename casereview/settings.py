@@ -5,6 +5,7 @@ Celery tasks run in-process and a local-memory cache. With DATABASE_URL and REDI
 the production shape: PostgreSQL, Redis as cache and Celery broker, separate workers.
 """
 
+import logging
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -14,6 +15,8 @@ from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
 
 from casereview.env import env_bool, env_database, env_int, env_list, env_redis_url, env_str
+from casereview.error_tracking import init_error_tracking
+from casereview.logging_setup import configure_structlog, logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -56,12 +59,19 @@ INSTALLED_APPS = [
     "django_htmx",
     "csp",
     "axes",
+    "django_structlog",
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries X-Request-ID and every line of a request its id.
+    "casereview.request_logging.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Counts every request by view name and status, and times it (/metrics, docs/operations.md).
+    "casereview.metrics.RequestMetricsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that reads the database (sessions, sign-in): a blip answers 503, not 500.
+    "casereview.database_unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -132,26 +142,40 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# A task must finish (or be killed) long before Redis would hand it to another worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 1, "socket_timeout": 2}
+# A message is acknowledged once its task has finished, so a worker killed mid-task (or holding a
+# task waiting for its countdown) leaves it in Redis to be delivered again; a worker process lost
+# under a pool puts it back at once. Every task is idempotent (docs/design.md).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis hands an unacknowledged message to another worker after this long: it must exceed the
+# longest a healthy worker holds one, a countdown (60 s at most) plus the longest hard time limit
+# (900 s, the nightly retention job; refreshes 150 s), or a task still running would be run twice.
+# A lost refresh does not wait for it: the sweep queues it again within a minute (analytics/snapshots.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1020, "socket_connect_timeout": 1, "socket_timeout": 2}
 # Enqueueing happens after a save has committed; with the broker down it must fail fast (and be
 # logged) instead of retrying while a facilitator or a phone waits.
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300
+# How often beat sweeps for figures left stale by a lost refresh (analytics/tasks.py).
+REPORT_SWEEP_SECONDS = env_int("REPORT_SWEEP_SECONDS", 60, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "casereview.tasks.worker_heartbeat", "schedule": 60.0},
     # Catches up any snapshot whose refresh request was lost (Redis or the worker was down).
     "sweep-stale-report-snapshots": {
         "task": "analytics.tasks.sweep_stale_snapshots",
-        "schedule": float(env_int("REPORT_SWEEP_SECONDS", 60, minimum=1)),
+        "schedule": float(REPORT_SWEEP_SECONDS),
     },
     "delete-workshops-past-retention": {
         "task": "workshops.tasks.delete_workshops_past_retention",
         "schedule": 24 * 3600.0,
     },
 }
+# /metrics (Prometheus) answers only a scraper sending "Authorization: Bearer <METRICS_TOKEN>";
+# unset, it is not there at all (404). Several gunicorn workers share their counts through the
+# folder PROMETHEUS_MULTIPROC_DIR names (read by prometheus-client itself: casereview/metrics.py).
+METRICS_TOKEN = env_str("METRICS_TOKEN")
 
 AUTH_USER_MODEL = "casereview.User"
 AUTHENTICATION_BACKENDS = [
@@ -171,6 +195,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 # there are (casereview/client_ip.py). Shared with the attendee limits.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0, minimum=0)
 AXES_CLIENT_IP_CALLABLE = "casereview.client_ip.axes_client_ip"
+# Its log lines name a client by address, never by the email typed into the form.
+AXES_CLIENT_STR_CALLABLE = "casereview.request_logging.axes_client_str"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -261,9 +287,19 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-}
+# One JSON object a line in production, lines for people with DEBUG on (casereview/logging_setup.py).
+LOGGING = logging_config(debug=DEBUG, level=env_str("LOG_LEVEL", "INFO"))
+configure_structlog()
+# django-structlog: one line as each request finishes (its start only at DEBUG), with the request id
+# casereview/request_logging.py chose (from the proxy only when TRUSTED_PROXY_HOPS > 0), and each
+# Celery task's id.
+DJANGO_STRUCTLOG_STATUS_START_LOG_LEVEL = logging.DEBUG
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+
+# Error tracking: off unless SENTRY_DSN is set; sends no personal data (casereview/error_tracking.py).
+init_error_tracking(
+    dsn=env_str("SENTRY_DSN"),
+    environment=env_str("SENTRY_ENVIRONMENT", "production"),
+    traces_sample_rate=env_str("SENTRY_TRACES_SAMPLE_RATE", "0"),
+)

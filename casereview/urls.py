@@ -3,13 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from casereview import views
+from casereview import metrics, views
 from casereview.forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),
     path("health/alive/", views.alive, name="alive"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("vocabulary/", views.vocabulary_list, name="vocabulary"),
     path("vocabulary/<str:kind>/add/", views.vocabulary_term_add, name="vocabulary_term_add"),

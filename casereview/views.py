@@ -1,3 +1,6 @@
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import PasswordResetView
@@ -14,7 +17,9 @@ from django.views.decorators.http import require_POST
 from casereview import services
 from casereview.forms import VocabularyTermAddForm, VocabularyTermForm
 from casereview.limits import over_limit
+from casereview.metrics import ping, uses_redis
 from casereview.models import Role, VocabularyTerm
+from casereview.pending_refreshes import figures_age_seconds
 from casereview.selectors import vocabularies_of
 from casereview.tasks import HEARTBEAT_KEY
 from casereview.tenancy import get_for_member_or_404, member_required, membership_of
@@ -36,26 +41,72 @@ def alive(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# The worker counts as gone when beat's heartbeat (every minute) has been missed this many times.
+WORKER_GONE_AFTER_HEARTBEATS = 3
+
+
 @never_cache
 def health(request):
-    """For load balancers and docker health checks: 200 when the database answers."""
+    """For load balancers, docker health checks and people: each dependency as it really is, read
+    directly, so a failing one cannot look fine (docs/operations.md, "Monitoring").
+
+    503 only when the database does not answer (nothing works without it). 200 otherwise, with
+    "status": "degraded" when Redis (the cache), the broker or the worker is not ok, "ok" when all
+    are. "redis" and "broker" are a PING straight to REDIS_URL and CELERY_BROKER_URL with a 0.5 s
+    timeout (the cache itself fails open and never says), each {"state": "ok"|"unavailable", "ms"};
+    "cache" repeats Redis's state. "worker": when beat's heartbeat was last seen, "unavailable" when
+    it is older than three heartbeats or cannot be read. "figures_age_seconds": how long the
+    longest-waiting report refresh request has gone unserved, null when none waits
+    (casereview.pending_refreshes.figures_age_seconds). In the embedded shape (no REDIS_URL: local-memory
+    cache, tasks in-process) Redis, the broker and the worker are "not used". A few milliseconds
+    when all is well, a second at most when Redis is down; never raises."""
+    started = time.perf_counter()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         database = "ok"
     except Exception:  # noqa: BLE001 - any failure means "not healthy", reported as such
         database = "unavailable"
-    try:
-        heartbeat = cache.get(HEARTBEAT_KEY)
-        cache_state = "ok"
-    except Exception:  # noqa: BLE001
-        heartbeat, cache_state = None, "unavailable"
-    worker = None
-    if heartbeat:
-        seen = parse_datetime(heartbeat["at"])
-        worker = {"last_seen": heartbeat["at"], "seconds_ago": round((timezone.now() - seen).total_seconds())}
-    status = 200 if database == "ok" else 503
-    return JsonResponse({"database": database, "cache": cache_state, "worker": worker}, status=status)
+    database_ms = round((time.perf_counter() - started) * 1000, 1)
+    embedded = not settings.REDIS_URL
+    not_used = {"state": "not used", "ms": 0}
+    redis_state = not_used if embedded else ping(settings.REDIS_URL)
+    broker = not_used if not uses_redis(settings.CELERY_BROKER_URL) else ping(settings.CELERY_BROKER_URL)
+    worker = {"last_seen": None, "seconds_ago": None, "state": "not used" if embedded else "unavailable"}
+    if not embedded and redis_state["state"] == "ok":
+        try:
+            heartbeat = cache.get(HEARTBEAT_KEY)
+            if heartbeat:
+                seconds_ago = round((timezone.now() - parse_datetime(heartbeat["at"])).total_seconds())
+                gone_after = (
+                    WORKER_GONE_AFTER_HEARTBEATS * settings.CELERY_BEAT_SCHEDULE["worker-heartbeat"]["schedule"]
+                )
+                worker = {
+                    "last_seen": heartbeat["at"],
+                    "seconds_ago": seconds_ago,
+                    "state": "ok" if seconds_ago <= gone_after else "unavailable",
+                }
+        except Exception:  # noqa: BLE001 - a heartbeat that cannot be read leaves the worker unavailable
+            pass
+    figures_age = None
+    if redis_state["state"] == "ok":  # not tried with Redis down: the cache would stay away for seconds after
+        try:
+            figures_age = figures_age_seconds()
+        except Exception:  # noqa: BLE001
+            pass
+    degraded = any(part["state"] not in ("ok", "not used") for part in (redis_state, broker, worker))
+    body = {
+        # These three first, in this order: what the compose smoke test (ops/compose_smoke.py) reads.
+        "database": database,
+        "cache": "ok" if embedded else redis_state["state"],
+        "worker": worker,
+        "status": "unavailable" if database != "ok" else "degraded" if degraded else "ok",
+        "database_ms": database_ms,
+        "redis": redis_state,
+        "broker": broker,
+        "figures_age_seconds": figures_age,
+    }
+    return JsonResponse(body, status=200 if database == "ok" else 503)
 
 
 @member_required()

@@ -7,11 +7,15 @@ would do, closely enough that the defects that matter show up:
 - the image: the build context is copied as `.dockerignore` filters it (into a folder owned by
   root, as the image's files are), the build stage's RUN steps after `COPY . .` run in it (static
   files are collected there), and the virtual environment is made from requirements.txt alone,
-  with a Python that any user may run. The final stage's WORKDIR, ENV and USER are read: the
-  processes run as a temporary non-root user made for the run, in the root-owned copy.
+  with a Python that any user may run, as the Dockerfile makes it (which must do the same):
+  `pip install --no-deps`, then `pip check`, so a dependency requirements.txt does not pin fails
+  the run, named, instead of being installed at whatever version is newest. The final stage's
+  WORKDIR, ENV and USER are read: the processes run as a temporary non-root user made for the
+  run, in the root-owned copy.
 - the services: each one's command runs here with its environment (from `.env`-style secrets
-  made for the run), the hostnames of the other services and the published ports mapped to
-  127.0.0.1 and free ports, container paths mapped to the run's folders (named volumes start
+  made for the run, and HOSTNAME empty, as podman leaves it with host networking), the
+  hostnames of the other services and the published ports mapped to 127.0.0.1 and free ports,
+  container paths mapped to the run's folders (named volumes start
   root-owned, unless the Dockerfile creates that folder for the image's user with
   `install -d -o USER`, as docker copies an image folder's owner into a new volume). The
   `postgres` and `redis` images are reproduced with this machine's PostgreSQL (a cluster of the
@@ -277,6 +281,12 @@ def check_shape(path: Path) -> None:
     for service in one.values():
         if service.name not in finishing and service.healthcheck is None:
             raise SmokeFailure(f"{service.name} keeps running but has no health check.")
+        for text in (" ".join(service.command), " ".join(service.healthcheck or [])):
+            if re.search(r"\$\{?HOSTNAME\b", text):
+                raise SmokeFailure(
+                    f"{service.name} relies on $HOSTNAME, which is empty under podman with host networking "
+                    f"(a ping to celery@$HOSTNAME finds no node): {text}"
+                )
 
 
 # --- Reading the Dockerfile and the build context -----------------------------------------------
@@ -439,6 +449,43 @@ def world_can_run(path: str) -> bool:
     return all(parent.stat().st_mode & 0o001 for parent in real.parents) and bool(real.stat().st_mode & 0o001)
 
 
+def pinned_install(pip: Path, requirements: Path) -> list[str]:
+    """The image's install (the Dockerfile's rule too): exactly the pinned set, nothing pip would
+    add of its own accord. Whatever a package needs that requirements.txt lacks is then missing,
+    which check_nothing_unpinned reports, instead of being installed at whatever version is newest."""
+    return [str(pip), "install", "--quiet", "--disable-pip-version-check", "--no-deps", "-r", str(requirements)]
+
+
+def check_nothing_unpinned(pip: Path, python: str, version: bytes) -> None:
+    """`pip check` after the --no-deps install: a dependency not in requirements.txt fails the run,
+    named (some are needed by some Pythons only, e.g. async-timeout by redis before 3.11.3)."""
+    done = subprocess.run([str(pip), "check", "--disable-pip-version-check"], capture_output=True, text=True)
+    if done.returncode == 0:
+        return
+    missing = sorted(set(re.findall(r"requires (\S+?),? which is not installed", done.stdout)))
+    raise SmokeFailure(
+        "requirements.txt does not pin everything its packages need on "
+        f"{python} ({version.decode().split()[0]})"
+        + (f": {', '.join(missing)} unpinned" if missing else "")
+        + ". Add it to requirements.in (see its header) and run pip-compile.\n"
+        + done.stdout.strip()
+    )
+
+
+def check_pinned_install_in(dockerfile: Path) -> None:
+    """The Dockerfile installs as this run does: --no-deps, then pip check."""
+    commands = [
+        rest for stage in read_dockerfile(dockerfile) for keyword, rest in stage.instructions if keyword == "RUN"
+    ]
+    installs = [command for command in commands if re.search(r"\bpip install\b", command)]
+    if not installs or not all("--no-deps" in command for command in installs):
+        raise SmokeFailure(
+            f"{dockerfile}: pip install must take --no-deps (exactly requirements.txt, nothing added): {installs}"
+        )
+    if not any(re.search(r"\bpip check\b", command) for command in commands):
+        raise SmokeFailure(f"{dockerfile}: after its --no-deps install, the build must run pip check.")
+
+
 def image_python() -> str:
     """A Python 3.11+ with venv that the run's user may run (a pyenv under /root would not do)."""
     candidates = [
@@ -510,6 +557,7 @@ class Run:
         self.cache.chmod(0o755)
         dockerfile = self.project / "Dockerfile"
         self.image = image_of(dockerfile)
+        check_pinned_install_in(dockerfile)
         files = context_files(self.project)
         shipped = sorted({path.split("/")[0] for path in files} & set(MUST_NOT_SHIP))
         if shipped:
@@ -551,9 +599,11 @@ class Run:
 
     def _venv(self) -> Path:
         python = image_python()
-        requirements = (self.project / "requirements.txt").read_bytes()
+        requirements_file = self.project / "requirements.txt"
         version = subprocess.run([python, "-c", "import sys; print(sys.version)"], capture_output=True).stdout
-        venv = self.cache / f"venv-{sha256(requirements, python.encode(), version)}"
+        # The install command is part of the key: a venv made by another rule is not reused.
+        install = " ".join(pinned_install(Path("pip"), Path("requirements.txt"))).encode()
+        venv = self.cache / f"venv-{sha256(requirements_file.read_bytes(), python.encode(), version, install)}"
         with locked(self.cache / f"{venv.name}.lock"):
             if not (venv / ".smoke-built").exists():
                 say(
@@ -561,22 +611,13 @@ class Run:
                     "(once per requirements)"
                 )
                 shutil.rmtree(venv, ignore_errors=True)
-                for command in (
-                    [python, "-m", "venv", str(venv)],
-                    [
-                        str(venv / "bin/pip"),
-                        "install",
-                        "--quiet",
-                        "--disable-pip-version-check",
-                        "-r",
-                        str(self.project / "requirements.txt"),
-                    ],
-                ):
+                for command in [[python, "-m", "venv", str(venv)], pinned_install(venv / "bin/pip", requirements_file)]:
                     done = subprocess.run(command, capture_output=True, text=True)
                     if done.returncode != 0:
                         raise SmokeFailure(
                             f"could not make the virtual environment: {' '.join(command)}\n{done.stderr[-3000:]}"
                         )
+                check_nothing_unpinned(venv / "bin/pip", python, version)
                 (venv / ".smoke-built").write_text("")
         return venv
 
@@ -679,7 +720,9 @@ class Run:
         return text
 
     def environment(self, service: Service) -> dict[str, str]:
-        environment = {"LANG": "C.UTF-8", "HOSTNAME": socket.gethostname(), "HOME": "/nonexistent"}
+        # HOSTNAME empty, as podman leaves it with host networking (docker sets the container's id):
+        # a command or health check that needs it fails here too.
+        environment = {"LANG": "C.UTF-8", "HOSTNAME": "", "HOME": "/nonexistent"}
         if service.image is None:
             environment |= {name: self._map(service, value) for name, value in self.image.environment.items()}
         else:

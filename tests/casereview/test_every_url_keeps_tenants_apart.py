@@ -68,6 +68,9 @@ OWN_LA_PAGES = {
 # Read with a feed key in a header, never with a session: anyone without a key gets 401
 # (tests/analytics/test_power_bi_feed.py walks them with another LA's key).
 FEED_KEY_PAGES = {"feed_index", "feed_table"}
+# The operator's metrics, read with METRICS_TOKEN in a header: not there at all (404) while no token is
+# set, as here; 401 without the right token (tests/casereview/test_metrics_endpoint.py).
+OPERATOR_TOKEN_PAGES = {"metrics"}
 PK_OWNERS = {  # which object a route's "pk" is
     "workshop_detail": "workshop",
     "workshop_edit": "workshop",
@@ -87,6 +90,7 @@ PK_OWNERS = {  # which object a route's "pk" is
     "poll_merge": "poll",
     "poll_unmerge": "poll",
     "poll_quick_hide": "poll",
+    "poll_quick_hide_undo": "poll",
     "process_map_edit": "process_map",
     "step_add": "process_map",
     "process_map_present": "process_map",
@@ -269,6 +273,8 @@ def test_every_url_refuses_the_outsider_and_the_anonymous_visitor(world, client_
                 assert SECRET.encode() not in body and SECRET.lower().encode() not in body, f"leak: {where}"
                 if pattern.name in FEED_KEY_PAGES:
                     assert response.status_code in (401, 405), f"{where}: {response.status_code}"
+                elif pattern.name in OPERATOR_TOKEN_PAGES:
+                    assert response.status_code == 404, f"{where}: {response.status_code}"
                 elif who == "anonymous":
                     assert response.status_code in (302, 405), where
                     if response.status_code == 302:

@@ -1,6 +1,8 @@
 """For the tests of the production shape: what bin/compose-smoke needs from this machine."""
 
+import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -41,3 +43,36 @@ def smoke_can_run(request):
         if request.config.getoption("--require-services"):
             pytest.fail(f"--require-services: {message}.")
         pytest.skip(message)
+
+
+def ci_run(folder: Path, path_first: Path | None = None, **environment) -> subprocess.CompletedProcess:
+    """.ci/run with ``environment`` (and ``path_first`` ahead of PATH), run from ``folder``, its whole
+    output in ``stdout``. Apart from any terminal, so nothing can ever wait for a typed password."""
+    variables = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
+    if path_first:
+        variables["PATH"] = f"{path_first}:{variables['PATH']}"
+    process = subprocess.Popen(
+        ["bash", str(PROJECT / ".ci" / "run")],
+        env=variables | {"CI": "true", **environment},
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        output, _ = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        # The run and everything it started (its servers, bin/test), not the shell alone.
+        os.killpg(process.pid, signal.SIGKILL)
+        output, _ = process.communicate()
+        pytest.fail(f".ci/run took more than 120 s:\n{output}")
+    return subprocess.CompletedProcess(process.args, process.returncode, output)
+
+
+def fake(folder: Path, name: str, script: str) -> None:
+    """A program ``name`` in ``folder`` that runs the shell ``script``."""
+    path = folder / name
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(0o755)

@@ -1,6 +1,8 @@
 """docs/operations.md's backup and restore, run as written: pg_dump in the custom format, then
 pg_restore into a new, empty database. The copy must hold every review, audit row and poll answer
-(every column of every row), and every other table's rows too."""
+(every column of every row), and every other table's rows too; after the rename (the restored
+database takes the live one's name, the live one is kept as ..._before_restore) the app's
+database name holds them."""
 
 import os
 import subprocess
@@ -22,6 +24,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 # The commands of docs/operations.md ("Back up" and "Restore"); keep the two in step.
 BACKUP = ["pg_dump", "--format=custom"]
 RESTORE = ["pg_restore", "--no-owner", "--exit-on-error", "--single-transaction"]
+SWAP = [  # step 4, with casereview as {live}
+    "ALTER DATABASE {live} RENAME TO {live}_before_restore",
+    "ALTER DATABASE {live}_restored RENAME TO {live}",
+]
 
 
 def client_environment() -> dict[str, str]:
@@ -53,13 +59,15 @@ def tables(cursor) -> list[str]:
 
 
 @pytest.fixture
-def restored_database(postgresql):
-    """A new database's name, dropped again after the test."""
-    name = f"{connection.settings_dict['NAME']}_restored_{uuid.uuid4().hex[:8]}"
+def live_database(postgresql):
+    """The name of a database standing in for the live one (casereview in the guide): the test
+    makes it, its _restored and its _before_restore, and all three are dropped after it."""
+    name = f"casereview_{uuid.uuid4().hex[:8]}"
     yield name
-    subprocess.run(
-        ["dropdb", "--if-exists", "--force", name], env=client_environment(), capture_output=True, timeout=120
-    )
+    for database in (name, f"{name}_restored", f"{name}_before_restore"):
+        subprocess.run(
+            ["dropdb", "--if-exists", "--force", database], env=client_environment(), capture_output=True, timeout=120
+        )
 
 
 @pytest.fixture
@@ -96,30 +104,43 @@ def a_workshops_reviews(organisation, facilitator, workshop, allocations):
     )
 
 
-def test_a_restored_backup_holds_every_review_audit_row_and_poll_answer(
-    tmp_path, restored_database, a_workshops_reviews
-):
+def test_a_restored_backup_holds_every_review_audit_row_and_poll_answer(tmp_path, live_database, a_workshops_reviews):
     call_command("demo", force=True, verbosity=0)
     kept = {model: model._meta.db_table for model in (CaseReview, ReviewAudit, PollResponse)}
     for model in kept:
         assert model.objects.count() > 3, f"nothing to prove with {model.__name__}"
     dump = tmp_path / "casereview.dump"
 
+    restored_database = f"{live_database}_restored"
+    run(["createdb", live_database])  # what the app ran on until the restore, to be kept as it is
+    run(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-d", live_database, "-c", "CREATE TABLE the_old_one ()"])
+
     run([*BACKUP, f"--file={dump}", f"--dbname={connection.settings_dict['NAME']}"])
     run(["createdb", restored_database])
     run([*RESTORE, f"--dbname={restored_database}", str(dump)])
+    check_copy(restored_database, kept)
 
+    swap = [part for statement in SWAP for part in ("-c", statement.format(live=live_database))]
+    run(["psql", "-X", "-v", "ON_ERROR_STOP=1", "-d", "postgres", *swap])
+    check_copy(live_database, kept)  # the app's database name now holds the restored rows
+    with connect(f"{live_database}_before_restore") as before, before.cursor() as cursor:
+        assert tables(cursor) == ["the_old_one"], "the database the app ran on is kept as it was"
+
+
+def connect(database: str) -> psycopg.Connection:
     environment = client_environment()
-    with (
-        connection.cursor() as source,
-        psycopg.connect(
-            host=environment["PGHOST"],
-            port=environment["PGPORT"],
-            user=environment["PGUSER"],
-            password=environment["PGPASSWORD"],
-            dbname=restored_database,
-        ) as copy,
-    ):
+    return psycopg.connect(
+        host=environment["PGHOST"],
+        port=environment["PGPORT"],
+        user=environment["PGUSER"],
+        password=environment["PGPASSWORD"],
+        dbname=database,
+    )
+
+
+def check_copy(database: str, kept: dict) -> None:
+    """Every row of every table of ``database`` is the test database's."""
+    with connection.cursor() as source, connect(database) as copy:
         with copy.cursor() as restored:
             for model, table in kept.items():
                 assert rows(restored, table) == rows(source, table), f"{model.__name__} rows differ after the restore"

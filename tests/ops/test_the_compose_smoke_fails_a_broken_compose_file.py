@@ -3,9 +3,10 @@ catch is run through it (with this checkout as the build context) and must fail,
 
 from pathlib import Path
 
+import pytest
 import yaml
 
-from ops.compose_smoke import context_files
+from ops.compose_smoke import SmokeFailure, check_pinned_install_in, context_files
 from tests.ops.conftest import PROJECT, run_smoke
 
 
@@ -86,3 +87,29 @@ def test_dockerignore_is_read_as_docker_reads_it(tmp_path):
         (tmp_path / path).write_text("x")
     (tmp_path / ".dockerignore").write_text("*\n!app\n!static\n!notes/keep.txt\n**/__pycache__\n")
     assert context_files(tmp_path) == ["app/code.py", "notes/keep.txt", "static/site.css"]
+
+
+def test_it_fails_when_the_worker_health_check_relies_on_hostname(tmp_path):
+    def ping_by_hostname(services):
+        # Empty under podman with host networking: "No nodes replied".
+        services["worker"]["healthcheck"]["test"] = [
+            "CMD-SHELL",
+            "celery -A casereview inspect ping --destination celery@$$HOSTNAME --timeout 5",
+        ]
+
+    result = smoke(broken(tmp_path, ping_by_hostname))
+    assert result.returncode == 1
+    assert "FAILED: worker relies on $HOSTNAME, which is empty under podman" in result.stdout
+
+
+def test_it_fails_when_the_dockerfile_may_install_what_requirements_txt_does_not_pin(tmp_path):
+    dockerfile = tmp_path / "Dockerfile"
+    text = (PROJECT / "Dockerfile").read_text()
+    assert " --no-deps " in text
+    dockerfile.write_text(text.replace(" --no-deps ", " "))
+    with pytest.raises(SmokeFailure, match="pip install must take --no-deps"):
+        check_pinned_install_in(dockerfile)
+    dockerfile.write_text(text.replace(" && /opt/venv/bin/pip check", ""))
+    with pytest.raises(SmokeFailure, match="must run pip check"):
+        check_pinned_install_in(dockerfile)
+    check_pinned_install_in(PROJECT / "Dockerfile")

@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from casereview.client_ip import client_ip
+from casereview.request_logging import request_id_for
 from workshops.models import JOIN_CODE_LENGTH, Workshop, join_code_candidates
 from workshops.polls.limits import count_join_miss, join_misses_over
 from workshops.polls.versions import _version_of, live_version
@@ -144,12 +145,17 @@ def follow_checks_first(django_application):
     GET of those exact addresses over HTTPS (when the site asks for HTTPS) is answered here; a
     request Django would redirect or refuse otherwise still goes to Django, as does one from a
     client past the join-miss limit (Django's view says to wait). The answers carry the headers
-    Django's security middleware (and, for the cards' HTML, django-csp's) would add."""
+    Django's security middleware (and, for the cards' HTML, django-csp's) would add, and a request id."""
     security_headers = _security_headers()
     cards_headers = {**CARDS_HEADERS, **security_headers, "Content-Security-Policy": build_policy()}
 
-    def answer(start_response, status, headers, body):
-        start_response(f"{status} {HTTPStatus(status).phrase}", [*headers.items(), ("Content-Length", str(len(body)))])
+    def answer(environ, start_response, status, headers, body):
+        # The request id Django's answers carry (casereview/request_logging.py), so a phone's
+        # answers can all be traced, these included.
+        start_response(
+            f"{status} {HTTPStatus(status).phrase}",
+            [*headers.items(), ("Content-Length", str(len(body))), ("X-Request-ID", request_id_for(environ))],
+        )
         return [body]
 
     def application(environ, start_response):
@@ -159,11 +165,11 @@ def follow_checks_first(django_application):
                 status, headers, body = follow_answer(
                     found.group(1), _query_version(environ), environ.get("HTTP_IF_NONE_MATCH")
                 )
-                return answer(start_response, status, {**headers, **security_headers}, body)
+                return answer(environ, start_response, status, {**headers, **security_headers}, body)
             if (found := CARDS_PATH.match(path)) and not _refused(found.group(1), environ):
                 html = kept_shared_cards(*cards_kept_under(found.group(1)))
                 if html is not None:
-                    return answer(start_response, 200, cards_headers, html)
+                    return answer(environ, start_response, 200, cards_headers, html)
         return django_application(environ, start_response)
 
     return application

@@ -91,6 +91,7 @@ def test_the_answer_carries_the_security_headers(settings, workshop):
     status, headers, _ = call(follow_checks_first(Django()), environ(f"/j/{workshop.join_code}/follow/"))
     assert status == 200
     assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "DENY"
+    assert len(headers["X-Request-ID"]) == 32  # a request id of its own, as Django's answers have
     assert (
         headers["Referrer-Policy"] == "same-origin"
         and headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
@@ -169,7 +170,9 @@ def test_cards_are_answered_once_django_has_rendered_them_with_django_s_body_and
     status, headers, body = call(application, cards(code))
     assert (status, body) == (200, from_django.content) and len(django.asked) == 1
     assert f'id="poll-{words_poll.pk}"' in body.decode() and f'data-version="{live_version(code)}"' in body.decode()
-    assert headers == {name: value for name, value in from_django.items()}
+    # Each answer has a request id of its own; every other header is Django's.
+    assert headers.pop("X-Request-ID") != from_django["X-Request-ID"]
+    assert headers == {name: value for name, value in from_django.items() if name != "X-Request-ID"}
     assert "default-src 'self'" in headers["Content-Security-Policy"] and headers["Cache-Control"] == "no-cache"
 
 
