@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from workshops.forms import CaseReviewForm
 from workshops.models import BreakoutRoom, CaseAllocation, CaseReview, ReviewAudit
 from workshops.selectors import CaseLine, allocation_status, room_cases
+from workshops.services.reviews import UNDO_SHOWN_SECONDS
 
 # The audit row's label for answers ticked when the room recorded "No consensus": kept, never dropped.
 SET_ASIDE = "Ticked before no consensus"
@@ -15,10 +16,13 @@ SET_ASIDE = "Ticked before no consensus"
 
 @dataclass
 class SavedCase:
-    """The case the room has just saved, named above the next one."""
+    """The case the room has just saved, named above the next one; after a "No consensus", with the
+    token of its Undo (``undo``), offered for ``undo_seconds``."""
 
     allocation: CaseAllocation
     no_consensus: bool
+    undo: str | None = None
+    undo_seconds: int = UNDO_SHOWN_SECONDS
 
 
 @dataclass
@@ -42,6 +46,8 @@ class ConsoleState:
     saved: SavedCase | None = None
     conflict: Conflict | None = None
     confirm_no_consensus: dict[str, str] = field(default_factory=dict)  # the ticked answers "No consensus" drops
+    undone: str = ""  # an Undo of "No consensus" was done: what the case is now
+    undo_refused: str = ""  # an Undo was refused: why (nothing changed)
 
     @property
     def workshop(self):
@@ -127,3 +133,16 @@ def console_state_after_save(
             offered_with_no_review=offered,
         )
     return ConsoleState(room, lines, allocation, form=form, saved=saved)
+
+
+def console_state_after_undo(
+    room: BreakoutRoom, allocation: CaseAllocation, *, ticked: dict[str, str], notes: str, undone: str
+) -> ConsoleState:
+    """The console back on the case whose "No consensus" was just undone: its earlier review in the
+    form, or, when it had none, what was ticked before the "No consensus" (``ticked``, in words) and
+    its ``notes`` back in the form, to save as the room's judgement."""
+    console = console_state(room, allocation)
+    if console.review is None and console.form is not None:
+        console.form.initial = console.form.initial_from_set_aside(ticked, 0) | {"notes": notes}
+    console.undone = undone
+    return console

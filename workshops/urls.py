@@ -27,6 +27,7 @@ urlpatterns = [
     path("rooms/<int:room_pk>/", console.room_console, name="room_console"),
     path("rooms/<int:room_pk>/cases/<int:allocation_pk>/", console.room_console, name="room_console_case"),
     path("rooms/<int:room_pk>/cases/<int:allocation_pk>/review/", console.review_submit, name="review_save"),
+    path("rooms/<int:room_pk>/cases/<int:allocation_pk>/review/undo/", console.review_undo, name="review_undo"),
     path("", include("workshops.polls.urls")),
     path("", include("workshops.process_maps.urls")),
     path("", include("workshops.agreement.urls")),

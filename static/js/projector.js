@@ -1,4 +1,5 @@
-/* The poll projector: the word cloud fits the screen it is on, and the join address fits its column.
+/* The poll projector: the word cloud fits the screen it is on, and the join address and the code
+   fit their column on one line.
 
    The words' sizes are multiples of one unit (--cloud-unit, in CSS). Here the unit is the largest
    that lets every word fit the space the question and the join panel leave, found by halving the
@@ -65,19 +66,27 @@
     }
   }
 
+  // An element that must stay on one line (the join address, the code: white-space: nowrap in
+  // CSS) keeps its CSS size when it fits its box, else takes the size at which it just fits: the
+  // width of one line of text is proportional to its font size, so one measure finds it, and a
+  // step or two more absorbs rounding.
   function fitWidths() {
     document.querySelectorAll("[data-fit-width]").forEach(function (element) {
       element.style.fontSize = "";
+      if (element.scrollWidth <= element.clientWidth + 1 || !element.clientWidth) {
+        return;
+      }
       var size = parseFloat(window.getComputedStyle(element).fontSize);
+      size = Math.max(12, Math.floor(size * element.clientWidth / element.scrollWidth * 10) / 10);
+      element.style.fontSize = size + "px";
       while (element.scrollWidth > element.clientWidth + 1 && size > 12) {
-        size -= 1;
+        size -= 0.5;
         element.style.fontSize = size + "px";
       }
     });
   }
 
-  // htmx replaces the results every time they change: the table and the presenter's controls
-  // stay open if they were.
+  // htmx replaces the results every time they change: the table stays open if it was.
   var openDetails = [];
   document.addEventListener("htmx:beforeSwap", function () {
     openDetails = Array.prototype.map.call(document.querySelectorAll("#live-results details[open]"), function (d) { return d.id; });

@@ -1,6 +1,6 @@
 // The facilitator's review console: show the non-ideal questions only when they apply, keep
 // every unsaved answer on this device (so a dropped connection or a reload loses nothing),
-// and say plainly when a save did not reach the server.
+// say plainly when a save did not reach the server, and take away a "No consensus" Undo in time.
 (function () {
   "use strict";
 
@@ -131,7 +131,20 @@
   // After the browser's own scroll to the focused element, which may leave it under the bar.
   document.addEventListener("focusin", keepFocusClearOfBar);
 
+  // "Undo" after a "No consensus" is offered for a few seconds, then goes (the server also refuses a
+  // late one). If it had the focus, the focus moves to its message rather than being lost.
+  function expireUndo(undoForm) {
+    window.setTimeout(function () {
+      if (!undoForm.isConnected) return;
+      const message = undoForm.closest("[role=status]");
+      const hadFocus = undoForm.contains(document.activeElement);
+      undoForm.remove();
+      if (hadFocus && message) message.focus();
+    }, Number(undoForm.dataset.undoSeconds) * 1000);
+  }
+
   function setUp(root) {
+    root.querySelectorAll("form[data-undo-seconds]").forEach(expireUndo);
     const consoleElement = root.id === "console" ? root : root.querySelector("#console");
     if (consoleElement && consoleElement.dataset.savedAllocation) {
       localStorage.removeItem(DRAFT_PREFIX + consoleElement.dataset.savedAllocation);

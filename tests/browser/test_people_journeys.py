@@ -191,6 +191,11 @@ def test_the_dashboards_chart_labels_stay_inside_their_charts(visit, demo, devic
     page.goto("/dashboards/")
     page.wait_for_load_state("networkidle")
     page.wait_for_selector(".plotly-chart .main-svg")
+    # On a phone the sections start collapsed (opened from the contents); a chart is drawn when its
+    # section opens, so open them all to look at every chart.
+    for summary in page.locator("details.dashboard-section:not([open]) > summary").all():
+        summary.click()
+    page.wait_for_function("document.querySelectorAll('.plotly-chart .main-svg').length >= 5")
     clipped = page.evaluate("""() => {
         const out = [];
         document.querySelectorAll('.plotly-chart').forEach(chart => {

@@ -134,6 +134,24 @@ class PollResults:
     def more(self) -> int:
         return len(self.all_words) - len(self.words)
 
+    @property
+    def bars_by_group(self) -> list[tuple[Bar, list[Bar]]]:
+        """A choice or scale poll's bars, each with the same answer's count and share within each
+        stakeholder group, in the order of ``groups`` (none when the role was not asked): the
+        projector shows the groups side by side."""
+        if not self.groups:
+            return [(bar, []) for bar in self.bars]
+        return [
+            (
+                bar,
+                [
+                    Bar(group.label, n, n / group.answers if group.answers else 0)
+                    for group, n in zip(self.groups, counts)
+                ],
+            )
+            for bar, (_, counts) in zip(self.bars, self.compare)
+        ]
+
 
 def _size_step(count: int, most: int) -> int:
     # Square root, so one very common word does not shrink every other to nothing.

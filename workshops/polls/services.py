@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from analytics.snapshots import POLL_ANSWERS_COALESCE_SECONDS, refresh_after_commit
 from casereview.identifiers import reject_attendee_identifiers, reject_identifiers
+from casereview.metrics import POLL_ANSWERS
 from casereview.names import given_names, looks_like_a_name
 from workshops.models import Discipline, Poll, PollMerge, PollResponse, PollSettings, Workshop
 from workshops.polls.selectors import SHOWN, current_responses, label_keys, phone_answers_now, with_keys
@@ -62,6 +63,7 @@ def _insert(rows: list[PollResponse]) -> None:
             rows[0].save(force_insert=True)
         else:
             PollResponse.objects.bulk_create(rows)  # one statement too (bulk_create adds its own BEGIN)
+    POLL_ANSWERS.inc(len(rows))
 
 
 def _check_phrase(phrase: str, blocked: list[str]) -> tuple[str, str]:
@@ -207,6 +209,7 @@ def _one_answer(poll: Poll, base: dict, choice: str, value: int | None) -> list[
         unique_fields=["poll", "round", "phone", "slot"],
         update_fields=[*answer, "role", "updated_at"],
     )
+    POLL_ANSWERS.inc()
     return [response]
 
 
@@ -307,15 +310,31 @@ def responses_moderate(*, poll: Poll, ids, approve: bool, names_too: bool = Fals
     return changed
 
 
-def label_hide(*, poll: Poll, label: str) -> int:
-    """The presenter's quick hide: every shown answer of this round counted under ``label``."""
+def label_hide(*, poll: Poll, label: str) -> list[int]:
+    """The presenter's quick hide (from the Moderate page): every shown answer of this round
+    counted under ``label``. Returns the ids it hid, which ``label_show`` takes to undo it."""
     keys = label_keys(poll).get(label)
     if not keys:
-        return 0
-    changed = (
-        current_responses(poll).filter(SHOWN).filter(with_keys(keys)).update(hidden=True, updated_at=timezone.now())
-    )
+        return []
+    with transaction.atomic():
+        # Locked so that the ids returned are exactly the answers hidden, for the Undo.
+        chosen = current_responses(poll).filter(SHOWN).filter(with_keys(keys)).select_for_update()
+        ids = list(chosen.values_list("pk", flat=True))
+        PollResponse.objects.filter(pk__in=ids).update(hidden=True, updated_at=timezone.now())
     _refresh_reports(poll)
+    return ids
+
+
+def label_show(*, poll: Poll, ids) -> int:
+    """Undo a quick hide: show again the answers ``label_hide`` hid (its ids). Only this poll's
+    round's hidden answers change, so ids sent by hand can reach nothing else."""
+    changed = (
+        current_responses(poll)
+        .filter(pk__in=list(ids), hidden=True)
+        .update(hidden=False, approved=True, updated_at=timezone.now())
+    )
+    if changed:
+        _refresh_reports(poll)
     return changed
 
 

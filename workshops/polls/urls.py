@@ -15,7 +15,9 @@ urlpatterns = [
     path("polls/<int:pk>/moderate/queue/", lead.poll_queue, name="poll_queue"),
     path("polls/<int:pk>/merge/", lead.poll_merge, name="poll_merge"),
     path("polls/<int:pk>/unmerge/", lead.poll_unmerge, name="poll_unmerge"),
-    path("polls/<int:pk>/present/hide/", lead.poll_quick_hide, name="poll_quick_hide"),
+    # The presenter's quick hide and its Undo, on the Moderate page (never on the projector).
+    path("polls/<int:pk>/moderate/quick-hide/", lead.poll_quick_hide, name="poll_quick_hide"),
+    path("polls/<int:pk>/moderate/quick-hide/undo/", lead.poll_quick_hide_undo, name="poll_quick_hide_undo"),
     path("polls/<int:pk>/present/", lead.poll_present, name="poll_present"),
     path("polls/<int:pk>/present/results/", lead.poll_live_results, name="poll_live_results"),
     path("polls/<int:pk>/results.csv", lead.poll_results_csv, name="poll_results_csv"),

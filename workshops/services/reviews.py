@@ -1,13 +1,19 @@
 """Storing a room's answer to a case: ``review_save``, with its audit row, under optimistic
-locking (docs/design.md, “The write path: nothing lost”)."""
+locking (docs/design.md, “The write path: nothing lost”); and undoing a "No consensus" saved a
+moment ago (``review_undo_no_consensus``) under the same locks and version rule."""
 
-from django.core.exceptions import ValidationError
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from analytics.scopes import scopes_of_review
 from analytics.snapshots import refresh_after_commit
+from casereview.models import VocabularyTerm
 from workshops.agreement.counting import settle_counted
 from workshops.models import CaseAllocation, CaseReview, ReviewAudit
 from workshops.services.answer_words import answer_summary
@@ -143,3 +149,130 @@ def _replace_terms(related, held: list, wanted: list) -> None:
         related.remove(*gone)
     if added := [term for term in wanted if term.pk not in held_pks]:
         related.add(*added)
+
+
+# The console hides its Undo after 10 seconds; the server accepts one for 30, so a press made in
+# time still counts when slow Wi-Fi takes a while to deliver it (and without JavaScript, where the
+# button never goes, an older one is refused).
+UNDO_SHOWN_SECONDS = 10
+UNDO_ACCEPTED_SECONDS = 30
+_UNDO_SALT = "casereview.undo-no-consensus"
+
+
+class UndoRefused(Exception):
+    """The undo was not done and nothing changed; the message says why, for the facilitator."""
+
+
+@dataclass(frozen=True)
+class NoConsensusUndo:
+    """What undoing one "No consensus" save needs: the review as that save left it (``version``,
+    ``reviewed_at``), who saved it, and the answer it replaced (``before``, as primary keys; None: the
+    case had no review). Carried by the Undo button as a signed, timestamped token, so the server
+    reads back exactly what it wrote and refuses a changed or stale one."""
+
+    allocation_pk: int
+    version: int
+    reviewed_at: str
+    by_pk: int
+    before: dict | None
+
+    def token(self) -> str:
+        return signing.dumps(asdict(self), salt=_UNDO_SALT, compress=True)
+
+    @classmethod
+    def from_token(cls, token: str) -> "NoConsensusUndo":
+        try:
+            return cls(**signing.loads(token, salt=_UNDO_SALT, max_age=UNDO_ACCEPTED_SECONDS))
+        except signing.SignatureExpired:
+            raise UndoRefused(
+                f"Too late to undo: “No consensus” can be undone for {UNDO_ACCEPTED_SECONDS} seconds after "
+                "saving. Nothing has changed; you can still save another answer for this case here."
+            ) from None
+        except (signing.BadSignature, TypeError):
+            raise UndoRefused(
+                "This undo could not be read, so nothing has changed. The case is shown as it is now."
+            ) from None
+
+
+def no_consensus_undo(*, saved: CaseReview, before: CaseReview | None, by) -> NoConsensusUndo | None:
+    """The undo of ``saved`` (a "No consensus" just stored by ``by``) back to ``before`` (the review
+    read before the save). None when ``before`` is not the version the save replaced (another save
+    slipped in between the read and the save): the console then offers no undo rather than a wrong one."""
+    if saved.version != (before.version + 1 if before else 1):
+        return None
+    return NoConsensusUndo(
+        allocation_pk=saved.allocation_id,
+        version=saved.version,
+        reviewed_at=saved.reviewed_at.isoformat(),
+        by_pk=by.pk,
+        before=_answer_kept(answer_of(before)) if before else None,
+    )
+
+
+def review_undo_no_consensus(*, allocation: CaseAllocation, undo: NoConsensusUndo, by) -> CaseReview | None:
+    """Put the case back as it was before ``undo``'s "No consensus": with no review (deleted, with the
+    audit rows of that one save; returns None), or with the answer it replaced saved again as a new
+    version (both stay in the history; returns the review). Only the person who saved it may undo
+    it (PermissionDenied), and only while that save is still the case's latest (UndoRefused): an
+    undo never overwrites a later save."""
+    if undo.allocation_pk != allocation.pk or undo.by_pk != by.pk:
+        raise PermissionDenied("Only the person who recorded this “No consensus” can undo it.")
+    with transaction.atomic():
+        group = _case_allocations_locked(allocation)
+        review = _review_of(allocation)
+        if review is None:
+            raise UndoRefused("Not undone: this case has no saved answer now (its “No consensus” was already undone).")
+        saved_at = datetime.fromisoformat(undo.reviewed_at)
+        if (review.version, review.reviewed_at, review.consensus_reached) != (undo.version, saved_at, False):
+            at = timezone.localtime(review.reviewed_at).strftime("%H:%M")
+            raise UndoRefused(
+                f"Not undone: {review.reviewed_by or 'someone'} saved this case at {at}, after your “No consensus”, "
+                "and undoing would overwrite that save. Nothing has changed: the case is shown as it is now."
+            )
+        if undo.before is not None:
+            answer = _answer_from(undo.before, allocation.workshop.organisation_id)
+            try:
+                return review_save(
+                    allocation=allocation,
+                    answer=answer,
+                    by=by,
+                    expected_version=undo.version,
+                    extra_changes={"Undo": [None, f"“No consensus” (version {undo.version}) undone"]},
+                )
+            except ValidationError:
+                # A term of the earlier answer has gone from the LA's lists since: never half restore it.
+                raise UndoRefused(
+                    "Not undone: the earlier answer uses a term that is no longer offered. Nothing has changed."
+                ) from None
+        scopes_before = scopes_of_review(review)
+        review.delete()  # with its one audit row: the case is as if the slip never happened
+        if len(group) > 1:
+            settle_counted(group)
+        refresh_after_commit(allocation.workshop.organisation_id, scopes_before)
+    return None
+
+
+def _answer_kept(answer: ReviewAnswer) -> dict:
+    """An answer as plain data (primary keys), to sign into an undo."""
+    return {
+        "consensus_reached": answer.consensus_reached,
+        "ideal_outcome": answer.ideal_outcome,
+        "non_ideal_areas": [term.pk for term in answer.non_ideal_areas],
+        "better_provision": answer.better_provision.pk if answer.better_provision else None,
+        "themes": [term.pk for term in answer.themes],
+        "notes": answer.notes,
+    }
+
+
+def _answer_from(kept: dict, organisation_id: int) -> ReviewAnswer:
+    """The answer ``_answer_kept`` stored, its terms read again (only the LA's own)."""
+    pks = [*kept["non_ideal_areas"], *kept["themes"], *([kept["better_provision"]] if kept["better_provision"] else [])]
+    terms = VocabularyTerm.objects.filter(organisation_id=organisation_id).in_bulk(pks)
+    return ReviewAnswer(
+        consensus_reached=kept["consensus_reached"],
+        ideal_outcome=kept["ideal_outcome"],
+        non_ideal_areas=[terms[pk] for pk in kept["non_ideal_areas"] if pk in terms],
+        better_provision=terms.get(kept["better_provision"]),
+        themes=[terms[pk] for pk in kept["themes"] if pk in terms],
+        notes=kept["notes"],
+    )

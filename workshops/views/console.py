@@ -17,17 +17,37 @@ from workshops.console_state import (
     SavedCase,
     console_state,
     console_state_after_save,
+    console_state_after_undo,
     console_state_with_answer,
     review_of,
+    set_aside_of,
 )
 from workshops.forms import CaseReviewForm
 from workshops.models import CaseAllocation
 from workshops.selectors import next_case_after, room_cases, rooms_for_console
 from workshops.services.answer_words import conflict_rows
-from workshops.services.reviews import ReviewConflict, review_save
+from workshops.services.reviews import (
+    NoConsensusUndo,
+    ReviewConflict,
+    UndoRefused,
+    no_consensus_undo,
+    review_save,
+    review_undo_no_consensus,
+)
 from workshops.services.rooms import room_open_case
 
 CONSOLE_ROLES = (Role.LEAD, Role.FACILITATOR)
+# Without JavaScript a save redirects; the "No consensus" just saved, with its Undo, waits here for
+# the console page the redirect opens.
+SAVED_NO_CONSENSUS = "console_saved_no_consensus"
+# What the case selection of the save and of the undo reads: the case and what naming its scopes needs.
+ALLOCATION_FOR_SAVE = (
+    "workshop",
+    "case__phase",
+    "case__primary_need",
+    "case__support_level",
+    "case__current_provision",
+)
 
 
 def _set_aside_words(set_aside: dict[str, str]) -> str:
@@ -59,7 +79,24 @@ def room_console(request, room_pk, allocation_pk=None):
         room_open_case(room=room, allocation=allocation)
         room.current_allocation_id = allocation.pk
     restore = request.GET.get("restore") == "set-aside"
-    return _render(request, console_state(room, allocation, restore_set_aside=restore))
+    console = console_state(room, allocation, restore_set_aside=restore)
+    console.saved = _saved_no_consensus_waiting(request, room)
+    return _render(request, console)
+
+
+def _saved_no_consensus_waiting(request, room) -> SavedCase | None:
+    """The "No consensus" a save without JavaScript left for this room's console, shown once, and only
+    while its Undo still counts (not to someone coming back to the room much later)."""
+    waiting = request.session.get(SAVED_NO_CONSENSUS)
+    if not waiting or waiting["room"] != room.pk:
+        return None
+    del request.session[SAVED_NO_CONSENSUS]
+    try:
+        NoConsensusUndo.from_token(waiting["undo"])
+    except UndoRefused:
+        return None
+    saved = CaseAllocation.objects.select_related("case").filter(pk=waiting["allocation"], room=room).first()
+    return SavedCase(saved, no_consensus=True, undo=waiting["undo"]) if saved else None
 
 
 @require_POST
@@ -70,11 +107,7 @@ def review_submit(request, room_pk, allocation_pk):
     room = _room(request, room_pk)
     # With what the save needs to name the scopes to refresh, so it reads none of them again.
     allocation = get_object_or_404(
-        CaseAllocation.objects.select_related(
-            "workshop", "case__phase", "case__primary_need", "case__support_level", "case__current_provision"
-        ),
-        pk=allocation_pk,
-        room=room,
+        CaseAllocation.objects.select_related(*ALLOCATION_FOR_SAVE), pk=allocation_pk, room=room
     )
     review = review_of(allocation)
     form = CaseReviewForm(request.POST, organisation=room.workshop.organisation, review=review)
@@ -83,7 +116,7 @@ def review_submit(request, room_pk, allocation_pk):
     if form.needs_no_consensus_confirmation:
         return _render(request, console_state_with_answer(room, allocation, form, confirm_no_consensus=form.set_aside))
     try:
-        review_save(
+        saved = review_save(
             allocation=allocation,
             answer=form.answer,
             by=request.user,
@@ -95,7 +128,45 @@ def review_submit(request, room_pk, allocation_pk):
     except ValidationError as error:
         add_service_errors(form, error)
         return _render(request, console_state_with_answer(room, allocation, form))
-    return _next_case(request, room, allocation, form, first_review=review is None)
+    undo = None
+    if not form.answer.consensus_reached:
+        undo = no_consensus_undo(saved=saved, before=review, by=request.user)
+    return _next_case(request, room, allocation, form, first_review=review is None, undo=undo)
+
+
+@require_POST
+@member_required(*CONSOLE_ROLES)
+def review_undo(request, room_pk, allocation_pk):
+    """The Undo in "Saved … as no consensus": the case back as it was before (no review, with what was
+    ticked back in the form; or its earlier answer, saved again), and open on the console; or, when
+    the undo is too late or would overwrite a later save, the case as it is now and why."""
+    room = _room(request, room_pk)
+    allocation = get_object_or_404(
+        CaseAllocation.objects.select_related(*ALLOCATION_FOR_SAVE), pk=allocation_pk, room=room
+    )
+    # Read before the undo deletes them: what was ticked before the "No consensus", and its notes.
+    review = review_of(allocation)
+    ticked, notes = set_aside_of(review), review.notes if review else ""
+    # The address bar follows the case on screen, whatever the undo's outcome.
+    case_url = reverse("room_console_case", args=[room.pk, allocation.pk])
+    try:
+        undo = NoConsensusUndo.from_token(request.POST.get("undo", ""))
+        restored = review_undo_no_consensus(allocation=allocation, undo=undo, by=request.user)
+    except UndoRefused as refused:
+        console = console_state(room, allocation)
+        console.undo_refused = str(refused)
+        return push_url(_render(request, console), case_url)
+    room_open_case(room=room, allocation=allocation)
+    room.current_allocation_id = allocation.pk
+    reference = allocation.case.reference
+    if restored is not None:
+        undone = f"No consensus undone: {reference} is open again with its earlier answer (both stay in the history)."
+    elif ticked:
+        undone = f"No consensus undone: {reference} is open again, with the answers that were ticked back in the form."
+    else:
+        undone = f"No consensus undone: {reference} is open again, with no answer saved."
+    console = console_state_after_undo(room, allocation, ticked=ticked, notes=notes, undone=undone)
+    return push_url(_render(request, console), case_url)
 
 
 def _both_answers(request, room, allocation, current) -> ConsoleState:
@@ -109,16 +180,20 @@ def _both_answers(request, room, allocation, current) -> ConsoleState:
     return console_state_with_answer(room, allocation, form, conflict=conflict)
 
 
-def _next_case(request, room, allocation, form: CaseReviewForm, *, first_review: bool):
+def _next_case(request, room, allocation, form: CaseReviewForm, *, first_review: bool, undo: NoConsensusUndo | None):
     """After the save: the next case still to do is opened and shown (htmx, its address pushed), or
-    redirected to."""
+    redirected to; a "No consensus" is named above it with its Undo."""
     lines = room_cases(room)
     following = next_case_after(lines, allocation)
     next_allocation = following.allocation if following else None
     room_open_case(room=room, allocation=next_allocation)
     room.current_allocation_id = next_allocation.pk if next_allocation else None
+    token = undo.token() if undo else None
     if not request.htmx:
-        messages.success(request, f"Saved {allocation.case.reference}.")
+        if token:
+            request.session[SAVED_NO_CONSENSUS] = {"room": room.pk, "allocation": allocation.pk, "undo": token}
+        else:
+            messages.success(request, f"Saved {allocation.case.reference}.")
         if next_allocation:
             return redirect("room_console_case", room_pk=room.pk, allocation_pk=next_allocation.pk)
         return redirect("room_console", room_pk=room.pk)
@@ -127,7 +202,7 @@ def _next_case(request, room, allocation, form: CaseReviewForm, *, first_review:
         room,
         lines,
         next_allocation,
-        saved=SavedCase(allocation, no_consensus=not form.answer.consensus_reached),
+        saved=SavedCase(allocation, no_consensus=not form.answer.consensus_reached, undo=token),
         offered=form.offered if first_review else None,
     )
     # The address bar follows the case on screen, so a reload reopens it (with any draft).

@@ -1,6 +1,9 @@
 """Approve before showing: an answer to a words poll with approval on waits in a queue, and only
 approved answers reach the projector, the dashboards and every export. The lead or a facilitator
-approves or hides, one at a time or several at once; the presenter can hide a word on the projector."""
+approves or hides, one at a time or several at once; the presenter hides a word from the Moderate
+page on their own device (never on the projector) and can undo it."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -98,17 +101,59 @@ def test_a_poll_without_approval_shows_answers_at_once(phone, words_poll):
     assert shown_words(words_poll) == ["friends"]
 
 
-def test_the_presenter_hides_a_word_from_the_projector_itself(client_for, facilitator, room, viewer, phone, words_poll):
+def test_the_presenter_hides_a_word_from_the_moderate_page_not_the_projector(
+    client_for, facilitator, room, viewer, phone, words_poll
+):
     answer(phone, words_poll, word=["friends", "Friend", "rubbish talk"])
-    viewer_page = client_for(viewer).get(reverse("poll_present", args=[words_poll.pk])).content.decode()
-    assert "Presenter: hide an answer" not in viewer_page  # a viewer watches, does not moderate
+    quick_hide = reverse("poll_quick_hide", args=[words_poll.pk])
+    for person in (viewer, facilitator):  # the projector shows answers only, whoever opened it
+        screen = client_for(person).get(reverse("poll_present", args=[words_poll.pk])).content.decode()
+        assert quick_hide not in screen and "hide an answer" not in screen.lower()
     client = client_for(facilitator)
-    screen = client.get(reverse("poll_present", args=[words_poll.pk])).content.decode()
+    page = client.get(reverse("poll_moderate", args=[words_poll.pk])).content.decode()
     # "friends" and "Friend" count together, shown as the shorter of two equally given phrases.
-    assert "Presenter: hide an answer" in screen and 'value="friend"' in screen
-    client.post(reverse("poll_quick_hide", args=[words_poll.pk]), {"label": "friend"})
+    assert "Shown on the projector (2)" in page and f'action="{quick_hide}"' in page and 'value="friend"' in page
+    hid = client.post(quick_hide, {"label": "friend"})
+    assert hid.status_code == 302 and hid.url == reverse("poll_moderate", args=[words_poll.pk]) + "#shown"
     assert shown_words(words_poll) == ["rubbish talk"]
     assert PollResponse.objects.filter(poll=words_poll, hidden=True).count() == 2  # both spellings, kept
+    page = client.get(hid.url).content.decode()
+    assert "Hid “friend” (2 answers)" in page and "Undo<span" in page and "Shown on the projector (1)" in page
+
+
+def test_the_undo_shows_again_exactly_what_the_quick_hide_hid(client_for, lead, phone, words_poll):
+    answer(phone, words_poll, word=["friends", "rubbish talk"])
+    earlier = PollResponse.objects.create(
+        poll=words_poll, round=1, phone="p2", slot=1, text="Friend", normalised="friend", lemma="friend", hidden=True
+    )  # hidden before, for its own reasons: the Undo leaves it hidden
+    client = client_for(lead)
+    client.post(reverse("poll_quick_hide", args=[words_poll.pk]), {"label": "friends"})
+    page = client.get(reverse("poll_moderate", args=[words_poll.pk])).content.decode()
+    undo = reverse("poll_quick_hide_undo", args=[words_poll.pk])
+    assert f'action="{undo}"' in page
+    undo_form = page.split(f'action="{undo}"')[1].split("</form>")[0]
+    ids = [int(value) for value in re.findall(r'name="response" value="(\d+)"', undo_form)]
+    assert ids == [PollResponse.objects.get(poll=words_poll, text="friends").pk]
+    # The Undo is offered once, on the page the hide came back to (the page keeps it, moderate.js).
+    assert f'action="{undo}"' not in client.get(reverse("poll_moderate", args=[words_poll.pk])).content.decode()
+
+    shown = client.post(undo, {"label": "friends", "response": ids}, follow=True).content.decode()
+    assert "Showed “friends” again" in shown
+    assert sorted(shown_words(words_poll)) == ["friends", "rubbish talk"]
+    earlier.refresh_from_db()
+    assert earlier.hidden
+    again = client.post(undo, {"label": "friends", "response": ids}, follow=True).content.decode()
+    assert "Nothing changed: “friends” was already shown again." in again
+
+
+def test_a_quick_hide_of_a_word_no_longer_shown_says_so(client_for, lead, phone, words_poll):
+    answer(phone, words_poll, word=["friends"])
+    page = (
+        client_for(lead)
+        .post(reverse("poll_quick_hide", args=[words_poll.pk]), {"label": "gone"}, follow=True)
+        .content.decode()
+    )
+    assert "Nothing changed: “gone” is no longer shown." in page and shown_words(words_poll) == ["friends"]
 
 
 def test_the_workshop_page_shows_the_queue_to_the_lead_and_the_facilitator_not_the_viewer(

@@ -157,6 +157,11 @@ def poll_urls(poll, response):
         ),
         "unmerge": ("post", reverse("poll_unmerge", args=[poll.pk]), {"label": "friends"}),
         "quick-hide": ("post", reverse("poll_quick_hide", args=[poll.pk]), {"label": "friends"}),
+        "quick-hide-undo": (
+            "post",
+            reverse("poll_quick_hide_undo", args=[poll.pk]),
+            {"label": "friends", "response": response.pk},
+        ),
     }
 
 
@@ -174,6 +179,7 @@ EXPECTED = {
     "merge": (302, 403, 302, 404),
     "unmerge": (302, 403, 302, 404),
     "quick-hide": (302, 403, 302, 404),
+    "quick-hide-undo": (302, 403, 302, 404),
 }
 
 
@@ -204,6 +210,22 @@ def test_a_facilitator_moderates_only_the_workshops_with_their_rooms(
     assert getattr(client_for(other_facilitator), method)(url, data).status_code == 404
     response.refresh_from_db()
     assert not response.hidden and not words_poll.merges.exists()
+
+
+def test_only_a_moderator_of_the_workshop_undoes_a_quick_hide(
+    client_for, lead, viewer, other_facilitator, outsider, words_poll
+):
+    response = PollResponse.objects.create(
+        poll=words_poll, round=1, phone="p", slot=1, text="friends", normalised="friends", hidden=True
+    )
+    method, url, data = poll_urls(words_poll, response)["quick-hide-undo"]
+    for person, status in ((viewer, 403), (other_facilitator, 404), (outsider, 404)):
+        assert client_for(person).post(url, data).status_code == status
+        response.refresh_from_db()
+        assert response.hidden
+    assert client_for(lead).post(url, data).status_code == 302
+    response.refresh_from_db()
+    assert not response.hidden
 
 
 def test_outsiders_change_nothing(client_for, outsider, words_poll):

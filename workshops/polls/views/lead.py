@@ -28,6 +28,9 @@ from workshops.selectors import workshops_for
 
 # Who looks after what reaches the screen: the lead, or a facilitator of the workshop.
 MODERATORS = (Role.LEAD, Role.FACILITATOR)
+# No label on the screen is longer (a merge's is at most 60): a longer one sent is cut, never
+# kept in the session or a message whole.
+MAX_LABEL = 60
 
 
 def _moderated(user, queryset, workshop_path: str, **lookups):
@@ -36,9 +39,9 @@ def _moderated(user, queryset, workshop_path: str, **lookups):
     return get_for_member_or_404(user, queryset.filter(**{f"{workshop_path}__in": workshops_for(user)}), **lookups)
 
 
-def _presents(request, poll) -> bool:
-    """Whether the projector shows this person the presenter's controls (quick hide)."""
-    return request.membership.role in MODERATORS and workshops_for(request.user).filter(pk=poll.workshop_id).exists()
+def _quick_hide_key(poll) -> str:
+    # The session keeps the last quick hide of a poll until the Moderate page shows its Undo.
+    return f"quick-hide-{poll.pk}"
 
 
 @member_required(Role.LEAD)
@@ -97,6 +100,9 @@ def poll_moderate(request, pk):
         "merges": poll_merges(poll) if poll.kind == Poll.Kind.WORDS else [],
         "refused": refused_count(poll.workshop),
         "fingerprint": poll_fingerprint(poll),
+        # Shown once, on the page the quick hide redirects to; moderate.js keeps that page from
+        # reloading itself while the Undo is offered.
+        "quick_hidden": request.session.pop(_quick_hide_key(poll), None),
     }
     return render(request, "workshops/polls/moderate.html", context)
 
@@ -195,15 +201,33 @@ def poll_unmerge(request, pk):
 @require_POST
 @member_required(*MODERATORS)
 def poll_quick_hide(request, pk):
-    """The presenter's quick hide, on the projector itself: the word disappears at once."""
-    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk)
-    label = request.POST.get("label", "")
-    changed = services.label_hide(poll=poll, label=label)
-    if request.htmx:
-        return poll_live_results(request, pk)
-    if changed:
-        messages.success(request, f"Hid “{label}”. Show it again from Moderate.")
-    return redirect("poll_present", pk=poll.pk)
+    """The presenter's quick hide, on the Moderate page's "Shown on the projector" (the presenter's
+    own laptop or phone, never the projected screen): every answer shown as the label is hidden,
+    the projector stops showing it at its next refresh, and the page comes back with an Undo."""
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk, kind=Poll.Kind.WORDS)
+    label = request.POST.get("label", "")[:MAX_LABEL]
+    ids = services.label_hide(poll=poll, label=label)
+    if ids:
+        request.session[_quick_hide_key(poll)] = {"label": label, "ids": ids}
+    else:
+        messages.error(request, f"Nothing changed: “{label}” is no longer shown.")
+    return redirect(reverse("poll_moderate", args=[poll.pk]) + "#shown")
+
+
+@require_POST
+@member_required(*MODERATORS)
+def poll_quick_hide_undo(request, pk):
+    """The Undo of a quick hide: shows again the answers it hid (their ids, from its form)."""
+    poll = _moderated(request.user, Poll.objects.all(), "workshop", pk=pk, kind=Poll.Kind.WORDS)
+    ids = _answer_ids(request.POST.getlist("response"))
+    label = request.POST.get("label", "")[:MAX_LABEL]
+    if not ids:
+        messages.error(request, "Nothing changed: an answer sent was not recognised. Reload the page and try again.")
+    elif services.label_show(poll=poll, ids=ids):
+        messages.success(request, f"Showed “{label}” again: it is back on the projector within 2 seconds.")
+    else:
+        messages.error(request, f"Nothing changed: “{label}” was already shown again.")
+    return redirect(reverse("poll_moderate", args=[poll.pk]) + "#shown")
 
 
 @member_required()
@@ -215,13 +239,13 @@ def poll_present(request, pk):
     context = {
         "poll": poll,
         "join_url": join_url,
-        # The address breaks, if it must, only before "/join/", never inside the host name or port.
+        # The address is one line on the projector (projector.js fits its size to the panel).
         "join_host_start": request.build_absolute_uri("/join/").removesuffix("/join/"),
         "join_host_end": "/join/",
-        "qr_svg": segno.make(join_url, error="m").svg_inline(scale=8, border=2, dark="#000", light="#fff"),
+        # No fixed size, only a viewBox: the code scales with the screen (static/css/projector.css).
+        "qr_svg": segno.make(join_url, error="m").svg_inline(border=2, dark="#000", light="#fff", omitsize=True),
         "results": poll_results(poll, fingerprint),
         "fingerprint": fingerprint,
-        "presenter": _presents(request, poll),
         "waiting": waiting_responses(poll).count() if poll.needs_approval else 0,
     }
     return render(request, "workshops/polls/present.html", context)
@@ -238,7 +262,6 @@ def poll_live_results(request, pk):
         "poll": poll,
         "results": poll_results(poll, fingerprint),
         "fingerprint": fingerprint,
-        "presenter": _presents(request, poll),
         "waiting": waiting_responses(poll).count() if poll.needs_approval else 0,
     }
     return render(request, "workshops/polls/_live_results.html", context)
