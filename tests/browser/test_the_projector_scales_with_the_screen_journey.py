@@ -172,3 +172,60 @@ def test_scale_bars_fill_the_stage_too(visit, workshop):
     assert not m["compareShown"] and not m["scrolls"], m
     assert projector.page.get_by_text("Average:").is_visible()
     projector.check("projector-scale-1920x1080")
+
+
+@pytest.fixture
+def words_with_roles(workshop):
+    poll = Poll.objects.create(
+        workshop=workshop,
+        question="What does an ideal outcome mean to you?",
+        kind="words",
+        ask_role=True,
+        approve_first=False,  # shown as they come, so the groups show without a moderator
+        is_open=True,
+    )
+    given = {
+        Discipline.PARENT_CARER_FORUM: ["being heard", "friends", "feeling safe"],
+        Discipline.SCHOOL: ["friends", "a plan that works", "realistic"],
+        Discipline.HEALTH: ["feeling safe"],
+    }
+    phone = 0
+    for role, words in given.items():
+        for n in range(6 if role != Discipline.HEALTH else 2):
+            phone += 1
+            poll_answer(poll=poll, phone=f"words{phone:03d}", words=words[: 1 + n % len(words)], role=role)
+    return poll
+
+
+GROUP_WORDS_MEASURED = """() => {
+  const view = {w: window.innerWidth, h: window.innerHeight};
+  const compare = document.querySelector('[data-testid=group-compare]');
+  const cloud = document.querySelector('.word-cloud').getBoundingClientRect();
+  const box = compare ? compare.getBoundingClientRect() : null;
+  return {
+    compareShown: !!compare && compare.checkVisibility() && box.height > 0,
+    compareText: compare ? compare.innerText : '',
+    compareInside: !!box && box.bottom <= view.h + 1 && box.right <= view.w + 1,
+    fontShare: compare ? parseFloat(getComputedStyle(compare).fontSize) / view.h : 0,
+    cloudShare: cloud.height / view.h,
+    cloudAbove: !!box && cloud.bottom <= box.top + 1,
+    scrolls: document.documentElement.scrollHeight > view.h + 1 || document.documentElement.scrollWidth > view.w + 1,
+  };
+}"""
+
+
+@pytest.mark.parametrize("width,height,name", [(1280, 720, None), (3840, 2160, "projector-words-groups-4k")])
+def test_a_words_poll_that_asked_the_role_shows_each_group_s_most_given_answers(
+    visit, words_with_roles, width, height, name
+):
+    projector = projector_at(visit, words_with_roles, width, height)
+    m = projector.page.evaluate(GROUP_WORDS_MEASURED)
+    # Each group's most given answers under the cloud, without a click, the cloud keeping most of the stage.
+    assert m["compareShown"] and m["compareInside"] and m["cloudAbove"], m
+    for label in ("Parent carer forum", "School / SENCO", "Health"):
+        assert label in m["compareText"], m
+    assert "being heard" in m["compareText"] and "plan that works" in m["compareText"], m
+    assert m["compareText"].count("small number") == 1, m  # Health: 2 phones
+    assert m["fontShare"] >= 0.015 and m["cloudShare"] >= 0.4, m
+    assert not m["scrolls"], m
+    projector.check(name)

@@ -152,6 +152,21 @@ class PollResults:
             for bar, (_, counts) in zip(self.bars, self.compare)
         ]
 
+    @property
+    def most_given_by_group(self) -> list[tuple[Group, list[tuple[str, int]]]]:
+        """A words poll's three most given answers in each stakeholder group (none when the role was
+        not asked): the projector shows them under the cloud, so the room sees where groups differ."""
+        by_group = []
+        for index, group in enumerate(self.groups):
+            given = [(answer, counts[index]) for answer, counts in self.compare_all if counts[index]]
+            by_group.append((group, sorted(given, key=lambda pair: -pair[1])[:MOST_GIVEN_SHOWN]))
+        return by_group
+
+
+# How many answers of each group the projector shows under a words poll's cloud: few enough to
+# leave the cloud most of the screen, and to read from the back of the room.
+MOST_GIVEN_SHOWN = 3
+
 
 def _size_step(count: int, most: int) -> int:
     # Square root, so one very common word does not shrink every other to nothing.

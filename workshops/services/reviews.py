@@ -230,7 +230,7 @@ def review_undo_no_consensus(*, allocation: CaseAllocation, undo: NoConsensusUnd
                 "and undoing would overwrite that save. Nothing has changed: the case is shown as it is now."
             )
         if undo.before is not None:
-            answer = _answer_from(undo.before, allocation.workshop.organisation_id)
+            answer = _answer_from(undo.before, allocation.workshop.organisation)
             try:
                 return review_save(
                     allocation=allocation,
@@ -264,10 +264,10 @@ def _answer_kept(answer: ReviewAnswer) -> dict:
     }
 
 
-def _answer_from(kept: dict, organisation_id: int) -> ReviewAnswer:
+def _answer_from(kept: dict, organisation) -> ReviewAnswer:
     """The answer ``_answer_kept`` stored, its terms read again (only the LA's own)."""
     pks = [*kept["non_ideal_areas"], *kept["themes"], *([kept["better_provision"]] if kept["better_provision"] else [])]
-    terms = VocabularyTerm.objects.filter(organisation_id=organisation_id).in_bulk(pks)
+    terms = VocabularyTerm.objects.for_organisation(organisation).in_bulk(pks)
     return ReviewAnswer(
         consensus_reached=kept["consensus_reached"],
         ideal_outcome=kept["ideal_outcome"],
