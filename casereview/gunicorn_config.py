@@ -10,6 +10,7 @@ import os
 
 from gunicorn.glogging import Logger
 
+from casereview.key_shapes import without_keys
 from casereview.logging_setup import (
     client_address,
     debug_from_environment,
@@ -52,7 +53,7 @@ class AccessLogOfWhatChanged(Logger):
             return
         # One line of fields, the same shape as the app's (JSON in production); access_log_format is
         # not used. The path without its query string; the client as the app sees it (below).
-        method, path = environ.get("REQUEST_METHOD", "-"), environ.get("PATH_INFO", "")
+        method, path = environ.get("REQUEST_METHOD", "-"), without_keys(environ.get("PATH_INFO", ""))
         fields = {
             "method": method,
             "path": path,

@@ -17,6 +17,7 @@ from django_structlog.middlewares.request import RequestMiddleware
 
 from casereview.client_ip import client_ip
 from casereview.database_unavailable import DATABASE_UNAVAILABLE
+from casereview.key_shapes import without_keys
 from casereview.logging_setup import current_request
 
 # What a proxy's id may look like (nginx's $request_id is 32 hex digits; others use UUIDs): anything
@@ -78,7 +79,9 @@ class RequestLogMiddleware(RequestMiddleware):
 
     @staticmethod
     def format_request(request) -> str:
-        return f"{request.method} {request.path}"
+        # The path only (a query string may carry a key), and even there anything shaped like a
+        # feed key is left out: the feed refuses such an address, and its line must not keep it.
+        return f"{request.method} {without_keys(request.path)}"
 
 
 def axes_client_str(username, ip_address, user_agent, path_info, request) -> str:

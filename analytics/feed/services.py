@@ -7,9 +7,9 @@ from urllib.parse import unquote
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from analytics.feed.keys import KEY_PREFIX, looks_like_a_key, without_keys
 from analytics.models import FeedRead, FeedToken
 from casereview.identifiers import reject_identifiers
+from casereview.key_shapes import KEY_PREFIX, looks_like_a_key, without_keys
 
 PATH_KEPT = 300  # FeedRead.path's length
 PATH_MARGIN = 200

@@ -17,11 +17,11 @@ from django.utils.log import request_logger
 from django.views.decorators.http import require_GET
 
 from analytics.feed import selectors, services
-from analytics.feed.keys import looks_like_a_key, names_a_secret, without_keys
 from analytics.report_tables import tables_of
 from analytics.snapshots import snapshot_to_read
 from casereview.exports import as_csv
 from casereview.identifiers import reject_identifiers
+from casereview.key_shapes import looks_like_a_key, names_a_secret, without_keys
 from casereview.models import Role
 from casereview.numbers import object_id
 from casereview.tenancy import member_required

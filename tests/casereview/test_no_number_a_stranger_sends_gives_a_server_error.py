@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from analytics.feed.keys import names_a_secret
+from casereview.key_shapes import names_a_secret
 from tests.casereview import test_every_url_keeps_tenants_apart as tenants_walk
 from tests.strange_numbers import NAMED, NOT_UTF8, NOT_UTF8_IN_A_QUERY
 from workshops.models import CaseAllocation, Poll

@@ -1,5 +1,7 @@
-"""What a feed key looks like, so that one sent where it does not belong (an address, which ends
-up in proxy logs, browser history and our read log) is recognised and refused, and never kept."""
+"""What a feed key (analytics/feed/) looks like, so that one sent where it does not belong (an
+address, which ends up in proxy logs, browser history, our read log and our own log lines) is
+recognised and refused, and never kept. Here, not in analytics, because the logs of every request
+(casereview/request_logging.py, the gunicorn access log) leave keys out too."""
 
 import re
 
