@@ -193,8 +193,9 @@ def test_the_dashboards_chart_labels_stay_inside_their_charts(visit, demo, devic
     page.wait_for_selector(".plotly-chart .main-svg")
     # On a phone the sections start collapsed (opened from the contents); a chart is drawn when its
     # section opens, so open them all to look at every chart.
-    for summary in page.locator("details.dashboard-section:not([open]) > summary").all():
-        summary.click()
+    closed = page.locator("details.dashboard-section:not([open]) > summary")
+    while closed.count():
+        closed.first.click()
     page.wait_for_function("document.querySelectorAll('.plotly-chart .main-svg').length >= 5")
     clipped = page.evaluate("""() => {
         const out = [];
