@@ -101,6 +101,28 @@ def redis_url(request):
 
 
 @pytest.fixture
+def own_postgres(postgresql):
+    """A PostgreSQL of this test's own, which the test may stop (tests/live.py). Its folder is outside
+    pytest's private temporary folders, which the postgres user may not enter."""
+    import shutil
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from tests.live import OwnPostgres
+
+    directory = Path(tempfile.mkdtemp(prefix="casereview-postgres-"))
+    database = OwnPostgres(directory)
+    try:
+        database.create()
+    except (OSError, subprocess.CalledProcessError) as error:
+        pytest.fail(f"Could not start a PostgreSQL of the test's own: {getattr(error, 'stderr', error)}")
+    yield database
+    database.stop()
+    shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
 def organisation(db):
     return services.organisation_create(slug="northshire", name="Northshire County Council")
 

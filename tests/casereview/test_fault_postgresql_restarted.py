@@ -5,18 +5,14 @@ none hangs. Once it is back the same web processes serve again by themselves, an
 was acknowledged is stored."""
 
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
 
 import psycopg
-import pytest
 
-from tests.live import PROJECT, OwnPostgres, OwnRedis, Processes, app_environment, phone_joins, wait_until
+from tests.live import PROJECT, OwnRedis, Processes, app_environment, phone_joins, wait_until
 
 PHONES = 1000
 PASSWORD = "a restart-proof password"
@@ -39,21 +35,6 @@ membership.user.save()
 print(workshop.join_code, poll.pk, workshop.pk)
 """
 )
-
-
-@pytest.fixture
-def own_postgres(postgresql):
-    """A PostgreSQL of this test's own (the test stops it). Its folder is outside pytest's private
-    temporary folders, which the postgres user may not enter."""
-    directory = Path(tempfile.mkdtemp(prefix="casereview-postgres-"))
-    database = OwnPostgres(directory)
-    try:
-        database.create()
-    except (OSError, subprocess.CalledProcessError) as error:
-        pytest.fail(f"Could not start a PostgreSQL of the test's own: {getattr(error, 'stderr', error)}")
-    yield database
-    database.stop()
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 def sign_in(server, email: str) -> dict[str, str]:

@@ -2,12 +2,8 @@
 cache fails open and used to say "ok" with Redis gone. Redis and PostgreSQL here are the test's
 own, really stopped."""
 
-import shutil
-import subprocess
-import tempfile
 import time
 from datetime import timedelta
-from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -16,7 +12,7 @@ from django.utils import timezone
 
 from analytics import snapshots, tasks
 from casereview.tasks import HEARTBEAT_KEY, worker_heartbeat
-from tests.live import OwnPostgres, OwnRedis, Processes, app_environment, wait_until
+from tests.live import OwnRedis, Processes, app_environment, wait_until
 
 
 def health(client):
@@ -111,21 +107,6 @@ def test_in_the_embedded_shape_redis_broker_and_worker_are_not_used(client, db, 
     status, body = health(client)
     assert status == 200 and body["status"] == "ok"
     assert body["redis"]["state"] == body["broker"]["state"] == body["worker"]["state"] == "not used"
-
-
-@pytest.fixture
-def own_postgres(postgresql):
-    """A PostgreSQL of this test's own (the test stops it), outside pytest's temporary folders,
-    which the postgres user may not enter."""
-    directory = Path(tempfile.mkdtemp(prefix="casereview-postgres-"))
-    database = OwnPostgres(directory)
-    try:
-        database.create()
-    except (OSError, subprocess.CalledProcessError) as error:
-        pytest.fail(f"Could not start a PostgreSQL of the test's own: {getattr(error, 'stderr', error)}")
-    yield database
-    database.stop()
-    shutil.rmtree(directory, ignore_errors=True)
 
 
 def database_errors(server) -> float:
