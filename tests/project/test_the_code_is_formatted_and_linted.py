@@ -1,5 +1,5 @@
 """One formatter and one linter for the whole tree: ruff, configured in pyproject.toml. CI runs it
-through this test (and .ci/run once more, before the suite), so unformatted code fails the run."""
+through this test (part of the suite .ci/run runs), so unformatted code fails the run."""
 
 import subprocess
 import sys
