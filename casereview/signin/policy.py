@@ -72,6 +72,10 @@ class SignInPolicyMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
+        # No session cookie, nobody signed in: never load a session just for this (an attendee's
+        # phone has none, and its answers must not vary by cookie).
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
