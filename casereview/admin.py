@@ -5,7 +5,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
 from casereview import services
-from casereview.models import Membership, Organisation, User, VocabularyTerm
+from casereview.models import Membership, Organisation, OrganisationSignIn, User, VocabularyTerm
+from casereview.signin import services as signin_services
+from casereview.signin.forms import SignInSettingsForm
 
 
 @admin.register(User)
@@ -58,3 +60,23 @@ class VocabularyTermAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Terms are retired, never deleted: past reviews refer to them.
         return False
+
+
+class OrganisationSignInAdminForm(SignInSettingsForm):
+    class Meta(SignInSettingsForm.Meta):
+        fields = ["organisation", *SignInSettingsForm.Meta.fields]
+
+
+@admin.register(OrganisationSignIn)
+class OrganisationSignInAdmin(admin.ModelAdmin):
+    """For the superuser's first setup of an LA's provider; the LA's lead has the same on their
+    own settings page. Saved through the service, so the secret is encrypted and SSO-only LAs'
+    password sessions end."""
+
+    form = OrganisationSignInAdminForm
+    list_display = ["organisation", "preset", "issuer", "sso_required", "mfa_required_for"]
+
+    def save_model(self, request, obj, form, change):
+        data = {name: value for name, value in form.cleaned_data.items() if name != "organisation"}
+        saved = signin_services.sign_in_save(organisation=form.cleaned_data["organisation"], **data)
+        obj.pk = saved.pk

@@ -10,3 +10,6 @@ class CasereviewConfig(AppConfig):
 
         # Counted from the models' post_save, so no service needs to know about metrics.
         connect_model_signals()
+
+        # A wrong second-factor code counts for django-axes as a failed sign-in (casereview/signin/lockout.py).
+        import casereview.signin.lockout  # noqa: F401

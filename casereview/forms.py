@@ -5,6 +5,7 @@ from django.forms.models import ModelChoiceIterator
 
 from casereview.identifiers import reject_identifiers
 from casereview.models import VocabularyTerm
+from casereview.signin.selectors import password_refused_for, sign_in_for_email
 
 
 class VocabularyTermForm(forms.ModelForm):
@@ -31,17 +32,41 @@ class VocabularyTermAddForm(forms.Form):
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in with one plain message for a wrong email or password, and messages that say what to do."""
+    """Django's sign-in with one plain message for a wrong email or password, and messages that say what to do.
+
+    Email first: an address of a domain whose LA signs its staff in through its own provider is
+    sent there (``sso`` is set, the password is neither needed nor checked); anyone else signs in
+    with the password on the same page, so it works with JavaScript off. A member of an LA that
+    requires single sign-on is refused a password sign-in, but only once the password is right,
+    so the page never tells a guesser which addresses exist."""
 
     error_messages = {
         "invalid_login": "Enter the email address and password of your casereview account. Check both and try again.",
         "inactive": "This account is switched off. Ask your programme lead to switch it on again.",
+        "sso_required": "Your council signs you in to casereview with its own sign-in. Use your council email address.",
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        self.sso = None
         self.fields["username"].error_messages["required"] = "Enter your email address"
-        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["password"].required = False
+        self.fields["password"].help_text = "Not needed if your council signs you in: you will be sent to its sign-in."
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip()
+        self.sso = sign_in_for_email(email) if email else None
+        if self.sso is not None:
+            return self.cleaned_data
+        if not self.cleaned_data.get("password"):
+            self.add_error("password", "Enter your password")
+            return self.cleaned_data
+        return super().clean()
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if password_refused_for(user):
+            raise ValidationError(self.error_messages["sso_required"], code="sso_required")
 
 
 def add_service_errors(form: forms.Form, error: ValidationError, *, field: str | None = None) -> None:

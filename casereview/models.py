@@ -141,3 +141,65 @@ class DeletionRecord(models.Model):
 
     class Meta:
         ordering = ["-deleted_at"]
+
+
+class SignInPreset(models.TextChoices):
+    ENTRA = "entra", "Microsoft Entra ID"
+    GOOGLE = "google", "Google Workspace"
+    OTHER = "other", "Another OpenID Connect provider"
+
+
+class MfaRequiredFor(models.TextChoices):
+    LEADS = "leads", "Programme leads"
+    EVERYONE = "everyone", "Everyone"
+    NONE = "none", "Nobody (not recommended)"
+
+
+class OrganisationSignIn(models.Model):
+    """How an LA's staff sign in: its own OpenID Connect provider, and who needs a second factor.
+
+    One row per LA at most; an LA without one signs in with passwords, and needs MFA as
+    ``settings.MFA_REQUIRED_FOR_DEFAULT`` says. The client secret is kept encrypted
+    (casereview.signin.secrets) or read from the environment variable ``client_secret_env`` names,
+    never stored in clear. The provider is offered to allauth as a SocialApp built from this row
+    (casereview.signin.adapters), whose provider id is the LA's slug."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="sign_in")
+    preset = models.CharField(max_length=20, choices=SignInPreset.choices, default=SignInPreset.ENTRA)
+    issuer = models.URLField(
+        blank=True,
+        help_text="The provider's issuer URL, e.g. https://login.microsoftonline.com/<tenant id>/v2.0. "
+        "Empty: no single sign-on.",
+    )
+    client_id = models.CharField(max_length=200, blank=True)
+    client_secret_encrypted = models.TextField(blank=True)
+    client_secret_env = models.CharField(
+        max_length=100, blank=True, help_text="Name of an environment variable holding the client secret instead."
+    )
+    allowed_domains = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Email domains of the LA's staff, separated by commas, e.g. northshire.gov.uk.",
+    )
+    sso_required = models.BooleanField(
+        default=False, help_text="Members may sign in only through the provider: no passwords, no password resets."
+    )
+    mfa_required_for = models.CharField(max_length=20, choices=MfaRequiredFor.choices, default=MfaRequiredFor.LEADS)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TenantQuerySet.as_manager()
+
+    def __str__(self):
+        return f"Sign-in of {self.organisation}"
+
+    @property
+    def provider_id(self) -> str:
+        return self.organisation.slug
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.strip().lower() for d in self.allowed_domains.split(",") if d.strip()]
+
+    @property
+    def sso_configured(self) -> bool:
+        return bool(self.issuer and self.client_id)

@@ -60,6 +60,12 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "django_structlog",
+    # Sign-in (issue 35): allauth's account flow for the MFA step, TOTP and recovery codes, and
+    # each LA's OpenID Connect provider (the "council" provider of casereview/provider.py).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +84,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Renews a signed-in session at most once a minute (inside SessionMiddleware, which saves it).
     "casereview.sessions.IdleSessionMiddleware",
+    # allauth's pending sign-in (between the password and the second factor) lives in the session.
+    "allauth.account.middleware.AccountMiddleware",
+    # MFA set up before anything else where required; SSO sessions end; SSO-only LAs have no
+    # password sessions (casereview/signin/policy.py).
+    "casereview.signin.policy.SignInPolicyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -191,6 +202,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_USERNAME_FORM_FIELD = "username"
+# The sign-in form posts "username"; allauth's re-authentication and the second factor pass "email":
+# both count against one person's lockout (casereview/signin/lockout.py).
+AXES_USERNAME_CALLABLE = "casereview.signin.lockout.axes_username"
 # The client's address behind the load balancer: X-Forwarded-For, trusted for as many proxies as
 # there are (casereview/client_ip.py). Shared with the attendee limits.
 TRUSTED_PROXY_HOPS = env_int("TRUSTED_PROXY_HOPS", 1 if env_bool("BEHIND_TLS_PROXY", False) else 0, minimum=0)
@@ -203,6 +217,40 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# --- allauth (issue 35) ----------------------------------------------------------------------------
+# Accounts are made only by add_member or the people page: nobody signs up, by password or provider.
+ACCOUNT_ADAPTER = "casereview.signin.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "casereview.signin.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGOUT_ON_GET = False
+# Wrong second-factor codes: 5 per person in 15 minutes (as django-axes allows passwords), 10 a
+# minute per client address. allauth counts them in the cache (casereview/signin/lockout.py also
+# counts each as a failed sign-in for django-axes).
+ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{AXES_FAILURE_LIMIT}/{int(AXES_COOLOFF_TIME.total_seconds())}s/key"}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "casereview.signin.adapters.MfaAdapter"
+MFA_TOTP_ISSUER = "casereview"
+# A code of the period before or after is accepted too: phones' clocks drift by seconds.
+MFA_TOTP_TOLERANCE = 1
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TRUST_ENABLED = False
+# Who must use a second factor in an LA that has not chosen (OrganisationSignIn.mfa_required_for):
+# programme leads in production; nobody on a development machine. Superusers always.
+MFA_REQUIRED_FOR_DEFAULT = env_str("MFA_REQUIRED_FOR_DEFAULT", "none" if DEBUG else "leads")
+if MFA_REQUIRED_FOR_DEFAULT not in ("leads", "everyone", "none"):
+    raise ImproperlyConfigured("MFA_REQUIRED_FOR_DEFAULT must be leads, everyone or none.")
+# A session begun at an LA's provider ends this long after that sign-in, however busy: a leaver
+# disabled at the provider is out within this many hours (the next sign-in asks the provider).
+SSO_SESSION_HOURS = env_int("SSO_SESSION_HOURS", 10, minimum=1)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching a provider's person is casereview's own rule
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {"council": {"OAUTH_PKCE_ENABLED": True}}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

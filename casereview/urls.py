@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
 from casereview import metrics, views
-from casereview.forms import SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,7 +16,8 @@ urlpatterns = [
     path("vocabulary/terms/<int:pk>/retire/", views.vocabulary_term_retire, name="vocabulary_term_retire"),
     path("", include("workshops.urls")),
     path("", include("analytics.urls")),
-    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
+    # Before Django's own: sign-in with a second factor or the LA's provider (issue 35).
+    path("", include("casereview.signin.urls")),
     # Before Django's own, which it replaces: the same page with limits per address and per client.
     path("accounts/password_reset/", views.password_reset, name="password_reset"),
     path("", include("improvement.urls")),

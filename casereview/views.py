@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.views import PasswordResetView
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from casereview.metrics import ping, uses_redis
 from casereview.models import Role, VocabularyTerm
 from casereview.pending_refreshes import figures_age_seconds
 from casereview.selectors import vocabularies_of
+from casereview.signin.selectors import password_refused_for
 from casereview.tasks import HEARTBEAT_KEY
 from casereview.tenancy import get_for_member_or_404, member_required, membership_of
 from casereview.vocabularies import OPEN_KINDS, VocabularyKind
@@ -168,7 +170,16 @@ PASSWORD_RESET_PER_ADDRESS = "3/h"
 PASSWORD_RESET_PER_CLIENT = "30/h"
 
 
+class ResetForm(PasswordResetForm):
+    """No reset link for a member of an LA that signs its staff in itself (the page reads the same)."""
+
+    def get_users(self, email):
+        return (user for user in super().get_users(email) if not password_refused_for(user))
+
+
 class ThrottledPasswordResetView(PasswordResetView):
+    form_class = ResetForm
+
     def post(self, request, *args, **kwargs):
         if over_limit(request, group="password-reset-client", rate=PASSWORD_RESET_PER_CLIENT):
             return render(request, "registration/password_reset_throttled.html", status=429)

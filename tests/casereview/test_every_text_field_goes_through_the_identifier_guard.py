@@ -49,6 +49,11 @@ UNGUARDED_COLUMNS = {
     "analytics.FeedRead.path": "written only by analytics.feed.services.read_record, which guards it",
     "workshops.PollResponse.lemma": "made from the guarded text",
     "workshops.PollMerge.key": "a lemma made from guarded answers",
+    "casereview.OrganisationSignIn.issuer": "the identity provider's issuer URL, checked as a URL",
+    "casereview.OrganisationSignIn.client_id": "an id the identity provider gave the LA's IT",
+    "casereview.OrganisationSignIn.client_secret_encrypted": "ciphertext made by casereview.signin.secrets",
+    "casereview.OrganisationSignIn.client_secret_env": "an environment variable's name, checked as one",
+    "casereview.OrganisationSignIn.allowed_domains": "email domains, each checked as a domain name",
 }
 
 
@@ -72,6 +77,10 @@ def _subclasses(cls):
 # Forms that take text but keep none of it, each with the reason.
 FORMS_KEEPING_NO_TEXT = {
     "casereview.forms.SignInForm": "checks an email and a password against an account; stores neither",
+    "casereview.views.ResetForm": "an email address to send a link to; stores nothing",
+    "casereview.signin.forms.SignInSettingsForm": "an identity provider's URL, ids, a secret and email domains, "
+    "given by the LA's IT (the service checks the URL, the domains and the variable name); no free text",
+    "casereview.admin.OrganisationSignInAdminForm": "the same settings, for the superuser's first setup",
 }
 
 

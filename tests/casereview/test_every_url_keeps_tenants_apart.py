@@ -41,6 +41,14 @@ PUBLIC = {
     "poll_follow",
     "poll_shared_cards",
     "accessibility",
+    # Signing in (issue 35): the same sign-in page under allauth's name, the second factor while a
+    # sign-in waits for it, and each LA's provider (its slug names it; it shows no LA data).
+    "account_login",
+    "mfa_authenticate",
+    "council_login",
+    "council_callback",
+    "socialaccount_login_cancelled",
+    "socialaccount_login_error",
 }
 # Signed-in pages that show the visitor's own LA (or nothing): the outsider may get 200 there.
 OWN_LA_PAGES = {
@@ -64,6 +72,17 @@ OWN_LA_PAGES = {
     "action_create",
     "follow_up_list",
     "variation_settings",
+    # The person's own second factor (issue 35): their own account, no LA's data.
+    "account_reauthenticate",
+    "mfa_index",
+    "mfa_reauthenticate",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    # The LA's own sign-in settings (lead only; the outsider sees and changes their own LA's).
+    "sign_in_settings",
 }
 # Read with a feed key in a header, never with a session: anyone without a key gets 401
 # (tests/analytics/test_power_bi_feed.py walks them with another LA's key).
@@ -227,6 +246,7 @@ def kwargs_for(pattern, world):
         "action_pk": world["action"].pk,
         "next_step_pk": world["next_step"].pk,
         "review_pk": world["allocation"].review.pk,
+        "provider_id": world["workshop"].organisation.slug,
     }
     kwargs = {}
     for argument in pattern.pattern.converters:

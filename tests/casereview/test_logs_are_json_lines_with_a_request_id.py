@@ -41,7 +41,8 @@ def json_lines():
     root.setLevel(level)
 
 
-def test_each_line_of_a_request_is_one_json_object_with_its_request_id_and_no_query_string(client, json_lines):
+def test_each_line_of_a_request_is_one_json_object_with_its_request_id_and_no_query_string(client, json_lines, db):
+    # (db: the sign-in page reads which LAs' providers it may send people to, for its CSP.)
     response = client.get(f"/accounts/login/?next=/workshops/&api_key={SECRET}")
     assert response.status_code == 200
     lines = json_lines()
@@ -88,7 +89,7 @@ def test_a_crash_is_one_line_with_its_traceback_in_one_field(phone, words_poll, 
         (1, "forged\nlevel=error", False),  # not an id: never written into the lines
     ],
 )
-def test_the_proxys_request_id_is_kept_only_from_a_trusted_proxy(client, settings, json_lines, hops, offered, kept):
+def test_the_proxys_request_id_is_kept_only_from_a_trusted_proxy(client, settings, json_lines, hops, offered, kept, db):
     settings.TRUSTED_PROXY_HOPS = hops
     response = client.get("/accounts/login/", headers={"X-Request-ID": offered})
     assert (response["X-Request-ID"] == offered) is kept
