@@ -92,6 +92,12 @@ class Membership(models.Model):
         return self.role == Role.LEAD
 
 
+class TermScope(models.TextChoices):
+    BOTH = "both", "Review rooms and plans"
+    ROOMS = "rooms", "Review rooms only"
+    PLANS = "plans", "Plans only (e.g. a strategic review's themes)"
+
+
 class VocabularyTerm(models.Model):
     """One entry of one of an LA's SEND vocabularies (docs/design.md, “What it is”).
 
@@ -104,6 +110,9 @@ class VocabularyTerm(models.Model):
     label = models.CharField(max_length=120, validators=[reject_identifiers])
     position = models.PositiveIntegerField(default=0)
     retired_at = models.DateTimeField(null=True, blank=True)
+    # Themes only: a strategic review's themes (seed 004) are for plans, and stay out of the
+    # review rooms' buttons; every other term is for both.
+    scope = models.CharField(max_length=10, choices=TermScope.choices, default=TermScope.BOTH)
 
     objects = TenantQuerySet.as_manager()
 

@@ -288,7 +288,7 @@ def load(organisation) -> None:
     for position, (name, focus_areas) in enumerate(PLAN.items(), start=1):
         workstream = Workstream.objects.create(plan=plan, name=name, position=position)
         for number, statement, codes, actions in focus_areas:
-            area = FocusArea.objects.create(workstream=workstream, number=number, statement=statement)
+            area = FocusArea.objects.create(workstream=workstream, ref=str(number), statement=statement)
             area.themes.set([themes[code] for code in codes if code in themes])
             areas[number] = area
             for title, owner, due, status, saves, progress, next_steps in actions:
@@ -337,7 +337,7 @@ def load(organisation) -> None:
             frequency=frequency,
         )
     for number, code, text, decision, reason in RECOMMENDATIONS:
-        recommendation = Recommendation.objects.create(plan=plan, number=number, theme=themes[code], text=text)
+        recommendation = Recommendation.objects.create(plan=plan, ref=str(number), theme=themes[code], text=text)
         if decision != Recommendation.Decision.OPEN:
             services.recommendation_decide(
                 recommendation=recommendation,

@@ -121,7 +121,7 @@ class WorkstreamForm(forms.ModelForm):
 class FocusAreaForm(_EvidenceMixin, forms.ModelForm):
     class Meta:
         model = FocusArea
-        fields = ["number", "statement", "funnel_finding", "funnel_dataset"]
+        fields = ["ref", "statement", "funnel_finding", "funnel_dataset"]
         labels = {"statement": "What good looks like"}
         widgets = {"statement": forms.Textarea(attrs={"rows": 3})}
 
@@ -169,7 +169,7 @@ class ActionForm(_EvidenceMixin, forms.ModelForm):
             "workstream__plan"
         )
         self.fields["focus_area"].label_from_instance = lambda a: (
-            f"{a.workstream.plan.title} › {a.workstream.name} › {a.number}. {a.statement[:80]}"
+            f"{a.workstream.plan.title} › {a.workstream.name} › {a.ref}. {a.statement[:80]}"
         )
         self.fields["rag"].choices = Rag.choices
         self.initial.setdefault("version", self.instance.version if self.instance.pk else 0)
@@ -201,7 +201,7 @@ class RecommendationForm(forms.ModelForm):
 
     class Meta:
         model = Recommendation
-        fields = ["number", "theme", "text"]
+        fields = ["ref", "theme", "text"]
         labels = {"text": "Recommendation"}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
 
@@ -210,11 +210,11 @@ class RecommendationForm(forms.ModelForm):
         self.plan = plan
         self.fields["theme"].terms = offered_terms(plan.organisation, [VocabularyKind.THEME])[VocabularyKind.THEME]
 
-    def clean_number(self):
-        number = self.cleaned_data["number"]
-        if self.plan.recommendations.filter(number=number).exclude(pk=self.instance.pk).exists():
-            raise ValidationError("This plan already has a recommendation with this number.")
-        return number
+    def clean_ref(self):
+        ref = " ".join(self.cleaned_data["ref"].split())
+        if self.plan.recommendations.filter(ref__iexact=ref).exclude(pk=self.instance.pk).exists():
+            raise ValidationError("This plan already has a recommendation with this reference.")
+        return ref
 
 
 class DecisionForm(forms.Form):
@@ -243,9 +243,7 @@ class DecisionForm(forms.Form):
         self.fields["focus_area"].queryset = FocusArea.objects.filter(workstream__plan=plan).select_related(
             "workstream"
         )
-        self.fields["focus_area"].label_from_instance = lambda a: (
-            f"{a.workstream.name} › {a.number}. {a.statement[:80]}"
-        )
+        self.fields["focus_area"].label_from_instance = lambda a: f"{a.workstream.name} › {a.ref}. {a.statement[:80]}"
 
     def clean_owner(self):
         owner = self.cleaned_data["owner"]

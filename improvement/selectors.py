@@ -296,9 +296,7 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
                         "next_steps": [{"text": s.text, "done": s.done} for s in action.next_steps.all()],
                     }
                 )
-            areas.append(
-                {"number": area.number, "statement": area.statement, "evidence": evidence(area), "actions": actions}
-            )
+            areas.append({"ref": area.ref, "statement": area.statement, "evidence": evidence(area), "actions": actions})
         workstreams.append(
             {"name": workstream.name, "rag": _rag_counts(a.rag for a in all_actions), "focus_areas": areas}
         )

@@ -216,7 +216,7 @@ def recommendation_decide(
             by=by,
             expected_version=0,
             data=ActionData(
-                title=f"Recommendation {recommendation.number}: {recommendation.text}"[:300],
+                title=f"Recommendation {recommendation.ref}: {recommendation.text}"[:300],
                 owner=owner,
                 due=due,
                 themes=[recommendation.theme],

@@ -47,6 +47,7 @@ from improvement.models import (
     Risk,
     Workstream,
 )
+from improvement.refs import next_whole_ref
 from workshops.models import CaseReview
 
 FORM = "improvement/form.html"
@@ -163,17 +164,17 @@ def workstream_edit(request, plan_pk, pk=None):
 def focus_area_edit(request, workstream_pk, pk=None):
     workstream = get_for_member_or_404(request.user, Workstream, pk=workstream_pk)
     area = get_object_or_404(FocusArea, pk=pk, workstream=workstream) if pk else None
-    numbers = FocusArea.objects.filter(workstream__plan=workstream.plan).values_list("number", flat=True)
+    refs = FocusArea.objects.filter(workstream__plan=workstream.plan).values_list("ref", flat=True)
     form = FocusAreaForm(
         request.POST or None,
         instance=area,
         organisation=request.membership.organisation,
-        initial={"number": max(numbers, default=0) + 1} if area is None else None,
+        initial={"ref": next_whole_ref(refs)} if area is None else None,
     )
     if request.method == "POST" and form.is_valid():
         form.instance.workstream = workstream
         area = form.save()
-        messages.success(request, f"Saved focus area {area.number}.")
+        messages.success(request, f"Saved focus area {area.ref}.")
         return redirect("plan_detail", pk=workstream.plan_id)
     return _form_page(
         request,
@@ -374,7 +375,7 @@ def recommendation_list(request, plan_pk):
         if form.is_valid():
             form.instance.plan = plan
             form.save()
-            messages.success(request, f"Added recommendation {form.instance.number}.")
+            messages.success(request, f"Added recommendation {form.instance.ref}.")
             return redirect("recommendation_list", plan_pk=plan.pk)
     groups: dict = {}
     for recommendation in plan.recommendations.select_related("theme").prefetch_related("actions"):
@@ -407,13 +408,13 @@ def recommendation_decide(request, pk):
             add_service_errors(form, error)
         else:
             messages.success(
-                request, f"Recommendation {recommendation.number}: {recommendation.get_decision_display().lower()}."
+                request, f"Recommendation {recommendation.ref}: {recommendation.get_decision_display().lower()}."
             )
             return redirect("recommendation_list", plan_pk=plan.pk)
     return _form_page(
         request,
         form,
-        title=f"Decide on recommendation {recommendation.number}",
+        title=f"Decide on recommendation {recommendation.ref}",
         intro=f"{recommendation.theme.label}: {recommendation.text}",
         back=("Recommendations", "recommendation_list", [plan.pk]),
         button="Record the decision",

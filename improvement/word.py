@@ -84,13 +84,21 @@ def update_document(update: MonitoringUpdate) -> Document:
         for area in workstream["focus_areas"]:
             for action in area["actions"] or [None]:
                 if action is None:
-                    rows.append([f"Focus Area {area['number']}: {area['statement']}", "No action yet", "—", "", ""])
+                    rows.append(
+                        [
+                            f"Focus Area {area.get('ref', area.get('number'))}: {area['statement']}",
+                            "No action yet",
+                            "—",
+                            "",
+                            "",
+                        ]
+                    )
                     continue
                 milestone = f"{action['title']} (owner: {action['owner']}; due {action['due']}; {action['status']}"
                 milestone += "; overdue)" if action["overdue"] else ")"
                 rows.append(
                     [
-                        f"Focus Area {area['number']}: {area['statement']}",
+                        f"Focus Area {area.get('ref', area.get('number'))}: {area['statement']}",
                         milestone,
                         RAG_WORDS[action["rag"]],
                         action["issue"],

@@ -54,6 +54,10 @@ UNGUARDED_COLUMNS = {
     "casereview.OrganisationSignIn.client_secret_encrypted": "ciphertext made by casereview.signin.secrets",
     "casereview.OrganisationSignIn.client_secret_env": "an environment variable's name, checked as one",
     "casereview.OrganisationSignIn.allowed_domains": "email domains, each checked as a domain name",
+    "improvement.FocusArea.sort_key": "made by the code from the guarded reference",
+    "improvement.Action.sort_key": "made by the code from the guarded reference",
+    "improvement.Risk.sort_key": "made by the code from the guarded reference",
+    "improvement.Recommendation.sort_key": "made by the code from the guarded reference",
 }
 
 
@@ -145,13 +149,11 @@ FORM_MAKERS = {
     "analytics.feed.views.TokenForm": lambda f, data: f(data),
     "improvement.forms.PlanForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
     "improvement.forms.WorkstreamForm": lambda f, data: f({**data, "position": 1}, plan=_plan(f)),
-    "improvement.forms.FocusAreaForm": lambda f, data: f(
-        {**data, "number": 1}, organisation=f.fixtures["organisation"]
-    ),
+    "improvement.forms.FocusAreaForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
     "improvement.forms.ActionForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
     "improvement.forms.ProgressNoteForm": lambda f, data: f(data),
     "improvement.forms.NextStepForm": lambda f, data: f(data),
-    "improvement.forms.RecommendationForm": lambda f, data: f({**data, "number": 1}, plan=_plan(f)),
+    "improvement.forms.RecommendationForm": lambda f, data: f(data, plan=_plan(f)),
     "improvement.forms.DecisionForm": lambda f, data: f(data, plan=_plan(f)),
     "improvement.forms.RiskForm": lambda f, data: f(data),
     "improvement.forms.KpiForm": lambda f, data: f(data, plan=_plan(f)),
@@ -164,6 +166,10 @@ FORM_MAKERS = {
 # Text fields that take no free text at all: anything but their format is refused, a UPN included.
 FORMATTED_FIELDS = {
     "improvement.forms.KpiValueForm.period": "a month or a date (2026-05, 2026-05-01), parsed",
+    # References are at most 20 characters of letters, digits, dots and dashes; a bare UPN or NHS
+    # number among them is refused by the guard (tests/improvement/test_references_are_text.py).
+    "improvement.forms.FocusAreaForm.ref": "a reference such as 1.1 or 14–15, at most 20 characters",
+    "improvement.forms.RecommendationForm.ref": "a reference such as 1.1 or 14–15, at most 20 characters",
 }
 
 

@@ -183,7 +183,7 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
         compute_snapshot(organisation.pk, scope)
     plan = Plan.objects.create(organisation=organisation, title=f"{SECRET} plan")
     workstream = Workstream.objects.create(plan=plan, name=f"{SECRET} workstream")
-    focus_area = FocusArea.objects.create(workstream=workstream, number=1, statement=f"{SECRET} focus area")
+    focus_area = FocusArea.objects.create(workstream=workstream, ref="1", statement=f"{SECRET} focus area")
     plan_action = plan_services.action_save(
         focus_area=focus_area,
         action=None,
@@ -194,7 +194,7 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
         ),
     )
     next_step = plan_services.next_step_add(action=plan_action, text=f"{SECRET} next step")
-    recommendation = Recommendation.objects.create(plan=plan, number=1, theme=theme, text=f"{SECRET} recommendation")
+    recommendation = Recommendation.objects.create(plan=plan, ref="1", theme=theme, text=f"{SECRET} recommendation")
     risk = Risk.objects.create(
         plan=plan, title=f"{SECRET} risk", rag="red", owner="Head of SEND", review_date="2027-01-01"
     )

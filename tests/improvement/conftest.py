@@ -19,7 +19,7 @@ def plan(organisation):
 def focus_area(plan):
     workstream = Workstream.objects.create(plan=plan, name="Identify–assess–meet need", position=1)
     return FocusArea.objects.create(
-        workstream=workstream, number=14, statement="The graduated response is evidenced in every school."
+        workstream=workstream, ref="14", statement="The graduated response is evidenced in every school."
     )
 
 
@@ -64,5 +64,5 @@ def their_plan(other_organisation):
     """Another LA's plan, with a focus area: never to be seen or touched from Northshire."""
     plan = Plan.objects.create(organisation=other_organisation, title="Southvale plan")
     workstream = Workstream.objects.create(plan=plan, name="Culture")
-    FocusArea.objects.create(workstream=workstream, number=1, statement="Their focus area")
+    FocusArea.objects.create(workstream=workstream, ref="1", statement="Their focus area")
     return plan

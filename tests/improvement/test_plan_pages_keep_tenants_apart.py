@@ -13,7 +13,7 @@ from improvement.models import Kpi, KpiKind, MonitoringUpdate, NextStep, Plan, R
 def things(action, risk, kpi, lead, term, plan):
     step = services.next_step_add(action=action, text="Agree the audit sample")
     recommendation = Recommendation.objects.create(
-        plan=plan, number=1, theme=term("theme", "WORKFORCE_CAPACITY"), text="Share training."
+        plan=plan, ref="1", theme=term("theme", "WORKFORCE_CAPACITY"), text="Share training."
     )
     update = services.update_freeze(
         plan=plan, title="April update", as_of=datetime.date(2027, 4, 30), highlights="", by=lead

@@ -14,7 +14,7 @@ from improvement.models import Action, Recommendation
 def recommendation(plan, term):
     return Recommendation.objects.create(
         plan=plan,
-        number=4,
+        ref="4",
         theme=term("theme", "WORKFORCE_CAPACITY"),
         text="Create a shared SEND workforce development offer.",
     )
@@ -67,7 +67,7 @@ def test_accepting_needs_a_focus_area_of_the_same_plan(recommendation, their_pla
 
 def test_the_list_groups_recommendations_by_theme(recommendation, plan, term, viewer, client_for):
     Recommendation.objects.create(
-        plan=plan, number=5, theme=term("theme", "TRANSITION_BETWEEN_SETTINGS"), text="One template."
+        plan=plan, ref="5", theme=term("theme", "TRANSITION_BETWEEN_SETTINGS"), text="One template."
     )
     page = client_for(viewer).get(f"/plans/{plan.pk}/recommendations/").content.decode()
     workforce, transition = (
