@@ -10,6 +10,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from dotenv import load_dotenv
@@ -182,6 +183,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "workshops.tasks.delete_workshops_past_retention",
         "schedule": 24 * 3600.0,
     },
+    # Each member's improvement plan actions and follow-ups due, by email (improvement/reminders.py):
+    # 07:00 in TIME_ZONE (Europe/London), which Celery reads as its own time zone.
+    "send-plan-reminders": {
+        "task": "improvement.tasks.send_plan_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 # /metrics (Prometheus) answers only a scraper sending "Authorization: Bearer <METRICS_TOKEN>";
 # unset, it is not there at all (404). Several gunicorn workers share their counts through the
@@ -230,12 +237,19 @@ ACCOUNT_LOGOUT_ON_GET = False
 # minute per client address. allauth counts them in the cache (casereview/signin/lockout.py also
 # counts each as a failed sign-in for django-axes).
 ACCOUNT_RATE_LIMITS = {"login_failed": f"10/m/ip,{AXES_FAILURE_LIMIT}/{int(AXES_COOLOFF_TIME.total_seconds())}s/key"}
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Passkeys (WebAuthn, through fido2) count as a second factor like the authenticator app.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_ADAPTER = "casereview.signin.adapters.MfaAdapter"
 MFA_TOTP_ISSUER = "casereview"
 # A code of the period before or after is accepted too: phones' clocks drift by seconds.
 MFA_TOTP_TOLERANCE = 1
+# A passkey is a second step after the password, never a way in on its own: allauth's passwordless
+# sign-in would skip casereview's sign-in form, so neither django-axes' lockout nor the refusal of
+# password-style sign-ins for members of an LA that requires its own provider would apply to it.
 MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_PASSKEY_SIGNUP_ENABLED = False
+# Ask the passkey for a PIN or fingerprint where it has one; a plain security key still works.
+MFA_WEBAUTHN_USER_VERIFICATION = "preferred"
 MFA_TRUST_ENABLED = False
 # Who must use a second factor in an LA that has not chosen (OrganisationSignIn.mfa_required_for):
 # programme leads in production; nobody on a development machine. Superusers always.

@@ -6,6 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
 from django.shortcuts import render
@@ -16,6 +17,7 @@ from casereview.signin.selectors import configured_sign_ins, domain_of, has_mfa,
 from casereview.tenancy import membership_of
 
 PROVIDER = "council"  # casereview/provider.py
+FIRST_FACTOR_PAGES = {"mfa_activate_totp", "mfa_add_webauthn"}
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -35,12 +37,12 @@ class AccountAdapter(DefaultAccountAdapter):
         return again is not None and again.pk == user.pk
 
     def is_reauthentication_required(self, *, app: str = "") -> bool:
-        # Setting up the first authenticator app right after signing in (where the LA requires
-        # one) asks for no password again: it only adds a factor. Turning one off, or making new
-        # recovery codes, still does.
+        # Setting up the first second factor (an authenticator app or a passkey) right after
+        # signing in (where the LA requires one) asks for no password again: it only adds a factor.
+        # Adding another, turning one off, or making new recovery codes, still does.
         request = context.request
         match = getattr(request, "resolver_match", None)
-        if match and match.url_name == "mfa_activate_totp" and not has_mfa(request.user):
+        if match and match.url_name in FIRST_FACTOR_PAGES and not has_mfa(request.user):
             return False
         return super().is_reauthentication_required(app=app)
 
@@ -53,6 +55,17 @@ class MfaAdapter(DefaultMFAAdapter):
 
     def decrypt(self, encrypted_text: str) -> str:
         return decrypt_mfa(encrypted_text)
+
+    def get_public_key_credential_rp_entity(self) -> dict[str, str]:
+        # The passkey is bound to the host the person signs in at (allauth's choice, kept); the
+        # name their device shows is the product's, not the host's.
+        return {**super().get_public_key_credential_rp_entity(), "name": "casereview"}
+
+    def generate_authenticator_name(self, user, type) -> str:
+        if type != Authenticator.Type.WEBAUTHN:
+            return super().generate_authenticator_name(user, type)
+        count = Authenticator.objects.filter(user_id=user.pk, type=type).count()
+        return "Passkey" if count == 0 else f"Passkey {count + 1}"
 
 
 def _refuse(request, reason: str):

@@ -1,8 +1,8 @@
 """What a signed-in session must satisfy, decided once at sign-in and kept in the session, so
 that a page view costs no extra query:
 
-- a password session of someone who must use a second factor and has none goes to set one up
-  before anything else;
+- a password session of someone who must use a second factor and has none (an authenticator app
+  or a passkey) goes to set one up before anything else;
 - a session begun at an LA's provider ends SSO_SESSION_HOURS after that sign-in, however busy (a
   leaver disabled at the provider cannot begin another).
 
@@ -27,6 +27,9 @@ SESSION_KEY = "casereview_sign_in"
 # Pages a person who must first set up a second factor may still open.
 BEFORE_MFA = {
     "mfa_activate_totp",
+    # A passkey instead of the app (casereview.signin.selectors.SECOND_FACTORS).
+    "mfa_add_webauthn",
+    "mfa_list_webauthn",
     "mfa_index",
     "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes",

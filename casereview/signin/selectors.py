@@ -75,5 +75,21 @@ def mfa_required(user) -> bool:
     return required_for == MfaRequiredFor.LEADS and membership.role == Role.LEAD
 
 
+# What satisfies "must use a second factor": an authenticator app or a passkey. Recovery codes
+# alone do not (they only stand in for one of these).
+SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
 def has_mfa(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).exists()
+
+
+def second_factors_of(user) -> set[str]:
+    """Which kinds of second factor the person has (totp, webauthn), for the pages that ask for one."""
+    return set(Authenticator.objects.filter(user=user, type__in=SECOND_FACTORS).values_list("type", flat=True))
+
+
+def sso_domains() -> list[str]:
+    """Every email domain an LA signs in through its own provider. Not a secret: typing an address of
+    one on the sign-in page sends the browser to that provider, whose address the page's CSP names."""
+    return sorted({domain for sign_in in configured_sign_ins() for domain in sign_in.domains})
