@@ -4,17 +4,45 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
 from casereview.identifiers import reject_identifiers
-from casereview.models import VocabularyTerm
+from casereview.models import TermScope, VocabularyTerm
 from casereview.signin.selectors import password_refused_for, sign_in_for_email
+from casereview.vocabularies import VocabularyKind
+
+SCOPE_HELP = (
+    "Where the theme is offered: review rooms' theme buttons, plans (focus areas, actions, recommendations), "
+    "or both. Dashboards count every theme a review used, whatever its scope."
+)
+
+
+def _scope_field():
+    return forms.ChoiceField(
+        label="Offered in",
+        required=False,  # left out (an older form, a script): the theme keeps its scope, or a new one is for both
+        choices=TermScope.choices,
+        initial=TermScope.BOTH,
+        widget=forms.RadioSelect,
+        help_text=SCOPE_HELP,
+    )
 
 
 class VocabularyTermForm(forms.ModelForm):
-    """Rename or reorder a term. Its code never changes, so imports and history keep working."""
+    """Rename or reorder a term, and for a theme say where it is offered (``scope``). Its code
+    never changes, so imports and history keep working."""
 
     class Meta:
         model = VocabularyTerm
-        fields = ["label", "position"]
+        fields = ["label", "position", "scope"]
         help_texts = {"position": "Lists are shown in this order, lowest first."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.kind == VocabularyKind.THEME:
+            self.fields["scope"] = _scope_field()
+        else:
+            del self.fields["scope"]  # only themes have a scope: the other lists serve rooms and plans alike
+
+    def clean_scope(self):
+        return self.cleaned_data.get("scope") or self.instance.scope
 
     def clean_label(self):
         label = self.cleaned_data["label"].strip()
@@ -29,6 +57,11 @@ class VocabularyTermForm(forms.ModelForm):
 class VocabularyTermAddForm(forms.Form):
     # A model field's validators do not travel with formfield(): the guard is named again here.
     label = VocabularyTerm._meta.get_field("label").formfield(validators=[reject_identifiers])
+
+    def __init__(self, *args, kind=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == VocabularyKind.THEME:
+            self.fields["scope"] = _scope_field()
 
 
 class SignInForm(AuthenticationForm):

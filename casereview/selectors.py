@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from casereview.models import Organisation, VocabularyTerm
+from casereview.models import Organisation, TermScope, VocabularyTerm
 from casereview.suggestions import did_you_mean
 from casereview.vocabularies import ENTRY_NAMES, OPEN_KINDS, VocabularyKind
 
@@ -29,12 +29,19 @@ def vocabularies_of(organisation: Organisation) -> list[Vocabulary]:
     ]
 
 
-def offered_terms(organisation: Organisation, kinds, *, keeping=()) -> dict[str, list[VocabularyTerm]]:
+def offered_terms(
+    organisation: Organisation, kinds, *, keeping=(), for_use: str | None = None
+) -> dict[str, list[VocabularyTerm]]:
     """The terms a form offers, by kind, in one query: the active ones, and those of ``keeping``
-    even if retired (a record that uses them keeps them when it is saved again)."""
+    even if retired (a record that uses them keeps them when it is saved again). ``for_use``
+    (``TermScope.ROOMS`` or ``TermScope.PLANS``): only the themes meant for it (that scope or both);
+    a theme of ``keeping`` stays offered whatever its scope, as a retired one does."""
+    offered = Q(retired_at__isnull=True)
+    if for_use is not None:
+        offered &= ~Q(kind=VocabularyKind.THEME) | Q(scope__in=[TermScope.BOTH, for_use])
     terms = (
         VocabularyTerm.objects.for_organisation(organisation)
-        .filter(Q(retired_at__isnull=True) | Q(pk__in=list(keeping)), kind__in=list(kinds))
+        .filter(offered | Q(pk__in=list(keeping)), kind__in=list(kinds))
         .order_by("position", "label")
     )
     by_kind: dict[str, list[VocabularyTerm]] = {kind: [] for kind in kinds}

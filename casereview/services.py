@@ -12,8 +12,8 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 
 from casereview.identifiers import reject_identifiers
-from casereview.models import Membership, Organisation, Role, User, VocabularyTerm
-from casereview.vocabularies import DEFAULT_TERMS, OPEN_KINDS
+from casereview.models import Membership, Organisation, Role, TermScope, User, VocabularyTerm
+from casereview.vocabularies import DEFAULT_TERMS, OPEN_KINDS, VocabularyKind
 
 
 @transaction.atomic
@@ -94,7 +94,10 @@ def password_link_for(user: User) -> str:
     return settings.SITE_URL + path
 
 
-def vocabulary_term_add(*, organisation: Organisation, kind: str, label: str) -> VocabularyTerm:
+def vocabulary_term_add(
+    *, organisation: Organisation, kind: str, label: str, scope: str = TermScope.BOTH
+) -> VocabularyTerm:
+    """A term the LA adds; ``scope`` (a theme's: review rooms, plans or both) says where forms offer it."""
     if kind not in OPEN_KINDS:
         raise ValidationError("Only non-ideal areas and themes can be added to; the other lists use national codes.")
     label = label.strip()
@@ -115,6 +118,7 @@ def vocabulary_term_add(*, organisation: Organisation, kind: str, label: str) ->
                 code=code,
                 label=label,
                 position=(last.position + 1 if last else 1),
+                scope=scope if kind == VocabularyKind.THEME else TermScope.BOTH,
             )
     except IntegrityError:
         raise ValidationError(f"There is already an entry called {label!r} in this list.") from None

@@ -19,7 +19,7 @@ from casereview import services
 from casereview.forms import VocabularyTermAddForm, VocabularyTermForm
 from casereview.limits import over_limit
 from casereview.metrics import ping, uses_redis
-from casereview.models import Role, VocabularyTerm
+from casereview.models import Role, TermScope, VocabularyTerm
 from casereview.pending_refreshes import figures_age_seconds
 from casereview.selectors import vocabularies_of
 from casereview.signin.selectors import password_refused_for
@@ -135,11 +135,14 @@ def vocabulary_term_edit(request, pk):
 def vocabulary_term_add(request, kind):
     if kind not in OPEN_KINDS:
         raise Http404("Only non-ideal areas and themes can be added to.")
-    form = VocabularyTermAddForm(request.POST or None)
+    form = VocabularyTermAddForm(request.POST or None, kind=kind)
     if request.method == "POST" and form.is_valid():
         try:
             term = services.vocabulary_term_add(
-                organisation=request.membership.organisation, kind=kind, label=form.cleaned_data["label"]
+                organisation=request.membership.organisation,
+                kind=kind,
+                label=form.cleaned_data["label"],
+                scope=form.cleaned_data.get("scope") or TermScope.BOTH,
             )
         except ValidationError as error:
             form.add_error("label", error)

@@ -193,13 +193,23 @@ RISKS = [
 ]
 
 MONTHS = [D(2025, 12, 1)] + [D(2026, month, 1) for month in range(1, 12)]
+# The first days of the terms from 2024/25 Autumn to 2026/27 Autumn, and of three academic years.
+TERMS = [D(2024, 9, 1), D(2025, 1, 1), D(2025, 4, 1), D(2025, 9, 1), D(2026, 1, 1), D(2026, 4, 1), D(2026, 9, 1)]
+YEARS = [D(2023, 9, 1), D(2024, 9, 1), D(2025, 9, 1)]
+# Seed 003's indicators, as the LA reports them:
+# (name, kind, unit, direction, frequency, baseline, target, [focus area numbers], periods, values)
 KPIS = [
     (
-        "Requests for EHC needs assessment",
+        # Neither more nor fewer requests is better in itself: a trend the board watches.
+        "Number of requests for an EHC needs assessment",
         KpiKind.HOW_MUCH,
         "requests",
-        Kpi.Direction.DOWN,
-        Decimal(45),
+        Kpi.Direction.NEUTRAL,
+        Kpi.Frequency.MONTHLY,
+        Decimal(50),
+        None,
+        [14],
+        MONTHS,
         [52, 48, 55, 61, 58, 57, 49, 38, 51, 50, 47, 44],
     ),
     (
@@ -207,7 +217,11 @@ KPIS = [
         KpiKind.HOW_WELL,
         "%",
         Kpi.Direction.UP,
+        Kpi.Frequency.MONTHLY,
+        Decimal(68),
         Decimal(90),
+        [15],
+        MONTHS,
         [71, 74, 70, 76, 79, 81, 83, 80, 85, 86, 88, 87],
     ),
     (
@@ -215,8 +229,48 @@ KPIS = [
         KpiKind.HOW_WELL,
         "%",
         Kpi.Direction.UP,
+        Kpi.Frequency.MONTHLY,
+        Decimal(35),
         Decimal(60),
+        [15],
+        MONTHS,
         [38, 41, 44, 43, 47, 50, 52, 55, 54, 58, 57, 61],
+    ),
+    (
+        "Attendance of pupils with an EHCP",
+        KpiKind.DIFFERENCE,
+        "%",
+        Kpi.Direction.UP,
+        Kpi.Frequency.TERMLY,
+        Decimal("87.1"),
+        Decimal(90),
+        [1],
+        TERMS,
+        ["87.4", "86.2", "85.9", "88.0", "87.1", "86.8", "88.9"],
+    ),
+    (
+        "Suspensions of pupils with an EHCP (per 100 pupils)",
+        KpiKind.DIFFERENCE,
+        "per 100",
+        Kpi.Direction.DOWN,
+        Kpi.Frequency.TERMLY,
+        Decimal("9.8"),
+        Decimal(7),
+        [1, 14],
+        TERMS,
+        ["9.6", "10.4", "8.9", "9.1", "8.2", "7.9", "7.4"],
+    ),
+    (
+        "Parent carers confident their child's needs are met",
+        KpiKind.DIFFERENCE,
+        "%",
+        Kpi.Direction.UP,
+        Kpi.Frequency.ANNUAL,
+        Decimal(41),
+        Decimal(60),
+        [1, 10],
+        YEARS,
+        [41, 44, 49],
     ),
 ]
 COMPUTED_KPIS = [
@@ -321,9 +375,19 @@ def load(organisation) -> None:
                 "closed": False,
             },
         )
-    for name, kind, unit, direction, target, values in KPIS:
-        kpi = Kpi.objects.create(plan=plan, name=name, kind=kind, unit=unit, direction=direction, target=target)
-        for period, value in zip(MONTHS, values):
+    for name, kind, unit, direction, frequency, baseline, target, numbers, periods, values in KPIS:
+        kpi = Kpi.objects.create(
+            plan=plan,
+            name=name,
+            kind=kind,
+            unit=unit,
+            direction=direction,
+            frequency=frequency,
+            baseline=baseline,
+            target=target,
+        )
+        kpi.focus_areas.set([areas[number] for number in numbers])
+        for period, value in zip(periods, values, strict=True):
             services.kpi_value_set(kpi=kpi, period=period, value=Decimal(value), by=by)
     for name, kind, unit, direction, target, source, frequency in COMPUTED_KPIS:
         Kpi.objects.create(

@@ -13,10 +13,12 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from analytics.scopes import Scope
+from analytics.selectors import reviews_in
 from analytics.snapshots import compute_snapshot, snapshot_to_read
 from casereview.models import VocabularyTerm
 from casereview.tenancy import for_member
 from casereview.vocabularies import VocabularyKind
+from improvement.board_paper import RatingsAt, actions_as_of, travel
 from improvement.models import (
     Action,
     CaseFollowUp,
@@ -29,7 +31,8 @@ from improvement.models import (
     Risk,
     Workstream,
 )
-from workshops.models import CaseReview, Workshop
+from improvement.periods import period_label
+from workshops.models import Workshop
 
 # Within this fraction of the target (on the wrong side) a KPI is amber; further off, red.
 KPI_AMBER_MARGIN = Decimal("0.10")
@@ -42,7 +45,7 @@ def plans_for(user):
 def plan_tree(plan: Plan):
     """The plan's workstreams, each with its focus areas and their actions (themes, findings,
     notes and next steps read in a handful of queries)."""
-    actions = Action.objects.select_related("funnel_dataset").prefetch_related(
+    actions = Action.objects.select_related("funnel_dataset", "owner_member").prefetch_related(
         "themes", "findings", "progress_notes", "next_steps"
     )
     areas = FocusArea.objects.select_related("funnel_dataset").prefetch_related(
@@ -126,9 +129,23 @@ def actions_by_theme(organisation) -> dict[int, list[Action]]:
 
 # --- KPIs ---------------------------------------------------------------------------------------
 
+# A computed KPI's values come in its source's own periods, whatever frequency it was given.
+COMPUTED_FREQUENCY = {
+    Kpi.Source.REVIEWS_PER_MONTH: Kpi.Frequency.MONTHLY,
+    Kpi.Source.NON_IDEAL_SHARE: Kpi.Frequency.PER_WORKSHOP,
+    Kpi.Source.FOLLOW_UPS_DONE: Kpi.Frequency.MONTHLY,
+}
+# How many of the latest values a monitoring update shows.
+KPI_RECENT_VALUES = 3
+
 
 def _month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
+
+
+def series_frequency(kpi: Kpi) -> str:
+    """The frequency that names the KPI's periods: its own, or its computing source's."""
+    return COMPUTED_FREQUENCY.get(kpi.source, kpi.frequency)
 
 
 def computed_series(kpi: Kpi, figures: dict | None = None) -> list[tuple[datetime.date, Decimal]]:
@@ -171,8 +188,8 @@ def kpi_series(kpi: Kpi, figures: dict | None = None) -> list[tuple[datetime.dat
 
 def kpi_rag(kpi: Kpi, value: Decimal | None) -> str | None:
     """Green on or beyond the target (in the KPI's direction), amber within 10% of it, red further off.
-    No target or no value: no RAG."""
-    if kpi.target is None or value is None:
+    No target, no value, or a KPI where neither higher nor lower is better (a trend only): no RAG."""
+    if kpi.direction == Kpi.Direction.NEUTRAL or kpi.target is None or value is None:
         return None
     target, value = Decimal(kpi.target), Decimal(value)
     gap = (target - value) if kpi.direction == Kpi.Direction.UP else (value - target)
@@ -188,21 +205,60 @@ def _number(value: Decimal | None):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def kpi_trend(direction: str, previous: dict | None, latest: dict | None) -> dict | None:
+    """The direction of travel from the previous value to the latest, in words and an arrow:
+    "↑ up 12 from 2025/26 Autumn term". For a KPI with a direction, whether that is better or worse.
+    ``previous`` and ``latest`` are rows of a summary's values (period, label, value)."""
+    if previous is None or latest is None:
+        return None
+    change = Decimal(str(latest["value"])) - Decimal(str(previous["value"]))
+    arrow, word = ("↑", "up") if change > 0 else ("↓", "down") if change < 0 else ("→", "no change")
+    amount = f" {_number(abs(change))}" if change else ""
+    judged = ""
+    if change and direction in (Kpi.Direction.UP, Kpi.Direction.DOWN):
+        better = (change > 0) == (direction == Kpi.Direction.UP)
+        judged = " (better)" if better else " (worse)"
+    words = f"{word}{amount} from {previous['label']}{judged}"
+    return {
+        "arrow": arrow,
+        "word": word,
+        "change": _number(change),
+        "since": previous["label"],
+        "words": words,
+        "text": f"{arrow} {words}",
+    }
+
+
 def kpi_summary(kpi: Kpi, figures: dict | None = None) -> dict:
-    series = kpi_series(kpi, figures)
-    latest = series[-1] if series else None
+    """A KPI as its pages, the monitoring update and `plan_report` show it. Periods carry their name
+    in the KPI's frequency (``label``: "2025/26 Autumn term"); ``latest`` keeps the first day only,
+    as `plan_report` has always given it. ``recent`` holds the last three values, oldest first."""
+    frequency = series_frequency(kpi)
+    values = [
+        {"period": period.isoformat(), "label": period_label(frequency, period), "value": _number(value)}
+        for period, value in kpi_series(kpi, figures)
+    ]
+    latest = values[-1] if values else None
+    previous = values[-2] if len(values) > 1 else None
     return {
         "name": kpi.name,
         "kind": kpi.kind,
         "kind_label": KpiKind(kpi.kind).label,
         "unit": kpi.unit,
         "direction": kpi.direction,
+        "direction_label": Kpi.Direction(kpi.direction).label,
+        "baseline": _number(kpi.baseline),
         "target": _number(kpi.target),
         "frequency": kpi.get_frequency_display(),
+        "frequency_code": frequency,
         "source": kpi.get_source_display(),
-        "latest": {"period": latest[0].isoformat(), "value": _number(latest[1])} if latest else None,
-        "rag": kpi_rag(kpi, latest[1] if latest else None),
-        "values": [{"period": period.isoformat(), "value": _number(value)} for period, value in series],
+        "latest": {"period": latest["period"], "value": latest["value"]} if latest else None,
+        "latest_label": latest["label"] if latest else None,
+        "rag": kpi_rag(kpi, latest["value"] if latest else None),
+        "trend": kpi_trend(kpi.direction, previous, latest),
+        "focus_areas": [area.ref for area in kpi.focus_areas.all()],
+        "recent": values[-KPI_RECENT_VALUES:],
+        "values": values,
     }
 
 
@@ -219,19 +275,25 @@ def plan_overview(plan: Plan, today: datetime.date | None = None, *, compute_if_
     today = today or timezone.localdate()
     figures = report_figures(plan.organisation, compute_if_stale=compute_if_stale).figures
     workstreams, overdue = [], []
-    for workstream in plan_tree(plan):
+    tree = list(plan_tree(plan))
+    # RAG, status and overdue as they stood at the end of ``today`` (plan_report --as-of): board_paper.
+    states = actions_as_of([a for w in tree for area in w.focus_areas.all() for a in area.actions.all()], today)
+    for workstream in tree:
         actions = [action for area in workstream.focus_areas.all() for action in area.actions.all()]
-        late = [action for action in actions if action.is_overdue(today)]
+        actions = [action for action in actions if action.pk in states]
+        late = [action for action in actions if states[action.pk].overdue]
         workstreams.append(
             {
                 "name": workstream.name,
                 "focus_areas": len(workstream.focus_areas.all()),
                 "actions": len(actions),
-                "rag": _rag_counts(a.rag for a in actions),
+                "rag": _rag_counts(states[a.pk].rag for a in actions),
                 "overdue": len(late),
             }
         )
-        overdue += [{"title": a.title, "owner": a.owner, "due": a.due.isoformat(), "rag": a.rag} for a in late]
+        overdue += [
+            {"title": a.title, "owner": a.owner_label, "due": a.due.isoformat(), "rag": states[a.pk].rag} for a in late
+        ]
     risks = plan.risks.filter(closed=False)
     return {
         "plan": plan.title,
@@ -247,8 +309,11 @@ def plan_overview(plan: Plan, today: datetime.date | None = None, *, compute_if_
     }
 
 
-def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> dict:
-    """Everything a monitoring update shows, as plain data (seed 003's layout): frozen into the update."""
+def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str], previous=None) -> dict:
+    """Everything a monitoring update shows, as plain data (seed 003's layout): frozen into the update.
+    ``previous`` is the plan's update before it: each action's rating there, and the direction of
+    travel since (improvement/board_paper.py)."""
+    before = RatingsAt(previous)
     figures = report_figures(plan.organisation, compute_if_stale=True).figures
     shares = theme_shares(plan.organisation, figures)
 
@@ -277,13 +342,19 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
             actions = []
             for action in area.actions.all():
                 all_actions.append(action)
+                previous_rating = before.get(action, workstream.name)
                 actions.append(
                     {
+                        "id": action.pk,
+                        "ref": action.ref,
                         "title": action.title,
-                        "owner": action.owner,
+                        "owner": action.owner_label,
                         "due": action.due.isoformat(),
                         "status": action.get_status_display(),
                         "rag": action.rag,
+                        "rating": action.rating,
+                        "previous_rating": previous_rating,
+                        "travel": travel(previous_rating, action.rating),
                         "overdue": action.is_overdue(today),
                         "issue": action.issue,
                         "mitigation": action.mitigation,
@@ -297,8 +368,14 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
                     }
                 )
             areas.append({"ref": area.ref, "statement": area.statement, "evidence": evidence(area), "actions": actions})
+        ratings = Counter(a.rating or "not_rated" for a in all_actions)
         workstreams.append(
-            {"name": workstream.name, "rag": _rag_counts(a.rag for a in all_actions), "focus_areas": areas}
+            {
+                "name": workstream.name,
+                "rag": _rag_counts(a.rag for a in all_actions),
+                "ratings": {key: ratings.get(key, 0) for key in ("red", "amber", "green", "blue", "not_rated")},
+                "focus_areas": areas,
+            }
         )
     risks = [
         {
@@ -319,20 +396,43 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str]) -> 
         "highlights": highlights,
         "workstreams": workstreams,
         "risks": risks,
-        "kpis": [kpi_summary(kpi, figures) for kpi in plan.kpis.prefetch_related("values")],
+        # Each KPI with its last three values, baseline, target, direction and RAG or trend.
+        "kpis": [kpi_summary(kpi, figures) for kpi in plan.kpis.prefetch_related("values", "focus_areas")],
         "themes_without_action": [theme.label for theme in themes_without_action(plan.organisation, [plan])],
+        "recommendations": _recommendations_content(plan),
+        "previous_update": {"title": previous.title, "as_of": previous.as_of.isoformat()} if previous else None,
     }
+
+
+def _recommendations_content(plan: Plan) -> list[dict]:
+    """The plan's recommendations and their decisions, each accepted action with its rating now."""
+    recommendations = plan.recommendations.select_related("theme").prefetch_related("actions")
+    return [
+        {
+            "ref": r.ref,
+            "theme": r.theme.label,
+            "text": r.text,
+            "decision": r.decision,
+            "decision_label": r.get_decision_display(),
+            "reason": r.reason,
+            "actions": [
+                {"ref": a.ref, "title": a.title, "status": a.get_status_display(), "rating": a.rating}
+                for a in r.actions.all()
+            ],
+        }
+        for r in recommendations
+    ]
 
 
 # --- follow-ups ---------------------------------------------------------------------------------
 
 
 def non_ideal_reviews(organisation, scope: Scope | None = None):
-    """The LA's reviews with consensus and an outcome that was not ideal: the ones worth following up."""
-    reviews = CaseReview.objects.for_organisation(organisation).filter(consensus_reached=True, ideal_outcome=False)
-    if scope is not None:
-        reviews = reviews.filter(scope.review_filter())
-    return reviews
+    """The LA's reviews with consensus and an outcome that was not ideal: the ones worth following up.
+    As every report reads them (``analytics.selectors.reviews_in``): a case reviewed by several rooms
+    counts once, and a sealed scope (a facilitator's, during a blind double review) leaves out the
+    reviews still sealed."""
+    return reviews_in(organisation, scope or Scope()).filter(consensus_reached=True, ideal_outcome=False)
 
 
 def follow_up_summary(organisation, scope: Scope | None = None) -> dict:

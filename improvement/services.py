@@ -2,8 +2,10 @@
 decisions, KPI values (entered or imported), follow-ups and frozen monitoring updates."""
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,13 +13,15 @@ from django.utils import timezone
 
 from analytics.models import SettingsDataset
 from casereview.identifiers import reject_identifiers
-from casereview.models import VocabularyTerm
+from casereview.models import Membership, User, VocabularyTerm
 from casereview.uploads import ImportRejected, RowProblem, cell_problems, read_upload_or_reject
+from improvement import periods
 from improvement.models import (
     Action,
     ActionChange,
     ActionStatus,
     CaseFollowUp,
+    EvidenceLink,
     FocusArea,
     Kpi,
     KpiValue,
@@ -26,6 +30,7 @@ from improvement.models import (
     Plan,
     ProgressNote,
     Rag,
+    Rating,
     Recommendation,
     Risk,
     RiskChange,
@@ -35,19 +40,23 @@ from workshops.models import CaseReview, ProcessFinding
 
 @dataclass
 class ActionData:
-    """What the lead says about an action, before it is stored."""
+    """What the lead says about an action, before it is stored. ``owner`` is a role or a name in
+    words, ``owner_member`` a member of the LA: at least one of them. ``rag`` is blank until someone
+    judges it ("Not yet rated"), never Green by default."""
 
     title: str
     owner: str
     due: datetime.date
     status: str = ActionStatus.NOT_STARTED
-    rag: str = Rag.GREEN
+    rag: str = ""
     issue: str = ""
     mitigation: str = ""
     themes: list[VocabularyTerm] = field(default_factory=list)
     findings: list[ProcessFinding] = field(default_factory=list)
     funnel_finding: str = ""
     funnel_dataset: SettingsDataset | None = None
+    ref: str = ""
+    owner_member: User | None = None
 
     def problems(self, organisation_id: int | None = None) -> dict[str, str]:
         """What is missing or wrong, by field name; empty when the action can be stored."""
@@ -56,8 +65,12 @@ class ActionData:
             problems["funnel_dataset"] = "Choose one of your LA's Compare settings datasets."
         if not self.title.strip():
             problems["title"] = "Say what the action is."
-        if not self.owner.strip():
-            problems["owner"] = "Name who owns it: a staff role or a member of staff."
+        if not self.owner.strip() and self.owner_member is None:
+            problems["owner"] = (
+                "Say who owns it: choose a member of your LA as the owner, or write a staff role (e.g. Head of SEND)."
+            )
+        if self.rag not in ("", *Rag.values):
+            problems["rag"] = "Choose Not yet rated, red, amber or green."
         # Seed 003: every amber or red line says what the issue is and what is done about it.
         if self.rag in (Rag.AMBER, Rag.RED):
             if not self.issue.strip():
@@ -69,7 +82,7 @@ class ActionData:
                     f"Say what is being done about it: an action rated {Rag(self.rag).label.lower()} "
                     "needs a mitigation."
                 )
-        for name in ("title", "owner", "issue", "mitigation", "funnel_finding"):
+        for name in ("ref", "title", "owner", "issue", "mitigation", "funnel_finding"):
             try:
                 reject_identifiers(getattr(self, name))
             except ValidationError as error:
@@ -85,17 +98,27 @@ class ActionConflict(Exception):
         self.current = current
 
 
+def member_in_words(user) -> str:
+    """A member named in words for the history: their name and email (or the email alone)."""
+    if user is None:
+        return "—"
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
+
+
 def action_summary(action_or_data) -> dict[str, str]:
     """An action in words, field by field: for its history and for showing a conflict."""
     a = action_or_data
     themes = a.themes if isinstance(a, ActionData) else list(a.themes.all())
     findings = a.findings if isinstance(a, ActionData) else list(a.findings.all())
     return {
+        "Reference": a.ref or "—",
         "Action": a.title,
-        "Owner": a.owner,
+        "Owner": a.owner or "—",
+        "Owner (a member)": member_in_words(a.owner_member),
         "Due": a.due.isoformat() if a.due else "—",
         "Status": ActionStatus(a.status).label,
-        "RAG": Rag(a.rag).label,
+        "RAG": Rag(a.rag).label if a.rag else Rating.NOT_RATED.label,
         "Issue": a.issue or "—",
         "Mitigation": a.mitigation or "—",
         "Themes": "; ".join(sorted(t.label for t in themes)) or "—",
@@ -110,9 +133,13 @@ def action_save(*, focus_area: FocusArea, action: Action | None, data: ActionDat
 
     ``expected_version`` is the version the person was looking at (0 for a new action). The row is
     locked, so two saves of the same version cannot both pass the check."""
-    problems = data.problems(focus_area.workstream.plan.organisation_id)
-    if data.themes and any(t.organisation_id != focus_area.workstream.plan.organisation_id for t in data.themes):
+    organisation_id = focus_area.workstream.plan.organisation_id
+    problems = data.problems(organisation_id)
+    if data.themes and any(t.organisation_id != organisation_id for t in data.themes):
         problems["themes"] = "Choose themes of your LA."
+    keeping = action is not None and data.owner_member is not None and action.owner_member_id == data.owner_member.pk
+    if data.owner_member is not None and not keeping and not _is_member(data.owner_member, organisation_id):
+        problems["owner_member"] = "Choose a member of your LA as the owner."
     if problems:
         raise ValidationError(problems)
     with transaction.atomic():
@@ -127,8 +154,10 @@ def action_save(*, focus_area: FocusArea, action: Action | None, data: ActionDat
             action = Action(focus_area=focus_area, version=0)
             before = {}
         for name in (
+            "ref",
             "title",
             "owner",
+            "owner_member",
             "due",
             "status",
             "rag",
@@ -151,6 +180,11 @@ def action_save(*, focus_area: FocusArea, action: Action | None, data: ActionDat
             action=action, version=action.version, changed_by=by, rag=action.rag, changes=changes
         )
     return action
+
+
+def _is_member(user, organisation_id: int) -> bool:
+    """An active account with a membership of the LA (an account belongs to one LA only)."""
+    return user.is_active and Membership.objects.filter(user=user, organisation_id=organisation_id).exists()
 
 
 def progress_note_add(*, action: Action, date: datetime.date, text: str, by) -> ProgressNote:
@@ -280,8 +314,16 @@ def risk_save(*, plan: Plan, risk: Risk | None, values: dict, by, expected_versi
 
 
 def kpi_value_set(*, kpi: Kpi, period: datetime.date, value: Decimal, by) -> KpiValue:
+    """Store a KPI's value for a period, given as its first day (``parse_period`` gives it); a day
+    that starts no period of the KPI's frequency is refused, so one period never holds two values."""
     if kpi.is_computed:
         raise ValidationError("The product computes this KPI's values; they cannot be entered.")
+    if periods.period_start(kpi.frequency, period) != period:
+        start = periods.period_start(kpi.frequency, period)
+        raise ValidationError(
+            f"{period.isoformat()} does not start a period of this {kpi.get_frequency_display().lower()} KPI: "
+            f"{periods.period_label(kpi.frequency, start)} starts on {start.isoformat()}."
+        )
     row, _ = KpiValue.objects.update_or_create(
         kpi=kpi, period=period, defaults={"value": value, "entered_by": by, "entered_at": timezone.now()}
     )
@@ -290,17 +332,70 @@ def kpi_value_set(*, kpi: Kpi, period: datetime.date, value: Decimal, by) -> Kpi
 
 KPI_IMPORT_COLUMNS = ["kpi", "period", "value"]
 
+# What a period of each frequency is called, and how one is written (improvement/periods.py).
+PERIOD_NOUNS = {
+    "monthly": "month",
+    "quarterly": "quarter",
+    "termly": "term",
+    "annual": "academic year",
+    "per_workshop": "date",
+    "ad_hoc": "date",
+}
+PERIOD_EXAMPLES = {
+    "monthly": "2026-05",
+    "quarterly": "2026/27 Q1",
+    "termly": "2025/26 Autumn term",
+    "annual": "2025/26",
+    "per_workshop": "2026-05-20",
+    "ad_hoc": "2026-05-20",
+}
 
-def parse_period(text: str) -> datetime.date:
-    """A period as people write it: 2026-05, 2026-05-01, 05/2026, 01/05/2026 (UK), May 2026."""
-    text = text.strip()
-    for pattern in ("%Y-%m", "%Y-%m-%d", "%m/%Y", "%d/%m/%Y", "%b %Y", "%B %Y"):
-        try:
-            day = datetime.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-        return day.replace(day=1) if pattern in ("%Y-%m", "%m/%Y", "%b %Y", "%B %Y") else day
-    raise ValueError(f"period “{text}” is not a month or date: write it as 2026-05 (a month) or 2026-05-01.")
+
+def period_example(frequency: str) -> str:
+    return PERIOD_EXAMPLES.get(frequency, PERIOD_EXAMPLES["ad_hoc"])
+
+
+def _how_to_write(frequency: str) -> str:
+    noun = PERIOD_NOUNS.get(frequency, "date")
+    if noun == "date":
+        return f"write the date, e.g. {period_example(frequency)}"
+    return f"write the {noun}, e.g. {period_example(frequency)}, or a date in it (2026-05-20)"
+
+
+def _named_frequency(text: str) -> str | None:
+    """Which frequency's own name for a period ``text`` is written as ("2025/26 Autumn term" is a
+    term), or None for a date or a month, which every frequency reads."""
+    if periods._plain_date(text) is not None:
+        return None
+    folded = text.casefold()
+    if re.search(r"\bq[1-4]$", folded):
+        return "quarterly"
+    if re.search(r"autumn|spring|summer", folded):
+        return "termly"
+    return "annual"
+
+
+def parse_period(text: str, frequency: str = "monthly") -> datetime.date:
+    """The first day of the period ``text`` names for a KPI of ``frequency`` (improvement.periods):
+    its own name ("2025/26 Autumn term" for a termly KPI), a month, or a date in it. A period named
+    as another frequency names it ("2026/27 Q1" for a termly KPI) is refused, never moved: a
+    ValueError with a sentence a person understands."""
+    text = " ".join(str(text).split())
+    try:
+        start = periods.parse_period(text, frequency)
+    except ValueError as error:
+        if "is not a period" not in str(error):
+            raise  # a sentence about what was written (a year that does not run into the next)
+        noun = PERIOD_NOUNS.get(frequency, "date")
+        raise ValueError(f"period “{text}” is not a {noun}: {_how_to_write(frequency)}.") from None
+    named = _named_frequency(text)
+    if named is not None and named != frequency:
+        noun = PERIOD_NOUNS.get(frequency, "date")
+        raise ValueError(
+            f"period “{text}” is {'an' if named == 'annual' else 'a'} {PERIOD_NOUNS[named]}, but this KPI is "
+            f"reported by {noun}: {_how_to_write(frequency)}."
+        )
+    return start
 
 
 def parse_value(text: str) -> Decimal:
@@ -312,6 +407,11 @@ def parse_value(text: str) -> Decimal:
     if not value.is_finite() or abs(value) >= Decimal("1e10"):
         raise ValueError(f"value “{text}” is not a number this KPI can hold.")
     return value.quantize(Decimal("0.01"))
+
+
+def _sentence(message: str) -> str:
+    """A message as a sentence: its first letter capital, the rest (a KPI's name, "2025/26 Autumn term") as written."""
+    return message[:1].upper() + message[1:]
 
 
 def kpi_import(*, plan: Plan, filename: str, data: bytes, by) -> int:
@@ -330,19 +430,20 @@ def kpi_import(*, plan: Plan, filename: str, data: bytes, by) -> int:
         elif kpi.is_computed:
             messages.append(f"“{kpi.name}” is computed by casereview; its values cannot be imported.")
         try:
-            period = parse_period(row.get("period"))
+            # Each row's period is read as its KPI names its periods; an unknown KPI's as a month.
+            period = parse_period(row.get("period"), kpi.frequency if kpi is not None else "monthly")
         except ValueError as error:
-            messages.append(str(error).capitalize())
+            messages.append(_sentence(str(error)))
             period = None
         try:
             value = parse_value(row.get("value"))
         except ValueError as error:
-            messages.append(str(error).capitalize())
+            messages.append(_sentence(str(error)))
             value = None
         if kpi is not None and period is not None:
             key = (kpi.pk, period)
             if key in seen:
-                messages.append(f"the same KPI and period as line {seen[key]}; keep one of them.".capitalize())
+                messages.append(f"The same KPI and period as line {seen[key]}; keep one of them.")
             seen.setdefault(key, row.line)
         if messages:
             problems.append(RowProblem(row.line, " ".join(messages)))
@@ -367,15 +468,78 @@ def follow_up_add(*, review: CaseReview, date: datetime.date, outcome: str, note
     return follow_up
 
 
-def update_freeze(*, plan: Plan, title: str, as_of: datetime.date, highlights: str, by) -> MonitoringUpdate:
+def update_freeze(
+    *, plan: Plan, title: str, as_of: datetime.date, highlights: str, by, meeting=None
+) -> MonitoringUpdate:
     """Freeze the plan as it stands into a dated update: a copy of everything it shows, so later
-    edits to actions, risks or KPIs never change it."""
-    from improvement.selectors import plan_content  # reads only; kept out of import time to avoid a cycle
+    edits to actions, risks or KPIs never change it; and every action's rating at it
+    (``UpdateActionRating``), in the same transaction. ``meeting``: the reporting-calendar meeting
+    it is for (one of the plan's)."""
+    # reads only; kept out of import time to avoid a cycle
+    from improvement.board_paper import previous_update
+    from improvement.models import UpdateActionRating
+    from improvement.paragraphs import lines
+    from improvement.selectors import plan_content
 
+    if meeting is not None and meeting.plan_id != plan.pk:
+        raise ValidationError({"meeting": "Choose a meeting of this plan's reporting calendar."})
     update = MonitoringUpdate(
-        plan=plan, title=title.strip(), as_of=as_of, highlights=highlights.strip(), frozen_by=by, content={}
+        plan=plan,
+        title=title.strip(),
+        as_of=as_of,
+        highlights=highlights.strip(),
+        frozen_by=by,
+        frozen_at=timezone.now(),
+        meeting=meeting,
+        content={},
     )
-    update.content = plan_content(plan, today=as_of, highlights=update.highlight_lines())
+    previous = previous_update(plan, as_of, update.frozen_at)
+    update.content = plan_content(plan, today=as_of, highlights=lines(update.highlights), previous=previous)
     update.full_clean()
-    update.save()
+    ratings = [
+        UpdateActionRating(
+            workstream=workstream["name"],
+            ref=action["ref"],
+            title=action["title"],
+            status=next(s for s in ActionStatus if s.label == action["status"]).value,
+            rating=action["rating"],
+            action_id=action["id"],
+        )
+        for workstream in update.content["workstreams"]
+        for area in workstream["focus_areas"]
+        for action in area["actions"]
+    ]
+    with transaction.atomic():
+        update.save()
+        for rating in ratings:
+            rating.update = update
+            rating.full_clean(exclude=["update", "action"])
+        UpdateActionRating.objects.bulk_create(ratings)
     return update
+
+
+# --- evidence links of an action ------------------------------------------------------------
+
+EVIDENCE_LINKS_PER_ACTION = 10
+
+
+def evidence_link_add(*, action: Action, url: str, label: str = "", by) -> EvidenceLink:
+    """Add a link (http or https, guarded) to an action's evidence; at most 10 an action."""
+    url, label = url.strip(), label.strip()
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise ValidationError({"url": "Give a web address starting with https:// (or http://)."})
+    with transaction.atomic():
+        # The action's row is locked so that two adds at once cannot both pass the limit.
+        Action.objects.select_for_update().get(pk=action.pk)
+        if EvidenceLink.objects.filter(action=action).count() >= EVIDENCE_LINKS_PER_ACTION:
+            raise ValidationError(
+                f"An action keeps at most {EVIDENCE_LINKS_PER_ACTION} evidence links: remove one before adding another."
+            )
+        link = EvidenceLink(action=action, url=url, label=label, added_by=by)
+        link.full_clean()
+        link.save()
+    return link
+
+
+def evidence_link_delete(*, link: EvidenceLink) -> None:
+    link.delete()

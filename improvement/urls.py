@@ -1,11 +1,16 @@
 from django.urls import path
 
-from improvement import views
+from improvement import calendar_views, evidence_views, follow_up_views, views, workbook_views
 
 urlpatterns = [
     path("plans/", views.plan_list, name="plan_list"),
     path("plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    # The plan as a workbook, in and out (improvement/workbook_views.py).
+    path("plans/<int:pk>/plan.xlsx", workbook_views.plan_export, name="plan_export"),
+    path("plans/<int:pk>/import/", workbook_views.plan_update_import, name="plan_update_import"),
+    path("plans/import/", workbook_views.plan_import, name="plan_import"),
+    path("plans/workbook-template.xlsx", workbook_views.plan_workbook_template, name="plan_workbook_template"),
     path("plans/<int:pk>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<int:plan_pk>/workstreams/new/", views.workstream_edit, name="workstream_create"),
     path("plans/<int:plan_pk>/workstreams/<int:pk>/edit/", views.workstream_edit, name="workstream_edit"),
@@ -26,6 +31,8 @@ urlpatterns = [
     path("plans/actions/<int:action_pk>/progress/", views.progress_note_add, name="progress_note_add"),
     path("plans/actions/<int:action_pk>/next-steps/", views.next_step_add, name="next_step_add"),
     path("plans/next-steps/<int:next_step_pk>/toggle/", views.next_step_toggle, name="next_step_toggle"),
+    path("plans/actions/<int:action_pk>/evidence/", evidence_views.evidence_link_add, name="evidence_link_add"),
+    path("plans/evidence/<int:pk>/delete/", evidence_views.evidence_link_delete, name="evidence_link_delete"),
     path("plans/<int:plan_pk>/recommendations/", views.recommendation_list, name="recommendation_list"),
     path("plans/recommendations/<int:pk>/decide/", views.recommendation_decide, name="recommendation_decide"),
     path("plans/<int:plan_pk>/risks/", views.risk_list, name="risk_list"),
@@ -40,6 +47,18 @@ urlpatterns = [
     path("plans/<int:plan_pk>/updates/new/", views.update_create, name="update_create"),
     path("plans/updates/<int:pk>/", views.update_detail, name="update_detail"),
     path("plans/updates/<int:pk>/word.docx", views.update_docx, name="update_docx"),
+    path("plans/updates/<int:pk>/sign-off/", calendar_views.update_sign_off, name="update_sign_off"),
+    path("plans/<int:plan_pk>/calendar/", calendar_views.meeting_list, name="meeting_list"),
+    path("plans/<int:plan_pk>/calendar/new/", calendar_views.meeting_create, name="meeting_create"),
+    path("plans/<int:plan_pk>/calendar/<int:pk>/edit/", calendar_views.meeting_edit, name="meeting_edit"),
+    path("plans/<int:plan_pk>/calendar/<int:pk>/delete/", calendar_views.meeting_delete, name="meeting_delete"),
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
     path("follow-ups/reviews/<int:review_pk>/new/", views.follow_up_add, name="follow_up_add"),
+    path("follow-ups/due/", follow_up_views.follow_ups_due, name="follow_ups_due"),
+    path("follow-ups/reviews/<int:review_pk>/schedule/", follow_up_views.follow_up_schedule, name="follow_up_schedule"),
+    path(
+        "follow-ups/scheduled/<int:pk>/cancel/",
+        follow_up_views.follow_up_schedule_cancel,
+        name="follow_up_schedule_cancel",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from analytics.scopes import Scope
@@ -18,11 +19,12 @@ from casereview.models import Role, VocabularyTerm
 from casereview.tenancy import get_for_member_or_404, member_required
 from casereview.uploads import ImportRejected
 from casereview.vocabularies import VocabularyKind
-from improvement import selectors, services
+from improvement import follow_ups, selectors, services
 from improvement.charts import kpi_chart, kpi_table
 from improvement.forms import (
     ActionForm,
     DecisionForm,
+    EvidenceLinkForm,
     FocusAreaForm,
     FollowUpForm,
     KpiForm,
@@ -47,6 +49,7 @@ from improvement.models import (
     Risk,
     Workstream,
 )
+from improvement.periods import period_label
 from improvement.refs import next_whole_ref
 from workshops.models import CaseReview
 
@@ -190,8 +193,10 @@ def focus_area_edit(request, workstream_pk, pk=None):
 def _action_data(form) -> services.ActionData:
     data = form.cleaned_data
     return services.ActionData(
+        ref=data.get("ref") or "",
         title=data["title"],
-        owner=data["owner"],
+        owner=data.get("owner") or "",
+        owner_member=data.get("owner_member"),
         due=data["due"],
         status=data["status"],
         rag=data["rag"],
@@ -276,7 +281,9 @@ def action_edit(request, pk):
 def action_detail(request, pk):
     action = get_for_member_or_404(
         request.user,
-        Action.objects.select_related("focus_area__workstream__plan").prefetch_related("themes", "findings"),
+        Action.objects.select_related("focus_area__workstream__plan", "owner_member").prefetch_related(
+            "themes", "findings"
+        ),
         pk=pk,
     )
     shares = selectors.theme_shares(request.membership.organisation, _report_figures(request).figures)
@@ -292,6 +299,9 @@ def action_detail(request, pk):
             "changes": action.changes.select_related("changed_by"),
             "note_form": ProgressNoteForm(),
             "step_form": NextStepForm(),
+            "evidence_links": action.evidence_links.all(),
+            "link_form": EvidenceLinkForm(),
+            "links_left": services.EVIDENCE_LINKS_PER_ACTION - action.evidence_links.count(),
         },
     )
 
@@ -473,7 +483,7 @@ def risk_edit(request, plan_pk, pk=None):
 def kpi_list(request, plan_pk):
     plan = get_for_member_or_404(request.user, Plan, pk=plan_pk)
     figures = _report_figures(request).figures
-    kpis = [(kpi, selectors.kpi_summary(kpi, figures)) for kpi in plan.kpis.prefetch_related("values")]
+    kpis = [(kpi, selectors.kpi_summary(kpi, figures)) for kpi in plan.kpis.prefetch_related("values", "focus_areas")]
     return render(
         request, "improvement/kpis.html", {"plan": plan, "kpis": kpis, "can_edit": request.membership.is_lead}
     )
@@ -495,16 +505,21 @@ def kpi_edit(request, plan_pk, pk=None):
 @member_required()
 def kpi_detail(request, pk):
     kpi = get_for_member_or_404(request.user, Kpi.objects.select_related("plan__organisation"), pk=pk)
-    form = KpiValueForm(request.POST or None) if request.membership.is_lead and not kpi.is_computed else None
+    form = KpiValueForm(request.POST or None, kpi=kpi) if request.membership.is_lead and not kpi.is_computed else None
     if request.method == "POST":
         if form is None:
             raise Http404("This KPI takes no entered values here.")
         if form.is_valid():
-            services.kpi_value_set(
-                kpi=kpi, period=form.cleaned_data["period"], value=form.cleaned_data["value"], by=request.user
-            )
-            messages.success(request, f"Saved the value for {form.cleaned_data['period']:%B %Y}.")
-            return redirect("kpi_detail", pk=kpi.pk)
+            period = form.cleaned_data["period"]
+            try:
+                services.kpi_value_set(kpi=kpi, period=period, value=form.cleaned_data["value"], by=request.user)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                frequency = selectors.series_frequency(kpi)
+                label = f"{period:%B %Y}" if frequency == Kpi.Frequency.MONTHLY else period_label(frequency, period)
+                messages.success(request, f"Saved the value for {label}.")
+                return redirect("kpi_detail", pk=kpi.pk)
     summary = selectors.kpi_summary(kpi)
     return render(
         request,
@@ -535,7 +550,12 @@ def kpi_import(request, plan_pk):
         else:
             messages.success(request, f"Imported {count} KPI value{'s' if count != 1 else ''}.")
             return redirect("kpi_list", plan_pk=plan.pk)
-    return render(request, "improvement/kpi_import.html", {"plan": plan, "form": form, "problems": problems})
+    examples = [(kpi, services.period_example(kpi.frequency)) for kpi in plan.kpis.all() if not kpi.is_computed]
+    return render(
+        request,
+        "improvement/kpi_import.html",
+        {"plan": plan, "form": form, "problems": problems, "examples": examples},
+    )
 
 
 # --- follow-ups -------------------------------------------------------------------------------
@@ -543,20 +563,21 @@ def kpi_import(request, plan_pk):
 
 @member_required()
 def follow_up_list(request):
-    organisation = request.membership.organisation
-    reviews = (
-        selectors.non_ideal_reviews(organisation)
-        .select_related("allocation__case", "allocation__workshop", "provision_at_review", "better_provision")
-        .prefetch_related("follow_ups")
-        .order_by("-allocation__workshop__date", "allocation__case__reference")
-    )
+    """One line per case (a case reviewed by several workshops is one line, its reviews inside it),
+    with its latest follow-up and the next one scheduled (improvement/follow_ups.py)."""
+    membership = request.membership
     return render(
         request,
         "improvement/follow_ups.html",
         {
-            "reviews": reviews,
-            "summary": selectors.follow_up_summary(organisation),
-            "can_edit": request.membership.is_lead,
+            "lines": follow_ups.case_lines(membership),
+            "summary": selectors.follow_up_summary(
+                membership.organisation, scope_as_seen_by(membership, Scope()).scope
+            ),
+            "due": follow_ups.due_groups(membership),
+            "can_edit": membership.is_lead,
+            "can_schedule": membership.role in follow_ups.SCHEDULING_ROLES,
+            "months": follow_ups.SCHEDULE_MONTHS,
         },
     )
 
@@ -564,7 +585,9 @@ def follow_up_list(request):
 @member_required(Role.LEAD)
 def follow_up_add(request, review_pk):
     review = get_for_member_or_404(
-        request.user, CaseReview.objects.select_related("allocation__case", "better_provision"), pk=review_pk
+        request.user,
+        CaseReview.objects.select_related("allocation__case", "allocation__workshop", "better_provision"),
+        pk=review_pk,
     )
     form = FollowUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -573,14 +596,20 @@ def follow_up_add(request, review_pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Recorded the follow-up of {review.allocation.case.reference}.")
-            return redirect("follow_up_list")
+            messages.success(
+                request,
+                f"Recorded the follow-up of {review.allocation.case.reference}. "
+                "Schedule the next one below if the case needs another look.",
+            )
+            return redirect(f"{reverse('follow_up_list')}#case-{review.allocation.case_id}")
     better = review.better_provision.label if review.better_provision else "not recorded"
+    schedule = follow_ups.open_schedules(request.membership.organisation).filter(review=review).first()
+    due = f" A follow-up is due on {schedule.due:%-d %B %Y}: recording this one marks it done." if schedule else ""
     return _form_page(
         request,
         form,
         title=f"Follow up {review.allocation.case.reference}",
-        intro=f"Reviewed on {review.reviewed_at:%-d %B %Y}; the room suggested: {better}.",
+        intro=f"Reviewed on {review.reviewed_at:%-d %B %Y}; the room suggested: {better}.{due}",
         back=("Case follow-ups", "follow_up_list", []),
     )
 
@@ -607,18 +636,23 @@ def update_list(request, plan_pk):
 @member_required(Role.LEAD)
 def update_create(request, plan_pk):
     plan = get_for_member_or_404(request.user, Plan, pk=plan_pk)
-    form = UpdateForm(request.POST or None)
+    form = UpdateForm(request.POST or None, plan=plan, today=timezone.localdate())
     if request.method == "POST" and form.is_valid():
-        update = services.update_freeze(plan=plan, by=request.user, **form.cleaned_data)
-        messages.success(request, f"Froze “{update.title}”. Later changes to the plan do not change it.")
-        return redirect("update_detail", pk=update.pk)
+        try:
+            update = services.update_freeze(plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"Froze “{update.title}”. Later changes to the plan do not change it.")
+            return redirect("update_detail", pk=update.pk)
     return _form_page(
         request,
         form,
         title="Freeze a monitoring update",
         button="Freeze the update",
         intro=(
-            "The update copies the plan as it stands: RAG by workstream, actions, risks, KPIs, progress and next steps."
+            "The update copies the plan as it stands: RAG by workstream, every action's rating with the "
+            "previous update's and the direction of travel, risks, KPIs, recommendations, progress and next steps."
         ),
         back=("Monitoring updates", "update_list", [plan.pk]),
     )

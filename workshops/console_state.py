@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from workshops.forms import CaseReviewForm
 from workshops.models import BreakoutRoom, CaseAllocation, CaseReview, ReviewAudit
-from workshops.selectors import CaseLine, allocation_status, room_cases
+from workshops.selectors import CaseLine, allocation_status, earlier_reviews, room_cases
 from workshops.services.reviews import UNDO_SHOWN_SECONDS
 
 # The audit row's label for answers ticked when the room recorded "No consensus": kept, never dropped.
@@ -48,6 +48,8 @@ class ConsoleState:
     confirm_no_consensus: dict[str, str] = field(default_factory=dict)  # the ticked answers "No consensus" drops
     undone: str = ""  # an Undo of "No consensus" was done: what the case is now
     undo_refused: str = ""  # an Undo was refused: why (nothing changed)
+    # The case's reviews in earlier workshops, each with its latest follow-up (selectors.earlier_reviews).
+    earlier: list[CaseReview] = field(default_factory=list)
 
     @property
     def workshop(self):
@@ -73,6 +75,10 @@ def set_aside_of(review: CaseReview | None) -> dict[str, str]:
     return dict(part.split(": ", 1) for part in words.split(" | ") if ": " in part)
 
 
+def _earlier(room: BreakoutRoom, allocation: CaseAllocation | None) -> list[CaseReview]:
+    return earlier_reviews(allocation.case_id, room.workshop) if allocation else []
+
+
 def console_state(
     room: BreakoutRoom, allocation: CaseAllocation | None, *, restore_set_aside: bool = False
 ) -> ConsoleState:
@@ -89,7 +95,7 @@ def console_state(
         )
         if restored:
             form.initial = form.initial_from_set_aside(set_aside, review.version)
-    return ConsoleState(room, lines, allocation, review, form, set_aside, restored)
+    return ConsoleState(room, lines, allocation, review, form, set_aside, restored, earlier=_earlier(room, allocation))
 
 
 def console_state_with_answer(
@@ -113,6 +119,7 @@ def console_state_with_answer(
         set_aside_of(review),
         conflict=conflict,
         confirm_no_consensus=confirm_no_consensus or {},
+        earlier=_earlier(room, allocation),
     )
 
 
@@ -132,7 +139,7 @@ def console_state_after_save(
             organisation=room.workshop.organisation,
             offered_with_no_review=offered,
         )
-    return ConsoleState(room, lines, allocation, form=form, saved=saved)
+    return ConsoleState(room, lines, allocation, form=form, saved=saved, earlier=_earlier(room, allocation))
 
 
 def console_state_after_undo(

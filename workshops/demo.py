@@ -16,7 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from casereview.models import Membership, Role, VocabularyTerm
+from casereview.models import Membership, Role, TermScope, VocabularyTerm
+from casereview.vocabularies import VocabularyKind
 from workshops.models import (
     BreakoutRoom,
     Case,
@@ -207,11 +208,48 @@ PILOT_OPTIONS = [
 PILOT_ANSWERS = [5, 8, 3, 6]
 
 
+# Seed 004's strategic review: six themes its recommendations sit under. For plans only, so they never
+# crowd the review rooms' theme buttons (casereview.models.TermScope).
+STRATEGIC_REVIEW_THEMES = [
+    ("SR_COPRODUCTION", "Strategic partnership working & co-production with parents & young people"),
+    ("SR_JOINT_COMMISSIONING", "Partnership working and joint commissioning across education, health and care"),
+    ("SR_IDENTIFICATION_ASSESSMENT", "Identification & assessment of needs, information and access to support"),
+    (
+        "SR_INCLUSIVE_CAPACITY",
+        "Building inclusive capacity in mainstream schools and settings, and providing targeted support for inclusion",
+    ),
+    ("SR_SPECIALIST_PROVISION", "Developing responsive, effective local specialist provision"),
+    ("SR_PREPARATION_FOR_ADULTHOOD", "Preparation for adulthood"),
+]
+
+
+def _strategic_review_themes(organisation) -> None:
+    """The strategic review's themes, for plans only: only those missing (by code, or by a label the
+    LA already uses), so loading the demo again adds nothing and keeps a person's edits."""
+    themes = VocabularyTerm.objects.for_organisation(organisation).filter(kind=VocabularyKind.THEME)
+    codes = set(themes.values_list("code", flat=True))
+    labels = {label.casefold() for label in themes.values_list("label", flat=True)}
+    position = max(themes.values_list("position", flat=True), default=0)
+    for code, label in STRATEGIC_REVIEW_THEMES:
+        position += 1
+        if code in codes or label.casefold() in labels:
+            continue
+        VocabularyTerm.objects.create(
+            organisation=organisation,
+            kind=VocabularyKind.THEME,
+            code=code,
+            label=label,
+            position=position,
+            scope=TermScope.PLANS,
+        )
+
+
 def load(organisation) -> list[str]:
     """The demo LA's workshops, rooms, cases, reviews, polls and process map: only what is missing,
     so that it can run again whatever a person did with the demo. Returns a line for each thing it
     could not re-apply (and left as the person made it)."""
     skipped = []
+    _strategic_review_themes(organisation)
     people = {m.role: m.user for m in Membership.objects.filter(organisation=organisation).select_related("user")}
     terms = {(t.kind, t.code): t for t in VocabularyTerm.objects.for_organisation(organisation)}
     rng = random.Random(2026)  # the same demo every time

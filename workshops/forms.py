@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 
 from casereview.forms import TermChoiceField, TermsMultipleChoiceField
 from casereview.identifiers import reject_identifiers
-from casereview.models import Organisation, Role, User
+from casereview.models import Organisation, Role, TermScope, User
 from casereview.names import reject_names
 from casereview.selectors import offered_terms
 from casereview.vocabularies import VocabularyKind
@@ -169,11 +169,17 @@ class CaseReviewForm(forms.Form):
             VocabularyKind.THEME: self.fields["themes"],
         }
         # One query for the three lists. Retired terms are not offered, except those this review
-        # already uses, so saving it again keeps them.
+        # already uses, so saving it again keeps them; nor are themes for plans only (a strategic
+        # review's, docs/design.md “Layout”), which would crowd the room's buttons.
         if review is None and offered_with_no_review is not None:
             offered = offered_with_no_review
         else:
-            offered = offered_terms(organisation, fields_by_kind, keeping=[term.pk for term in self._terms_of(review)])
+            offered = offered_terms(
+                organisation,
+                fields_by_kind,
+                keeping=[term.pk for term in self._terms_of(review)],
+                for_use=TermScope.ROOMS,
+            )
         self.offered = offered
         for kind, field in fields_by_kind.items():
             field.terms = offered[kind]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from casereview.models import Role
@@ -10,6 +11,7 @@ from casereview.tenancy import for_member, membership_of
 from workshops.models import (
     BreakoutRoom,
     CaseAllocation,
+    CaseReview,
     ReviewAudit,
     ReviewStatus,
     Workshop,
@@ -83,6 +85,47 @@ def room_cases(room: BreakoutRoom) -> list[CaseLine]:
         .order_by("position", "case__reference")
     )
     return [CaseLine(allocation, allocation_status(allocation, room)) for allocation in allocations]
+
+
+def earlier_reviews(case_id: int, workshop: Workshop) -> list[CaseReview]:
+    """What the rooms of earlier workshops found for this child, for the room reviewing them again
+    (seed 002: "feedback about choices and outcomes"), oldest first, in at most three queries however
+    many there are.
+
+    Only workshops held before ``workshop`` (never this one: under blind review a sibling room's
+    answer for the same workshop stays sealed), one review per workshop (the one that counts in the
+    reports: which room said what stays with the lead), and none of a case still sealed there (a
+    room given it has not answered: the rule of analytics/sealing.py, written again here because
+    workshops may not import analytics.sealing)."""
+    allocations = CaseAllocation.objects.filter(case_id=case_id)
+    waiting_groups = (
+        allocations.filter(room__isnull=False, review__isnull=True)
+        .exclude(kind=CaseAllocation.Kind.MODERATION)
+        .annotate(group=Coalesce("first_allocation_id", "id"))
+        .values("group")
+    )
+    sealed_groups = allocations.filter(
+        kind=CaseAllocation.Kind.OTHER_ROOM, first_allocation_id__in=waiting_groups
+    ).values("first_allocation_id")
+    reviews = (
+        CaseReview.objects.filter(
+            allocation__case_id=case_id,
+            allocation__counts_in_reports=True,
+            allocation__workshop__organisation_id=workshop.organisation_id,
+            allocation__workshop__date__lt=workshop.date,
+        )
+        .exclude(Q(allocation_id__in=sealed_groups) | Q(allocation__first_allocation_id__in=sealed_groups))
+        .select_related("allocation__workshop", "better_provision")
+        .order_by("allocation__workshop__date", "pk")
+    )
+    prefetch = ["non_ideal_areas"]
+    # The follow-ups are improvement's (CaseFollowUp.review, related_name "follow_ups"): workshops
+    # names that reverse relation by its name only, never importing improvement, so the layering
+    # (casereview <- workshops <- analytics <- improvement) holds; the relation is there whenever
+    # improvement is installed, and without it the console simply shows no follow-up.
+    if hasattr(CaseReview, "follow_ups"):
+        prefetch.append("follow_ups")
+    return list(reviews.prefetch_related(*prefetch))
 
 
 def next_case_after(lines: list[CaseLine], allocation: CaseAllocation) -> CaseLine | None:

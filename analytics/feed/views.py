@@ -13,13 +13,15 @@ from django.core.validators import RegexValidator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.log import request_logger
 from django.views.decorators.http import require_GET
 
 from analytics.feed import selectors, services
+from analytics.feed.registry import FeedTable, feed_tables
 from analytics.report_tables import tables_of
 from analytics.snapshots import snapshot_to_read
-from casereview.exports import as_csv
+from casereview.exports import Table, as_csv
 from casereview.identifiers import reject_identifiers
 from casereview.key_shapes import looks_like_a_key, names_a_secret, without_keys
 from casereview.models import Role
@@ -118,11 +120,13 @@ def feed_index(request):
             "stale": stale,
             "tables": [
                 {"name": t.name, "title": t.title, **_table_urls(request, t.name, "all")} for t in tables.values()
-            ],
+            ]
+            + _registered_tables_listed(request),
             "scopes": selectors.scopes_of(organisation),
             "how": "Add ?scope=SCOPE to a table's address to narrow it (e.g. ?scope=workshop:12). Combine scopes of "
             "different kinds with commas, at most one of each kind (e.g. ?scope=workshop:12,phase:SECONDARY,"
-            "primary_need:ASD). Send the key in the header Authorization: Bearer crf_….",
+            'primary_need:ASD). A table listed with "scoped": false (the improvement plan\'s) covers the whole LA '
+            "and takes no scope. Send the key in the header Authorization: Bearer crf_….",
         },
         json_dumps_params={"ensure_ascii": False},
     )
@@ -136,6 +140,8 @@ def feed_table(request, name, file_format):
         raise Http404("No such format.")
     organisation = request.feed_token.organisation
     scope = selectors.scope_of(organisation, request.GET.get("scope") or "all")
+    if name in feed_tables():  # a table an app registered (analytics/feed/registry.py): read now
+        return _registered_table(feed_tables()[name], file_format, organisation, scope)
     snapshot, stale = snapshot_to_read(organisation, scope)
     if snapshot is None:
         response = _refusal(503, "The figures of this scope are being computed; try again in a minute.")
@@ -162,6 +168,56 @@ def feed_table(request, name, file_format):
         )
     response["X-Computed-At"] = snapshot.computed_at.isoformat()
     response["X-Stale"] = "true" if stale else "false"
+    return response
+
+
+# --- tables registered by the apps above analytics (analytics/feed/registry.py) ---------------
+
+
+def _registered_tables_listed(request) -> list[dict]:
+    """The index's entries of the registered tables: addresses, and each column described."""
+    return [
+        {
+            "name": table.name,
+            "title": table.title,
+            **_table_urls(request, table.name, "all"),
+            "scoped": table.scoped,
+            "note": table.note,
+            "columns": [{"name": c.name, "description": c.description} for c in table.columns],
+        }
+        for table in feed_tables().values()
+    ]
+
+
+def _registered_table(table: FeedTable, file_format: str, organisation, scope) -> HttpResponse:
+    """A registered table, read as it stands now for the key's LA (no snapshot: never stale)."""
+    if not table.scoped and scope.key != "all":
+        return _refusal(
+            400,
+            f"The table “{table.name}” covers the whole LA and cannot be narrowed: "
+            "leave ?scope= out of its address. Nothing was read.",
+        )
+    rows = table.rows(organisation, scope)
+    read_at = timezone.now().isoformat()
+    if file_format == "csv":
+        content = as_csv(Table(table.name, table.title, table.column_names, rows, table.note))
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    else:
+        response = JsonResponse(
+            {
+                "table": table.name,
+                "title": table.title,
+                "scope": scope.key,
+                "computed_at": read_at,
+                "stale": False,
+                "note": table.note,
+                "columns": table.column_names,
+                "rows": [dict(zip(table.column_names, row)) for row in rows],
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    response["X-Computed-At"] = read_at
+    response["X-Stale"] = "false"
     return response
 
 

@@ -33,7 +33,7 @@ def test_the_lead_acts_on_a_theme_and_reports_to_the_board_and_a_viewer_reads_it
         "15. Children get specialist assessment and therapy without long waits."
     )
     page.get_by_label("Milestone or action").fill(TITLE)
-    page.get_by_label("Owner").fill("Principal Educational Psychologist")
+    page.get_by_label("Owner (a role)").fill("Principal Educational Psychologist")
     page.get_by_label("Due").fill("2027-04-30")
     page.get_by_role("button", name="Save").click()
     page.get_by_text(f"Added the action “{TITLE}”.").wait_for()
@@ -50,7 +50,7 @@ def test_the_lead_acts_on_a_theme_and_reports_to_the_board_and_a_viewer_reads_it
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Saved the action.").wait_for()
     assert page.get_by_test_id("rag").inner_text() == "Amber"
-    assert "Green → Amber" in page.get_by_test_id("history").inner_text()
+    assert "Not yet rated → Amber" in page.get_by_test_id("history").inner_text()  # a new action is unrated
     action = Action.objects.get(title=TITLE)
     assert action.rag == "amber" and [t.label for t in action.themes.all()] == [THEME]
 
@@ -65,7 +65,7 @@ def test_the_lead_acts_on_a_theme_and_reports_to_the_board_and_a_viewer_reads_it
     page.get_by_role("button", name="Save the value").click()
     page.get_by_text("Saved the value for December 2026.").wait_for()
     page.locator(".plotly-chart .main-svg").first.wait_for()
-    assert "2026-12-01" in page.locator("#table-kpi").inner_text()
+    assert "2026-12" in page.locator("#table-kpi").inner_text()  # the period as a monthly KPI names it
     lead.check("kpi")
     assert KpiValue.objects.filter(kpi__name="Decisions to assess made within 6 weeks", period="2026-12-01").exists()
 

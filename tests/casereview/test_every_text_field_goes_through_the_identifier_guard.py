@@ -148,6 +148,9 @@ FORM_MAKERS = {
     ),
     "analytics.feed.views.TokenForm": lambda f, data: f(data),
     "improvement.forms.PlanForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
+    "improvement.workbook.forms.PlanImportForm": lambda f, data: f(
+        data, {"workbook": SimpleUploadedFile("plan.xlsx", b"PK")}, organisation=f.fixtures["organisation"]
+    ),
     "improvement.forms.WorkstreamForm": lambda f, data: f({**data, "position": 1}, plan=_plan(f)),
     "improvement.forms.FocusAreaForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
     "improvement.forms.ActionForm": lambda f, data: f(data, organisation=f.fixtures["organisation"]),
@@ -157,15 +160,19 @@ FORM_MAKERS = {
     "improvement.forms.DecisionForm": lambda f, data: f(data, plan=_plan(f)),
     "improvement.forms.RiskForm": lambda f, data: f(data),
     "improvement.forms.KpiForm": lambda f, data: f(data, plan=_plan(f)),
-    "improvement.forms.KpiValueForm": lambda f, data: f(data),
+    "improvement.forms.KpiValueForm": lambda f, data: f(data, kpi=_kpi(f)),
     "improvement.forms.FollowUpForm": lambda f, data: f(data),
     "improvement.forms.UpdateForm": lambda f, data: f(data),
+    # The reporting calendar and sign-off (h2, issue 36).
+    "improvement.forms.MeetingForm": lambda f, data: f(data),
+    "improvement.forms.SignOffForm": lambda f, data: f(data),
+    "improvement.forms.EvidenceLinkForm": lambda f, data: f(data),
 }
 
 
 # Text fields that take no free text at all: anything but their format is refused, a UPN included.
 FORMATTED_FIELDS = {
-    "improvement.forms.KpiValueForm.period": "a month or a date (2026-05, 2026-05-01), parsed",
+    "improvement.forms.KpiValueForm.period": "a period as its KPI names it (2025/26 Autumn term, 2026-05), parsed",
     # References are at most 20 characters of letters, digits, dots and dashes; a bare UPN or NHS
     # number among them is refused by the guard (tests/improvement/test_references_are_text.py).
     "improvement.forms.FocusAreaForm.ref": "a reference such as 1.1 or 14–15, at most 20 characters",
@@ -178,6 +185,15 @@ def _poll_kind_reading(data) -> str:
 
     tried = next((name for name, value in data.items() if UPN in value), None)
     return next((kind for kind, names in KIND_FIELDS.items() if tried in names), "choice")
+
+
+def _kpi(form_class):
+    """A termly KPI: its value form reads "2025/26 Autumn term" and refuses anything else, a UPN included."""
+    from improvement.models import Kpi, KpiKind
+
+    return Kpi.objects.get_or_create(
+        plan=_plan(form_class), name="Attendance of pupils with an EHCP", kind=KpiKind.DIFFERENCE, frequency="termly"
+    )[0]
 
 
 def _plan(form_class):

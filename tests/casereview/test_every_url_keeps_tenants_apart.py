@@ -14,7 +14,7 @@ from analytics.models import SettingRow, SettingsDataset
 from analytics.snapshots import compute_snapshot
 from casereview.tenancy import TenantQuerySet
 from improvement import services as plan_services
-from improvement.models import FocusArea, Kpi, KpiKind, Plan, Recommendation, Risk, Workstream
+from improvement.models import FocusArea, Kpi, KpiKind, Plan, Recommendation, Risk, ScheduledFollowUp, Workstream
 from tests.fixtures import make_case
 from workshops.models import BreakoutRoom, CaseAllocation, FindingKind, Poll, PollResponse, ProcessMap, Workshop
 from workshops.process_maps.services import finding_add, step_add
@@ -69,8 +69,12 @@ OWN_LA_PAGES = {
     "feed_tokens",
     "plan_list",
     "plan_create",
+    # A new plan from a workbook goes into the visitor's own LA; the template holds no LA's data.
+    "plan_import",
+    "plan_workbook_template",
     "action_create",
     "follow_up_list",
+    "follow_ups_due",  # the LA's own schedules (h7, issue 36)
     "variation_settings",
     # The person's own second factor (issue 35): their own account, no LA's data.
     "account_reauthenticate",
@@ -81,6 +85,12 @@ OWN_LA_PAGES = {
     "mfa_view_recovery_codes",
     "mfa_generate_recovery_codes",
     "mfa_download_recovery_codes",
+    # The person's own passkeys (issue 35): their own account, no LA's data.
+    "mfa_list_webauthn",
+    "mfa_add_webauthn",
+    "mfa_reauthenticate_webauthn",
+    "mfa_edit_webauthn",
+    "mfa_remove_webauthn",
     # The LA's own sign-in settings (lead only; the outsider sees and changes their own LA's).
     "sign_in_settings",
 }
@@ -119,6 +129,8 @@ PK_OWNERS = {  # which object a route's "pk" is
     "variation_download": "dataset",
     "plan_detail": "plan",
     "plan_edit": "plan",
+    "plan_export": "plan",
+    "plan_update_import": "plan",
     "workstream_edit": "workstream",
     "focus_area_edit": "focus_area",
     "action_detail": "action",
@@ -130,6 +142,16 @@ PK_OWNERS = {  # which object a route's "pk" is
     "kpi_detail": "kpi",
     "update_detail": "update",
     "update_docx": "update",
+    # The reporting calendar and sign-off (h2, issue 36).
+    "update_sign_off": "update",
+    "meeting_edit": "meeting",
+    "meeting_delete": "meeting",
+    "follow_up_schedule_cancel": "scheduled_follow_up",
+    "evidence_link_delete": "evidence_link",
+    # A person's own passkey (an allauth Authenticator): the world holds none, so the walk tries an id
+    # that is not the outsider's; tests/casereview/test_passkeys.py tries another person's real one.
+    "mfa_edit_webauthn": "workshop",
+    "mfa_remove_webauthn": "workshop",
 }
 
 
@@ -194,15 +216,23 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
         ),
     )
     next_step = plan_services.next_step_add(action=plan_action, text=f"{SECRET} next step")
+    evidence_link = plan_services.evidence_link_add(
+        action=plan_action, url="https://northshire.example/board-paper", label=f"{SECRET} evidence link", by=lead
+    )
     recommendation = Recommendation.objects.create(plan=plan, ref="1", theme=theme, text=f"{SECRET} recommendation")
     risk = Risk.objects.create(
         plan=plan, title=f"{SECRET} risk", rag="red", owner="Head of SEND", review_date="2027-01-01"
     )
     kpi = Kpi.objects.create(plan=plan, name=f"{SECRET} KPI", kind=KpiKind.HOW_MUCH)
+    # A meeting of the reporting calendar, with the update attached (h2, issue 36).
+    meeting = plan.meetings.create(board=f"{SECRET} board", date=datetime.date(2027, 2, 10), reported=f"{SECRET}")
     update = plan_services.update_freeze(
-        plan=plan, title=f"{SECRET} update", as_of=datetime.date(2027, 1, 31), highlights="", by=lead
+        plan=plan, title=f"{SECRET} update", as_of=datetime.date(2027, 1, 31), highlights="", by=lead, meeting=meeting
     )
+    # A follow-up scheduled for the first room's review (h7, issue 36).
+    scheduled_follow_up = ScheduledFollowUp.objects.create(review=allocation.review, due=datetime.date(2027, 3, 1))
     return {
+        "scheduled_follow_up": scheduled_follow_up,
         "workshop": workshop,
         "room": room,
         "allocation": allocation,
@@ -219,10 +249,12 @@ def world(organisation, lead, facilitator, term, other_organisation, outsider):
         "focus_area": focus_area,
         "action": plan_action,
         "next_step": next_step,
+        "evidence_link": evidence_link,
         "recommendation": recommendation,
         "risk": risk,
         "kpi": kpi,
         "update": update,
+        "meeting": meeting,
     }
 
 

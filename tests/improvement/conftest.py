@@ -34,6 +34,8 @@ def action(focus_area, lead):
             title="Launch a graduated response toolkit",
             owner="SEND Quality Assurance Lead",
             due=datetime.date(2027, 3, 31),
+            # Rated green by the lead (a new action is Not yet rated unless someone rates it).
+            rag="green",
         ),
     )
 

@@ -33,7 +33,11 @@ def test_the_demo_plan_tells_a_years_story(demo):
     assert len(rag_changes) >= 4
     assert plan.risks.count() == 2
     manual = plan.kpis.filter(source=Kpi.Source.MANUAL)
-    assert manual.count() == 3 and all(kpi.values.count() == 12 for kpi in manual)
+    # Seed 003's KPIs as LAs report them: monthly, termly and annual, one a trend only (issue 36).
+    assert {kpi.frequency for kpi in manual} == {"monthly", "termly", "annual"}
+    assert all(kpi.values.count() >= 3 and kpi.baseline is not None and kpi.focus_areas.exists() for kpi in manual)
+    neutral = manual.get(direction=Kpi.Direction.NEUTRAL)
+    assert neutral.name == "Number of requests for an EHC needs assessment" and neutral.values.count() == 12
     assert CaseFollowUp.objects.filter(review__allocation__workshop__organisation=demo).count() == 10
     september, november = MonitoringUpdate.objects.filter(plan=plan).order_by("as_of")
     rag = {u.pk: {w["name"]: w["rag"] for w in u.content["workstreams"]} for u in (september, november)}

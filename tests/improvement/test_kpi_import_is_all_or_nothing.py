@@ -79,6 +79,7 @@ def test_a_value_entered_on_the_page_is_stored_and_a_bad_one_is_explained(kpi, l
     client = client_for(lead)
     assert client.post(f"/plans/kpis/{kpi.pk}/", {"period": "2027-01", "value": "88"}).status_code == 302
     page = client.post(f"/plans/kpis/{kpi.pk}/", {"period": "last month", "value": "88"}).content.decode()
-    assert "is not a month or date" in page
+    # The sentence names the KPI's own periods (issue 36: periods named by frequency).
+    assert "Period “last month” is not a month: write the month, e.g. 2026-05, or a date in it" in page
     assert list(KpiValue.objects.values_list("value", flat=True)) == [Decimal("88.00")]
     assert client_for(viewer).post(f"/plans/kpis/{kpi.pk}/", {"period": "2027-02", "value": "1"}).status_code == 404

@@ -11,8 +11,12 @@ from improvement.services import ActionData
 
 
 def _data(**changes):
+    # As the fixture's action was saved: rated green (a new action is Not yet rated unless rated).
     base = dict(
-        title="Launch a graduated response toolkit", owner="SEND Quality Assurance Lead", due=datetime.date(2027, 3, 31)
+        title="Launch a graduated response toolkit",
+        owner="SEND Quality Assurance Lead",
+        due=datetime.date(2027, 3, 31),
+        rag="green",
     )
     return ActionData(**(base | changes))
 
