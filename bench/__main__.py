@@ -60,6 +60,12 @@ def arguments():
         "--all-steps", action="store_true", help="day: run every step, even after one that does not hold"
     )
     parser.add_argument(
+        "--compare",
+        metavar="REV",
+        help="day: run the steps side by side on a git worktree of REV (old) and on the working tree (new), "
+        "alternating step by step, and print the ratios new/old (bench/compare.py)",
+    )
+    parser.add_argument(
         "--database-url", default=os.environ.get("BENCH_DATABASE_URL", environment.DEFAULT_DATABASE_URL)
     )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", environment.DEFAULT_REDIS_URL))
@@ -200,35 +206,7 @@ def day_benchmark(options, settings) -> dict:
             }
             for m in beside
         ],
-        "steps": [
-            {
-                "workshops": r.workshops,
-                "holds": r.holds,
-                "problems": r.problems(),
-                "answers_sent": r.answers_sent,
-                "answers_stored": r.answers_stored,
-                "saves_sent": r.saves_sent,
-                "saves_stored": r.saves_stored,
-                "answers_lost": r.answers_lost,
-                "saves_lost": r.saves_lost,
-                "cpu_percent": r.cpu_percent,
-                "send_lag_p99_ms": r.send_lag_p99_ms,
-                "kinds": [
-                    {
-                        "name": m.name,
-                        "requests": m.requests,
-                        "rate": m.rate,
-                        "p50_ms": m.percentile(50),
-                        "p95_ms": m.percentile(95),
-                        "p99_ms": m.percentile(99),
-                        "errors": m.errors,
-                    }
-                    for m in r.measurements.values()
-                    if m.requests or m.errors
-                ],
-            }
-            for r in results
-        ],
+        "steps": [day.record(r) for r in results],
     }
 
 
@@ -433,6 +411,13 @@ def main() -> None:
     sys.stdout.reconfigure(line_buffering=True)
     options = arguments()
     RESULTS.mkdir(exist_ok=True)
+    if options.compare:
+        if options.only != "day":
+            raise SystemExit("--compare REV is a mode of the workshop day: bin/bench --only day --compare REV")
+        from bench import compare
+
+        compare.main(options, machine())
+        return
     settings = environment.settings_environment(options.database_url, options.redis_url)
     environment.create_database(options.database_url)
     environment.migrate(settings)

@@ -569,14 +569,23 @@ def _acknowledged_not_stored(day: Day) -> tuple[int, int]:
     return answers_lost, len(set(day.acknowledged_saves) - reviewed)
 
 
-def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going: bool = False) -> list[StepResult]:
-    """Each step in turn, the busiest last; stops after the first step that does not hold."""
-    workshops: list[DayWorkshop] = []
-    results = []
-    reviews_before = 0
-    for index, count in enumerate(steps):
+class Steps:
+    """The steps of one run, one at a time: the workshops set up and the phones joined stay from
+    one step to the next. ``run`` below takes them in turn against one server; the side-by-side
+    mode (bench/compare.py) takes each side's in turn, its server started for each step."""
+
+    def __init__(self, steps: list[int], seconds: float, say, timeline=None):
+        self.steps, self.seconds, self.say = steps, seconds, say
+        # Where each step's timeline of requests is kept: bench/results/day-timeline-N.json.
+        self.timeline = timeline or (lambda count: RESULTS / f"day-timeline-{count}.json")
+        self.workshops: list[DayWorkshop] = []
+
+    def step(self, index: int, base_url: str, settle, cpu=cpu_seconds) -> StepResult:
+        """The step ``steps[index]``: its workshops set up and their phones joined (not timed), then
+        measured. ``cpu()``: CPU seconds by (kind, process), as bench/cpu.py reads them."""
+        count, seconds, say, workshops = self.steps[index], self.seconds, self.say, self.workshops
         started = time.perf_counter()
-        set_up(workshops, count, len(steps))
+        set_up(workshops, count, len(self.steps))
         choices = review_choices()
         for workshop in workshops[:count]:
             if not workshop.phones:
@@ -591,10 +600,10 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
         # are left to run during the step, as on a real day, where earlier answers' refreshes
         # always overlap the later ones (waiting for them cost a minute a step).
         settle(scheduled=False)
-        cpu_before = cpu_seconds()
+        cpu_before = cpu()
         day = Day(base_url, in_step, index, seconds, choices)
         asyncio.run(day.run())
-        cpu_after = cpu_seconds()
+        cpu_after = cpu()
         answers, reviews = _stored(in_step, index)
         totals: dict[str, float] = {}
         for (kind, pid), used in cpu_after.items():
@@ -612,11 +621,20 @@ def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going
             ordered[int(0.99 * (len(ordered) - 1))] * 1000 if ordered else 0.0,
             *_acknowledged_not_stored(day),
         )
-        results.append(result)
         say_step(result, say)
-        (RESULTS / f"day-timeline-{count}.json").write_text(json.dumps(day.timeline))
+        self.timeline(count).write_text(json.dumps(day.timeline))
         _close_polls(in_step, index)
         time.sleep(1.5)  # longer than a web process remembers the poll version (versions.LIVE_VERSION_MEMO_SECONDS)
+        return result
+
+
+def run(base_url: str, steps: list[int], seconds: float, settle, say, keep_going: bool = False) -> list[StepResult]:
+    """Each step in turn, the busiest last; stops after the first step that does not hold."""
+    day_steps = Steps(steps, seconds, say)
+    results = []
+    for index, count in enumerate(steps):
+        result = day_steps.step(index, base_url, settle)
+        results.append(result)
         if not result.holds and not keep_going:
             say(f"  {count} workshops do not hold: the steps above it are not run")
             break
@@ -638,6 +656,36 @@ def say_step(result: StepResult, say) -> None:
         f"CPU (of one core) {cpu}; the generator sent p99 {result.send_lag_p99_ms:.0f} ms late"
     )
     say(f"    {'holds' if result.holds else 'does not hold: ' + '; '.join(result.problems())}")
+
+
+def record(r: StepResult) -> dict:
+    """A step as bench/results/latest.json (and day-compare.json) keep it."""
+    return {
+        "workshops": r.workshops,
+        "holds": r.holds,
+        "problems": r.problems(),
+        "answers_sent": r.answers_sent,
+        "answers_stored": r.answers_stored,
+        "saves_sent": r.saves_sent,
+        "saves_stored": r.saves_stored,
+        "answers_lost": r.answers_lost,
+        "saves_lost": r.saves_lost,
+        "cpu_percent": r.cpu_percent,
+        "send_lag_p99_ms": r.send_lag_p99_ms,
+        "kinds": [
+            {
+                "name": m.name,
+                "requests": m.requests,
+                "rate": m.rate,
+                "p50_ms": m.percentile(50),
+                "p95_ms": m.percentile(95),
+                "p99_ms": m.percentile(99),
+                "errors": m.errors,
+            }
+            for m in r.measurements.values()
+            if m.requests or m.errors
+        ],
+    }
 
 
 def capacity(results: list[StepResult]) -> int:

@@ -24,15 +24,24 @@ class Stack:
     """gunicorn (as production runs it: casereview/gunicorn_config.py) and one Celery worker, started and
     stopped together."""
 
-    def __init__(self, environment: dict[str, str], workers: int):
+    def __init__(self, environment: dict[str, str], workers: int, port: int | None = None, log: Path | None = None):
+        """``port``: the one to listen on (a free one by default); ``log``: where gunicorn and the
+        worker write, appended to (by default bench/results/server.log, written afresh)."""
         self.environment = {**os.environ, **environment}
         self.workers = workers
-        self.port = free_port()
+        self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log = log
         self.processes: list[subprocess.Popen] = []
 
+    @property
+    def process_groups(self) -> set[int]:
+        """gunicorn's and the worker's: each leads a session of its own, its children in its group."""
+        return {process.pid for process in self.processes}
+
     def __enter__(self) -> "Stack":
-        log = open(PROJECT / "bench" / "results" / "server.log", "w")  # closed with the processes
+        # Closed with the processes.
+        log = open(self.log, "a") if self.log else open(PROJECT / "bench" / "results" / "server.log", "w")
         self.processes.append(
             subprocess.Popen(
                 # As production runs it (casereview/gunicorn_config.py: the access log included), on a port of its own.
@@ -98,7 +107,7 @@ class Stack:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.3)
-        raise SystemExit(f"gunicorn did not answer on {self.base_url} within {seconds} s: see bench/results/server.log")
+        raise SystemExit(f"gunicorn did not answer on {self.base_url} within {seconds} s: see {self._log_name()}")
 
     def _wait_for_worker(self, seconds: float = 60) -> None:
         """Until the Celery worker answers: while it starts (importing Django, pandas and Plotly)
@@ -109,7 +118,7 @@ class Stack:
         while time.monotonic() < deadline:
             if app.control.ping(timeout=1):
                 return
-        raise SystemExit(f"The Celery worker did not answer within {seconds} s: see bench/results/server.log")
+        raise SystemExit(f"The Celery worker did not answer within {seconds} s: see {self._log_name()}")
 
     def wait_until_idle(self, seconds: float = 120, scheduled: bool = True) -> float:
         """Until the worker has nothing queued, waiting or running, so that each measurement
@@ -128,7 +137,10 @@ class Stack:
             if queued == 0 and all(tasks is not None and not any(tasks.values()) for tasks in held):
                 return time.monotonic() - started
             time.sleep(0.5)
-        raise SystemExit(f"The Celery worker was still busy after {seconds} s: see bench/results/server.log")
+        raise SystemExit(f"The Celery worker was still busy after {seconds} s: see {self._log_name()}")
+
+    def _log_name(self) -> str:
+        return str(self.log) if self.log else "bench/results/server.log"
 
     def __exit__(self, *exc) -> None:
         for process in self.processes:

@@ -97,12 +97,17 @@ class Workshop:
 
 
 def signed_in(user) -> Person:
-    """A session for ``user`` made as django.test.Client.force_login makes one, and a CSRF secret."""
+    """A session for ``user`` made as django.test.Client.force_login makes one, and a CSRF secret.
+    Each person has an authenticator app, as a programme lead must under the default policy
+    (MFA_REQUIRED_FOR_DEFAULT, casereview/signin/policy.py): without one, every page of a lead's
+    session would be a redirect to set one up."""
+    from allauth.mfa.models import Authenticator
     from django.conf import settings
     from django.contrib.auth import login
     from django.http import HttpRequest
     from django.utils.crypto import get_random_string
 
+    Authenticator.objects.get_or_create(user=user, type=Authenticator.Type.TOTP, defaults={"data": {}})
     request = HttpRequest()
     request.session = import_module(settings.SESSION_ENGINE).SessionStore()
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
