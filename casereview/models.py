@@ -177,8 +177,8 @@ class OrganisationSignIn(models.Model):
     preset = models.CharField(max_length=20, choices=SignInPreset.choices, default=SignInPreset.ENTRA)
     issuer = models.URLField(
         blank=True,
-        help_text="The provider's issuer URL, e.g. https://login.microsoftonline.com/<tenant id>/v2.0. "
-        "Empty: no single sign-on.",
+        help_text="The provider's issuer URL, e.g. https://login.microsoftonline.com/YOUR-TENANT-ID/v2.0 "
+        "(your tenant id from Entra ID). Empty: no single sign-on.",
     )
     client_id = models.CharField(max_length=200, blank=True)
     client_secret_encrypted = models.TextField(blank=True)

@@ -10,6 +10,10 @@ TOUCH_SECONDS`` and ``SESSION_COOKIE_AGE`` after the last request.
 
 import time
 
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.backends.db import SessionStore as DbSessionStore
+from django.db import DatabaseError, router
+
 TOUCH_SECONDS = 60
 TOUCHED_KEY = "_casereview_touched"
 
@@ -29,3 +33,29 @@ class IdleSessionMiddleware:
         if now - session.get(TOUCHED_KEY, 0) >= TOUCH_SECONDS:
             session[TOUCHED_KEY] = now  # marks it modified: SessionMiddleware saves it and renews the cookie
         return response
+
+
+class SessionStore(DbSessionStore):
+    """Django's database sessions, renewing an existing session in one UPDATE.
+
+    Django wraps every save in a transaction of its own (BEGIN, UPDATE, COMMIT), which only the
+    creation of a session needs (a clash of keys must roll back). An UPDATE of one row is atomic by
+    itself, so the renewal that ``IdleSessionMiddleware`` asks for once a minute is that one
+    statement (docs/benchmarks.md, issue 37); a session that is gone (signed out in another tab,
+    ended by its LA) still raises ``UpdateError``, as Django's does."""
+
+    def save(self, must_create=False):
+        if must_create or self.session_key is None:
+            return super().save(must_create=must_create)
+        obj = self.create_model_instance(self._get_session())
+        using = router.db_for_write(self.model, instance=obj)
+        try:
+            updated = (
+                self.model._default_manager.using(using)
+                .filter(session_key=obj.session_key)
+                .update(session_data=obj.session_data, expire_date=obj.expire_date)
+            )
+        except DatabaseError:
+            raise UpdateError from None
+        if not updated:
+            raise UpdateError

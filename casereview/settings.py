@@ -326,6 +326,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Signed-in sessions end after this long without a request: IdleSessionMiddleware renews them
 # (to within a minute) rather than SESSION_SAVE_EVERY_REQUEST writing one on every request.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 120, minimum=5) * 60
+# Database sessions whose renewal is one UPDATE, not a transaction of its own (casereview/sessions.py).
+SESSION_ENGINE = "casereview.sessions"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True

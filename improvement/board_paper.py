@@ -28,7 +28,8 @@ SHADES = {
 TRAVEL = {
     "up": ("↑", "improved"),
     "down": ("↓", "worse"),
-    "same": ("→", "unchanged"),
+    # No arrow: "Amber → Amber → unchanged" read as two steps; "Amber → Amber (unchanged)" does not.
+    "same": ("", "unchanged"),
     "rated": ("", "rated"),
     "unrated": ("", "no longer rated"),
     "new": ("", "new"),

@@ -49,7 +49,7 @@ def plan_tree(plan: Plan):
         "themes", "findings", "progress_notes", "next_steps"
     )
     areas = FocusArea.objects.select_related("funnel_dataset").prefetch_related(
-        "themes", "findings", Prefetch("actions", queryset=actions)
+        "themes", "findings", "kpis", Prefetch("actions", queryset=actions)
     )
     return plan.workstreams.prefetch_related(Prefetch("focus_areas", queryset=areas))
 
@@ -270,6 +270,17 @@ def _rag_counts(rags) -> dict[str, int]:
     return {rag: counts.get(rag, 0) for rag in Rag.values}
 
 
+def _rating_counts(ratings) -> dict[str, int]:
+    counts = Counter(ratings)
+    return {
+        "red": counts["red"],
+        "amber": counts["amber"],
+        "green": counts["green"],
+        "complete": counts["blue"],
+        "not_yet_rated": counts[""],
+    }
+
+
 def plan_overview(plan: Plan, today: datetime.date | None = None, *, compute_if_stale: bool = False) -> dict:
     """The plan as it stands: the JSON of `manage.py plan_report` (its shape is in docs/improvement.md)."""
     today = today or timezone.localdate()
@@ -288,6 +299,8 @@ def plan_overview(plan: Plan, today: datetime.date | None = None, *, compute_if_
                 "focus_areas": len(workstream.focus_areas.all()),
                 "actions": len(actions),
                 "rag": _rag_counts(states[a.pk].rag for a in actions),
+                # The board paper's counts: Complete apart from Green, and the not yet rated.
+                "ratings": _rating_counts(states[a.pk].rating for a in actions),
                 "overdue": len(late),
             }
         )

@@ -623,7 +623,15 @@ def update_list(request, plan_pk):
     updates = list(plan.updates.all())
     names = list(dict.fromkeys(w["name"] for u in updates for w in u.content["workstreams"]))
     comparison = [
-        (name, [next((w["rag"] for w in u.content["workstreams"] if w["name"] == name), None) for u in updates])
+        # An update frozen since issue 36 counts Complete and Not yet rated apart ("ratings");
+        # an older one has red/amber/green only ("rag").
+        (
+            name,
+            [
+                next((w.get("ratings") or w["rag"] for w in u.content["workstreams"] if w["name"] == name), None)
+                for u in updates
+            ],
+        )
         for name in names
     ]
     return render(

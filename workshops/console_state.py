@@ -5,6 +5,8 @@ consensus")."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
+
 from workshops.forms import CaseReviewForm
 from workshops.models import BreakoutRoom, CaseAllocation, CaseReview, ReviewAudit
 from workshops.selectors import CaseLine, allocation_status, earlier_reviews, room_cases
@@ -64,6 +66,15 @@ def review_of(allocation: CaseAllocation) -> CaseReview | None:
     return CaseReview.objects.filter(allocation=allocation).prefetch_related("non_ideal_areas", "themes").first()
 
 
+def review_read_with(allocation: CaseAllocation) -> CaseReview | None:
+    """The review read with ``allocation`` (``room_cases_for_console``), with its terms: none to
+    read for a case with no review, the save the day makes most."""
+    review = getattr(allocation, "review", None)
+    if review is not None:
+        prefetch_related_objects([review], "non_ideal_areas", "themes")
+    return review
+
+
 def set_aside_of(review: CaseReview | None) -> dict[str, str]:
     """The answers ticked before this review's "No consensus", from its latest audit row that has them."""
     if review is None or review.consensus_reached:
@@ -76,7 +87,10 @@ def set_aside_of(review: CaseReview | None) -> dict[str, str]:
 
 
 def _earlier(room: BreakoutRoom, allocation: CaseAllocation | None) -> list[CaseReview]:
-    return earlier_reviews(allocation.case_id, room.workshop) if allocation else []
+    # A case read with the room's lines says whether an earlier workshop reviewed it at all.
+    if allocation is None or getattr(allocation, "may_have_earlier", True) is False:
+        return []
+    return earlier_reviews(allocation.case_id, room.workshop)
 
 
 def console_state(
@@ -127,8 +141,8 @@ def console_state_after_save(
     room: BreakoutRoom, lines: list[CaseLine], allocation: CaseAllocation | None, *, saved: SavedCase, offered=None
 ) -> ConsoleState:
     """The console after ``saved``, on the next case the room has opened (``allocation``; None when
-    every case has a judgement). ``lines``: the room's cases read before the save's next case was
-    opened; their statuses are worked out again here, with no second read. The next case is one still
+    every case has a judgement). ``lines``: the room's cases as the save read them, the saved one
+    with its new review; their statuses are worked out again here, with no second read. The next case is one still
     to do, so it has no review to read; ``offered``: the terms the saved form offered for a case with
     no review (its ``offered``), offered again without reading them."""
     lines = [CaseLine(line.allocation, allocation_status(line.allocation, room)) for line in lines]

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -68,23 +68,56 @@ class CaseLine:
         return ReviewStatus(self.status).label
 
 
-def room_cases(room: BreakoutRoom) -> list[CaseLine]:
-    """The room's cases in order, each with its status, in one query."""
-    allocations = (
-        CaseAllocation.objects.filter(room=room)
-        # The first allocation too: a calibration case says so in every room (a blind second review says nothing).
-        .select_related(
+def _room_allocations():
+    """A room's cases in order, with what the console shows and a save needs (the case's phase,
+    need, support level and provision name the scopes it refreshes), and ``may_have_earlier``:
+    whether any earlier workshop of the LA has a counted review of the case, so the console reads
+    ``earlier_reviews`` only for a case that may have some (one indexed EXISTS a line)."""
+    earlier = CaseReview.objects.filter(
+        allocation__case_id=OuterRef("case_id"),
+        allocation__counts_in_reports=True,
+        allocation__workshop__organisation_id=OuterRef("workshop__organisation_id"),
+        allocation__workshop__date__lt=OuterRef("workshop__date"),
+    )
+    return (
+        CaseAllocation.objects.select_related(
             "case",
             "case__phase",
             "case__primary_need",
             "case__support_level",
             "case__current_provision",
             "review",
+            # The first allocation too: a calibration case says so in every room (a blind second review says nothing).
             "first_allocation",
         )
+        .annotate(may_have_earlier=Exists(earlier))
         .order_by("position", "case__reference")
     )
+
+
+def room_cases(room: BreakoutRoom) -> list[CaseLine]:
+    """The room's cases in order, each with its status, in one query."""
+    allocations = _room_allocations().filter(room=room)
     return [CaseLine(allocation, allocation_status(allocation, room)) for allocation in allocations]
+
+
+def room_cases_for_console(user, room_pk: int) -> tuple[BreakoutRoom, list[CaseLine]] | None:
+    """A room the person may use (``rooms_for_console``) with its cases, in one query: what a save
+    reads before writing, and the lines it answers with. None when the room is not theirs (or
+    another LA's) or has no case: for a save, a 404 either way."""
+    allocations = list(
+        _room_allocations()
+        .filter(room_id=room_pk, room__in=rooms_for_console(user))
+        .select_related("room__workshop__organisation")
+    )
+    if not allocations:
+        return None
+    room = allocations[0].room
+    for allocation in allocations:
+        allocation.room = room  # one room object, so the case it opens shows in every line
+        if allocation.workshop_id == room.workshop_id:
+            allocation.workshop = room.workshop
+    return room, [CaseLine(allocation, allocation_status(allocation, room)) for allocation in allocations]
 
 
 def earlier_reviews(case_id: int, workshop: Workshop) -> list[CaseReview]:

@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='scope',
             field=models.CharField(choices=[('both', 'Review rooms and plans'), ('rooms', 'Review rooms only'), ('plans', "Plans only (e.g. a strategic review's themes)")], default='both', max_length=10),
         ),
+        migrations.AlterField(
+            model_name='organisationsignin',
+            name='issuer',
+            field=models.URLField(blank=True, help_text="The provider's issuer URL, e.g. https://login.microsoftonline.com/YOUR-TENANT-ID/v2.0 (your tenant id from Entra ID). Empty: no single sign-on."),
+        ),
     ]

@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 
 from casereview.models import OrganisationSignIn
 
@@ -34,3 +35,11 @@ class SignInSettingsForm(forms.ModelForm):
             "sso_required": "Staff must sign in through the council's provider",
             "mfa_required_for": "Who must use an authenticator app (password sign-in)",
         }
+        help_texts = {"mfa_required_for": "An authenticator app or a passkey. The superuser always must."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            # An LA that has not chosen yet follows MFA_REQUIRED_FOR_DEFAULT: show that, not the
+            # column's default, so the page says the rule that applies now.
+            self.initial["mfa_required_for"] = settings.MFA_REQUIRED_FOR_DEFAULT

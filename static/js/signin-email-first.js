@@ -42,6 +42,14 @@
     show(!stillTyping)
   }
 
+  // Enter in the email field once the password has appeared is "Continue", not a sign-in with
+  // no password: the password field takes the focus instead of an error.
+  form.addEventListener('submit', function (event) {
+    if (!step.hidden && !password.disabled && password.value === '') {
+      event.preventDefault()
+      password.focus()
+    }
+  })
   email.addEventListener('input', function () { decide(false) })
   email.addEventListener('change', function () { decide(true) })
   if (password.disabled) decide(false)

@@ -79,6 +79,9 @@ class Visit:
     def sign_in(self, email):
         self.page.goto("/accounts/login/")
         self.page.get_by_label("Email address").fill(email)
+        if not self.page.get_by_label("Password").is_visible():
+            # Without JavaScript the email comes first, on a page of its own (SignInView).
+            self.page.get_by_role("button", name="Continue").click()
         self.page.get_by_label("Password").fill(PASSWORD)
         self.page.get_by_role("button", name="Sign in").click()
         self.page.wait_for_url("**/")

@@ -59,6 +59,8 @@ def test_without_javascript_a_button_brings_the_kinds_fields(browser, live_serve
         page = context.new_page()
         page.goto("/accounts/login/")
         page.get_by_label("Email address").fill("lead@demo.test")
+        if not page.get_by_label("Password").is_visible():  # without JavaScript: the email first
+            page.get_by_role("button", name="Continue").click()
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.goto(new_poll_address(demo))

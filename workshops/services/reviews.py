@@ -7,8 +7,9 @@ from datetime import datetime
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
+from django.db.models.signals import post_save
 from django.utils import timezone
 
 from analytics.scopes import scopes_of_review
@@ -50,6 +51,13 @@ def review_save(
     problems = answer.problems()
     if problems:
         raise ValidationError(problems)
+    if expected_version == 0 and moment_of is None and _reviewed_alone(allocation):
+        review = _first_review_stored(allocation, answer, by=by, source=source, extra_changes=extra_changes)
+        if review is not None:
+            refresh_after_commit(allocation.workshop.organisation_id, scopes_of_review(review))
+            return review
+        # Not stored: the case has a review already (the locked path below names the conflict) or
+        # another room was given it meanwhile (the locked path settles which review counts).
     with transaction.atomic():
         group = _case_allocations_locked(allocation)
         review = _review_of(allocation)
@@ -66,14 +74,97 @@ def review_save(
             review = CaseReview(allocation=allocation, version=0)
             _moment_kept(review, moment_of)
         _answer_written(review, answer, answer_before, by=by)
-        after = answer_summary(answer)
-        changes = {label: [before.get(label), value] for label, value in after.items() if before.get(label) != value}
-        changes |= extra_changes or {}
+        changes = _changes_audited(before, answer, extra_changes)
         ReviewAudit.objects.create(review=review, changed_by=by, version=review.version, source=source, changes=changes)
         if len(group) > 1:
             settle_counted(group)
         refresh_after_commit(allocation.workshop.organisation_id, scopes_before + scopes_of_review(review))
     return review
+
+
+def _changes_audited(before: dict, answer: ReviewAnswer, extra_changes: dict | None) -> dict:
+    """The audit row's changes: each answer in words that differs from ``before``, as [before, after]."""
+    after = answer_summary(answer)
+    changes = {label: [before.get(label), value] for label, value in after.items() if before.get(label) != value}
+    return changes | (extra_changes or {})
+
+
+def _reviewed_alone(allocation: CaseAllocation) -> bool:
+    """A case's first room that, as far as this request read, no other room reviews: its first
+    review settles nothing (it counts, as it did before it had one), so it needs no lock."""
+    return (
+        # The one statement is PostgreSQL's (unnest, ON CONFLICT ... RETURNING in a WITH); the
+        # embedded SQLite of a laptop takes the locked path, as every save did before.
+        connection.vendor == "postgresql"
+        and allocation.kind == CaseAllocation.Kind.FIRST
+        and allocation.first_allocation_id is None
+        and allocation.counts_in_reports
+    )
+
+
+def _first_review_stored(allocation: CaseAllocation, answer: ReviewAnswer, *, by, source, extra_changes):
+    """A case's first review with its areas, themes and audit row in one statement, or None when it
+    stored nothing: when the case has a review already (the unique allocation, ON CONFLICT DO
+    NOTHING: two rooms' first saves never both store, and the later one is a conflict, never an
+    overwrite) or another allocation of the case exists (NOT EXISTS: the locked path then settles
+    which review counts). One statement is one transaction: all four writes or none. What the
+    locked path does in eight statements (BEGIN, the lock, the review read again, four INSERTs,
+    COMMIT), for the save the day makes most (docs/benchmarks.md, issue 37)."""
+    review = CaseReview(allocation=allocation, version=0)
+    _moment_kept(review, None)
+    _answer_set(review, answer, by=by)
+    changes = _changes_audited({}, answer, extra_changes)
+    audit = ReviewAudit(changed_by=by, version=review.version, source=source, changes=changes)
+    quote = connection.ops.quote_name
+    review_columns, review_values = _insert_values(review)
+    audit_columns, audit_values = _insert_values(audit, leaving=("review_id",))
+    allocations = CaseAllocation._meta
+    links = []
+    for name, terms in (("non_ideal_areas", answer.non_ideal_areas), ("themes", answer.themes)):
+        field = CaseReview._meta.get_field(name)
+        links.append(
+            (
+                f"{name} AS (INSERT INTO {quote(field.m2m_db_table())} "
+                f"({quote(field.m2m_column_name())}, {quote(field.m2m_reverse_name())}) "
+                "SELECT stored.id, term FROM stored, unnest(%s::bigint[]) AS term)",
+                [list(dict.fromkeys(term.pk for term in terms))],
+            )
+        )
+    sql = (
+        f"WITH stored AS (INSERT INTO {quote(CaseReview._meta.db_table)} ({', '.join(map(quote, review_columns))}) "
+        f"SELECT {', '.join(['%s'] * len(review_values))} WHERE NOT EXISTS (SELECT 1 FROM "
+        f"{quote(allocations.db_table)} WHERE {quote(allocations.get_field('first_allocation').column)} = %s) "
+        f"ON CONFLICT ({quote(CaseReview._meta.get_field('allocation').column)}) DO NOTHING RETURNING id), "
+        + ", ".join(part for part, _ in links)
+        + f", audit AS (INSERT INTO {quote(ReviewAudit._meta.db_table)} "
+        f"({quote('review_id')}, {', '.join(map(quote, audit_columns))}) "
+        f"SELECT stored.id, {', '.join(['%s'] * len(audit_values))} FROM stored) "
+        "SELECT id FROM stored"
+    )
+    params = [*review_values, allocation.pk, *(p for _, values in links for p in values), *audit_values]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    review.pk = row[0]
+    review._state.adding = False
+    post_save.send(sender=CaseReview, instance=review, created=True, raw=False, using=connection.alias)
+    return review
+
+
+def _insert_values(instance, leaving=()) -> tuple[list[str], list]:
+    """The columns and database values of an unsaved row, as the ORM's INSERT would write them
+    (defaults, auto_now); a field added to the model is written without a change here."""
+    fields = [
+        field
+        for field in type(instance)._meta.concrete_fields
+        if not field.primary_key and field.attname not in leaving
+    ]
+    return (
+        [field.column for field in fields],
+        [field.get_db_prep_save(field.pre_save(instance, add=True), connection) for field in fields],
+    )
 
 
 def _case_allocations_locked(allocation: CaseAllocation) -> list[CaseAllocation]:
@@ -127,6 +218,15 @@ def _moment_kept(review: CaseReview, moment_of: CaseReview | None) -> None:
 
 def _answer_written(review: CaseReview, answer: ReviewAnswer, answer_before: ReviewAnswer | None, *, by) -> None:
     """The answer into the review, one version on; its moment stays as it was first saved."""
+    _answer_set(review, answer, by=by)
+    review.save()
+    _replace_terms(
+        review.non_ideal_areas, answer_before.non_ideal_areas if answer_before else [], answer.non_ideal_areas
+    )
+    _replace_terms(review.themes, answer_before.themes if answer_before else [], answer.themes)
+
+
+def _answer_set(review: CaseReview, answer: ReviewAnswer, *, by) -> None:
     review.consensus_reached = answer.consensus_reached
     review.ideal_outcome = answer.ideal_outcome
     review.better_provision = answer.better_provision
@@ -134,11 +234,6 @@ def _answer_written(review: CaseReview, answer: ReviewAnswer, answer_before: Rev
     review.reviewed_by = by
     review.reviewed_at = timezone.now()
     review.version += 1
-    review.save()
-    _replace_terms(
-        review.non_ideal_areas, answer_before.non_ideal_areas if answer_before else [], answer.non_ideal_areas
-    )
-    _replace_terms(review.themes, answer_before.themes if answer_before else [], answer.themes)
 
 
 def _replace_terms(related, held: list, wanted: list) -> None:

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -20,11 +21,12 @@ from workshops.console_state import (
     console_state_after_undo,
     console_state_with_answer,
     review_of,
+    review_read_with,
     set_aside_of,
 )
 from workshops.forms import CaseReviewForm
 from workshops.models import CaseAllocation
-from workshops.selectors import next_case_after, room_cases, rooms_for_console
+from workshops.selectors import next_case_after, room_cases, room_cases_for_console, rooms_for_console
 from workshops.services.answer_words import conflict_rows
 from workshops.services.reviews import (
     NoConsensusUndo,
@@ -104,12 +106,14 @@ def _saved_no_consensus_waiting(request, room) -> SavedCase | None:
 def review_submit(request, room_pk, allocation_pk):
     """The room's answer on a case: saved, and the next case still to do opened; or shown again with
     what stops it (a problem, a question before "No consensus", someone else's save)."""
-    room = _room(request, room_pk)
-    # With what the save needs to name the scopes to refresh, so it reads none of them again.
-    allocation = get_object_or_404(
-        CaseAllocation.objects.select_related(*ALLOCATION_FOR_SAVE), pk=allocation_pk, room=room
-    )
-    review = review_of(allocation)
+    # The room with its cases, the one saved among them with its review and what naming its scopes
+    # needs, in one query; the lines also give the next case, so nothing is read twice.
+    found = room_cases_for_console(request.user, room_pk)
+    line = next((line for line in found[1] if line.allocation.pk == allocation_pk), None) if found else None
+    if line is None:
+        raise Http404("No such case in your rooms.")
+    room, lines, allocation = found[0], found[1], line.allocation
+    review = review_read_with(allocation)
     form = CaseReviewForm(request.POST, organisation=room.workshop.organisation, review=review)
     if not form.is_valid():
         return _render(request, console_state_with_answer(room, allocation, form))
@@ -131,7 +135,8 @@ def review_submit(request, room_pk, allocation_pk):
     undo = None
     if not form.answer.consensus_reached:
         undo = no_consensus_undo(saved=saved, before=review, by=request.user)
-    return _next_case(request, room, allocation, form, first_review=review is None, undo=undo)
+    allocation.review = saved  # its line's status, worked out again with no second read
+    return _next_case(request, room, lines, allocation, form, first_review=review is None, undo=undo)
 
 
 @require_POST
@@ -180,10 +185,13 @@ def _both_answers(request, room, allocation, current) -> ConsoleState:
     return console_state_with_answer(room, allocation, form, conflict=conflict)
 
 
-def _next_case(request, room, allocation, form: CaseReviewForm, *, first_review: bool, undo: NoConsensusUndo | None):
+def _next_case(
+    request, room, lines, allocation, form: CaseReviewForm, *, first_review: bool, undo: NoConsensusUndo | None
+):
     """After the save: the next case still to do is opened and shown (htmx, its address pushed), or
-    redirected to; a "No consensus" is named above it with its Undo."""
-    lines = room_cases(room)
+    redirected to; a "No consensus" is named above it with its Undo. ``lines``: the room's cases as
+    the save read them. A case another person saved in the moment between is still offered as to
+    do; saving it then shows both answers (the version check), never overwrites."""
     following = next_case_after(lines, allocation)
     next_allocation = following.allocation if following else None
     room_open_case(room=room, allocation=next_allocation)
