@@ -271,14 +271,9 @@ def _rag_counts(rags) -> dict[str, int]:
 
 
 def _rating_counts(ratings) -> dict[str, int]:
-    counts = Counter(ratings)
-    return {
-        "red": counts["red"],
-        "amber": counts["amber"],
-        "green": counts["green"],
-        "complete": counts["blue"],
-        "not_yet_rated": counts[""],
-    }
+    """Actions by the board paper's rating: blue is Complete, not_rated the not yet rated."""
+    counts = Counter(rating or "not_rated" for rating in ratings)
+    return {key: counts.get(key, 0) for key in ("red", "amber", "green", "blue", "not_rated")}
 
 
 def plan_overview(plan: Plan, today: datetime.date | None = None, *, compute_if_stale: bool = False) -> dict:
@@ -381,12 +376,11 @@ def plan_content(plan: Plan, *, today: datetime.date, highlights: list[str], pre
                     }
                 )
             areas.append({"ref": area.ref, "statement": area.statement, "evidence": evidence(area), "actions": actions})
-        ratings = Counter(a.rating or "not_rated" for a in all_actions)
         workstreams.append(
             {
                 "name": workstream.name,
                 "rag": _rag_counts(a.rag for a in all_actions),
-                "ratings": {key: ratings.get(key, 0) for key in ("red", "amber", "green", "blue", "not_rated")},
+                "ratings": _rating_counts(a.rating for a in all_actions),
                 "focus_areas": areas,
             }
         )

@@ -55,7 +55,7 @@ def test_the_json_has_the_documented_shape_and_the_plans_figures(action, risk, k
             "focus_areas": 1,
             "actions": 1,
             "rag": {"red": 0, "amber": 1, "green": 0},
-            "ratings": {"red": 0, "amber": 1, "green": 0, "complete": 0, "not_yet_rated": 0},
+            "ratings": {"red": 0, "amber": 1, "green": 0, "blue": 0, "not_rated": 0},
             "overdue": 1,
         }
     ]
