@@ -26,7 +26,7 @@ from django.utils import timezone
 from analytics.charts import dashboard_charts
 from analytics.models import ReportSnapshot
 from analytics.reports import timed_report
-from analytics.scopes import Scope, is_combined
+from analytics.scopes import Scope
 from analytics.selectors import data_fingerprint
 from casereview.cache import cache_is_down
 from casereview.metrics import REFRESHES
@@ -57,6 +57,20 @@ REQUEST_MEMO_SECONDS = 5.0
 REQUEST_MEMO_SIZE = 4096
 # (organisation id, scope key) -> time.monotonic() until which this process skips Redis.
 _queued_here: dict[tuple[int, str], float] = {}
+
+# Refreshes only where read (issue 37): a write has the scopes it touched recomputed only where
+# someone read them in the last READ_RECENTLY_SECONDS (a dashboard, an open dashboard's checks, a
+# download, the feed), so the worker's time follows what people look at, not how many scopes a
+# save touches (six, and a combination for each of them someone opened). Any other scope is
+# recomputed when it is next read: ``snapshot_to_read`` finds it stale by its fingerprint, the page
+# shows the figures it has marked as out of date, and a refresh is queued at once. The feed's reads
+# count for a day, so that a daily scheduled refresh in Power BI reads current figures.
+READ_RECENTLY_SECONDS = 6 * 3600
+FEED_READ_SECONDS = 26 * 3600
+# A process notes a read in the cache at most once in this long for each scope.
+NOTE_READ_EVERY_SECONDS = 300
+# (organisation id, scope key, seconds) -> time.monotonic() when this process last noted it.
+_noted_here: dict[tuple[int, str, int], float] = {}
 
 
 def queued_marker(organisation_id: int, scope_key: str) -> str:
@@ -146,11 +160,15 @@ def compute_snapshot(organisation_id: int, scope_key: str) -> ReportSnapshot:
     return snapshot
 
 
-def snapshot_to_read(organisation: Organisation, scope: Scope, snapshots=None) -> tuple[ReportSnapshot | None, bool]:
+def snapshot_to_read(
+    organisation: Organisation, scope: Scope, snapshots=None, *, read_for: int = READ_RECENTLY_SECONDS
+) -> tuple[ReportSnapshot | None, bool]:
     """The scope's snapshot as it stands, and whether it is stale (missing, or computed from other
     data than there is now). A stale one asks for a refresh; with no worker (the embedded default)
     that refresh has run in-process by the time this returns, and the new snapshot is returned.
-    ``snapshots``: the queryset to read it from (e.g. one that defers the figures)."""
+    ``snapshots``: the queryset to read it from (e.g. one that defers the figures). The scope is
+    noted as read: writes keep it current for ``read_for`` seconds (``note_read``)."""
+    note_read(organisation.pk, scope.key, read_for)
     snapshots = (snapshots if snapshots is not None else ReportSnapshot.objects).for_organisation(organisation)
     snapshot = snapshots.filter(scope=scope.key).first()
     stale = snapshot is None or snapshot.fingerprint != data_fingerprint(organisation, scope)
@@ -258,22 +276,50 @@ def refresh_after_commit(organisation_id: int, scope_keys, *, after: float = COA
 
 
 def kept_scopes(organisation_id: int, scope_keys) -> list[str]:
-    """Which of the scopes a write touched to recompute: every single-part one (all, a workshop,
-    a phase...), snapshot or not, so the dashboards people open every day are ready before they
-    are asked for; and of the combinations (26 per review) only those with a snapshot, the ones
-    someone has looked at. Any other combination is computed on its first view (snapshot_to_read),
-    from the data as it is then. One indexed query, after the commit. A combination whose first
-    computation was under way during the write has no snapshot yet and is not queued, but its
-    fingerprint was read before the change, so the next view or the sweep finds it stale."""
-    combined = [key for key in scope_keys if is_combined(key)]
-    if not combined:
-        return list(scope_keys)
-    kept = set(
-        ReportSnapshot.objects.filter(organisation_id=organisation_id, scope__in=combined).values_list(
-            "scope", flat=True
-        )
-    )
-    return [key for key in scope_keys if not is_combined(key) or key in kept]
+    """Which of the scopes a write touched to recompute now: those someone read in the last hours
+    (``READ_RECENTLY_SECONDS``; the feed's, in the last day), whether a single-part scope (all, a
+    workshop, a phase...) or a combination. Any other is computed when next read (snapshot_to_read),
+    from the data as it is then. One cache read, after the commit; when the cache cannot say, all
+    of them, as before reads were noted."""
+    scope_keys = list(dict.fromkeys(scope_keys))
+    read = read_recently([(organisation_id, key) for key in scope_keys])
+    return [key for key in scope_keys if (organisation_id, key) in read]
+
+
+def _read_markers(organisation_id: int, scope_key: str) -> tuple[str, str]:
+    """The cache keys that say a scope was read recently: on a page, by the feed (kept longer)."""
+    return f"report-read:{organisation_id}:{scope_key}", f"report-read-feed:{organisation_id}:{scope_key}"
+
+
+def note_read(organisation_id: int, scope_key: str, seconds: int = READ_RECENTLY_SECONDS) -> None:
+    """Someone read the scope's figures: writes keep it current for ``seconds`` from now. One cache
+    write per process and scope every NOTE_READ_EVERY_SECONDS at most; never raises."""
+    now = time.monotonic()
+    memo = (organisation_id, scope_key, seconds)
+    noted = _noted_here.get(memo)
+    if noted is not None and now - noted < NOTE_READ_EVERY_SECONDS:
+        return
+    page, feed = _read_markers(organisation_id, scope_key)
+    try:
+        cache.set(feed if seconds > READ_RECENTLY_SECONDS else page, 1, seconds)
+    except Exception:  # noqa: BLE001 - not noted: the scope is refreshed when next read, no more
+        return
+    if len(_noted_here) >= REQUEST_MEMO_SIZE:
+        _noted_here.clear()
+    _noted_here[memo] = now
+
+
+def read_recently(scopes: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which of (organisation id, scope key) someone read recently. One cache read; when the cache
+    does not answer, all of them (a write then asks for every refresh, as it always did)."""
+    markers = {scope: _read_markers(*scope) for scope in scopes}
+    try:
+        found = cache.get_many([marker for pair in markers.values() for marker in pair])
+    except Exception:  # noqa: BLE001
+        return set(scopes)
+    if not found and cache_is_down():
+        return set(scopes)
+    return {scope for scope, pair in markers.items() if any(marker in found for marker in pair)}
 
 
 def is_refresh_queued(organisation_id: int, scope_key: str) -> bool:
@@ -284,8 +330,13 @@ def is_refresh_queued(organisation_id: int, scope_key: str) -> bool:
 
 
 def stale_snapshots():
-    """Snapshots whose data changed since they were computed (one fingerprint query each), the
-    combinations' among them."""
-    for snapshot in ReportSnapshot.objects.select_related("organisation"):
+    """Snapshots read recently (``read_recently``) whose data changed since they were computed (one
+    fingerprint query each), the combinations' among them. One nobody read lately is left as it
+    is: it is recomputed when next read."""
+    snapshots = list(ReportSnapshot.objects.select_related("organisation").defer("figures", "charts"))
+    read = read_recently([(snapshot.organisation_id, snapshot.scope) for snapshot in snapshots])
+    for snapshot in snapshots:
+        if (snapshot.organisation_id, snapshot.scope) not in read:
+            continue
         if snapshot.fingerprint != data_fingerprint(snapshot.organisation, Scope.parse(snapshot.scope)):
             yield snapshot

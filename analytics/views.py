@@ -24,9 +24,9 @@ from analytics.reports import BREAKDOWNS
 from analytics.scopes import PART_KINDS, SEPARATOR, VOCABULARY_SCOPES, Scope, UnknownScope
 from analytics.sealing import scope_as_seen_by
 from analytics.selectors import filter_options
-from analytics.snapshots import figures_version, is_refresh_queued, snapshot_to_read
+from analytics.snapshots import figures_version, is_refresh_queued, note_read, snapshot_to_read
 from casereview.exports import table_response
-from casereview.models import VocabularyTerm
+from casereview.models import Role, VocabularyTerm
 from casereview.tenancy import get_for_member_or_404, member_required
 from workshops.agreement.selectors import disagreements_visible_to
 from workshops.models import Workshop
@@ -191,6 +191,7 @@ def dashboard_status(request):
     page was drawn with and the page was up to date, nothing has changed: 204, no query."""
     version = figures_version(request.membership.organisation_id)  # the LA's id: no query for it
     if version is not None and version == request.GET.get("v") and request.GET.get("stale") != "1":
+        _note_still_read(request.membership, request.GET.get("scope") or "all")
         return HttpResponse(status=204)
     organisation = request.membership.organisation
     scope, _ = _scope(request)
@@ -202,6 +203,19 @@ def dashboard_status(request):
         return response
     context = {"freshness": freshness, "scope": scope, "figures_version": version or ""}
     return render(request, "analytics/_freshness.html", context)
+
+
+def _note_still_read(membership, scope_key: str) -> None:
+    """An open dashboard is still read: writes keep its figures current (analytics.snapshots.note_read),
+    however long it stays open. No query: a facilitator's scope is noted sealed as well, which is
+    what they read while the LA has sealed reviews."""
+    try:
+        scope = Scope.parse(scope_key).without_sealed()
+    except UnknownScope:
+        return
+    note_read(membership.organisation_id, scope.key)
+    if membership.role == Role.FACILITATOR:
+        note_read(membership.organisation_id, scope.with_sealed().key)
 
 
 @member_required()

@@ -2,8 +2,9 @@
 
 Each simulated workshop makes the requests a real one makes, at the rate people make them:
 
-- 100 phones following the presenter: each asks the follow address every 2 to 3 s (poll-phone.js:
-  2 s plus up to 1 s of jitter). When the lead opens a poll the check answers with the new
+- 100 phones following the presenter: each asks the follow address as often as its page says
+  (poll-phone.js reads data-follow-every: 4 to 6 s since issue 37; 2 to 3 s before, and where the
+  page does not say). When the lead opens a poll the check answers with the new
   version and the phone fetches the open polls' shared cards, as the script does; then it answers
   the new poll within 20 s of its opening (one request, answered with the poll's card);
 - the lead opening a word poll, and a choice poll 30 s later (each workshop at its own moment,
@@ -43,7 +44,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 PHONES_PER_WORKSHOP = 100
 FACILITATORS_PER_WORKSHOP = 10
 SEND_LEADS_PER_WORKSHOP = 2
-FOLLOW_EVERY = (2.0, 3.0)  # seconds, poll-phone.js
+# Seconds, as poll-phone.js follows the presenter where the page does not say (before issue 37);
+# each side of a --compare run follows as its own page says (bench.web.follow_every).
+FOLLOW_EVERY = (2.0, 3.0)
 PROJECTOR_EVERY = 2.0  # _live_results.html: hx-trigger="every 2s"
 CONTROL_ROOM_EVERY = 5.0  # control_room.html: hx-trigger="every 5s"
 DASHBOARD_EVERY = 30.0
@@ -339,7 +342,7 @@ class Day:
                 )
             return phone.follow[1], check
 
-        return self._every(FOLLOW, FOLLOW_EVERY, follow)
+        return self._every(FOLLOW, phone.phone.follow_every or FOLLOW_EVERY, follow)
 
     def _page(self, workshop: DayWorkshop, phone: DayPhone):
         """What poll-phone.js does when the version changed: fetch the open polls' shared cards

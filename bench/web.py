@@ -46,6 +46,7 @@ CASES_PER_ROOM = 8
 WORKSHOPS = 12
 TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 PAGE_TOKEN = re.compile(rb'data-csrf-token="([^"]+)"')  # the phone page's own, there even before a poll opens
+FOLLOW_EVERY_ON_PAGE = re.compile(rb'data-follow-every="(\d+) (\d+)"')  # ms: the base, the most added at random
 # Phones are people on their own networks (mobile data, several schools' Wi-Fi), not one address:
 # the attendee limits per client address (workshops/polls/limits.py) would otherwise refuse a
 # burst no real room makes. Only a header value: the proxy reports these, no traffic goes to them
@@ -73,6 +74,9 @@ class Phone:
     token: str
     words_left: int
     address: str  # the phone's own network address, as the TLS proxy reports it (X-Forwarded-For)
+    # How often its page says to follow the presenter, (low, high) seconds; None where the page does
+    # not say (before issue 37, poll-phone.js asked every 2 to 3 s: bench.day.FOLLOW_EVERY).
+    follow_every: tuple[float, float] | None = None
 
 
 @dataclass
@@ -227,11 +231,23 @@ async def join(base_url: str, code: str, phones: int, words: int, concurrency: i
             async with http.get(f"{base_url}/j/{code}/", headers={"X-Forwarded-For": address}) as response:
                 body = await response.read()
                 cookies = "; ".join(f"{name}={morsel.value}" for name, morsel in response.cookies.items())
-                joined.append(Phone(cookies, PAGE_TOKEN.search(body).group(1).decode(), words, address))
+                joined.append(
+                    Phone(cookies, PAGE_TOKEN.search(body).group(1).decode(), words, address, follow_every(body))
+                )
 
     async with session() as http:
         await asyncio.gather(*(one(http) for _ in range(concurrency)))
     return joined
+
+
+def follow_every(page: bytes) -> tuple[float, float] | None:
+    """How often poll-phone.js follows the presenter on this page: (low, high) seconds, or None
+    when the page does not say (the script's own 2 to 3 s then)."""
+    found = FOLLOW_EVERY_ON_PAGE.search(page)
+    if found is None:
+        return None
+    base, jitter = int(found.group(1)) / 1000, int(found.group(2)) / 1000
+    return base, base + jitter
 
 
 def answer_request(base_url: str, code: str, poll: int, phone: Phone, data: dict) -> dict:

@@ -64,11 +64,13 @@ def process_memories_of_its_own(monkeypatch):
 
     for module, name in (
         (snapshots, "_queued_here"),
+        (snapshots, "_noted_here"),
         (versions, "_read_versions"),
         (versions, "_answered_polls"),
         (follow, "_shared_cards"),
         (follow, "_open_codes"),
         (poll_limits, "_under_join_miss_limit"),
+        (poll_limits, "_last_over"),
     ):
         monkeypatch.setattr(module, name, {})
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from analytics.feed import selectors, services
 from analytics.feed.registry import FeedTable, feed_tables
 from analytics.report_tables import tables_of
-from analytics.snapshots import snapshot_to_read
+from analytics.snapshots import FEED_READ_SECONDS, snapshot_to_read
 from casereview.exports import Table, as_csv
 from casereview.identifiers import reject_identifiers
 from casereview.key_shapes import looks_like_a_key, names_a_secret, without_keys
@@ -111,7 +111,9 @@ def _table_urls(request, name: str, scope_key: str) -> dict:
 def feed_index(request):
     """What can be read: every table of the LA's dashboard and every scope it can be narrowed to."""
     organisation = request.feed_token.organisation
-    snapshot, stale = snapshot_to_read(organisation, selectors.scope_of(organisation, "all"))
+    snapshot, stale = snapshot_to_read(
+        organisation, selectors.scope_of(organisation, "all"), read_for=FEED_READ_SECONDS
+    )
     tables = tables_of(snapshot.figures) if snapshot else {}
     return JsonResponse(
         {
@@ -142,7 +144,7 @@ def feed_table(request, name, file_format):
     scope = selectors.scope_of(organisation, request.GET.get("scope") or "all")
     if name in feed_tables():  # a table an app registered (analytics/feed/registry.py): read now
         return _registered_table(feed_tables()[name], file_format, organisation, scope)
-    snapshot, stale = snapshot_to_read(organisation, scope)
+    snapshot, stale = snapshot_to_read(organisation, scope, read_for=FEED_READ_SECONDS)
     if snapshot is None:
         response = _refusal(503, "The figures of this scope are being computed; try again in a minute.")
         response["Retry-After"] = "60"

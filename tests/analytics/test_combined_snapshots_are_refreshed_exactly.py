@@ -1,7 +1,8 @@
 """Snapshots of combined scopes (a workshop and a phase...) are made on their first view, and from
-then on kept exact: a saved review refreshes every kept combination holding it, before and after
-the change, and no other; combinations nobody has looked at are not queued; the sweep and the
-deletion of a workshop cover them too."""
+then on kept exact while people read them: a saved review refreshes every scope read lately that
+holds it, before and after the change, and no other; scopes nobody has read lately are not queued
+but found stale and refreshed at once when next read (issue 37); the sweep and the deletion of a
+workshop cover them too."""
 
 from unittest import mock
 
@@ -14,8 +15,6 @@ from workshops.retention import workshop_delete
 from workshops.services.answers import ReviewAnswer
 from workshops.services.reviews import review_save
 
-SINGLE = {"all", "phase:SECONDARY", "primary_need:ASD", "support_level:EHCP", "provision:MSS"}
-
 
 @pytest.fixture
 def queue():
@@ -26,6 +25,13 @@ def queue():
 
 def queued(queue) -> set[str]:
     return {call.args[0][1] for call in queue.call_args_list}
+
+
+def read_lately(organisation, *keys):
+    """Each scope computed and read, as a dashboard reads it (``snapshot_to_read`` notes the read)."""
+    for key in keys:
+        snapshots.compute_snapshot(organisation.pk, key)
+        snapshots.note_read(organisation.pk, key)
 
 
 def save(allocation, facilitator, version=0):
@@ -43,21 +49,44 @@ def test_a_combination_is_computed_on_its_first_view(
     assert ReportSnapshot.objects.get(organisation=organisation, scope=key).figures["reviewed"] == 1
 
 
-def test_a_save_refreshes_the_kept_combinations_holding_the_review_and_no_other(
+def test_a_save_refreshes_the_scopes_read_lately_holding_the_review_and_no_other(
     settings, organisation, allocations, facilitator, workshop, queue, django_capture_on_commit_callbacks
 ):
     holding = [
+        "all",
+        f"workshop:{workshop.pk}",
         f"workshop:{workshop.pk},phase:SECONDARY",
         "phase:SECONDARY,primary_need:ASD,support_level:EHCP,provision:MSS",
     ]
     not_holding = [f"workshop:{workshop.pk},phase:PRIMARY", "primary_need:SEMH,support_level:EHCP"]
-    for key in holding + not_holding:
-        snapshots.compute_snapshot(organisation.pk, key)
+    read_lately(organisation, *holding, *not_holding)
+    snapshots.compute_snapshot(organisation.pk, "phase:SECONDARY")  # read long ago: not noted
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with django_capture_on_commit_callbacks(execute=True):
         save(allocations[0], facilitator)
-    # The single scopes as always, and of the 26 combinations holding the review only the two kept.
-    assert queued(queue) == SINGLE | {f"workshop:{workshop.pk}"} | set(holding)
+    # Of the 6 single scopes and 26 combinations holding the review, only the four read lately.
+    assert queued(queue) == set(holding)
+
+
+def test_a_scope_not_read_lately_is_refreshed_at_once_when_next_read_its_figures_marked_meanwhile(
+    settings, client_for, viewer, organisation, allocations, facilitator, queue, django_capture_on_commit_callbacks
+):
+    snapshots.compute_snapshot(organisation.pk, "phase:SECONDARY")  # read long ago
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        save(allocations[0], facilitator)
+    assert "phase:SECONDARY" not in queued(queue)
+
+    page = client_for(viewer).get(reverse("dashboard"), {"scope": "phase:SECONDARY"})
+    assert page.status_code == 200
+    assert "Updating: reviews or answers have changed since" in page.content.decode()
+    assert mock.call((organisation.pk, "phase:SECONDARY"), countdown=0) in queue.call_args_list
+    # Read now: once the refresh has run, the next save keeps it current.
+    tasks.refresh_snapshot.run(organisation.pk, "phase:SECONDARY")
+    queue.reset_mock()
+    with django_capture_on_commit_callbacks(execute=True):
+        save(allocations[1], facilitator)
+    assert "phase:SECONDARY" in queued(queue)
 
 
 def test_a_review_saved_again_after_its_case_moved_stays_in_its_combination(
@@ -71,8 +100,7 @@ def test_a_review_saved_again_after_its_case_moved_stays_in_its_combination(
         f"workshop:{workshop.pk},phase:PRIMARY",
         "phase:POST16,primary_need:ASD",
     )
-    for key in (before, after, elsewhere):
-        snapshots.compute_snapshot(organisation.pk, key)
+    read_lately(organisation, before, after, elsewhere)
     case = allocations[0].case
     case.phase = term("phase", "PRIMARY")  # the case was re-imported as primary; the room saves the review again
     case.save()
@@ -86,10 +114,11 @@ def test_a_review_saved_again_after_its_case_moved_stays_in_its_combination(
     assert ReportSnapshot.objects.get(scope=after).figures["reviewed"] == 0
 
 
-def test_the_sweep_requeues_a_stale_combination(organisation, allocations, facilitator, workshop, queue):
+def test_the_sweep_requeues_a_stale_combination_read_lately(organisation, allocations, facilitator, workshop, queue):
     holding, not_holding = f"workshop:{workshop.pk},primary_need:ASD", f"workshop:{workshop.pk},primary_need:SEMH"
-    for key in (holding, not_holding):
-        snapshots.compute_snapshot(organisation.pk, key)
+    read_lately(organisation, holding, not_holding)
+    unread = f"workshop:{workshop.pk},phase:SECONDARY"
+    snapshots.compute_snapshot(organisation.pk, unread)  # holds the review, but nobody read it lately
     save(allocations[0], facilitator)
     tasks.sweep_stale_snapshots.run()
     assert queued(queue) == {holding}
@@ -104,8 +133,7 @@ def test_deleting_a_workshop_deletes_every_snapshot_naming_it(
         f"workshop:{workshop.pk},phase:SECONDARY",
         f"workshop:{workshop.pk},provision:MSS",
     ]
-    for key in [*naming, "phase:SECONDARY", "phase:SECONDARY,provision:MSS"]:
-        snapshots.compute_snapshot(organisation.pk, key)
+    read_lately(organisation, *naming, "phase:SECONDARY", "phase:SECONDARY,provision:MSS")
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with django_capture_on_commit_callbacks(execute=True):
         workshop_delete(workshop=workshop, reason="test")

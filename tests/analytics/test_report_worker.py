@@ -1,4 +1,5 @@
-"""A real Celery worker on Redis: a saved review reaches the dashboard without anyone acting."""
+"""A real Celery worker on Redis: a saved review reaches the dashboards someone reads without anyone
+acting (a save refreshes the scopes read lately, analytics.snapshots.kept_scopes)."""
 
 import pytest
 from django.urls import reverse
@@ -25,7 +26,11 @@ def test_a_saved_review_reaches_the_dashboard_through_a_real_worker(
 ):
     assert not settings.CELERY_TASK_ALWAYS_EAGER  # REDIS_URL is set: tasks go to the broker
     worker = start_worker(redis_url, cache_of_its_own)
+    reader = client_for(viewer)
     try:
+        # A SEND lead has the LA's dashboard, and the one narrowed to mainstream schools, open.
+        for scope in ("all", "provision:MSS"):
+            assert reader.get(reverse("dashboard"), {"scope": scope}).status_code == 200
         answer = ReviewAnswer(
             True,
             False,
@@ -47,7 +52,7 @@ def test_a_saved_review_reaches_the_dashboard_through_a_real_worker(
         )
     finally:
         stop_worker(worker)
-    page = client_for(viewer).get(reverse("dashboard")).content.decode()
+    page = reader.get(reverse("dashboard")).content.decode()
     assert (
         "Of 1 review of 1 child the rooms agreed on, <strong>1 (100%)</strong> could have had a better outcome" in page
     )

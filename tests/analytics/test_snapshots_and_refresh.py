@@ -72,14 +72,16 @@ def test_tasks_take_ids_and_have_time_limits_below_the_visibility_timeout(settin
     assert task.soft_time_limit < task.time_limit
 
 
-def test_saves_ask_for_a_refresh_of_every_scope_they_touch_after_commit(
+def read_lately(organisation, *keys):
+    """As a dashboard (or the feed) reading each scope notes it (``snapshot_to_read``)."""
+    for key in keys:
+        snapshots.note_read(organisation.pk, key)
+
+
+def test_saves_ask_for_a_refresh_of_every_scope_they_touch_and_someone_read_after_commit(
     settings, organisation, allocations, facilitator, queue, django_capture_on_commit_callbacks
 ):
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    with django_capture_on_commit_callbacks(execute=True):
-        review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
-    queued = {call.args[0][1] for call in queue.call_args_list}
-    assert queued == {
+    touched = {
         "all",
         f"workshop:{allocations[0].workshop_id}",
         "phase:SECONDARY",
@@ -87,11 +89,34 @@ def test_saves_ask_for_a_refresh_of_every_scope_they_touch_after_commit(
         "support_level:EHCP",
         "provision:MSS",
     }
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    with django_capture_on_commit_callbacks(execute=True):
+        review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    assert queue.call_count == 0, "nobody has read any of them: each is computed when first read"
+    read_lately(organisation, *touched)
+    with django_capture_on_commit_callbacks(execute=True):
+        review_save(allocation=allocations[1], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
+    assert {call.args[0][1] for call in queue.call_args_list} == touched
+
+
+def test_a_scope_read_by_the_feed_is_kept_current_for_a_day_and_one_on_a_page_for_hours(organisation, queue):
+    snapshots.note_read(organisation.pk, "all", snapshots.FEED_READ_SECONDS)
+    snapshots.note_read(organisation.pk, "phase:PRIMARY")
+    with mock.patch.object(cache, "set", wraps=cache.set) as noted:
+        snapshots.note_read(organisation.pk, "phase:PRIMARY")  # again within minutes: no cache write
+        snapshots.note_read(organisation.pk, "phase:PRIMARY", snapshots.FEED_READ_SECONDS)
+    assert [call.args[2] for call in noted.call_args_list] == [snapshots.FEED_READ_SECONDS]
+    assert snapshots.READ_RECENTLY_SECONDS == 6 * 3600 and snapshots.FEED_READ_SECONDS > 24 * 3600
+    assert snapshots.kept_scopes(organisation.pk, ["all", "phase:PRIMARY", "phase:SECONDARY"]) == [
+        "all",
+        "phase:PRIMARY",
+    ]
 
 
 def test_a_burst_of_300_answers_queues_one_refresh_per_scope(
     settings, organisation, words_poll, queue, django_capture_on_commit_callbacks
 ):
+    read_lately(organisation, "all", f"workshop:{words_poll.workshop_id}")
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with django_capture_on_commit_callbacks(execute=True):
         for n in range(300):
@@ -105,11 +130,16 @@ def test_answers_wait_a_minute_saves_15_seconds_and_a_reader_of_stale_figures_no
 ):
     """How long each kind of change waits for its refresh, so that a busy day's bursts are
     computed once (docs/benchmarks.md, the workshop day)."""
+    workshop_scope = f"workshop:{allocations[0].workshop_id}"
+    read_lately(organisation, "all", workshop_scope)
     settings.CELERY_TASK_ALWAYS_EAGER = False
     with django_capture_on_commit_callbacks(execute=True):
         poll_answer(poll=words_poll, phone="phone", words=["friends"])
     assert {call.kwargs["countdown"] for call in queue.call_args_list} == {60}
     cache.clear()
+    snapshots._noted_here.clear()
+    snapshots._queued_here.clear()  # as another web process would: it has queued nothing
+    read_lately(organisation, "all", workshop_scope)
     queue.reset_mock()
     with django_capture_on_commit_callbacks(execute=True):
         review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
@@ -124,6 +154,7 @@ def test_answers_wait_a_minute_saves_15_seconds_and_a_reader_of_stale_figures_no
 def test_with_redis_and_the_broker_down_saves_still_work_and_it_is_logged(
     settings, organisation, allocations, facilitator, caplog, django_capture_on_commit_callbacks
 ):
+    read_lately(organisation, "all")
     settings.CELERY_TASK_ALWAYS_EAGER = False
     broken = ConnectionError("Redis is down")
     with (
@@ -139,9 +170,11 @@ def test_with_redis_and_the_broker_down_saves_still_work_and_it_is_logged(
     assert "not queued; the sweep will catch up" in caplog.text
 
 
-def test_the_sweep_queues_stale_snapshots_only(organisation, allocations, facilitator, queue):
+def test_the_sweep_queues_stale_snapshots_read_lately_only(organisation, allocations, facilitator, queue):
     snapshots.compute_snapshot(organisation.pk, "all")
     snapshots.compute_snapshot(organisation.pk, "phase:PRIMARY")
+    snapshots.compute_snapshot(organisation.pk, "phase:SECONDARY")  # stale after the save, but read long ago
+    read_lately(organisation, "all", "phase:PRIMARY")
     review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     tasks.sweep_stale_snapshots.run()
     assert [call.args[0] for call in queue.call_args_list] == [(organisation.pk, "all")]
@@ -149,6 +182,7 @@ def test_the_sweep_queues_stale_snapshots_only(organisation, allocations, facili
 
 def test_figures_catch_up_once_the_worker_runs_what_was_queued(organisation, allocations, facilitator, queue):
     snapshot = snapshots.compute_snapshot(organisation.pk, "all")
+    read_lately(organisation, "all")
     review_save(allocation=allocations[0], answer=ReviewAnswer(False), by=facilitator, expected_version=0)
     tasks.sweep_stale_snapshots.run()
     ((organisation_id, scope_key),) = [call.args[0] for call in queue.call_args_list]

@@ -380,3 +380,14 @@ def test_a_day_step_counts_a_failing_answer_as_an_error_with_its_reason(short_da
     assert follow.requests == 0 and follow.errors >= 3
     assert follow.error_examples[0] == "follow: HTTP 500"
     assert not any(timed[3] for timed in step.timeline if timed[1] == day_model.FOLLOW)
+
+
+def test_the_benchmark_phones_follow_as_often_as_the_phone_page_says(client, workshop):
+    """Each side of a --compare run follows the presenter as its own page tells poll-phone.js to;
+    a page that does not say (before issue 37) is followed every 2 to 3 s, as the script did then."""
+    from bench.web import follow_every
+
+    page = client.get(f"/j/{workshop.join_code}/").content
+    assert follow_every(page) == (4.0, 6.0)
+    assert follow_every(b'<div id="poll-cards" data-follow="/j/ABCDEF/follow/">') is None
+    assert day_model.FOLLOW_EVERY == (2.0, 3.0)

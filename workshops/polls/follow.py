@@ -1,7 +1,7 @@
-"""What phones following the presenter ask: the follow check, every 2 to 3 seconds, by far the
-commonest request of a workshop day (100 phones: 40 a second); and, when it says the open polls
-changed, their shared cards (the room's 100 phones within 3 seconds, every room opening its polls
-at much the same time).
+"""What phones following the presenter ask: the follow check, every 4 to 6 seconds while the page
+is in sight (FOLLOW_EVERY_MS), by far the commonest request of a workshop day (100 phones: 20 a
+second); and, when it says the open polls changed, their shared cards (the room's 100 phones within
+6 seconds, every room opening its polls at much the same time).
 
 Both are answered in web processes by ``follow_checks_first``, in front of Django, before Django
 builds a request and runs its middleware: that was most of their cost on a small server
@@ -33,6 +33,15 @@ from casereview.request_logging import request_id_for
 from workshops.models import JOIN_CODE_LENGTH, Workshop, join_code_candidates
 from workshops.polls.limits import count_join_miss, join_misses_over
 from workshops.polls.versions import _version_of, live_version
+
+# How often a phone on the workshop's page asks (static/js/poll-phone.js reads it from the page's
+# data-follow-every): every FOLLOW_EVERY_MS plus up to FOLLOW_JITTER_MS at random, so a room of
+# phones does not ask at once; at once when the phone is picked up (the page seen again, the
+# network back), never while the page is out of sight. It was every 2 to 3 s: twice the requests
+# of a workshop's busiest kind for a poll shown at most 3 s sooner, while people take longer than
+# that to pick up their phones (docs/benchmarks.md, issue 37).
+FOLLOW_EVERY_MS = 4000
+FOLLOW_JITTER_MS = 2000
 
 FOLLOW_PATH = re.compile(rf"^/j/([A-Za-z0-9]{{{JOIN_CODE_LENGTH}}})/follow/$")
 CARDS_PATH = re.compile(rf"^/j/([A-Za-z0-9]{{{JOIN_CODE_LENGTH}}})/cards/$")

@@ -44,20 +44,28 @@ REFUSED_COUNT_SECONDS = 3600
 
 # The follow check is the commonest request of a workshop day and is answered without any cache
 # read while the workshop's version is unchanged (workshops/polls/follow.py). So each web process
-# remembers for this long that a client address was under the join-miss limit: the 300 phones of
-# a school cost one cache read in this long, and a phone on an address of its own (asking every 2
-# to 3 seconds) one every other check. A client's misses are counted in the process answering
-# them, which forgets this the moment they take it over the limit; other processes refuse it
-# within this long.
-UNDER_LIMIT_MEMO_SECONDS = 3.0
+# remembers that a client address was under the join-miss limit, and trusts it for up to
+# UNDER_LIMIT_MEMO_SECONDS unless some client, anywhere, has gone over the limit since: one
+# site-wide moment in the cache (LAST_OVER_KEY), which each process reads at most once a
+# LAST_OVER_MEMO_SECONDS. A client's misses are counted in the process answering them, which
+# forgets it the moment they take it over the limit and writes that moment; the other processes
+# refuse it within a second. Before, each address was trusted for 3 s, which a phone asking every
+# few seconds on an address of its own outlived: a Redis read on nearly every follow check, a
+# fifth of gunicorn's time at 10 workshops (docs/benchmarks.md, issue 37).
+UNDER_LIMIT_MEMO_SECONDS = 60.0
+LAST_OVER_KEY = "attendee-join-miss-last-over"
+LAST_OVER_MEMO_SECONDS = 1.0
+# address -> (time.time() it was read as under the limit)
 _under_join_miss_limit: dict[str, float] = {}
+# cache key prefix -> (monotonic time read, the last moment a client went over, Unix time)
+_last_over: dict[str, tuple[float, float]] = {}
 
 
 def join_misses_over(address: str) -> bool:
     """Whether this client address has asked for more wrong codes than ``JOIN_MISSES`` allows."""
-    now = time.monotonic()
+    now = time.time()
     seen = _under_join_miss_limit.get(address)
-    if seen is not None and now - seen < UNDER_LIMIT_MEMO_SECONDS:
+    if seen is not None and now - seen < UNDER_LIMIT_MEMO_SECONDS and seen > _last_time_over():
         return False
     over = over_limit_for(address, group=JOIN_MISS_GROUP, rates=(JOIN_MISSES,), count=False)
     _remember(address, over, now)
@@ -73,8 +81,27 @@ def count_join_miss(address: str, code: str) -> bool:
         # Counted already (or Redis is down, when nobody is refused anyway): as it stands.
         return join_misses_over(address)
     over = over_limit_for(address, group=JOIN_MISS_GROUP, rates=(JOIN_MISSES,))
-    _remember(address, over, time.monotonic())
+    _remember(address, over, time.time())
+    if over:
+        # Every process's memory of addresses under the limit, from before now, is no longer trusted.
+        cache.set(LAST_OVER_KEY, time.time(), SECONDS_PER_UNIT["h"])
+        _last_over.pop(cache.key_prefix, None)
     return over
+
+
+def _last_time_over() -> float:
+    """When a client last went over the join-miss limit (Unix time; 0 if not in the last hour or
+    Redis is down, when the limits let everything through anyway): from this process's memory of
+    the last second, else one cache read."""
+    now = time.monotonic()
+    read_at, moment = _last_over.get(cache.key_prefix, (0.0, 0.0))
+    if read_at and now - read_at < LAST_OVER_MEMO_SECONDS:
+        return moment
+    moment = float(cache.get(LAST_OVER_KEY) or 0.0)
+    if len(_last_over) > 100:  # a bound (one entry per cache in practice; tests make many)
+        _last_over.clear()
+    _last_over[cache.key_prefix] = (now, moment)
+    return moment
 
 
 def _remember(address: str, over: bool, now: float) -> None:

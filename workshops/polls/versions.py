@@ -1,6 +1,6 @@
 """The live version of a workshop's polls, and what each web process keeps under it.
 
-A phone following the presenter asks every 2 to 3 seconds whether what it shows is still current:
+A phone following the presenter asks every 4 to 6 seconds whether what it shows is still current:
 the answer is a short version string of the workshop's open polls and the LA's rules for answers
 (``live_version``), kept in the cache and, for a second, in each web process's memory. The
 services put a new version in the cache as a change commits (``services`` tells the phones). Under
@@ -20,7 +20,7 @@ DEFAULT_POLL_RULES = (True, "\n".join(DEFAULT_BLOCKED_WORDS))  # PollSettings as
 # version missed while Redis was down cannot stay wrong for longer than this.
 LIVE_VERSION_SECONDS = 120
 # Each web process also keeps the version it last read for this long, so that a room of phones
-# asking every 2 to 3 seconds costs one cache read per process per second, not one per phone
+# asking every 4 to 6 seconds costs one cache read per process per second, not one per phone
 # (docs/benchmarks.md). A phone then sees a change within 3 + 1 seconds and a page load.
 LIVE_VERSION_MEMO_SECONDS = 1.0
 _read_versions: dict[str, tuple[float, str]] = {}

@@ -21,6 +21,8 @@ from workshops.models import JOIN_CODE_LENGTH, Discipline, Poll, Workshop, join_
 from workshops.polls import services
 from workshops.polls.follow import (
     CARDS_HEADERS,
+    FOLLOW_EVERY_MS,
+    FOLLOW_JITTER_MS,
     can_be_code,
     cards_kept_under,
     follow_answer,
@@ -145,6 +147,7 @@ def _render_attend(request, workshop, phone, *, failed=None, status=200):
             "workshop": workshop,
             "cards": cards,
             "version": live_version(workshop.join_code),
+            "follow_every": f"{FOLLOW_EVERY_MS} {FOLLOW_JITTER_MS}",
         },
         status=status,
     )
@@ -194,7 +197,7 @@ def _no_workshop_page(request, code):
 
 @require_GET
 def follow(request, code):
-    """What a phone on the workshop's page asks every 2 to 3 seconds: has the set of open polls
+    """What a phone on the workshop's page asks every 4 to 6 seconds: has the set of open polls
     changed? Nearly free: the version comes from the cache (the database only on a miss), no
     session or cookie is read or written, and an unchanged version answers 204 (or 304 to an
     If-None-Match) with no body. A changed one answers its version; the page then reloads its
