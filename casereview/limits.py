@@ -6,14 +6,15 @@ client sending the whole limit in the last seconds of one minute and again in th
 of the next got twice the limit through in a few seconds (issue "Hardening round 3": 1,300
 answers in 28 s against 1,200 a minute).
 
-So a window is cut into ``SLICES`` slices, and there is one counter for each span of ``SLICES +
-1`` slices (a window and a slice), named by the slice it ends in. A request adds one to the
-counter of every span it falls into (the one ending in its own slice and the ``SLICES`` after)
-and is over the limit when the counter of the span ending now is over it. Any window-long span of
+So a window is cut into ``SLICES`` slices, with one counter for each slice, and a request adds
+one to its own slice's counter and is over the limit when the requests of its slice and the
+``SLICES`` before it (a window and a slice) add up to more than the limit. Any window-long span of
 time lies inside the span of slices ending where it ends, so no window ever holds more than the
 limit. The price: a client is held to the limit over a window and at most one slice (10% longer);
-the limits in workshops/polls/limits.py leave room for that. With Redis every counter of every
-window of a request is counted in one round trip (docs/benchmarks.md).
+the limits in workshops/polls/limits.py leave room for that. With Redis a request's every window
+is counted and read in one round trip of three commands a window (docs/benchmarks.md). Until
+issue 37 there was a counter for each span, and a request added one to the ``SLICES + 1`` spans it
+fell into: 22 counters for a phone's answer in two windows, a fifth of the answer's CPU.
 
 The counts live in the cache (Redis in production, shared by every web process). When Redis is
 down the cache fails open (casereview/cache.py) and every request goes through: a limit is never
@@ -23,6 +24,7 @@ trusted only as far as our own proxies)."""
 import hashlib
 import math
 import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 
@@ -58,42 +60,53 @@ def over_limit_for(key: str, *, group: str, rates: tuple[str, ...], count: bool 
     sent more than the limit). Every request counts, refused ones too, so a client that keeps
     pushing stays refused. With Redis down, never."""
     now = _now()
-    spans = [_spans(group, rate, key, now) for rate in rates]
+    windows = [_slices(group, rate, key, now) for rate in rates]
     if count:
-        counters = [counter for _, rate_counters in spans for counter in rate_counters]
-        counted = _count_in_windows(counters)
-        # The first counter of each rate is the span ending now (``_spans``).
-        starts = range(0, len(counters), SLICES + 1)
-        return any(counted[start] is not None and counted[start] > limit for start, (limit, _) in zip(starts, spans))
-    current = cache.get_many([rate_counters[0][0] for _, rate_counters in spans])
-    return any(current.get(rate_counters[0][0], 0) > limit for limit, rate_counters in spans)
+        totals = _count_in_slices([(window.current, window.keep, window.earlier) for window in windows])
+        return any(total is not None and total > window.limit for total, window in zip(totals, windows))
+    found = cache.get_many([counter for window in windows for counter in (window.current, *window.earlier)])
+    return any(
+        sum(int(found.get(counter) or 0) for counter in (window.current, *window.earlier)) > window.limit
+        for window in windows
+    )
 
 
-def _spans(group: str, rate: str, key: str, now: float) -> tuple[int, list[tuple[str, int]]]:
-    """The limit of ``rate`` and the counters, as (cache key, seconds to keep it), of the spans a
-    request at ``now`` falls into: the one ending in the slice of ``now`` first, then the later ones.
-    Each is kept until its span has ended."""
+@dataclass(frozen=True)
+class Window:
+    limit: int
+    current: str  # the cache key of the counter of the slice ``now`` falls in
+    keep: int  # seconds to keep it: until the last span of slices holding it has ended
+    earlier: list[str]  # the counters of the SLICES slices before it
+
+
+def _slices(group: str, rate: str, key: str, now: float) -> Window:
     limit, unit = rate.split("/")
     slice_seconds = SECONDS_PER_UNIT[unit] / SLICES
     this_slice = int(now // slice_seconds)
-    # Hashed: a key may be an email address, and the cache's keys must stay short and plain.
+    # Hashed: a key may be an email address, and the cache's keys must stay short and plain. "s"
+    # before the slice: the spans' counters of before issue 37 had the bare number.
     name = hashlib.blake2b(key.encode(), digest_size=10).hexdigest()
-    counters = [
-        (f"limit:{group}:{rate}:{name}:{end}", max(1, math.ceil((end + 1) * slice_seconds - now)))
-        for end in range(this_slice, this_slice + SLICES + 1)
-    ]
-    return int(limit), counters
+    return Window(
+        int(limit),
+        f"limit:{group}:{rate}:{name}:s{this_slice}",
+        max(1, math.ceil((this_slice + SLICES + 1) * slice_seconds - now)),
+        [f"limit:{group}:{rate}:{name}:s{n}" for n in range(this_slice - SLICES, this_slice)],
+    )
 
 
-def _count_in_windows(windows: list[tuple[str, int]]) -> list[int | None]:
-    counted = getattr(cache, "count_in_windows", None)
+def _count_in_slices(windows: list[tuple[str, int, list[str]]]) -> list[int | None]:
+    """For each (current counter, seconds to keep it, earlier counters): add one to the current
+    counter, and the total of it and the earlier ones after adding; None where not counted."""
+    counted = getattr(cache, "count_in_slices", None)
     if counted is not None:  # Redis
         return counted(windows) or [None] * len(windows)
-    counts = []
-    for key, seconds in windows:  # the local-memory cache of the embedded default
-        cache.add(key, 0, seconds)
+    totals = []
+    for current, seconds, earlier in windows:  # the local-memory cache of the embedded default
+        cache.add(current, 0, seconds)
         try:
-            counts.append(cache.incr(key))
+            mine = cache.incr(current)
         except ValueError:  # expired between the two calls: not counted
-            counts.append(None)
-    return counts
+            totals.append(None)
+            continue
+        totals.append(mine + sum(int(value or 0) for value in cache.get_many(earlier).values()))
+    return totals

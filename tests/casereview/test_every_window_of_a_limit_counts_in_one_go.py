@@ -53,3 +53,22 @@ def test_a_cache_that_does_not_answer_refuses_nobody(settings):
     assert not any(
         over_any_limit(from_address("198.51.100.3"), group="test-answer", rates=("1/m", "1/h")) for _ in range(3)
     )
+
+
+def test_on_redis_each_window_is_three_commands_in_the_one_round_trip(redis_url, monkeypatch):
+    """One counter a slice (issue 37): a phone's answer in two windows sends 6 commands, not the 44
+    of a counter for each span it fell into (22 counters, each made and added to)."""
+    from django.core.cache import cache
+    from redis.client import Pipeline
+
+    assert hasattr(cache, "count_in_slices"), "with REDIS_URL the cache is Redis"
+    sent = []
+    execute = Pipeline.execute
+
+    def counted(pipeline, *args, **kwargs):
+        sent.append([command[0] for command, _ in pipeline.command_stack])
+        return execute(pipeline, *args, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "execute", counted)
+    assert over_any_limit(from_address("198.51.100.9"), group="test-answer", rates=("1200/m", "6000/h")) is False
+    assert sent == [["SET", "INCRBY", "MGET"] * 2]

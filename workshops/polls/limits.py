@@ -45,14 +45,15 @@ REFUSED_COUNT_SECONDS = 3600
 # The follow check is the commonest request of a workshop day and is answered without any cache
 # read while the workshop's version is unchanged (workshops/polls/follow.py). So each web process
 # remembers that a client address was under the join-miss limit, and trusts it for up to
-# UNDER_LIMIT_MEMO_SECONDS unless some client, anywhere, has gone over the limit since: one
+# UNDER_LIMIT_MEMO_SECONDS (each of 1,000 phones is read once in that long by each process it
+# reaches, not once a minute) unless some client, anywhere, has gone over the limit since: one
 # site-wide moment in the cache (LAST_OVER_KEY), which each process reads at most once a
 # LAST_OVER_MEMO_SECONDS. A client's misses are counted in the process answering them, which
 # forgets it the moment they take it over the limit and writes that moment; the other processes
 # refuse it within a second. Before, each address was trusted for 3 s, which a phone asking every
 # few seconds on an address of its own outlived: a Redis read on nearly every follow check, a
 # fifth of gunicorn's time at 10 workshops (docs/benchmarks.md, issue 37).
-UNDER_LIMIT_MEMO_SECONDS = 60.0
+UNDER_LIMIT_MEMO_SECONDS = 300.0
 LAST_OVER_KEY = "attendee-join-miss-last-over"
 LAST_OVER_MEMO_SECONDS = 1.0
 # address -> (time.time() it was read as under the limit)
