@@ -71,6 +71,12 @@ FEED_READ_SECONDS = 26 * 3600
 NOTE_READ_EVERY_SECONDS = 300
 # (organisation id, scope key, seconds) -> time.monotonic() when this process last noted it.
 _noted_here: dict[tuple[int, str, int], float] = {}
+# What this process last read of whether a scope was read lately: (organisation id, scope key) ->
+# (time.monotonic() read, read lately). Phones' answers ask by the hundred a second; a "yes" holds
+# for a minute, a "no" for a second: a write in that second misses a reader who has just opened the
+# scope, whose page then catches up with the sweep (a minute), as after a lost refresh.
+READ_MEMO_SECONDS = {True: 60.0, False: 1.0}
+_read_here: dict[tuple[int, str], tuple[float, bool]] = {}
 
 
 def queued_marker(organisation_id: int, scope_key: str) -> str:
@@ -307,19 +313,38 @@ def note_read(organisation_id: int, scope_key: str, seconds: int = READ_RECENTLY
     if len(_noted_here) >= REQUEST_MEMO_SIZE:
         _noted_here.clear()
     _noted_here[memo] = now
+    _read_here[(organisation_id, scope_key)] = (now, True)
 
 
-def read_recently(scopes: list[tuple[int, str]]) -> set[tuple[int, str]]:
-    """Which of (organisation id, scope key) someone read recently. One cache read; when the cache
-    does not answer, all of them (a write then asks for every refresh, as it always did)."""
-    markers = {scope: _read_markers(*scope) for scope in scopes}
+def read_recently(scopes: list[tuple[int, str]], *, memo: bool = True) -> set[tuple[int, str]]:
+    """Which of (organisation id, scope key) someone read recently: from this process's memory
+    (``READ_MEMO_SECONDS``), else one cache read; when the cache does not answer, all of them (a
+    write then asks for every refresh, as it always did). ``memo=False``: the cache only (the sweep)."""
+    now = time.monotonic()
+    known, unknown = set(), []
+    for scope in scopes:
+        remembered = _read_here.get(scope) if memo else None
+        if remembered is not None and now - remembered[0] < READ_MEMO_SECONDS[remembered[1]]:
+            if remembered[1]:
+                known.add(scope)
+        else:
+            unknown.append(scope)
+    if not unknown:
+        return known
+    markers = {scope: _read_markers(*scope) for scope in unknown}
     try:
         found = cache.get_many([marker for pair in markers.values() for marker in pair])
     except Exception:  # noqa: BLE001
         return set(scopes)
     if not found and cache_is_down():
         return set(scopes)
-    return {scope for scope, pair in markers.items() if any(marker in found for marker in pair)}
+    if len(_read_here) >= REQUEST_MEMO_SIZE:
+        _read_here.clear()
+    for scope, pair in markers.items():
+        _read_here[scope] = (now, any(marker in found for marker in pair))
+        if _read_here[scope][1]:
+            known.add(scope)
+    return known
 
 
 def is_refresh_queued(organisation_id: int, scope_key: str) -> bool:
@@ -334,7 +359,7 @@ def stale_snapshots():
     fingerprint query each), the combinations' among them. One nobody read lately is left as it
     is: it is recomputed when next read."""
     snapshots = list(ReportSnapshot.objects.select_related("organisation").defer("figures", "charts"))
-    read = read_recently([(snapshot.organisation_id, snapshot.scope) for snapshot in snapshots])
+    read = read_recently([(snapshot.organisation_id, snapshot.scope) for snapshot in snapshots], memo=False)
     for snapshot in snapshots:
         if (snapshot.organisation_id, snapshot.scope) not in read:
             continue

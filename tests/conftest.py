@@ -65,6 +65,7 @@ def process_memories_of_its_own(monkeypatch):
     for module, name in (
         (snapshots, "_queued_here"),
         (snapshots, "_noted_here"),
+        (snapshots, "_read_here"),
         (versions, "_read_versions"),
         (versions, "_answered_polls"),
         (follow, "_shared_cards"),

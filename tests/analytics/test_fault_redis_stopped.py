@@ -1,5 +1,8 @@
 """Redis stopped while a live server takes reviews and answers: every save is kept, nobody waits,
-and the figures catch up by themselves once Redis is back (docs/design.md, “The write path: nothing lost”)."""
+and the figures of the dashboards people have open catch up by themselves once Redis is back
+(docs/design.md, “The write path: nothing lost”). A Redis restarted empty has forgotten which
+scopes were read lately (issue 37: a save refreshes only those), so it is the open dashboards'
+own checks, every few seconds, that find their figures stale and have them recomputed."""
 
 import pytest
 
@@ -76,6 +79,18 @@ def test_with_redis_stopped_saves_and_answers_are_kept_and_the_figures_catch_up(
     # unacknowledged messages on the lost connection) and is started again, as compose does.
     worker = Supervised(lambda: processes.worker(environment, beat_schedule=tmp_path / "beat-schedule"))
     facilitator_headers = signed_in(facilitator)
+    lead_headers = signed_in(lead)
+    # A SEND lead has the LA's dashboard and the workshop's open: saves keep them current.
+    open_dashboards = ["all", f"workshop:{workshop.pk}"]
+    for scope in open_dashboards:
+        whole_page = {name: value for name, value in lead_headers.items() if name != "HX-Request"}
+        status, _, body = server.get(f"/dashboards/?scope={scope}", whole_page)
+        assert status == 200, body[:500]
+
+    def dashboards_check():
+        """What an open dashboard asks every few seconds (static/js/freshness.js): its status."""
+        for scope in open_dashboards:
+            server.get(f"/dashboards/status/?scope={scope}&shown=&v=", lead_headers)
 
     _save_review(server, facilitator_headers, room, allocations[0], 0, ideal=True, term=term)
     wait_until(lambda: (_figures(organisation) or {}).get("reviewed") == 1, 60, "the first figures")
@@ -94,14 +109,23 @@ def test_with_redis_stopped_saves_and_answers_are_kept_and_the_figures_catch_up(
     assert _figures(organisation)["reviewed"] == 1  # the figures wait for Redis, the data does not
     # Every page a workshop uses live still opens, reading the database where it would read the
     # cache (issue 16, item 6: the projector answered 500).
-    _every_live_page_opens(server, signed_in(lead), facilitator_headers, workshop, room, words_poll)
+    _every_live_page_opens(server, lead_headers, facilitator_headers, workshop, room, words_poll)
 
     redis.start()  # empty, as after a restart without persistence: the queued refreshes are gone
-    # The beat's sweep finds the out-of-date snapshots and the worker recomputes them.
-    wait_until(lambda: _figures(organisation)["reviewed"] == 2, 90, "the figures to catch up")
-    wait_until(lambda: (_figures(organisation)["polls"] or [{}])[0].get("answers") == 3, 60, "the answers to count")
+
+    # The open dashboards' checks find their figures out of date and the worker recomputes them.
+    def caught_up(check):
+        dashboards_check()
+        return check()
+
+    wait_until(lambda: caught_up(lambda: _figures(organisation)["reviewed"] == 2), 90, "the figures to catch up")
     wait_until(
-        lambda: (_figures(organisation, f"workshop:{workshop.pk}") or {}).get("reviewed") == 2,
+        lambda: caught_up(lambda: (_figures(organisation)["polls"] or [{}])[0].get("answers") == 3),
+        60,
+        "the answers to count",
+    )
+    wait_until(
+        lambda: caught_up(lambda: (_figures(organisation, f"workshop:{workshop.pk}") or {}).get("reviewed") == 2),
         60,
         "the workshop's figures",
     )
