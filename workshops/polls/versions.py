@@ -21,7 +21,7 @@ DEFAULT_POLL_RULES = (True, "\n".join(DEFAULT_BLOCKED_WORDS))  # PollSettings as
 LIVE_VERSION_SECONDS = 120
 # Each web process also keeps the version it last read for this long, so that a room of phones
 # asking every 4 to 6 seconds costs one cache read per process per second, not one per phone
-# (docs/benchmarks.md). A phone then sees a change within 3 + 1 seconds and a page load.
+# (docs/benchmarks.md). A phone in sight then sees a change within 6 + 1 seconds and a page load.
 LIVE_VERSION_MEMO_SECONDS = 1.0
 _read_versions: dict[str, tuple[float, str]] = {}
 
