@@ -108,10 +108,19 @@ def clear_if_lost(organisation_id: int, scope_key: str) -> bool:
     return lost
 
 
-# An LA's figures version: a number in the cache that grows whenever a refresh of one of its scopes
-# is queued or a snapshot of it is stored. An open dashboard asks for it every few seconds (one
-# cache read, no query): while it is the one the page was drawn with, nothing can have changed.
+# An LA's figures version: a number in the cache that grows whenever a write changes the LA's data
+# (after it commits: refresh_after_commit), a refresh of one of its scopes is queued, or a snapshot
+# of it is stored. An open dashboard asks for it every few seconds (one cache read, no query): while
+# it is the one the page was drawn with, nothing can have changed. A new one starts from the time
+# in microseconds, not from 1, so that a version lost from the cache (evicted, Redis restarted
+# empty) is never made again with a number something was checked against before.
 FIGURES_VERSION_SECONDS = 24 * 3600
+# A snapshot found current (its fingerprint that of the data) is served without asking the data
+# again while the LA's figures version stands, for at most this long: a change no write of the
+# services announces (an edit in the admin, a case re-imported) is then seen within a minute, as
+# the sweep sees it. After a workshop, when nothing is written, a dashboard is one query for its
+# snapshot and no fingerprint (issue 37).
+VERIFIED_SECONDS = 60
 
 
 def figures_version_key(organisation_id: int) -> str:
@@ -135,7 +144,7 @@ def _figures_changed(organisation_id: int, *, start: bool = True) -> None:
         cache.incr(key)
     except ValueError:  # no version yet
         if start:
-            cache.add(key, 1, FIGURES_VERSION_SECONDS)
+            cache.add(key, time.time_ns() // 1000, FIGURES_VERSION_SECONDS)
     except Exception:  # noqa: BLE001 - a version lost makes a dashboard check the database, no more
         pass
 
@@ -175,9 +184,16 @@ def snapshot_to_read(
     ``snapshots``: the queryset to read it from (e.g. one that defers the figures). The scope is
     noted as read: writes keep it current for ``read_for`` seconds (``note_read``)."""
     note_read(organisation.pk, scope.key, read_for)
+    # The version before the data: a write committed after this moves it, so a snapshot found
+    # current below is trusted only for data that was there (``VERIFIED_SECONDS``).
+    version, verified = _version_and_verified(organisation.pk, scope.key)
     snapshots = (snapshots if snapshots is not None else ReportSnapshot.objects).for_organisation(organisation)
     snapshot = snapshots.filter(scope=scope.key).first()
+    if snapshot is not None and version is not None and verified == _verified_as(version, snapshot):
+        return snapshot, False  # found current at this version, and nothing written since
     stale = snapshot is None or snapshot.fingerprint != data_fingerprint(organisation, scope)
+    if not stale and version is not None:
+        _remember_verified(organisation.pk, scope.key, _verified_as(version, snapshot))
     if stale:
         request_refresh(organisation.pk, [scope.key], after=0)  # someone is waiting for these figures
         if settings.CELERY_TASK_ALWAYS_EAGER:
@@ -186,7 +202,38 @@ def snapshot_to_read(
     return snapshot, stale
 
 
-def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE_SECONDS) -> None:
+def _verified_key(organisation_id: int, scope_key: str) -> str:
+    return f"report-verified:{organisation_id}:{scope_key}"
+
+
+def _verified_as(version: str, snapshot: ReportSnapshot) -> str:
+    """What is kept when ``snapshot`` is found current at figures version ``version``: a snapshot
+    stored since (another id or fingerprint) does not match it."""
+    return f"{version}|{snapshot.pk}|{snapshot.fingerprint}"
+
+
+def _version_and_verified(organisation_id: int, scope_key: str) -> tuple[str | None, str | None]:
+    """The LA's figures version and what the scope's snapshot was last found current at, in one
+    cache read; (None, None) when the cache cannot say: the fingerprint is then asked every time."""
+    version_key, verified_key = figures_version_key(organisation_id), _verified_key(organisation_id, scope_key)
+    try:
+        found = cache.get_many([version_key, verified_key])
+    except Exception:  # noqa: BLE001
+        return None, None
+    version = found.get(version_key)
+    return (None if version is None else str(version)), found.get(verified_key)
+
+
+def _remember_verified(organisation_id: int, scope_key: str, verified: str) -> None:
+    try:
+        cache.set(_verified_key(organisation_id, scope_key), verified, VERIFIED_SECONDS)
+    except Exception:  # noqa: BLE001 - not kept: the next view asks the fingerprint again
+        pass
+
+
+def request_refresh(
+    organisation_id: int, scope_keys, *, after: float = COALESCE_SECONDS, announce: bool = True
+) -> None:
     """Queue a recomputation of each scope in ``after`` seconds, unless one is queued already.
     Never raises. Writes wait to coalesce; a reader looking at stale figures asks with after=0.
 
@@ -197,7 +244,8 @@ def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE
     (requests are made after commit). Were a run to start early all the same (a clock far off
     between hosts), the change would still not be lost for long: the snapshot's fingerprint no
     longer matches the data, so a reader gets it recomputed at once (snapshot_to_read asks with
-    after=0, which never skips) and the beat sweep (sweep_stale_snapshots) queues it within a minute."""
+    after=0, which never skips) and the beat sweep (sweep_stale_snapshots) queues it within a minute.
+    ``announce=False``: the caller has moved the figures version itself (a write, after its commit)."""
     from analytics.tasks import refresh_snapshot  # the task module imports this one
 
     memo = after > 0 and not settings.CELERY_TASK_ALWAYS_EAGER  # in-process tasks run at once: nothing stays queued
@@ -232,7 +280,7 @@ def request_refresh(organisation_id: int, scope_keys, *, after: float = COALESCE
                 cache.delete(marker)
             except Exception:  # noqa: BLE001
                 pass
-    if queued:  # open dashboards learn that their figures are being brought up to date
+    if queued and announce:  # open dashboards learn that their figures are being brought up to date
         _figures_changed(organisation_id, start=False)
 
 
@@ -267,7 +315,9 @@ def forget_queued(organisation_id: int, scope_key: str) -> None:
 
 
 def refresh_after_commit(organisation_id: int, scope_keys, *, after: float = COALESCE_SECONDS) -> None:
-    """For writes: ask for a refresh once the transaction has committed, and never fail the write.
+    """For writes: once the transaction has committed, move the LA's figures version (a snapshot
+    found current before is no longer trusted without its fingerprint: ``snapshot_to_read``) and
+    ask for a refresh of the touched scopes read lately; never fail the write.
 
     With no broker (the embedded default, tasks run in-process) nothing is queued here, so a phone
     or a facilitator never waits on a computation; dashboards compute on their next view instead,
@@ -276,9 +326,12 @@ def refresh_after_commit(organisation_id: int, scope_keys, *, after: float = COA
         transaction.on_commit(lambda: _figures_changed(organisation_id), robust=True)
         return
     scope_keys = list(scope_keys)
-    transaction.on_commit(
-        lambda: request_refresh(organisation_id, kept_scopes(organisation_id, scope_keys), after=after), robust=True
-    )
+    transaction.on_commit(lambda: _after_write(organisation_id, scope_keys, after), robust=True)
+
+
+def _after_write(organisation_id: int, scope_keys: list[str], after: float) -> None:
+    _figures_changed(organisation_id, start=False)  # one INCR: a version that does not exist yet trusts nothing
+    request_refresh(organisation_id, kept_scopes(organisation_id, scope_keys), after=after, announce=False)
 
 
 def kept_scopes(organisation_id: int, scope_keys) -> list[str]:

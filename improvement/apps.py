@@ -10,9 +10,10 @@ class ImprovementConfig(AppConfig):
 
     def ready(self):
         from analytics.extensions import register_dashboard_section
-        from improvement import feed_tables
+        from improvement import feed_tables, plan_version
         from improvement.dashboard import plan_section
 
         register_dashboard_section(plan_section)
+        plan_version.connect()  # the section is kept for each version of the plans
         # The plan's tables in the Power BI feed (analytics/feed/registry.py).
         feed_tables.register()
