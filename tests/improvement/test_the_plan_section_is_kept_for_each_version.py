@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from analytics import snapshots
-from improvement import services
 from improvement.models import CaseFollowUp, FollowUpOutcome
-from improvement.services import ActionData
+from tests.improvement.test_dashboard_shows_actions_for_each_theme import _action_for as save_action
 from workshops.services.answers import ReviewAnswer
 from workshops.services.reviews import review_save
 
@@ -37,16 +36,6 @@ def committed(django_capture_on_commit_callbacks):
 @pytest.fixture
 def versions(organisation):
     snapshots._figures_changed(organisation.pk)  # the LA's figures version exists, as once a snapshot is stored
-
-
-def save_action(focus_area, lead, theme, title):
-    return services.action_save(
-        focus_area=focus_area,
-        action=None,
-        by=lead,
-        expected_version=0,
-        data=ActionData(title=title, owner="Head of SEND", due=datetime.date(2027, 1, 1), themes=[theme]),
-    )
 
 
 def plan_reads(client) -> tuple[list[str], str]:
