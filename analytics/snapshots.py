@@ -28,7 +28,7 @@ from analytics.models import ReportSnapshot
 from analytics.reports import timed_report
 from analytics.scopes import Scope
 from analytics.selectors import data_fingerprint
-from casereview.cache import cache_is_down
+from casereview.cache import cache_is_down, move_version, read_version
 from casereview.metrics import REFRESHES
 from casereview.models import Organisation
 from casereview.pending_refreshes import note_pending
@@ -111,9 +111,7 @@ def clear_if_lost(organisation_id: int, scope_key: str) -> bool:
 # An LA's figures version: a number in the cache that grows whenever a write changes the LA's data
 # (after it commits: refresh_after_commit), a refresh of one of its scopes is queued, or a snapshot
 # of it is stored. An open dashboard asks for it every few seconds (one cache read, no query): while
-# it is the one the page was drawn with, nothing can have changed. A new one starts from the time
-# in microseconds, not from 1, so that a version lost from the cache (evicted, Redis restarted
-# empty) is never made again with a number something was checked against before.
+# it is the one the page was drawn with, nothing can have changed (casereview.cache.move_version).
 FIGURES_VERSION_SECONDS = 24 * 3600
 # A snapshot found current (its fingerprint that of the data) is served without asking the data
 # again while the LA's figures version stands, for at most this long: a change no write of the
@@ -129,24 +127,13 @@ def figures_version_key(organisation_id: int) -> str:
 
 def figures_version(organisation_id: int) -> str | None:
     """The LA's figures version, or None when the cache cannot say (Redis down, or nothing yet)."""
-    try:
-        version = cache.get(figures_version_key(organisation_id))
-    except Exception:  # noqa: BLE001 - no version: the dashboard then checks the database instead
-        return None
-    return None if version is None else str(version)
+    return read_version(figures_version_key(organisation_id))
 
 
 def _figures_changed(organisation_id: int, *, start: bool = True) -> None:
-    """One more figures version. ``start=False`` (a refresh queued: phones' answers ask for those by
-    the hundred) only counts on from a version that exists: one Redis call, never two."""
-    key = figures_version_key(organisation_id)
-    try:
-        cache.incr(key)
-    except ValueError:  # no version yet
-        if start:
-            cache.add(key, time.time_ns() // 1000, FIGURES_VERSION_SECONDS)
-    except Exception:  # noqa: BLE001 - a version lost makes a dashboard check the database, no more
-        pass
+    """One more figures version. ``start=False`` (a write, or a refresh queued: phones' answers
+    ask for those by the hundred) only counts on from a version that exists: one Redis call."""
+    move_version(figures_version_key(organisation_id), FIGURES_VERSION_SECONDS, start=start)
 
 
 def compute_snapshot(organisation_id: int, scope_key: str) -> ReportSnapshot:

@@ -137,3 +137,38 @@ def cache_is_down(cache=None) -> bool:
 
         cache = default_cache
     return bool(getattr(cache, "is_down", False))
+
+
+def move_version(key: str, seconds: int, *, start: bool = True) -> None:
+    """One more version under ``key``: a number in the cache whose moving says that something
+    changed (an LA's figures: analytics/snapshots.py; the plans: improvement/plan_version.py).
+    One that does not exist is made (``start``) from the time in microseconds, never from 1, so a
+    version lost from the cache (evicted, Redis restarted empty) never comes back with a number
+    something was kept under or checked against. Never raises: a version that could not move is
+    one the readers then do without, or trust until what they keep under it expires."""
+    from django.core.cache import cache
+
+    try:
+        try:
+            cache.incr(key)
+        except ValueError:  # none yet
+            if start and not cache.add(key, time.time_ns() // 1000, seconds):
+                cache.incr(key)  # made meanwhile (by a reader, or another write): moved past it
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def read_version(key: str, *, make_for_seconds: int | None = None) -> str | None:
+    """The version under ``key``, or None when the cache cannot say (Redis down, or none yet and
+    ``make_for_seconds`` not given: otherwise one is made, to last that long). Read it before what
+    it stands for."""
+    from django.core.cache import cache
+
+    try:
+        version = cache.get(key)
+        if version is None and make_for_seconds is not None:
+            cache.add(key, time.time_ns() // 1000, make_for_seconds)
+            version = cache.get(key)
+    except Exception:  # noqa: BLE001
+        return None
+    return None if version is None else str(version)

@@ -12,47 +12,25 @@ One version for the whole installation, not one per LA: plans are edited by peop
 hour at most, and a save in one LA only makes the others' next view render their section again.
 """
 
-import time
-
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from casereview.cache import move_version, read_version
 from casereview.models import VocabularyTerm
 
 PLAN_VERSION_KEY = "improvement-plans-version"
-# Long, but a version lost from the cache (evicted, Redis restarted empty) starts again from the time
-# in microseconds: never a number a section was kept under before.
+# Long; a version lost from the cache starts again past every number it had (casereview.cache.move_version).
 PLAN_VERSION_SECONDS = 30 * 24 * 3600
 
 
 def plan_version() -> str | None:
     """The version (made if there is none yet), or None when the cache cannot say (Redis down):
     then nothing is kept under it. Read before what it stands for."""
-    try:
-        version = cache.get(PLAN_VERSION_KEY)
-        if version is None:
-            cache.add(PLAN_VERSION_KEY, _new_version(), PLAN_VERSION_SECONDS)
-            version = cache.get(PLAN_VERSION_KEY)
-    except Exception:  # noqa: BLE001 - no version: the section is rendered each time
-        return None
-    return None if version is None else str(version)
+    return read_version(PLAN_VERSION_KEY, make_for_seconds=PLAN_VERSION_SECONDS)
 
 
 def plans_changed() -> None:
-    """One more version; never raises (a lost move only keeps a section until its key expires)."""
-    try:
-        try:
-            cache.incr(PLAN_VERSION_KEY)
-        except ValueError:  # none: a new one, or past the one a reader made meanwhile
-            if not cache.add(PLAN_VERSION_KEY, _new_version(), PLAN_VERSION_SECONDS):
-                cache.incr(PLAN_VERSION_KEY)
-    except Exception:  # noqa: BLE001
-        pass
-
-
-def _new_version() -> int:
-    return time.time_ns() // 1000
+    move_version(PLAN_VERSION_KEY, PLAN_VERSION_SECONDS)
 
 
 def _changed_after_commit(**kwargs) -> None:

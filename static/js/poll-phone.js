@@ -4,8 +4,9 @@
    is in sight, every 4 to 6 seconds (the page's data-follow-every), at a random moment so a room of
    phones does not ask at once, it asks the follow address whether the open polls changed; at once
    when the phone is picked up (the page seen again, the network back); never while out of sight.
-   The answer is 204 while nothing changed (no body, no database on the server). When something did, it fetches the open polls' cards (the same for every phone, so
-   the server renders them once) and brings in the polls opened since,
+   The answer is 204 while nothing changed (no body, no database on the server). When something
+   did, it fetches the open polls' cards (the same for every phone, so the server renders them
+   once) and brings in the polls opened since,
    takes out the ones closed, and leaves every poll still open as it is, so nothing being typed is
    lost. A poll reset (a new round) is replaced unless someone is typing in it. A poll closed while
    its answer was typed or chosen and not sent keeps its card, saying so, with the answer readable

@@ -37,11 +37,14 @@ def fingerprints_asked(client, times: int = 1) -> tuple[int, str]:
     return fingerprint.call_count, page
 
 
-def test_a_dashboard_seen_again_with_nothing_written_asks_no_fingerprint(client_for, viewer, lead, current):
+def test_a_dashboard_seen_again_with_nothing_written_asks_no_fingerprint(client_for, viewer, lead, outsider, current):
     assert fingerprints_asked(client_for(viewer)) == (1, mock.ANY)  # found current, at this version
     asked, page = fingerprints_asked(client_for(lead), times=3)  # another member, the same LA
     assert asked == 0
     assert "✓ Up to date" in page and "Of 2 reviews of 2 children" in page
+    # Another LA's member: its own LA's version and snapshot (none yet), never this one's.
+    asked, page = fingerprints_asked(client_for(outsider))
+    assert "✓ Up to date" not in page and "Of 2 reviews" not in page
 
 
 def test_a_review_saved_since_makes_the_next_view_ask_and_say_the_figures_are_updating(
